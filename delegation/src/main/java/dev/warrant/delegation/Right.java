@@ -1,0 +1,16 @@
+package dev.warrant.delegation;
+
+/**
+ * One right of the authority block: {@code right(kind, server, name)}. Kind is tool, resource, prompt or
+ * admin; name "*" means any name on that server; for resources the name is a URI prefix.
+ */
+public record Right(String kind, String server, String name) {
+    public Right {
+        Names.requireName(kind, "right kind");
+        if (!Vocabulary.KINDS.contains(kind)) {
+            throw new IllegalArgumentException("right kind must be one of tool, resource, prompt, admin: " + kind);
+        }
+        Names.requireName(server, "right server");
+        Names.requireName(name, "right name");
+    }
+}

@@ -1,0 +1,51 @@
+package dev.warrant.delegation;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+class KeyFilesTest {
+    @TempDir
+    Path tmp;
+
+    @Test
+    void createsOwnerOnlyFilesOnFirstRunAndReloadsTheSameKey() throws Exception {
+        Path dir = tmp.resolve("keys/nested");
+        SigningKey created = KeyFiles.loadOrCreate(dir);
+        Path keyFile = dir.resolve("root.key");
+        Path pubFile = dir.resolve("root.pub");
+        assertThat(Files.readString(keyFile).trim()).isEqualTo(created.privateKeyHex());
+        assertThat(Files.readString(pubFile).trim()).isEqualTo(created.publicKey().hex());
+        if (Files.getFileStore(keyFile).supportsFileAttributeView("posix")) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pubFile))).isEqualTo("rw-------");
+        }
+        SigningKey loaded = KeyFiles.loadOrCreate(dir);
+        assertThat(loaded.privateKeyHex()).isEqualTo(created.privateKeyHex());
+        assertThat(loaded.keyId()).isEqualTo(created.keyId()).isEqualTo(KeyFiles.defaultKeyId(created.publicKey().hex()));
+        assertThat(KeyFiles.load(keyFile, "7").keyId()).isEqualTo("7");
+    }
+
+    @Test
+    void clearErrorsForMissingAndGarbledFiles() throws Exception {
+        KeyFileException missing = catchThrowableOfType(KeyFileException.class, () -> KeyFiles.load(tmp.resolve("nope.key")));
+        assertThat(missing.getMessage()).contains("not found").contains("nope.key").doesNotContain("\n");
+
+        Path garbled = tmp.resolve("bad.key");
+        Files.writeString(garbled, "this is not hex\n");
+        KeyFileException bad = catchThrowableOfType(KeyFileException.class, () -> KeyFiles.load(garbled));
+        assertThat(bad.getMessage()).contains("bad.key").contains("64 hex digits").doesNotContain("\n");
+
+        Path dir = tmp.resolve("mismatch");
+        KeyFiles.loadOrCreate(dir);
+        Files.writeString(dir.resolve("root.pub"), SigningKey.generate("x").publicKey().hex());
+        assertThat(catchThrowableOfType(KeyFileException.class, () -> KeyFiles.loadOrCreate(dir)).getMessage())
+                .contains("does not match");
+    }
+}
