@@ -1,0 +1,258 @@
+package dev.warrant.gateway;
+
+import dev.warrant.delegation.AuthorizationLimits;
+import dev.warrant.delegation.KeyRing;
+import dev.warrant.delegation.PolicySet;
+import dev.warrant.delegation.Verifier;
+import dev.warrant.delegation.VerifierSettings;
+import dev.warrant.gateway.admin.AdminApi;
+import dev.warrant.gateway.auth.AuthenticateStage;
+import dev.warrant.gateway.auth.Authenticator;
+import dev.warrant.gateway.auth.VerifiedTokenCache;
+import dev.warrant.gateway.authorize.AuthorizeStage;
+import dev.warrant.gateway.cluster.ClusterNode;
+import dev.warrant.gateway.cluster.ClusterRevocations;
+import dev.warrant.gateway.config.GatewayConfig;
+import dev.warrant.gateway.forward.ForwardStage;
+import dev.warrant.gateway.forward.InitializeHandler;
+import dev.warrant.gateway.forward.ToolsCallHandler;
+import dev.warrant.gateway.forward.ToolsListHandler;
+import dev.warrant.gateway.pipeline.Pipeline;
+import dev.warrant.gateway.policy.PolicyFiles;
+import dev.warrant.gateway.record.AuditSink;
+import dev.warrant.gateway.record.JsonLinesAuditLog;
+import dev.warrant.gateway.record.RecordStage;
+import dev.warrant.gateway.trace.TraceStage;
+import dev.warrant.gateway.transport.McpHttpTransport;
+import dev.warrant.gateway.transport.OriginPolicy;
+import dev.warrant.gateway.transport.ProtocolVersions;
+import dev.warrant.gateway.transport.SessionRegistry;
+import dev.warrant.gateway.transport.SessionStage;
+import dev.warrant.gateway.upstream.UpstreamRegistry;
+import dev.warrant.otel.Telemetry;
+import dev.warrant.policies.ArgumentLimits;
+import dev.warrant.policies.PolicyEngine;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.Http2Settings;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.URI;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Warrant node: assembles the request path and starts serving. Reading this class top to bottom shows
+ * the whole gateway: the cluster member, the verifier, the policy engine, the upstreams, the pipeline of
+ * stages, and the HTTP routes.
+ */
+public final class Gateway implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
+    public static final String VERSION = "0.1.0";
+    static final Duration UPSTREAM_STARTUP_WAIT = Duration.ofSeconds(60);
+
+    private final Vertx vertx;
+    private final ClusterNode cluster;
+    private final ClusterRevocations revocations;
+    private final UpstreamRegistry upstreams;
+    private final SessionRegistry sessions;
+    private final AuditSink audit;
+    private final HttpServer server;
+    private final String host;
+
+    private Gateway(Vertx vertx, ClusterNode cluster, ClusterRevocations revocations, UpstreamRegistry upstreams,
+                    SessionRegistry sessions, AuditSink audit, HttpServer server, String host) {
+        this.vertx = vertx;
+        this.cluster = cluster;
+        this.revocations = revocations;
+        this.upstreams = upstreams;
+        this.sessions = sessions;
+        this.audit = audit;
+        this.server = server;
+        this.host = host;
+    }
+
+    /** Starts a node and blocks until it serves (or fails). Call from a plain thread, not an event loop. */
+    public static Gateway start(GatewayConfig config, Telemetry telemetry, Clock clock) throws Exception {
+        Vertx vertx = Vertx.vertx();
+        ClusterNode cluster = null;
+        UpstreamRegistry upstreams = new UpstreamRegistry();
+        AuditSink audit = AuditSink.NONE;
+        try {
+            cluster = ClusterNode.start(config.clusterName(), config.host(), config.clusterPort(), config.clusterMembers());
+            ClusterRevocations revocations = new ClusterRevocations(cluster);
+
+            Verifier verifier = new Verifier(KeyRing.of(config.rootKeys()),
+                    new VerifierSettings(config.maxTokenBytes(), config.maxChainDepth(), config.maxTokenTtl()), clock);
+            PolicySet policySet = config.policiesDir().isPresent()
+                    ? PolicySet.concat(PolicyFiles.load(config.policiesDir().get()), PolicySet.defaults())
+                    : PolicySet.defaults();
+            PolicyEngine engine = new PolicyEngine(policySet, AuthorizationLimits.defaults(), ArgumentLimits.defaults(), clock);
+
+            connectUpstreams(config, upstreams);
+
+            audit = new JsonLinesAuditLog(config.auditFile().orElse(config.stateDir().resolve("audit.log")));
+            SessionRegistry sessions = new SessionRegistry(clock, Duration.ofHours(1), 10_000);
+            Authenticator authenticator = new Authenticator(vertx, verifier,
+                    new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock), revocations, clock,
+                    // base64url inflates by 4/3: refuse longer text before decoding anything.
+                    config.maxTokenBytes() * 4 / 3 + 4);
+
+            // The request path (DESIGN §2), in order. Pipeline refuses a wrong order at startup.
+            Pipeline pipeline = new Pipeline(List.of(
+                    new RecordStage(telemetry, audit),
+                    new AuthenticateStage(authenticator),
+                    new TraceStage(telemetry),
+                    new SessionStage(sessions),
+                    new AuthorizeStage(engine, upstreams, telemetry),
+                    new ForwardStage(Map.of(
+                            "initialize", new InitializeHandler(VERSION),
+                            "ping", ex -> io.vertx.core.Future.succeededFuture(new JsonObject()),
+                            "tools/list", new ToolsListHandler(upstreams, engine),
+                            "tools/call", new ToolsCallHandler(upstreams, telemetry),
+                            "resources/list", ex -> io.vertx.core.Future.succeededFuture(new JsonObject().put("resources", new JsonArray())),
+                            "resources/templates/list", ex -> io.vertx.core.Future.succeededFuture(new JsonObject().put("resourceTemplates", new JsonArray())),
+                            "prompts/list", ex -> io.vertx.core.Future.succeededFuture(new JsonObject().put("prompts", new JsonArray()))))));
+
+            Router router = Router.router(vertx);
+            // Headers carry the bearer token: room for the largest token we accept, and no more.
+            int headerLimit = Math.max(8192, config.maxTokenBytes() * 2 + 4096);
+            HttpServerOptions options = new HttpServerOptions()
+                    .setMaxHeaderSize(headerLimit)
+                    .setInitialSettings(new Http2Settings().setMaxHeaderListSize(headerLimit));
+            HttpServer server = vertx.createHttpServer(options).requestHandler(router)
+                    .listen(config.port(), config.host()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            int port = server.actualPort();
+            String base = "http://" + hostForUrl(config.host()) + ":" + port;
+            String metadataUrl = base + "/.well-known/oauth-protected-resource";
+
+            OriginPolicy origins = originPolicy(config, port);
+            McpHttpTransport transport = new McpHttpTransport(vertx, pipeline, authenticator, sessions, origins, metadataUrl);
+            AdminApi admin = new AdminApi(vertx, authenticator, engine, revocations, clock, config.maxTokenTtl());
+
+            BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());
+            router.post("/mcp").handler(body).handler(transport::post);
+            router.get("/mcp").handler(transport::get);
+            router.delete("/mcp").handler(transport::delete);
+            router.post("/admin/revocations").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(admin::revoke);
+            router.get("/.well-known/oauth-protected-resource").handler(ctx -> ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
+                    .end(new JsonObject()
+                            .put("resource", base + "/mcp")
+                            .put("authorization_servers", new JsonArray())
+                            .put("bearer_methods_supported", new JsonArray().add("header"))
+                            .put("resource_name", "Warrant MCP gateway")
+                            .encode()));
+            router.get("/healthz").handler(ctx -> ctx.response().end("ok"));
+            vertx.setPeriodic(60_000, id -> sessions.expireIdle());
+
+            LOG.info("Warrant listening on {} ({} upstreams, {} tools, protocol {})", base + "/mcp",
+                    upstreams.names().size(), upstreams.catalog().size(), ProtocolVersions.LATEST);
+            return new Gateway(vertx, cluster, revocations, upstreams, sessions, audit, server, config.host());
+        } catch (Exception | Error e) {
+            upstreams.close();
+            audit.close();
+            if (cluster != null) {
+                cluster.close();
+            }
+            vertx.close();
+            throw e;
+        }
+    }
+
+    /** Connects every configured upstream; one that fails is logged and left out, the others serve. */
+    private static void connectUpstreams(GatewayConfig config, UpstreamRegistry upstreams) {
+        List<CompletableFuture<Void>> pending = config.upstreams().stream()
+                .map(u -> upstreams.register(u.spec(), u.risks()).exceptionally(e -> {
+                    LOG.error("upstream {} unavailable: {}", u.spec().name(), rootMessage(e));
+                    return null;
+                }))
+                .toList();
+        try {
+            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+                    .get(UPSTREAM_STARTUP_WAIT.toSeconds(), TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.error("upstreams did not all connect within {}: {}", UPSTREAM_STARTUP_WAIT, rootMessage(e));
+        }
+    }
+
+    private static OriginPolicy originPolicy(GatewayConfig config, int port) {
+        if (!config.allowedHosts().isEmpty()) {
+            Set<String> origins = new HashSet<>();
+            for (String h : config.allowedHosts()) {
+                origins.add("http://" + h);
+                origins.add("https://" + h);
+            }
+            return new OriginPolicy(Set.copyOf(config.allowedHosts()), origins);
+        }
+        return OriginPolicy.loopback(port);
+    }
+
+    private static String hostForUrl(String host) {
+        return host.contains(":") && !host.startsWith("[") ? "[" + host + "]" : host;
+    }
+
+    private static String rootMessage(Throwable t) {
+        Throwable c = t;
+        while (c.getCause() != null && c.getCause() != c) {
+            c = c.getCause();
+        }
+        return c.getMessage() == null ? c.toString() : c.getMessage();
+    }
+
+    public int port() {
+        return server.actualPort();
+    }
+
+    public URI mcpUrl() {
+        return URI.create("http://" + hostForUrl(host) + ":" + port() + "/mcp");
+    }
+
+    public URI baseUrl() {
+        return URI.create("http://" + hostForUrl(host) + ":" + port());
+    }
+
+    public ClusterRevocations revocations() {
+        return revocations;
+    }
+
+    public UpstreamRegistry upstreams() {
+        return upstreams;
+    }
+
+    public SessionRegistry sessions() {
+        return sessions;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("closing HTTP server: {}", e.toString());
+        }
+        sessions.closeAll();
+        upstreams.close();
+        audit.close();
+        cluster.close();
+        try {
+            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            LOG.debug("closing Vert.x: {}", e.toString());
+        }
+    }
+}

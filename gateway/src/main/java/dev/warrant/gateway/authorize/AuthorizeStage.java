@@ -1,0 +1,95 @@
+package dev.warrant.gateway.authorize;
+
+import dev.warrant.gateway.errors.Reason;
+import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.pipeline.Stage;
+import dev.warrant.gateway.pipeline.StageKind;
+import dev.warrant.gateway.upstream.ToolEntry;
+import dev.warrant.gateway.upstream.UpstreamRegistry;
+import dev.warrant.policies.Operation;
+import dev.warrant.policies.PolicyEngine;
+import dev.warrant.policies.Verdict;
+import dev.warrant.otel.McpAttributes;
+import dev.warrant.otel.Telemetry;
+import io.opentelemetry.api.trace.Span;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+
+/**
+ * Decides each operation with the token and the policies (DESIGN §3, §5). A tool the caller may not even see
+ * is answered exactly like a tool that does not exist (DESIGN §12.6), so denials do not reveal what exists;
+ * a visible tool refused by a constraint names the reason.
+ *
+ * <p>List methods pass through here: they are filtered item by item in the forward stage with the same
+ * {@link PolicyEngine#decide} (DESIGN §12.7).
+ *
+ * <p>Cost: one Biscuit authorization (~60 us), run on the event loop (measured cheap; DESIGN §2).
+ */
+public final class AuthorizeStage implements Stage {
+
+    private final PolicyEngine engine;
+    private final UpstreamRegistry upstreams;
+    private final Telemetry telemetry;
+
+    public AuthorizeStage(PolicyEngine engine, UpstreamRegistry upstreams, Telemetry telemetry) {
+        this.engine = engine;
+        this.upstreams = upstreams;
+        this.telemetry = telemetry;
+    }
+
+    @Override
+    public StageKind kind() {
+        return StageKind.AUTHORIZE;
+    }
+
+    @Override
+    public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
+        if (!"tools/call".equals(exchange.method())) {
+            return chain.proceed(exchange);
+        }
+        JsonObject params = exchange.request().params();
+        Object name = params.getValue("name");
+        if (!(name instanceof String toolName)) {
+            throw WarrantException.of(Reason.INVALID_PARAMS, "tools/call needs a string 'name'");
+        }
+        Object arguments = params.getValue("arguments");
+        if (arguments != null && !(arguments instanceof JsonObject)) {
+            throw WarrantException.of(Reason.INVALID_PARAMS, "'arguments' must be an object");
+        }
+        ToolEntry tool = upstreams.catalog().find(toolName);
+        if (tool == null) {
+            throw WarrantException.of(Reason.UNKNOWN_TOOL, toolName);
+        }
+        Map<String, Object> args = arguments == null ? Map.of() : ((JsonObject) arguments).getMap();
+        Verdict verdict = timed(exchange, () -> engine.decide(exchange.token(),
+                Operation.callTool(tool.server(), tool.name(), args, tool.risk(), exchange.http().peer())));
+        exchange.verdict(verdict);
+        if (!verdict.allowed()) {
+            Verdict visibility = engine.decide(exchange.token(),
+                    Operation.listTool(tool.server(), tool.name(), tool.risk(), exchange.http().peer()));
+            if (!visibility.allowed()) {
+                throw WarrantException.of(Reason.UNKNOWN_TOOL, toolName);
+            }
+            throw WarrantException.of(Reason.fromCode(verdict.reason()), verdict.detail());
+        }
+        exchange.target(tool);
+        return chain.proceed(exchange);
+    }
+
+    private Verdict timed(McpExchange exchange, java.util.function.Supplier<Verdict> decision) {
+        Span span = telemetry.tracer().spanBuilder("authorize")
+                .setParent(exchange.traceContext())
+                .startSpan();
+        try {
+            Verdict verdict = decision.get();
+            span.setAttribute(McpAttributes.WARRANT_DECISION, verdict.allowed() ? "allow" : "deny");
+            span.setAttribute(McpAttributes.WARRANT_REASON, verdict.reason());
+            return verdict;
+        } finally {
+            span.end();
+        }
+    }
+}

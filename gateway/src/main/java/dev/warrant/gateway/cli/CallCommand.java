@@ -1,0 +1,108 @@
+package dev.warrant.gateway.cli;
+
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+/**
+ * A small MCP client (the MCP Java SDK over Streamable HTTP) for trying a gateway by hand: lists the tools
+ * the token may see, then optionally calls one.
+ */
+@Command(name = "call", mixinStandardHelpOptions = true,
+        description = "List the tools a token may use through a gateway and optionally call one.")
+final class CallCommand implements Callable<Integer> {
+
+    @Option(names = "--url", description = "The gateway's MCP endpoint (default: ${DEFAULT-VALUE}).",
+            defaultValue = "http://127.0.0.1:8080/mcp")
+    URI url;
+
+    @Option(names = "--token-file", required = true, description = "File holding the bearer token.")
+    Path tokenFile;
+
+    @Option(names = "--tool", description = "Tool to call, e.g. notes__read_note.")
+    String tool;
+
+    @Option(names = "--args", description = "Tool arguments as a JSON object (default: {}).", defaultValue = "{}")
+    String args;
+
+    @Override
+    public Integer call() {
+        String token = readToken(tokenFile);
+        Map<String, Object> arguments = parseArgs(args);
+        String base = url.getScheme() + "://" + url.getRawAuthority();
+        HttpClientStreamableHttpTransport transport = HttpClientStreamableHttpTransport.builder(base)
+                .endpoint(url.getRawPath())
+                .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token))
+                .build();
+        try (McpSyncClient client = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(30)).build()) {
+            try {
+                client.initialize();
+            } catch (RuntimeException e) {
+                throw new CliErrors.CliFailure("cannot connect to " + url + ": " + CliErrors.message(e)
+                        + " (is the gateway running, and is the token valid?)", 1);
+            }
+            System.out.println("Tools this token may use:");
+            for (McpSchema.Tool t : client.listTools().tools()) {
+                System.out.println("  " + t.name() + (t.description() == null ? "" : " - " + t.description()));
+            }
+            if (tool == null) {
+                return 0;
+            }
+            System.out.println("Calling " + tool + " " + args);
+            McpSchema.CallToolResult result;
+            try {
+                result = client.callTool(new McpSchema.CallToolRequest(tool, arguments));
+            } catch (McpError e) {
+                McpSchema.JSONRPCResponse.JSONRPCError error = e.getJsonRpcError();
+                throw new CliErrors.CliFailure("refused: " + error.message()
+                        + (error.data() == null ? "" : " " + error.data()), 1);
+            }
+            for (McpSchema.Content c : result.content()) {
+                System.out.println(c instanceof McpSchema.TextContent text ? text.text() : String.valueOf(c));
+            }
+            return Boolean.TRUE.equals(result.isError()) ? 1 : 0;
+        }
+    }
+
+    private static String readToken(Path file) {
+        try {
+            String token = Files.readString(file).trim();
+            if (token.isEmpty()) {
+                throw new CliErrors.CliFailure("token file is empty: " + file, 2);
+            }
+            return token;
+        } catch (NoSuchFileException e) {
+            throw new CliErrors.CliFailure("token file not found: " + file, 2);
+        } catch (IOException e) {
+            throw new CliErrors.CliFailure("cannot read token file " + file + ": " + e.getMessage(), 2);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> parseArgs(String json) {
+        try {
+            Object value = McpJsonDefaults.getMapper().readValue(json, Object.class);
+            if (!(value instanceof Map)) {
+                throw new CliErrors.CliFailure("--args must be a JSON object", 2);
+            }
+            return (Map<String, Object>) value;
+        } catch (IOException e) {
+            throw new CliErrors.CliFailure("--args is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), 2);
+        }
+    }
+}

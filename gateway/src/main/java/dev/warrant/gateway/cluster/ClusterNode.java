@@ -1,0 +1,61 @@
+package dev.warrant.gateway.cluster;
+
+import com.hazelcast.config.Config;
+import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.NetworkConfig;
+import com.hazelcast.core.Hazelcast;
+import com.hazelcast.core.HazelcastInstance;
+
+import java.util.List;
+
+/**
+ * This gateway's embedded Hazelcast member. Members find each other by an explicit TCP-IP member list on
+ * loopback or the configured interface; multicast is off (DESIGN §7). One member alone is a valid cluster.
+ */
+public final class ClusterNode implements AutoCloseable {
+
+    private final HazelcastInstance hazelcast;
+
+    private ClusterNode(HazelcastInstance hazelcast) {
+        this.hazelcast = hazelcast;
+    }
+
+    /**
+     * @param clusterName members only join a cluster of the same name (tests use a random one each)
+     * @param bindHost    the interface to bind, e.g. 127.0.0.1
+     * @param port        the first port to try; the next ones are tried when it is taken
+     * @param members     "host" or "host:port" entries of the other members
+     */
+    public static ClusterNode start(String clusterName, String bindHost, int port, List<String> members) {
+        // Nothing may call home from here, and Hazelcast logs through SLF4J like the rest of Warrant.
+        System.setProperty("hazelcast.phone.home.enabled", "false");
+        System.setProperty("hazelcast.logging.type", "slf4j");
+        Config config = new Config();
+        config.setClusterName(clusterName);
+        config.setProperty("hazelcast.shutdownhook.enabled", "false");
+        config.setProperty("hazelcast.phone.home.enabled", "false");
+        config.setProperty("hazelcast.socket.bind.any", "false");
+        NetworkConfig network = config.getNetworkConfig();
+        network.setPort(port).setPortAutoIncrement(true).setPortCount(100);
+        network.getInterfaces().setEnabled(true).addInterface(bindHost);
+        JoinConfig join = network.getJoin();
+        join.getMulticastConfig().setEnabled(false);
+        join.getAutoDetectionConfig().setEnabled(false);
+        join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(bindHost) : members);
+        config.getJetConfig().setEnabled(false);
+        return new ClusterNode(Hazelcast.newHazelcastInstance(config));
+    }
+
+    public HazelcastInstance hazelcast() {
+        return hazelcast;
+    }
+
+    public String memberId() {
+        return hazelcast.getCluster().getLocalMember().getUuid().toString();
+    }
+
+    @Override
+    public void close() {
+        hazelcast.shutdown();
+    }
+}

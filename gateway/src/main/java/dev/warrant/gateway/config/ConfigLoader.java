@@ -1,0 +1,366 @@
+package dev.warrant.gateway.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.warrant.adapters.HttpUpstreamSpec;
+import dev.warrant.adapters.StdioUpstreamSpec;
+import dev.warrant.adapters.UpstreamSpec;
+import dev.warrant.delegation.RootPublicKey;
+import dev.warrant.policies.RiskTier;
+
+import java.io.IOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Reads the YAML config file, then applies {@code WARRANT_*} environment overrides. Every error names the
+ * setting's path ({@code upstreams[1].stdio.command}) and what is wrong, in one line; unknown keys are
+ * errors too, so a typo never silently falls back to a default.
+ *
+ * <pre>
+ * listen: { host: 127.0.0.1, port: 8080 }
+ * stateDir: .warrant
+ * keys: [ { id: root, publicKey: "hex" } ]         # or publicKeyFile: path/to/root.pub
+ * tokens: { maxTtl: PT24H, maxDepth: 8, maxBytes: 16384 }
+ * cluster: { name: warrant, port: 5701, members: [ "127.0.0.1:5701" ] }
+ * upstreams:
+ *   - name: notes
+ *     stdio: { command: java, args: [ ... ], env: { K: V } }
+ *     timeout: PT30S
+ *     risk: { write_note: high }
+ *   - name: everything
+ *     http: { url: "http://127.0.0.1:3001/mcp", headers: { Authorization: "Bearer ${env:UPSTREAM_TOKEN}" } }
+ * policies: { dir: policies }
+ * audit: { file: .warrant/audit.log }
+ * allowedHosts: [ "gateway.example.org:8443" ]
+ * limits: { maxBodyBytes: 1048576 }
+ * </pre>
+ */
+public final class ConfigLoader {
+
+    private static final Set<String> TOP_LEVEL = Set.of("listen", "stateDir", "keys", "tokens", "cluster",
+            "upstreams", "policies", "audit", "allowedHosts", "limits");
+
+    private final Map<String, String> env;
+
+    public ConfigLoader(Map<String, String> env) {
+        this.env = env;
+    }
+
+    public GatewayConfig load(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            throw new ConfigException("config file not found: " + file);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+        }
+        Path base = file.toAbsolutePath().getParent();
+        return parse(text, base);
+    }
+
+    public GatewayConfig parse(String yaml, Path base) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+        } catch (JsonProcessingException e) {
+            String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
+            throw new ConfigException("config is not valid YAML" + where + ": " + e.getOriginalMessage());
+        }
+        if (root == null || root.isMissingNode() || root.isNull()) {
+            root = new ObjectMapper().createObjectNode();
+        }
+        if (!root.isObject()) {
+            throw new ConfigException("config must be a YAML mapping");
+        }
+        unknownKeys(root, TOP_LEVEL, "");
+        GatewayConfig.Builder b = GatewayConfig.builder();
+
+        JsonNode listen = object(root, "listen");
+        if (listen != null) {
+            unknownKeys(listen, Set.of("host", "port"), "listen.");
+            if (listen.has("host")) b.host(text(listen, "host", "listen.host"));
+            if (listen.has("port")) b.port(integer(listen, "port", "listen.port"));
+        }
+        if (root.has("stateDir")) b.stateDir(resolve(base, text(root, "stateDir", "stateDir")));
+        b.rootKeys(keys(root.get("keys"), base));
+
+        JsonNode tokens = object(root, "tokens");
+        if (tokens != null) {
+            unknownKeys(tokens, Set.of("maxTtl", "maxDepth", "maxBytes"), "tokens.");
+            if (tokens.has("maxTtl")) b.maxTokenTtl(duration(tokens, "maxTtl", "tokens.maxTtl"));
+            if (tokens.has("maxDepth")) b.maxChainDepth(integer(tokens, "maxDepth", "tokens.maxDepth"));
+            if (tokens.has("maxBytes")) b.maxTokenBytes(integer(tokens, "maxBytes", "tokens.maxBytes"));
+        }
+        JsonNode cluster = object(root, "cluster");
+        if (cluster != null) {
+            unknownKeys(cluster, Set.of("name", "port", "members"), "cluster.");
+            if (cluster.has("name")) b.clusterName(text(cluster, "name", "cluster.name"));
+            if (cluster.has("port")) b.clusterPort(integer(cluster, "port", "cluster.port"));
+            if (cluster.has("members")) b.clusterMembers(strings(cluster.get("members"), "cluster.members"));
+        }
+        b.upstreams(upstreams(root.get("upstreams"), base));
+        JsonNode policies = object(root, "policies");
+        if (policies != null) {
+            unknownKeys(policies, Set.of("dir"), "policies.");
+            if (policies.has("dir")) b.policiesDir(resolve(base, text(policies, "dir", "policies.dir")));
+        }
+        JsonNode audit = object(root, "audit");
+        if (audit != null) {
+            unknownKeys(audit, Set.of("file"), "audit.");
+            if (audit.has("file")) b.auditFile(resolve(base, text(audit, "file", "audit.file")));
+        }
+        if (root.has("allowedHosts")) b.allowedHosts(strings(root.get("allowedHosts"), "allowedHosts"));
+        JsonNode limits = object(root, "limits");
+        if (limits != null) {
+            unknownKeys(limits, Set.of("maxBodyBytes"), "limits.");
+            if (limits.has("maxBodyBytes")) b.maxBodyBytes(integer(limits, "maxBodyBytes", "limits.maxBodyBytes"));
+        }
+        applyEnv(b);
+        try {
+            return b.build();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new ConfigException(e.getMessage());
+        }
+    }
+
+    private void applyEnv(GatewayConfig.Builder b) {
+        envValue("WARRANT_HOST", s -> s).ifPresent(b::host);
+        envValue("WARRANT_PORT", s -> parseInt(s, "WARRANT_PORT")).ifPresent(b::port);
+        envValue("WARRANT_STATE_DIR", Path::of).ifPresent(b::stateDir);
+        envValue("WARRANT_CLUSTER_NAME", s -> s).ifPresent(b::clusterName);
+        envValue("WARRANT_CLUSTER_PORT", s -> parseInt(s, "WARRANT_CLUSTER_PORT")).ifPresent(b::clusterPort);
+        envValue("WARRANT_CLUSTER_MEMBERS", s -> List.of(s.split("\\s*,\\s*"))).ifPresent(b::clusterMembers);
+    }
+
+    private <T> java.util.Optional<T> envValue(String name, Function<String, T> parse) {
+        String value = env.get(name);
+        return value == null || value.isBlank() ? java.util.Optional.empty() : java.util.Optional.of(parse.apply(value.trim()));
+    }
+
+    private static int parseInt(String s, String name) {
+        try {
+            return Integer.parseInt(s);
+        } catch (NumberFormatException e) {
+            throw new ConfigException(name + ": not an integer: " + s);
+        }
+    }
+
+    private List<RootPublicKey> keys(JsonNode node, Path base) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new ConfigException("keys: must be a list of {id, publicKey | publicKeyFile}");
+        }
+        List<RootPublicKey> keys = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String path = "keys[" + i + "]";
+            JsonNode k = node.get(i);
+            if (!k.isObject()) {
+                throw new ConfigException(path + ": must be a mapping");
+            }
+            unknownKeys(k, Set.of("id", "publicKey", "publicKeyFile"), path + ".");
+            String id = text(k, "id", path + ".id");
+            String hex;
+            if (k.has("publicKey")) {
+                hex = text(k, "publicKey", path + ".publicKey");
+            } else if (k.has("publicKeyFile")) {
+                Path file = resolve(base, text(k, "publicKeyFile", path + ".publicKeyFile"));
+                try {
+                    hex = Files.readString(file).trim();
+                } catch (IOException e) {
+                    throw new ConfigException(path + ".publicKeyFile: cannot read " + file);
+                }
+            } else {
+                throw new ConfigException(path + ": publicKey or publicKeyFile required");
+            }
+            try {
+                keys.add(new RootPublicKey(id, hex));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(path + ": " + e.getMessage());
+            }
+        }
+        return keys;
+    }
+
+    private List<GatewayConfig.Upstream> upstreams(JsonNode node, Path base) {
+        if (node == null) {
+            return List.of();
+        }
+        if (!node.isArray()) {
+            throw new ConfigException("upstreams: must be a list");
+        }
+        List<GatewayConfig.Upstream> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            String path = "upstreams[" + i + "]";
+            JsonNode u = node.get(i);
+            if (!u.isObject()) {
+                throw new ConfigException(path + ": must be a mapping");
+            }
+            unknownKeys(u, Set.of("name", "stdio", "http", "timeout", "risk"), path + ".");
+            String name = text(u, "name", path + ".name");
+            Duration timeout = u.has("timeout") ? duration(u, "timeout", path + ".timeout") : Duration.ofSeconds(60);
+            UpstreamSpec spec;
+            try {
+                if (u.has("stdio") == u.has("http")) {
+                    throw new ConfigException(path + ": exactly one of stdio or http required");
+                } else if (u.has("stdio")) {
+                    JsonNode s = object(u, "stdio");
+                    unknownKeys(s, Set.of("command", "args", "env"), path + ".stdio.");
+                    spec = new StdioUpstreamSpec(name, text(s, "command", path + ".stdio.command"),
+                            s.has("args") ? strings(s.get("args"), path + ".stdio.args") : List.of(),
+                            s.has("env") ? stringMap(s.get("env"), path + ".stdio.env") : Map.of(), timeout);
+                } else {
+                    JsonNode h = object(u, "http");
+                    unknownKeys(h, Set.of("url", "headers"), path + ".http.");
+                    URI url = URI.create(text(h, "url", path + ".http.url"));
+                    spec = new HttpUpstreamSpec(name, url,
+                            h.has("headers") ? stringMap(h.get("headers"), path + ".http.headers") : Map.of(), timeout);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(path + ": " + e.getMessage());
+            }
+            Map<String, RiskTier> risks = new LinkedHashMap<>();
+            if (u.has("risk")) {
+                stringMap(u.get("risk"), path + ".risk").forEach((tool, tier) -> {
+                    try {
+                        risks.put(tool, RiskTier.parse(tier));
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(path + ".risk." + tool + ": " + e.getMessage());
+                    }
+                });
+            }
+            out.add(new GatewayConfig.Upstream(spec, risks));
+        }
+        return out;
+    }
+
+    /** {@code ${env:NAME}} in a value is replaced from the environment: secrets stay out of the file. */
+    private String interpolate(String value, String path) {
+        StringBuilder out = new StringBuilder();
+        int i = 0;
+        while (i < value.length()) {
+            int start = value.indexOf("${env:", i);
+            if (start < 0) {
+                out.append(value, i, value.length());
+                break;
+            }
+            int end = value.indexOf('}', start);
+            if (end < 0) {
+                throw new ConfigException(path + ": unterminated ${env:...}");
+            }
+            String name = value.substring(start + 6, end);
+            String replacement = env.get(name);
+            if (replacement == null) {
+                throw new ConfigException(path + ": environment variable " + name + " is not set");
+            }
+            out.append(value, i, start).append(replacement);
+            i = end + 1;
+        }
+        return out.toString();
+    }
+
+    private static Path resolve(Path base, String value) {
+        Path p = Path.of(value);
+        return p.isAbsolute() || base == null ? p : base.resolve(p).normalize();
+    }
+
+    private static JsonNode object(JsonNode parent, String key) {
+        JsonNode node = parent.get(key);
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(key + ": must be a mapping");
+        }
+        return node;
+    }
+
+    private String text(JsonNode parent, String key, String path) {
+        JsonNode node = parent.get(key);
+        if (node == null || node.isNull()) {
+            throw new ConfigException(path + ": required");
+        }
+        if (!node.isValueNode()) {
+            throw new ConfigException(path + ": must be a string");
+        }
+        String value = node.asText();
+        if (value.isBlank()) {
+            throw new ConfigException(path + ": must not be empty");
+        }
+        return interpolate(value, path);
+    }
+
+    private static int integer(JsonNode parent, String key, String path) {
+        JsonNode node = parent.get(key);
+        if (node == null || !node.canConvertToInt() || !node.isIntegralNumber()) {
+            throw new ConfigException(path + ": must be an integer");
+        }
+        return node.asInt();
+    }
+
+    private Duration duration(JsonNode parent, String key, String path) {
+        String value = text(parent, key, path);
+        try {
+            return Duration.parse(value);
+        } catch (DateTimeParseException e) {
+            throw new ConfigException(path + ": not an ISO-8601 duration (e.g. PT30S, PT1H): " + value);
+        }
+    }
+
+    private List<String> strings(JsonNode node, String path) {
+        if (node == null || !node.isArray()) {
+            throw new ConfigException(path + ": must be a list of strings");
+        }
+        List<String> out = new ArrayList<>();
+        for (int i = 0; i < node.size(); i++) {
+            JsonNode v = node.get(i);
+            if (!v.isValueNode() || v.isNull()) {
+                throw new ConfigException(path + "[" + i + "]: must be a string");
+            }
+            out.add(interpolate(v.asText(), path + "[" + i + "]"));
+        }
+        return out;
+    }
+
+    private Map<String, String> stringMap(JsonNode node, String path) {
+        if (node == null || !node.isObject()) {
+            throw new ConfigException(path + ": must be a mapping of strings");
+        }
+        Map<String, String> out = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> fields = node.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> f = fields.next();
+            if (!f.getValue().isValueNode() || f.getValue().isNull()) {
+                throw new ConfigException(path + "." + f.getKey() + ": must be a string");
+            }
+            out.put(f.getKey(), interpolate(f.getValue().asText(), path + "." + f.getKey()));
+        }
+        return out;
+    }
+
+    private static void unknownKeys(JsonNode node, Set<String> known, String prefix) {
+        Iterator<String> names = node.fieldNames();
+        while (names.hasNext()) {
+            String name = names.next();
+            if (!known.contains(name)) {
+                throw new ConfigException(prefix + name + ": unknown setting (known: " + String.join(", ", known.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.warrant.gateway.config;
+
+import dev.warrant.adapters.UpstreamSpec;
+import dev.warrant.delegation.RootPublicKey;
+import dev.warrant.policies.RiskTier;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Everything a gateway node needs to start, validated. Built from YAML by {@link ConfigLoader} or in code
+ * (demo mode, tests).
+ */
+public record GatewayConfig(
+        String host,
+        int port,
+        Path stateDir,
+        List<RootPublicKey> rootKeys,
+        Duration maxTokenTtl,
+        int maxChainDepth,
+        int maxTokenBytes,
+        String clusterName,
+        int clusterPort,
+        List<String> clusterMembers,
+        List<Upstream> upstreams,
+        Optional<Path> policiesDir,
+        Optional<Path> auditFile,
+        List<String> allowedHosts,
+        int maxBodyBytes) {
+
+    /** An upstream with its gateway-side settings. */
+    public record Upstream(UpstreamSpec spec, Map<String, RiskTier> risks) {
+        public Upstream {
+            Objects.requireNonNull(spec, "spec");
+            risks = risks == null ? Map.of() : Map.copyOf(risks);
+        }
+    }
+
+    public GatewayConfig {
+        Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(stateDir, "stateDir");
+        rootKeys = List.copyOf(rootKeys);
+        clusterMembers = List.copyOf(clusterMembers);
+        upstreams = List.copyOf(upstreams);
+        allowedHosts = List.copyOf(allowedHosts);
+        policiesDir = policiesDir == null ? Optional.empty() : policiesDir;
+        auditFile = auditFile == null ? Optional.empty() : auditFile;
+        if (port < 0 || port > 65535) {
+            throw new ConfigException("listen.port must be 0..65535");
+        }
+        if (rootKeys.isEmpty()) {
+            throw new ConfigException("keys: at least one root public key is required");
+        }
+        if (maxTokenTtl.isNegative() || maxTokenTtl.isZero()) {
+            throw new ConfigException("tokens.maxTtl must be positive");
+        }
+        if (maxChainDepth < 0 || maxChainDepth > 64) {
+            throw new ConfigException("tokens.maxDepth must be 0..64");
+        }
+        if (maxTokenBytes < 256) {
+            throw new ConfigException("tokens.maxBytes must be at least 256");
+        }
+        if (maxBodyBytes < 1024) {
+            throw new ConfigException("limits.maxBodyBytes must be at least 1024");
+        }
+        long distinct = upstreams.stream().map(u -> u.spec().name()).distinct().count();
+        if (distinct != upstreams.size()) {
+            throw new ConfigException("upstreams: names must be unique");
+        }
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Defaults: loopback:8080, state in .warrant, 24 h maximum TTL, depth 8, 16 KiB tokens, 1 MiB bodies. */
+    public static final class Builder {
+        private String host = "127.0.0.1";
+        private int port = 8080;
+        private Path stateDir = Path.of(".warrant");
+        private List<RootPublicKey> rootKeys = List.of();
+        private Duration maxTokenTtl = Duration.ofHours(24);
+        private int maxChainDepth = 8;
+        private int maxTokenBytes = 16_384;
+        private String clusterName = "warrant";
+        private int clusterPort = 5701;
+        private List<String> clusterMembers = List.of();
+        private List<Upstream> upstreams = List.of();
+        private Optional<Path> policiesDir = Optional.empty();
+        private Optional<Path> auditFile = Optional.empty();
+        private List<String> allowedHosts = List.of();
+        private int maxBodyBytes = 1 << 20;
+
+        public Builder host(String v) { host = v; return this; }
+        public Builder port(int v) { port = v; return this; }
+        public Builder stateDir(Path v) { stateDir = v; return this; }
+        public Builder rootKeys(List<RootPublicKey> v) { rootKeys = v; return this; }
+        public Builder maxTokenTtl(Duration v) { maxTokenTtl = v; return this; }
+        public Builder maxChainDepth(int v) { maxChainDepth = v; return this; }
+        public Builder maxTokenBytes(int v) { maxTokenBytes = v; return this; }
+        public Builder clusterName(String v) { clusterName = v; return this; }
+        public Builder clusterPort(int v) { clusterPort = v; return this; }
+        public Builder clusterMembers(List<String> v) { clusterMembers = v; return this; }
+        public Builder upstreams(List<Upstream> v) { upstreams = v; return this; }
+        public Builder policiesDir(Path v) { policiesDir = Optional.ofNullable(v); return this; }
+        public Builder auditFile(Path v) { auditFile = Optional.ofNullable(v); return this; }
+        public Builder allowedHosts(List<String> v) { allowedHosts = v; return this; }
+        public Builder maxBodyBytes(int v) { maxBodyBytes = v; return this; }
+
+        public GatewayConfig build() {
+            return new GatewayConfig(host, port, stateDir, rootKeys, maxTokenTtl, maxChainDepth, maxTokenBytes,
+                    clusterName, clusterPort, clusterMembers, upstreams, policiesDir, auditFile, allowedHosts,
+                    maxBodyBytes);
+        }
+    }
+}

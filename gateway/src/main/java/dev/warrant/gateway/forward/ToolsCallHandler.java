@@ -1,0 +1,127 @@
+package dev.warrant.gateway.forward;
+
+import dev.warrant.adapters.StdioUpstreamSpec;
+import dev.warrant.adapters.Upstream;
+import dev.warrant.adapters.UpstreamCall;
+import dev.warrant.adapters.UpstreamException;
+import dev.warrant.gateway.errors.Reason;
+import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.json.JsonValues;
+import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.transport.JsonRpc;
+import dev.warrant.gateway.upstream.ToolEntry;
+import dev.warrant.gateway.upstream.UpstreamRegistry;
+import dev.warrant.otel.McpAttributes;
+import dev.warrant.otel.MetaPropagation;
+import dev.warrant.otel.Telemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+
+/**
+ * Forwards an authorized {@code tools/call} to its upstream under the upstream's own tool name, inside a
+ * CLIENT span whose context travels in {@code params._meta} (DESIGN §8). Only the JSON-RPC params travel:
+ * the agent's token and HTTP headers never reach the upstream.
+ *
+ * <p>Concurrency: the adapter completes on its own threads; the result is brought back to the caller's
+ * event-loop context before anyone touches the exchange.
+ */
+public final class ToolsCallHandler implements ForwardStage.MethodHandler {
+
+    private final UpstreamRegistry upstreams;
+    private final Telemetry telemetry;
+
+    public ToolsCallHandler(UpstreamRegistry upstreams, Telemetry telemetry) {
+        this.upstreams = upstreams;
+        this.telemetry = telemetry;
+    }
+
+    @Override
+    public Future<JsonObject> handle(McpExchange exchange) {
+        ToolEntry tool = exchange.target();
+        if (tool == null) {
+            // AuthorizeStage sets the target for every allowed tools/call; reaching here without one is a bug.
+            throw new IllegalStateException("tools/call reached forward without an authorized target");
+        }
+        Upstream upstream = upstreams.upstream(tool.server());
+        if (upstream == null || !upstream.isOpen()) {
+            throw WarrantException.of(Reason.UPSTREAM_UNAVAILABLE, tool.server());
+        }
+        Span client = telemetry.tracer().spanBuilder("tools/call " + tool.name())
+                .setSpanKind(SpanKind.CLIENT)
+                .setParent(exchange.traceContext())
+                .setAttribute(McpAttributes.MCP_METHOD_NAME, "tools/call")
+                .setAttribute(McpAttributes.GEN_AI_TOOL_NAME, tool.name())
+                .setAttribute(McpAttributes.GEN_AI_OPERATION_NAME, McpAttributes.OPERATION_EXECUTE_TOOL)
+                .setAttribute(McpAttributes.WARRANT_UPSTREAM, tool.server())
+                .setAttribute(McpAttributes.NETWORK_TRANSPORT, transport(upstream))
+                .startSpan();
+        Map<String, Object> params = JsonValues.toPlainMap(exchange.request().params());
+        params.put("name", tool.name());
+        params = MetaPropagation.inject(telemetry.propagator(), exchange.traceContext().with(client), params);
+
+        Context context = Vertx.currentContext();
+        UpstreamCall call = upstream.call("tools/call", params, notification ->
+                exchange.channel().notify(JsonRpc.notification(notification.method(),
+                        JsonValues.toJson(notification.params()))));
+        Object requestId = exchange.request().id();
+        if (exchange.session() != null) {
+            exchange.session().trackCall(requestId, () -> call.cancel("cancelled by the client"));
+        }
+        Future<Map<String, Object>> result = context == null
+                ? Future.fromCompletionStage(call.result())
+                : Future.fromCompletionStage(call.result(), context);
+        return result.transform(outcome -> {
+            if (exchange.session() != null) {
+                exchange.session().untrackCall(requestId);
+            }
+            if (outcome.succeeded()) {
+                client.end();
+                return Future.succeededFuture(JsonValues.toJson(outcome.result()));
+            }
+            WarrantException failure = translate(outcome.cause());
+            client.setAttribute(McpAttributes.ERROR_TYPE, failure.reason().code());
+            client.setStatus(StatusCode.ERROR);
+            client.end();
+            return Future.failedFuture(failure);
+        });
+    }
+
+    private static String transport(Upstream upstream) {
+        // OTel network.transport: stdio is a pipe; Streamable HTTP runs over TCP.
+        return upstream.spec() instanceof StdioUpstreamSpec ? "pipe" : "tcp";
+    }
+
+    static WarrantException translate(Throwable cause) {
+        Throwable t = cause;
+        while (t instanceof java.util.concurrent.CompletionException && t.getCause() != null) {
+            t = t.getCause();
+        }
+        if (t instanceof UpstreamException u) {
+            return switch (u.kind()) {
+                case ERROR_RESPONSE -> WarrantException.upstream(errorObject(u), u.getMessage());
+                case TIMEOUT -> WarrantException.of(Reason.UPSTREAM_TIMEOUT);
+                case UNAVAILABLE -> WarrantException.of(Reason.UPSTREAM_UNAVAILABLE);
+                case CANCELLED -> WarrantException.of(Reason.CANCELLED);
+                case PROTOCOL -> WarrantException.of(Reason.UPSTREAM_PROTOCOL);
+            };
+        }
+        return WarrantException.wrap(t);
+    }
+
+    private static Map<String, Object> errorObject(UpstreamException u) {
+        Map<String, Object> error = new java.util.LinkedHashMap<>();
+        error.put("code", u.code() == null ? -32000 : u.code());
+        error.put("message", u.getMessage() == null ? "upstream error" : u.getMessage());
+        if (u.data() != null) {
+            error.put("data", u.data());
+        }
+        return error;
+    }
+}

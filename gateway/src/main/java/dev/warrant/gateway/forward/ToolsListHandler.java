@@ -1,0 +1,43 @@
+package dev.warrant.gateway.forward;
+
+import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.upstream.ToolEntry;
+import dev.warrant.gateway.upstream.UpstreamRegistry;
+import dev.warrant.policies.Operation;
+import dev.warrant.policies.PolicyEngine;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code tools/list}: every upstream tool the caller may call, under its exposed name, with the upstream's
+ * definition otherwise untouched. Each tool is decided with the same function as a call (DESIGN §12.7).
+ */
+public final class ToolsListHandler implements ForwardStage.MethodHandler {
+
+    private final UpstreamRegistry upstreams;
+    private final PolicyEngine engine;
+
+    public ToolsListHandler(UpstreamRegistry upstreams, PolicyEngine engine) {
+        this.upstreams = upstreams;
+        this.engine = engine;
+    }
+
+    @Override
+    public Future<JsonObject> handle(McpExchange exchange) {
+        JsonArray tools = new JsonArray();
+        for (ToolEntry tool : upstreams.catalog().all()) {
+            boolean visible = engine.decide(exchange.token(),
+                    Operation.listTool(tool.server(), tool.name(), tool.risk(), exchange.http().peer())).allowed();
+            if (visible) {
+                Map<String, Object> definition = new LinkedHashMap<>(tool.definition());
+                definition.put("name", tool.exposedName());
+                tools.add(new JsonObject(definition));
+            }
+        }
+        return Future.succeededFuture(new JsonObject().put("tools", tools));
+    }
+}

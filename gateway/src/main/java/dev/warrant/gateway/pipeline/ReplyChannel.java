@@ -1,0 +1,15 @@
+package dev.warrant.gateway.pipeline;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Messages a stage sends to the agent before the final response (progress, logging, server requests).
+ * The transport decides the framing: the first such message turns the HTTP response into an SSE stream.
+ */
+public interface ReplyChannel {
+
+    /** Sends a JSON-RPC notification related to the current request. Never throws. */
+    void notify(JsonObject notification);
+
+    ReplyChannel NONE = notification -> { };
+}

@@ -1,0 +1,243 @@
+package dev.warrant.gateway.transport;
+
+import dev.warrant.delegation.VerifiedToken;
+import dev.warrant.gateway.auth.Authenticator;
+import dev.warrant.gateway.errors.Reason;
+import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.pipeline.HttpFacts;
+import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.pipeline.Pipeline;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.Json;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The Streamable HTTP transport of the agent endpoint (MCP 2025-03-26 / 2025-06-18 / 2025-11-25):
+ * POST carries one JSON-RPC message, GET opens the server-to-client stream, DELETE ends the session.
+ *
+ * <p>This class only frames: it validates Host/Origin, media types and the JSON-RPC envelope, hands
+ * requests to the {@link Pipeline}, and writes what comes back. Decisions are made by the stages.
+ * Everything here runs on the connection's event loop and never blocks.
+ */
+public final class McpHttpTransport {
+
+    private static final long KEEPALIVE_MILLIS = 15_000;
+
+    private final Vertx vertx;
+    private final Pipeline pipeline;
+    private final Authenticator authenticator;
+    private final SessionRegistry sessions;
+    private final OriginPolicy originPolicy;
+    private final String resourceMetadataUrl;
+
+    public McpHttpTransport(Vertx vertx, Pipeline pipeline, Authenticator authenticator, SessionRegistry sessions,
+                            OriginPolicy originPolicy, String resourceMetadataUrl) {
+        this.vertx = vertx;
+        this.pipeline = pipeline;
+        this.authenticator = authenticator;
+        this.sessions = sessions;
+        this.originPolicy = originPolicy;
+        this.resourceMetadataUrl = resourceMetadataUrl;
+    }
+
+    /** POST: one JSON-RPC message (request, notification or response). */
+    public void post(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        HttpServerResponse res = ctx.response();
+        JsonRpc.Message message;
+        try {
+            checkHeaders(req);
+            message = JsonRpc.parse(parseBody(ctx.body().buffer()));
+        } catch (WarrantException e) {
+            HttpErrors.send(res, e, resourceMetadataUrl);
+            return;
+        }
+        HttpFacts http = httpFacts(req);
+        if (message instanceof JsonRpc.Request request) {
+            handleRequest(request, http, res);
+        } else if (message instanceof JsonRpc.Notification notification) {
+            handleNotification(notification, http, res);
+        } else {
+            // A client's response to a server-initiated request: accepted; relaying them is issue 4's.
+            authenticatedSession(http).onComplete(ar -> {
+                if (ar.failed()) {
+                    HttpErrors.send(res, WarrantException.wrap(ar.cause()), resourceMetadataUrl);
+                } else {
+                    res.setStatusCode(202).end();
+                }
+            });
+        }
+    }
+
+    private void handleRequest(JsonRpc.Request request, HttpFacts http, HttpServerResponse res) {
+        Context context = vertx.getOrCreateContext();
+        ResponseWriter writer = new ResponseWriter(res, context, resourceMetadataUrl);
+        McpExchange exchange = new McpExchange(request, http, writer, nowEpochNanos());
+        Future<JsonObject> outcome;
+        try {
+            outcome = pipeline.execute(exchange);
+        } catch (RuntimeException e) {
+            outcome = Future.failedFuture(e);
+        }
+        outcome.onComplete(ar -> {
+            if (ar.succeeded()) {
+                String sessionId = "initialize".equals(request.method()) && exchange.session() != null
+                        ? exchange.session().id() : null;
+                writer.finish(JsonRpc.result(request.id(), ar.result()), sessionId);
+            } else {
+                writer.fail(request.id(), WarrantException.wrap(ar.cause()));
+            }
+        });
+    }
+
+    private void handleNotification(JsonRpc.Notification notification, HttpFacts http, HttpServerResponse res) {
+        authenticatedSession(http).onComplete(ar -> {
+            if (ar.failed()) {
+                HttpErrors.send(res, WarrantException.wrap(ar.cause()), resourceMetadataUrl);
+                return;
+            }
+            Session session = ar.result();
+            if ("notifications/cancelled".equals(notification.method())) {
+                Object requestId = notification.params().getValue("requestId");
+                if (requestId != null) {
+                    session.cancelCall(requestId);
+                }
+            }
+            res.setStatusCode(202).end();
+        });
+    }
+
+    /** GET: the standalone SSE stream for server-initiated messages (list_changed, ...). */
+    public void get(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        HttpServerResponse res = ctx.response();
+        try {
+            originPolicy.check(authority(req), req.getHeader(HttpHeaders.ORIGIN));
+            String accept = req.getHeader(HttpHeaders.ACCEPT);
+            if (accept != null && !accept.contains(Sse.CONTENT_TYPE) && !accept.contains("*/*")) {
+                throw WarrantException.of(Reason.NOT_ACCEPTABLE, "GET requires Accept: text/event-stream");
+            }
+        } catch (WarrantException e) {
+            HttpErrors.send(res, e, resourceMetadataUrl);
+            return;
+        }
+        authenticatedSession(httpFacts(req)).onComplete(ar -> {
+            if (ar.failed()) {
+                HttpErrors.send(res, WarrantException.wrap(ar.cause()), resourceMetadataUrl);
+                return;
+            }
+            Session session = ar.result();
+            res.setChunked(true)
+                    .putHeader(HttpHeaders.CONTENT_TYPE, Sse.CONTENT_TYPE)
+                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+            res.write(Sse.comment("stream open"));
+            session.attachStream(res);
+            long timer = vertx.setPeriodic(KEEPALIVE_MILLIS, id -> {
+                if (!res.ended() && !res.closed()) {
+                    res.write(Sse.comment("keepalive"));
+                }
+            });
+            res.closeHandler(v -> {
+                vertx.cancelTimer(timer);
+                session.detachStream(res);
+            });
+            res.endHandler(v -> vertx.cancelTimer(timer));
+        });
+    }
+
+    /** DELETE: the client ends its session. */
+    public void delete(RoutingContext ctx) {
+        HttpServerRequest req = ctx.request();
+        HttpServerResponse res = ctx.response();
+        try {
+            originPolicy.check(authority(req), req.getHeader(HttpHeaders.ORIGIN));
+        } catch (WarrantException e) {
+            HttpErrors.send(res, e, resourceMetadataUrl);
+            return;
+        }
+        authenticatedSession(httpFacts(req)).onComplete(ar -> {
+            if (ar.failed()) {
+                HttpErrors.send(res, WarrantException.wrap(ar.cause()), resourceMetadataUrl);
+                return;
+            }
+            sessions.remove(ar.result());
+            res.setStatusCode(200).end();
+        });
+    }
+
+    private Future<Session> authenticatedSession(HttpFacts http) {
+        return authenticator.authenticate(http.authorization()).map((VerifiedToken token) ->
+                sessions.resolve(http.sessionId(), token.revocationIds().get(0), token.caller()));
+    }
+
+    private void checkHeaders(HttpServerRequest req) {
+        originPolicy.check(authority(req), req.getHeader(HttpHeaders.ORIGIN));
+        String contentType = req.getHeader(HttpHeaders.CONTENT_TYPE);
+        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+            throw WarrantException.of(Reason.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
+        }
+        String accept = req.getHeader(HttpHeaders.ACCEPT);
+        if (accept != null && !(accept.contains("application/json") || accept.contains("text/event-stream")
+                || accept.contains("*/*"))) {
+            throw WarrantException.of(Reason.NOT_ACCEPTABLE, "Accept must allow application/json and text/event-stream");
+        }
+    }
+
+    /** Host and port the client addressed: the Host header in HTTP/1.1, :authority in HTTP/2. */
+    private static String authority(HttpServerRequest req) {
+        io.vertx.core.net.HostAndPort authority = req.authority();
+        if (authority == null) {
+            return null;
+        }
+        return authority.port() >= 0 ? authority.host() + ":" + authority.port() : authority.host();
+    }
+
+    private static JsonObject parseBody(Buffer body) {
+        if (body == null || body.length() == 0) {
+            throw WarrantException.of(Reason.PARSE_ERROR, "empty body");
+        }
+        Object value;
+        try {
+            value = Json.decodeValue(body);
+        } catch (DecodeException e) {
+            throw WarrantException.of(Reason.PARSE_ERROR, "body is not valid JSON");
+        }
+        if (value instanceof JsonObject o) {
+            return o;
+        }
+        if (value instanceof io.vertx.core.json.JsonArray) {
+            throw WarrantException.of(Reason.INVALID_REQUEST, "JSON-RPC batches are not supported");
+        }
+        throw WarrantException.of(Reason.INVALID_REQUEST, "body must be a JSON-RPC object");
+    }
+
+    private static HttpFacts httpFacts(HttpServerRequest req) {
+        Map<String, String> trace = new HashMap<>(4);
+        for (String name : new String[] {"traceparent", "tracestate", "baggage"}) {
+            String value = req.getHeader(name);
+            if (value != null) {
+                trace.put(name, value);
+            }
+        }
+        return new HttpFacts(req.getHeader(HttpHeaders.AUTHORIZATION), req.getHeader("Mcp-Session-Id"),
+                req.getHeader("MCP-Protocol-Version"), trace, PeerIdentity.of(req));
+    }
+
+    private static long nowEpochNanos() {
+        Instant now = Instant.now();
+        return TimeUnit.SECONDS.toNanos(now.getEpochSecond()) + now.getNano();
+    }
+}

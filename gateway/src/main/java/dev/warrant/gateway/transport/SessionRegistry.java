@@ -1,0 +1,93 @@
+package dev.warrant.gateway.transport;
+
+import dev.warrant.gateway.errors.Reason;
+import dev.warrant.gateway.errors.WarrantException;
+
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The sessions of this node. Ids are 128 random bits; unknown or expired ids answer 404 so the client
+ * starts over (Streamable HTTP).
+ */
+public final class SessionRegistry {
+
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final SecureRandom random = new SecureRandom();
+    private final Clock clock;
+    private final Duration idleTimeout;
+    private final int maxSessions;
+
+    public SessionRegistry(Clock clock, Duration idleTimeout, int maxSessions) {
+        this.clock = clock;
+        this.idleTimeout = idleTimeout;
+        this.maxSessions = maxSessions;
+    }
+
+    public Session create(String ownerRoot, String ownerCaller, String protocolVersion) {
+        if (sessions.size() >= maxSessions) {
+            expireIdle();
+            if (sessions.size() >= maxSessions) {
+                throw WarrantException.of(Reason.INVALID_REQUEST, "too many sessions");
+            }
+        }
+        byte[] id = new byte[16];
+        random.nextBytes(id);
+        Session session = new Session(HexFormat.of().formatHex(id), ownerRoot, ownerCaller, protocolVersion,
+                clock.millis());
+        sessions.put(session.id(), session);
+        return session;
+    }
+
+    /** The live session for this id, owned by this caller; refuses with 400/403/404 otherwise. */
+    public Session resolve(String sessionId, String ownerRoot, String caller) {
+        if (sessionId == null || sessionId.isEmpty()) {
+            throw WarrantException.of(Reason.SESSION_MISSING, "Mcp-Session-Id header required");
+        }
+        Session session = sessions.get(sessionId);
+        long now = clock.millis();
+        if (session == null || session.isClosed() || now - session.lastSeenMillis() > idleTimeout.toMillis()) {
+            if (session != null) {
+                remove(session);
+            }
+            throw WarrantException.of(Reason.SESSION_UNKNOWN);
+        }
+        if (!session.isOwnedBy(ownerRoot, caller)) {
+            throw WarrantException.of(Reason.SESSION_OWNER_MISMATCH);
+        }
+        session.touch(now);
+        return session;
+    }
+
+    public void remove(Session session) {
+        sessions.remove(session.id(), session);
+        session.close();
+    }
+
+    public int size() {
+        return sessions.size();
+    }
+
+    public List<Session> all() {
+        return List.copyOf(sessions.values());
+    }
+
+    /** Drops sessions idle for longer than the idle timeout; run periodically. */
+    public void expireIdle() {
+        long now = clock.millis();
+        for (Session s : sessions.values()) {
+            if (now - s.lastSeenMillis() > idleTimeout.toMillis()) {
+                remove(s);
+            }
+        }
+    }
+
+    public void closeAll() {
+        sessions.values().forEach(this::remove);
+    }
+}

@@ -1,0 +1,67 @@
+package dev.warrant.gateway.upstream;
+
+import dev.warrant.policies.RiskTier;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * An immutable snapshot of all upstream tools, keyed by exposed name. Replaced wholesale when an upstream's
+ * tool list changes, so readers on event loops never see a half-updated catalog.
+ */
+public final class ToolCatalogView {
+
+    private final Map<String, ToolEntry> byExposedName;
+
+    private ToolCatalogView(Map<String, ToolEntry> byExposedName) {
+        this.byExposedName = byExposedName;
+    }
+
+    public static ToolCatalogView empty() {
+        return new ToolCatalogView(Map.of());
+    }
+
+    public ToolEntry find(String exposedName) {
+        return exposedName == null ? null : byExposedName.get(exposedName);
+    }
+
+    public Collection<ToolEntry> all() {
+        return byExposedName.values();
+    }
+
+    public int size() {
+        return byExposedName.size();
+    }
+
+    /** This snapshot with one server's tools replaced. */
+    public ToolCatalogView withServer(String server, List<Map<String, Object>> tools, Map<String, RiskTier> riskOverrides) {
+        Map<String, ToolEntry> next = new LinkedHashMap<>();
+        byExposedName.forEach((k, v) -> {
+            if (!v.server().equals(server)) {
+                next.put(k, v);
+            }
+        });
+        for (Map<String, Object> tool : tools) {
+            if (!(tool.get("name") instanceof String name) || name.isEmpty()) {
+                continue; // an upstream tool without a name cannot be called; skip rather than fail the server
+            }
+            RiskTier risk = riskOverrides.containsKey(name)
+                    ? riskOverrides.get(name)
+                    : RiskTier.fromAnnotations(asMap(tool.get("annotations")));
+            String exposed = ToolEntry.expose(server, name);
+            next.put(exposed, new ToolEntry(server, name, exposed, tool, risk));
+        }
+        return new ToolCatalogView(Map.copyOf(next));
+    }
+
+    public ToolCatalogView withoutServer(String server) {
+        return withServer(server, List.of(), Map.of());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, ?> asMap(Object value) {
+        return value instanceof Map<?, ?> m ? (Map<String, ?>) m : null;
+    }
+}

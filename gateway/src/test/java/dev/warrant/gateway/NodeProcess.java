@@ -1,0 +1,85 @@
+package dev.warrant.gateway;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A third-party npm MCP server run as a real process for a test, kept on loopback by the
+ * {@code node-tools/loopback.cjs} preload (the servers themselves listen on all interfaces).
+ */
+final class NodeProcess implements AutoCloseable {
+
+    private final Process process;
+    final int port;
+
+    private NodeProcess(Process process, int port) {
+        this.process = process;
+        this.port = port;
+    }
+
+    static Path nodeTools() {
+        return Path.of(System.getProperty("warrant.nodeTools", "../node-tools")).toAbsolutePath().normalize();
+    }
+
+    /** Starts server-everything's Streamable HTTP transport on a free loopback port and waits until it listens. */
+    static NodeProcess everythingHttp() throws Exception {
+        int port = freePort();
+        Path tools = nodeTools();
+        Path entry = tools.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
+        if (!Files.exists(entry)) {
+            throw new IllegalStateException("npm packages missing: run 'npm ci' in " + tools);
+        }
+        List<String> cmd = new ArrayList<>(List.of("node", "--require", tools.resolve("loopback.cjs").toString(),
+                entry.toString(), "streamableHttp"));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        // Only what it needs: server-everything has a tool that prints its whole environment.
+        Map<String, String> env = pb.environment();
+        env.keySet().retainAll(List.of("PATH", "HOME"));
+        env.put("PORT", Integer.toString(port));
+        Process p = pb.start();
+        NodeProcess np = new NodeProcess(p, port);
+        np.awaitListening(Duration.ofSeconds(30));
+        return np;
+    }
+
+    private void awaitListening(Duration timeout) throws Exception {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("node server exited with " + process.exitValue());
+            }
+            try (Socket s = new Socket()) {
+                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+                return;
+            } catch (IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        close();
+        throw new IllegalStateException("node server did not listen on 127.0.0.1:" + port);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        process.destroy();
+        if (!process.waitFor(5, TimeUnit.SECONDS)) {
+            process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
+        }
+    }
+}

@@ -1,0 +1,82 @@
+package dev.warrant.gateway;
+
+import dev.warrant.adapters.HttpUpstreamSpec;
+import dev.warrant.adapters.StdioUpstreamSpec;
+import dev.warrant.delegation.KeyFiles;
+import dev.warrant.delegation.Minter;
+import dev.warrant.delegation.SigningKey;
+import dev.warrant.gateway.config.GatewayConfig;
+import dev.warrant.gateway.demo.NotesServer;
+import dev.warrant.otel.Telemetry;
+import dev.warrant.policies.RiskTier;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * A real gateway for tests: loopback, ephemeral port, its own Hazelcast cluster name, the notes server as a
+ * real stdio process (with the _meta log on), optionally a real HTTP upstream, spans into memory.
+ */
+final class TestGateway implements AutoCloseable {
+
+    final Path stateDir;
+    final SigningKey rootKey;
+    final Minter minter;
+    final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    final Path metaLog;
+    final Gateway gateway;
+    private final SdkTracerProvider tracerProvider;
+
+    TestGateway(URI httpUpstream) throws Exception {
+        stateDir = Files.createTempDirectory("warrant-test");
+        rootKey = KeyFiles.loadOrCreate(stateDir);
+        minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
+        metaLog = stateDir.resolve("meta.log");
+        tracerProvider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build();
+        OpenTelemetrySdk otel = OpenTelemetrySdk.builder().setTracerProvider(tracerProvider)
+                .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
+
+        List<GatewayConfig.Upstream> upstreams = new ArrayList<>();
+        String java = ProcessHandle.current().info().command().orElse("java");
+        upstreams.add(new GatewayConfig.Upstream(new StdioUpstreamSpec("notes", java,
+                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                        NotesServer.class.getName(), "--state-dir", stateDir.toString()),
+                Map.of("NOTES_META_LOG", metaLog.toString()), Duration.ofSeconds(20)),
+                Map.of("write_note", RiskTier.HIGH)));
+        if (httpUpstream != null) {
+            upstreams.add(new GatewayConfig.Upstream(new HttpUpstreamSpec("everything", httpUpstream, Map.of(),
+                    Duration.ofSeconds(20)), Map.of()));
+        }
+        GatewayConfig config = GatewayConfig.builder()
+                .host("127.0.0.1").port(0).stateDir(stateDir)
+                .rootKeys(List.of(rootKey.publicKey()))
+                .clusterName("warrant-test-" + UUID.randomUUID())
+                .clusterPort(5900 + (int) (Math.random() * 500))
+                .upstreams(upstreams)
+                .build();
+        gateway = Gateway.start(config, Telemetry.of(otel), Clock.systemUTC());
+    }
+
+    URI mcpUrl() {
+        return gateway.mcpUrl();
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        tracerProvider.close();
+    }
+}
