@@ -1,0 +1,99 @@
+package dev.warrant.adapters;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One request in flight. Whoever removes it from its upstream's pending table completes it (response,
+ * timeout, cancel, connection loss), so it completes exactly once and a late response finds nothing.
+ */
+final class PendingCall implements UpstreamCall {
+
+    private static final Logger log = LoggerFactory.getLogger(PendingCall.class);
+
+    private final JsonRpcUpstream owner;
+    private final String upstreamId;
+    private final String method;
+    private final Object callerProgressToken;
+    private final Consumer<JsonRpcNotification> progress;
+    private final CompletableFuture<Map<String, Object>> outcome = new CompletableFuture<>();
+    /** What callers see: completing or cancelling it cannot corrupt {@link #outcome}. */
+    private final CompletableFuture<Map<String, Object>> view = outcome.copy();
+    private volatile ScheduledFuture<?> timer;
+
+    PendingCall(JsonRpcUpstream owner, String upstreamId, String method, Object callerProgressToken,
+            Consumer<JsonRpcNotification> progress) {
+        this.owner = owner;
+        this.upstreamId = upstreamId;
+        this.method = method;
+        this.callerProgressToken = callerProgressToken;
+        this.progress = progress;
+    }
+
+    @Override
+    public String upstreamId() {
+        return upstreamId;
+    }
+
+    @Override
+    public CompletableFuture<Map<String, Object>> result() {
+        return view;
+    }
+
+    @Override
+    public void cancel(String reason) {
+        owner.abandon(this, UpstreamException.Kind.CANCELLED, reason == null ? "cancelled" : reason);
+    }
+
+    String method() {
+        return method;
+    }
+
+    /** Whether the request carried a progress token, i.e. whether progress may be routed to this call. */
+    boolean wantsProgress() {
+        return callerProgressToken != null;
+    }
+
+    void timer(ScheduledFuture<?> timer) {
+        this.timer = timer;
+        if (outcome.isDone()) {
+            timer.cancel(false);
+        }
+    }
+
+    void complete(Map<String, Object> result) {
+        stopTimer();
+        outcome.complete(result);
+    }
+
+    void fail(UpstreamException error) {
+        stopTimer();
+        outcome.completeExceptionally(error);
+    }
+
+    /** Delivers upstream progress to the caller under the caller's own token. */
+    void progress(Map<String, Object> params) {
+        if (progress == null) {
+            return;
+        }
+        Map<String, Object> restored = new LinkedHashMap<>(params);
+        restored.put(ProgressTokens.TOKEN, callerProgressToken);
+        try {
+            progress.accept(new JsonRpcNotification("notifications/progress", restored));
+        } catch (RuntimeException e) {
+            log.warn("progress consumer for {} failed", upstreamId, e);
+        }
+    }
+
+    private void stopTimer() {
+        ScheduledFuture<?> t = timer;
+        if (t != null) {
+            t.cancel(false);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+package dev.warrant.adapters;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * An initialized connection to one upstream MCP server, at the JSON-RPC message level: params and results
+ * are raw JSON trees, so fields the gateway does not model (tasks, {@code _meta}, structuredContent,
+ * outputSchema, icons, anything newer) pass through untouched. Obtain one with
+ * {@link Upstreams#connect(UpstreamSpec)}.
+ *
+ * <p>Concurrency: all methods are thread-safe and never block, except {@link #close()}. Futures and
+ * callbacks complete on adapter threads: the transport's inbound thread (responses, progress,
+ * notifications), the shared timeout thread (timeouts), or the thread calling {@code cancel}/{@code close}.
+ * Never block in a dependent stage; the gateway hops back onto its own Vert.x context.
+ */
+public interface Upstream extends AutoCloseable {
+
+    String name();
+
+    UpstreamSpec spec();
+
+    /** The upstream's raw initialize result: protocolVersion, capabilities, serverInfo, instructions, ... */
+    Map<String, Object> initializeResult();
+
+    /**
+     * Sends a request with a fresh upstream-unique id. {@code params} are forwarded as given (the caller's
+     * map is never modified), except one rewrite: if {@code params._meta.progressToken} is present it is
+     * replaced by an upstream-unique token, and {@code notifications/progress} carrying that token are
+     * passed to {@code progress} with the caller's original token restored. The request fails with kind
+     * {@code TIMEOUT} after {@link UpstreamSpec#requestTimeout()} (and the upstream is sent
+     * {@code notifications/cancelled}).
+     *
+     * @param params may be {@code null} (sent without params)
+     * @param progress receives progress for this call; may be {@code null}
+     */
+    UpstreamCall call(String method, Map<String, Object> params, Consumer<JsonRpcNotification> progress);
+
+    /** Sends a notification upstream. Completes when it was handed to the transport. */
+    CompletableFuture<Void> notify(String method, Map<String, Object> params);
+
+    void addListener(UpstreamListener listener);
+
+    void removeListener(UpstreamListener listener);
+
+    /** True between a successful handshake and the end of the connection. */
+    boolean isOpen();
+
+    /**
+     * Ends the connection: calls in flight fail with {@code UNAVAILABLE}. For stdio, closes the child's stdin,
+     * then terminates the process if it has not exited after a grace period (and kills it if that does not
+     * help); for HTTP, ends the session with DELETE. Completes when that is done. Idempotent.
+     */
+    CompletableFuture<Void> closeAsync();
+
+    /** {@link #closeAsync()} and wait for it (a few seconds at most). Blocks: call it from a worker thread. */
+    @Override
+    void close();
+}

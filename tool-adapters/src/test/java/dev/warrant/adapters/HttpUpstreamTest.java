@@ -1,0 +1,136 @@
+package dev.warrant.adapters;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import io.modelcontextprotocol.json.McpJsonDefaults;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * The HTTP transport against a tiny scripted Streamable HTTP server (JDK HttpServer on 127.0.0.1) that
+ * records every request: configured headers on every request, session and protocol-version headers, and
+ * result fields no SDK record knows.
+ */
+@Timeout(20)
+class HttpUpstreamTest {
+
+    private static final McpJsonMapper JSON = McpJsonDefaults.getMapper();
+
+    /** One recorded HTTP request: method, JSON-RPC method (if any) and the headers we care about. */
+    record Seen(String httpMethod, String rpcMethod, String authorization, String session, String version) {
+    }
+
+    private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    private HttpServer server;
+    private URI url;
+
+    @BeforeEach
+    void start() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/mcp", this::handle);
+        server.start();
+        url = URI.create("http://127.0.0.1:" + server.getAddress().getPort() + "/mcp");
+    }
+
+    @AfterEach
+    void stop() {
+        server.stop(0);
+    }
+
+    @Test
+    void headersSessionAndUnknownFieldsSurvive() throws Exception {
+        Upstream upstream = Upstreams.connect(new HttpUpstreamSpec("scripted", url,
+                Map.of("Authorization", "Bearer upstream-secret"), Duration.ofSeconds(5))).get(10, TimeUnit.SECONDS);
+        assertThat(upstream.initializeResult()).containsEntry("x-future", Map.of("flag", true));
+
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("name", "anything");
+        params.put("arguments", Map.of());
+        params.put("x-client-extension", List.of("kept"));
+        Map<String, Object> result = upstream.call("tools/call", params, null).result().get(5, TimeUnit.SECONDS);
+        assertThat(result).containsEntry("task", Map.of("taskId", "t-1", "status", "working"))
+                .containsEntry("echoedParams", params);
+
+        assertThatThrownBy(() -> upstream.call("fail", Map.of(), null).result().get(5, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(UpstreamException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(UpstreamException.Kind.ERROR_RESPONSE);
+                    assertThat(e.code()).isEqualTo(-32000);
+                    assertThat(e.data()).isEqualTo(Map.of("why", "scripted"));
+                });
+        upstream.close();
+
+        assertThat(seen).isNotEmpty().allSatisfy(s -> assertThat(s.authorization()).isEqualTo("Bearer upstream-secret"));
+        assertThat(seen.get(0).rpcMethod()).isEqualTo("initialize");
+        assertThat(seen.subList(1, seen.size())).allSatisfy(s -> assertThat(s.session()).isEqualTo("session-1"));
+        assertThat(seen).filteredOn(s -> "tools/call".equals(s.rpcMethod())).singleElement()
+                .satisfies(s -> assertThat(s.version()).isEqualTo("2025-06-18"));
+        assertThat(seen).extracting(Seen::rpcMethod).contains("notifications/initialized");
+        assertThat(seen).extracting(Seen::httpMethod).contains("DELETE");
+    }
+
+    @Test
+    void anUnreachableServerFailsTheConnectAsUnavailable() {
+        server.stop(0);
+        assertThatThrownBy(() -> Upstreams.connect(new HttpUpstreamSpec("gone", url, Map.of(), Duration.ofSeconds(5)))
+                .get(10, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(UpstreamException.class,
+                        e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.UNAVAILABLE));
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String http = exchange.getRequestMethod();
+            Map<String, Object> message = http.equals("POST")
+                    ? JSON.readValue(exchange.getRequestBody().readAllBytes(), new TypeRef<Map<String, Object>>() { })
+                    : Map.of();
+            String rpc = (String) message.get("method");
+            seen.add(new Seen(http, rpc, exchange.getRequestHeaders().getFirst("Authorization"),
+                    exchange.getRequestHeaders().getFirst("Mcp-Session-Id"),
+                    exchange.getRequestHeaders().getFirst("MCP-Protocol-Version")));
+            if (!http.equals("POST")) {
+                exchange.sendResponseHeaders(http.equals("GET") ? 405 : 200, -1);
+                return;
+            }
+            if (!message.containsKey("id")) {
+                exchange.sendResponseHeaders(202, -1);
+                return;
+            }
+            Map<String, Object> response = new LinkedHashMap<>();
+            response.put("jsonrpc", "2.0");
+            response.put("id", message.get("id"));
+            switch (rpc) {
+                case "initialize" -> {
+                    exchange.getResponseHeaders().add("Mcp-Session-Id", "session-1");
+                    response.put("result", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of("tools", Map.of()),
+                            "serverInfo", Map.of("name", "scripted", "version", "0"), "x-future", Map.of("flag", true)));
+                }
+                case "tools/call" -> response.put("result", Map.of("content", List.of(),
+                        "task", Map.of("taskId", "t-1", "status", "working"), "echoedParams", message.get("params")));
+                default -> response.put("error", Map.of("code", -32000, "message", "scripted failure",
+                        "data", Map.of("why", "scripted")));
+            }
+            byte[] body = JSON.writeValueAsString(response).getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/json");
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+        }
+    }
+}
