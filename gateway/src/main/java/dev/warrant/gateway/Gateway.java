@@ -10,6 +10,9 @@ import dev.warrant.gateway.auth.AuthenticateStage;
 import dev.warrant.gateway.auth.Authenticator;
 import dev.warrant.gateway.auth.VerifiedTokenCache;
 import dev.warrant.gateway.authorize.AuthorizeStage;
+import dev.warrant.gateway.builtin.BuiltinTools;
+import dev.warrant.gateway.builtin.DelegateTool;
+import dev.warrant.gateway.builtin.InspectTool;
 import dev.warrant.gateway.cluster.ClusterNode;
 import dev.warrant.gateway.cluster.ClusterRevocations;
 import dev.warrant.gateway.config.GatewayConfig;
@@ -112,18 +115,23 @@ public final class Gateway implements AutoCloseable {
                     // base64url inflates by 4/3: refuse longer text before decoding anything.
                     config.maxTokenBytes() * 4 / 3 + 4);
 
+            int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
+            BuiltinTools builtins = new BuiltinTools(List.of(
+                    new DelegateTool(telemetry, clock, maxTokenLength),
+                    new InspectTool(upstreams, engine)));
+
             // The request path (DESIGN §2), in order. Pipeline refuses a wrong order at startup.
             Pipeline pipeline = new Pipeline(List.of(
                     new RecordStage(telemetry, audit),
                     new AuthenticateStage(authenticator),
                     new TraceStage(telemetry),
                     new SessionStage(sessions),
-                    new AuthorizeStage(engine, upstreams, telemetry),
+                    new AuthorizeStage(engine, upstreams, telemetry, builtins),
                     new ForwardStage(Map.of(
                             "initialize", new InitializeHandler(VERSION),
                             "ping", ex -> io.vertx.core.Future.succeededFuture(new JsonObject()),
-                            "tools/list", new ToolsListHandler(upstreams, engine),
-                            "tools/call", new ToolsCallHandler(upstreams, telemetry),
+                            "tools/list", new ToolsListHandler(upstreams, engine, builtins),
+                            "tools/call", new ToolsCallHandler(upstreams, telemetry, builtins),
                             "resources/list", ex -> io.vertx.core.Future.succeededFuture(new JsonObject().put("resources", new JsonArray())),
                             "resources/templates/list", ex -> io.vertx.core.Future.succeededFuture(new JsonObject().put("resourceTemplates", new JsonArray())),
                             "prompts/list", ex -> io.vertx.core.Future.succeededFuture(new JsonObject().put("prompts", new JsonArray()))))));

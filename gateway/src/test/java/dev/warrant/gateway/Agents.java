@@ -34,6 +34,11 @@ final class Agents {
         return client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
     }
 
+    /** Tool names without the gateway's own warrant__* tools. */
+    static List<String> upstreamToolNames(McpSyncClient client) {
+        return toolNames(client).stream().filter(n -> !n.startsWith("warrant__")).toList();
+    }
+
     static String text(McpSchema.CallToolResult result) {
         StringBuilder sb = new StringBuilder();
         for (McpSchema.Content c : result.content()) {

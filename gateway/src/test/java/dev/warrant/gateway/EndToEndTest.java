@@ -82,7 +82,8 @@ class EndToEndTest {
     @Test
     void researcherSeesOnlyItsNarrowedTool() {
         try (McpSyncClient client = Agents.connect(gw.mcpUrl(), researcher)) {
-            assertThat(Agents.toolNames(client)).containsExactly("notes__read_note");
+            assertThat(Agents.upstreamToolNames(client)).containsExactly("notes__read_note");
+            assertThat(Agents.toolNames(client)).contains("warrant__delegate", "warrant__inspect");
             assertThat(Agents.text(Agents.call(client, "notes__read_note", Map.of("path", "/notes/public/hello.md"))))
                     .contains("Hello from Warrant");
         }
@@ -131,7 +132,7 @@ class EndToEndTest {
         String readOnly = gw.minter.mint(MintSpec.builder("reader").right("tool", "notes", "read_note")
                 .ttl(Duration.ofMinutes(5)).build());
         try (McpSyncClient client = Agents.connect(gw.mcpUrl(), readOnly)) {
-            assertThat(Agents.toolNames(client)).containsExactly("notes__read_note");
+            assertThat(Agents.upstreamToolNames(client)).containsExactly("notes__read_note");
             assertThatThrownBy(() -> Agents.call(client, "everything__echo", Map.of("message", "x")))
                     .isInstanceOfSatisfying(McpError.class, e -> assertThat(reason(e)).isEqualTo("unknown_tool"));
         }

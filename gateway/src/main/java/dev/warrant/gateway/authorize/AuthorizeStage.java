@@ -1,5 +1,6 @@
 package dev.warrant.gateway.authorize;
 
+import dev.warrant.gateway.builtin.BuiltinTools;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.pipeline.McpExchange;
@@ -33,11 +34,13 @@ public final class AuthorizeStage implements Stage {
     private final PolicyEngine engine;
     private final UpstreamRegistry upstreams;
     private final Telemetry telemetry;
+    private final BuiltinTools builtins;
 
-    public AuthorizeStage(PolicyEngine engine, UpstreamRegistry upstreams, Telemetry telemetry) {
+    public AuthorizeStage(PolicyEngine engine, UpstreamRegistry upstreams, Telemetry telemetry, BuiltinTools builtins) {
         this.engine = engine;
         this.upstreams = upstreams;
         this.telemetry = telemetry;
+        this.builtins = builtins;
     }
 
     @Override
@@ -58,6 +61,11 @@ public final class AuthorizeStage implements Stage {
         Object arguments = params.getValue("arguments");
         if (arguments != null && !(arguments instanceof JsonObject)) {
             throw WarrantException.of(Reason.INVALID_PARAMS, "'arguments' must be an object");
+        }
+        if (builtins.find(toolName) != null) {
+            // Built-in tools only attenuate or explain the caller's own token: no authority needed.
+            exchange.verdict(Verdict.allow());
+            return chain.proceed(exchange);
         }
         ToolEntry tool = upstreams.catalog().find(toolName);
         if (tool == null) {

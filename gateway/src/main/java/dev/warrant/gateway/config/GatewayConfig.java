@@ -67,6 +67,9 @@ public record GatewayConfig(
         if (maxBodyBytes < 1024) {
             throw new ConfigException("limits.maxBodyBytes must be at least 1024");
         }
+        if (upstreams.stream().anyMatch(u -> u.spec().name().equals("warrant"))) {
+            throw new ConfigException("upstreams: the name 'warrant' is reserved for the gateway's own tools");
+        }
         long distinct = upstreams.stream().map(u -> u.spec().name()).distinct().count();
         if (distinct != upstreams.size()) {
             throw new ConfigException("upstreams: names must be unique");

@@ -4,6 +4,8 @@ import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.adapters.Upstream;
 import dev.warrant.adapters.UpstreamCall;
 import dev.warrant.adapters.UpstreamException;
+import dev.warrant.gateway.builtin.BuiltinTool;
+import dev.warrant.gateway.builtin.BuiltinTools;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.json.JsonValues;
@@ -36,14 +38,21 @@ public final class ToolsCallHandler implements ForwardStage.MethodHandler {
 
     private final UpstreamRegistry upstreams;
     private final Telemetry telemetry;
+    private final BuiltinTools builtins;
 
-    public ToolsCallHandler(UpstreamRegistry upstreams, Telemetry telemetry) {
+    public ToolsCallHandler(UpstreamRegistry upstreams, Telemetry telemetry, BuiltinTools builtins) {
         this.upstreams = upstreams;
         this.telemetry = telemetry;
+        this.builtins = builtins;
     }
 
     @Override
     public Future<JsonObject> handle(McpExchange exchange) {
+        BuiltinTool builtin = builtins.find(exchange.request().params().getString("name"));
+        if (builtin != null) {
+            JsonObject arguments = exchange.request().params().getJsonObject("arguments");
+            return builtin.call(exchange, arguments == null ? new JsonObject() : arguments);
+        }
         ToolEntry tool = exchange.target();
         if (tool == null) {
             // AuthorizeStage sets the target for every allowed tools/call; reaching here without one is a bug.

@@ -1,5 +1,7 @@
 package dev.warrant.gateway.forward;
 
+import dev.warrant.gateway.builtin.BuiltinTool;
+import dev.warrant.gateway.builtin.BuiltinTools;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.upstream.ToolEntry;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
@@ -15,15 +17,18 @@ import java.util.Map;
 /**
  * {@code tools/list}: every upstream tool the caller may call, under its exposed name, with the upstream's
  * definition otherwise untouched. Each tool is decided with the same function as a call (DESIGN §12.7).
+ * The gateway's own {@code warrant__*} tools act only on the caller's token and are always listed.
  */
 public final class ToolsListHandler implements ForwardStage.MethodHandler {
 
     private final UpstreamRegistry upstreams;
     private final PolicyEngine engine;
+    private final BuiltinTools builtins;
 
-    public ToolsListHandler(UpstreamRegistry upstreams, PolicyEngine engine) {
+    public ToolsListHandler(UpstreamRegistry upstreams, PolicyEngine engine, BuiltinTools builtins) {
         this.upstreams = upstreams;
         this.engine = engine;
+        this.builtins = builtins;
     }
 
     @Override
@@ -37,6 +42,9 @@ public final class ToolsListHandler implements ForwardStage.MethodHandler {
                 definition.put("name", tool.exposedName());
                 tools.add(new JsonObject(definition));
             }
+        }
+        for (BuiltinTool builtin : builtins.all()) {
+            tools.add(builtin.definition());
         }
         return Future.succeededFuture(new JsonObject().put("tools", tools));
     }
