@@ -5,9 +5,11 @@ import dev.warrant.delegation.Arg;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * Flattens an MCP {@code arguments} object into {@code arg(key, value)} and {@code arg_path(key, path)} facts
@@ -17,8 +19,21 @@ import java.util.Optional;
  *
  * <p>Integers become Datalog integers; other numbers (Biscuit has no floats) become their decimal string;
  * {@code null} gives no fact. Values are only ever handed to the term builders, never spliced into Datalog.
+ *
+ * <p>A key whose values are paths must carry only paths. A lone non-path value gets no {@code arg_path}, so
+ * a path constraint ({@code check all}, which needs a match) fails on it. But beside a valid path — two
+ * array elements, or {@code "options.path"} next to {@code options: {path: ...}} — the valid one would
+ * satisfy the {@code check all} alone while the upstream still receives the other (a relative path, a
+ * foreign-host URI, a path with NUL). So every non-path value under a key that has an {@code arg_path}
+ * also gets {@code arg_path(key, NOT_A_PATH)}, which no prefix matches.
  */
 public final class ArgumentFacts {
+
+    /**
+     * The {@code arg_path} value standing for a non-path under a key that also has paths. Normalized paths
+     * always start with {@code /}, so the empty string is never one and no path prefix matches it.
+     */
+    public static final String NOT_A_PATH = "";
 
     private final List<Arg> args;
     private final List<Arg> argPaths;
@@ -49,12 +64,17 @@ public final class ArgumentFacts {
         for (Map.Entry<String, ?> entry : arguments.entrySet()) {
             collector.add(checkedKey(entry.getKey(), limits), entry.getValue(), 1);
         }
+        collector.markNonPathsBesidePaths();
         return new ArgumentFacts(collector.args, collector.paths);
     }
 
     private static String checkedKey(String key, ArgumentLimits limits) throws ArgumentLimitException {
         if (key == null) {
             throw new ArgumentLimitException("argument with a null name");
+        }
+        if (key.isEmpty()) {
+            // No fact can carry an empty key; refusing here keeps the decision a clean deny.
+            throw new ArgumentLimitException("argument with an empty name");
         }
         if (key.length() > limits.maxStringLength()) {
             throw new ArgumentLimitException("argument name longer than " + limits.maxStringLength() + " characters");
@@ -66,9 +86,26 @@ public final class ArgumentFacts {
         private final ArgumentLimits limits;
         private final List<Arg> args = new ArrayList<>();
         private final List<Arg> paths = new ArrayList<>();
+        /** One entry per scalar value that is not a path, by key. */
+        private final List<String> nonPathKeys = new ArrayList<>();
 
         Collector(ArgumentLimits limits) {
             this.limits = limits;
+        }
+
+        void markNonPathsBesidePaths() throws ArgumentLimitException {
+            if (paths.isEmpty() || nonPathKeys.isEmpty()) {
+                return;
+            }
+            Set<String> keysWithPaths = new HashSet<>();
+            for (Arg p : paths) {
+                keysWithPaths.add(p.key());
+            }
+            for (String key : nonPathKeys) {
+                if (keysWithPaths.contains(key)) {
+                    fact(paths, key, NOT_A_PATH);
+                }
+            }
         }
 
         void add(String key, Object value, int depth) throws ArgumentLimitException {
@@ -83,11 +120,15 @@ public final class ArgumentFacts {
                     String child = checkedKey(String.valueOf(entry.getKey()), limits);
                     add(key + "." + child, entry.getValue(), depth + 1);
                 }
-            } else if (value instanceof List<?> list) {
+                return;
+            }
+            if (value instanceof List<?> list) {
                 for (Object element : list) {
                     add(key, element, depth + 1);
                 }
-            } else if (value instanceof String s) {
+                return;
+            }
+            if (value instanceof String s) {
                 if (s.length() > limits.maxStringLength()) {
                     throw new ArgumentLimitException("argument '" + key + "' longer than " + limits.maxStringLength() + " characters");
                 }
@@ -95,8 +136,13 @@ public final class ArgumentFacts {
                 Optional<String> path = PathNormalizer.normalize(s);
                 if (path.isPresent()) {
                     fact(paths, key, path.get());
+                } else {
+                    nonPathKeys.add(key);
                 }
-            } else if (value instanceof Boolean b) {
+                return;
+            }
+            nonPathKeys.add(key);
+            if (value instanceof Boolean b) {
                 fact(args, key, b);
             } else if (value instanceof Integer || value instanceof Long || value instanceof Short || value instanceof Byte) {
                 fact(args, key, ((Number) value).longValue());
@@ -116,15 +162,26 @@ public final class ArgumentFacts {
             into.add(new Arg(key, value));
         }
 
+        /**
+         * Plain decimal notation, never scientific ({@code 12345678.5}, not {@code 1.23456785E7}), and exact
+         * for integers beyond a long: two different numbers never give the same fact.
+         */
         private static String asDecimalString(Number n) {
             if (n instanceof BigDecimal d) {
                 return d.toPlainString();
             }
+            if (n instanceof BigInteger big) {
+                return big.toString();
+            }
             double d = n.doubleValue();
-            if (d == Math.rint(d) && !Double.isInfinite(d) && Math.abs(d) < 1e15) {
+            if (Double.isNaN(d) || Double.isInfinite(d)) {
+                return Double.toString(d);
+            }
+            if (d == Math.rint(d) && Math.abs(d) < 1e15) {
                 return Long.toString((long) d);
             }
-            return Double.toString(d);
+            // BigDecimal.valueOf uses the shortest repr that round-trips (Double.toString), so 0.1 stays 0.1.
+            return BigDecimal.valueOf(d).stripTrailingZeros().toPlainString();
         }
     }
 }
