@@ -69,8 +69,11 @@ final class CallCommand implements Callable<Integer> {
                 result = client.callTool(new McpSchema.CallToolRequest(tool, arguments));
             } catch (McpError e) {
                 McpSchema.JSONRPCResponse.JSONRPCError error = e.getJsonRpcError();
-                throw new CliErrors.CliFailure("refused: " + error.message()
-                        + (error.data() == null ? "" : " " + error.data()), 1);
+                String reason = error.data() instanceof Map<?, ?> data && data.get("reason") != null
+                        ? " (" + data.get("reason") + ")" : "";
+                String detail = error.data() instanceof Map<?, ?> data && data.get("detail") != null
+                        ? ": " + data.get("detail") : "";
+                throw new CliErrors.CliFailure("refused" + reason + ": " + error.message() + detail, 1);
             }
             for (McpSchema.Content c : result.content()) {
                 System.out.println(c instanceof McpSchema.TextContent text ? text.text() : String.valueOf(c));

@@ -11,7 +11,8 @@ import java.io.PrintWriter;
  */
 @Command(name = "warrant", mixinStandardHelpOptions = true, version = "warrant 0.1.0",
         description = "MCP tool gateway with attenuable Biscuit delegation.",
-        subcommands = {DemoCommand.class, ServeCommand.class, CallCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, CallCommand.class, KeygenCommand.class,
+                MintCommand.class, AttenuateCommand.class, InspectCommand.class, RevokeCommand.class})
 public final class WarrantCli {
 
     private WarrantCli() {
@@ -26,8 +27,10 @@ public final class WarrantCli {
         cli.setOut(out);
         cli.setErr(err);
         cli.setParameterExceptionHandler((e, a) -> {
-            err.println("warrant: " + e.getMessage());
-            err.println("Try 'warrant " + (e.getCommandLine().getCommandName().equals("warrant") ? "" : e.getCommandLine().getCommandName() + " ") + "--help'.");
+            String command = e.getCommandLine().getCommandName();
+            String help = command.equals("warrant") ? "warrant --help" : "warrant " + command + " --help";
+            // One line, like every other error: the message and where to look.
+            err.println("warrant: " + e.getMessage() + " (see '" + help + "')");
             return 2;
         });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
