@@ -3,6 +3,7 @@ package dev.warrant.delegation;
 import biscuit.format.schema.Schema;
 import dev.warrant.delegation.internal.RawToken;
 import dev.warrant.delegation.internal.SignatureCanonicity;
+import dev.warrant.delegation.internal.TokenShape;
 import org.biscuitsec.biscuit.datalog.SymbolTable;
 import org.biscuitsec.biscuit.error.Error;
 import org.biscuitsec.biscuit.token.Biscuit;
@@ -24,7 +25,8 @@ import java.util.OptionalInt;
  *
  * <p>Order: size (before any decoding) -> base64url -> protobuf -> canonical signatures (defect 2) -> root key
  * by id, or every ring key when the id is absent (defect 4) -> signatures, through
- * {@code Biscuit.from_bytes_with_symbols} only (never {@code UnverifiedBiscuit.verify}, defect 1) -> token
+ * {@code Biscuit.from_bytes_with_symbols} only (never {@code UnverifiedBiscuit.verify}, defect 1) -> block shape
+ * (one predicate per rule body and check query: bounded evaluation, see {@code internal.TokenShape}) -> token
  * contract (agent, dates, chain continuity, depth) -> expiry and maximum TTL against the injected clock.
  */
 public final class Verifier {
@@ -67,6 +69,10 @@ public final class Verifier {
             throw new TokenException(TokenReason.NON_CANONICAL_SIGNATURE, nonCanonical.get() + " is not canonical (S >= L)");
         }
         Verified verified = verifySignatures(bytes, RawToken.rootKeyId(raw));
+        Optional<String> tooComplex = TokenShape.firstViolation(raw);
+        if (tooComplex.isPresent()) {
+            throw new TokenException(TokenReason.MALFORMED, tooComplex.get());
+        }
         Chain chain;
         try {
             chain = ChainReader.readStrict(RawToken.facts(raw));

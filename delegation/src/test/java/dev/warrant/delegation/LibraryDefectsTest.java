@@ -100,7 +100,20 @@ class LibraryDefectsTest {
             block.add_fact(f);
         }
         block.add_rule("pair($a, $b) <- n($a), n($b)");
-        String heavy = UnverifiedBiscuit.from_b64url(plannerToken()).attenuate(block).serialize_b64url();
+        String join = UnverifiedBiscuit.from_b64url(plannerToken()).attenuate(block).serialize_b64url();
+        // A join in an attenuation block is refused at verification (TokenShape): the library only checks its
+        // time limit between derived facts, so a join-heavy check could run for minutes.
+        assertThatThrownBy(() -> VERIFIER.verify(join)).isInstanceOfSatisfying(TokenException.class,
+                e -> assertThat(e.reason()).isEqualTo(TokenReason.MALFORMED));
+
+        // Single-predicate rules still explode facts; the deterministic fact limit denies them quickly.
+        Block growth = new Block();
+        for (int i = 0; i < 600; i++) {
+            growth.add_fact("n(" + i + ")");
+        }
+        growth.add_rule("m($a) <- n($a)");
+        growth.add_rule("k($a) <- m($a)");
+        String heavy = UnverifiedBiscuit.from_b64url(plannerToken()).attenuate(growth).serialize_b64url();
         VerifiedToken v = VERIFIER.verify(heavy);
         long start = System.nanoTime();
         Decision d = v.authorize(call("notes", "read_note").build(), PolicySet.defaults(), AuthorizationLimits.defaults());
