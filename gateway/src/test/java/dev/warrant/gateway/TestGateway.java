@@ -30,17 +30,22 @@ import java.util.UUID;
  * A real gateway for tests: loopback, ephemeral port, its own Hazelcast cluster name, the notes server as a
  * real stdio process (with the _meta log on), optionally a real HTTP upstream, spans into memory.
  */
-final class TestGateway implements AutoCloseable {
+public final class TestGateway implements AutoCloseable {
 
-    final Path stateDir;
-    final SigningKey rootKey;
-    final Minter minter;
-    final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    public final Path stateDir;
+    public final SigningKey rootKey;
+    public final Minter minter;
+    public final InMemorySpanExporter spans = InMemorySpanExporter.create();
     final Path metaLog;
-    final Gateway gateway;
+    public final Gateway gateway;
     private final SdkTracerProvider tracerProvider;
 
     TestGateway(URI httpUpstream) throws Exception {
+        this(httpUpstream, null);
+    }
+
+    /** With {@code tls}, the agent port speaks only TLS (mcpUrl() is https). */
+    public TestGateway(URI httpUpstream, GatewayConfig.Tls tls) throws Exception {
         stateDir = Files.createTempDirectory("warrant-test");
         rootKey = KeyFiles.loadOrCreate(stateDir);
         minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
@@ -66,11 +71,12 @@ final class TestGateway implements AutoCloseable {
                 .clusterName("warrant-test-" + UUID.randomUUID())
                 .clusterPort(5900 + (int) (Math.random() * 500))
                 .upstreams(upstreams)
+                .tls(tls)
                 .build();
         gateway = Gateway.start(config, Telemetry.of(otel), Clock.systemUTC());
     }
 
-    URI mcpUrl() {
+    public URI mcpUrl() {
         return gateway.mcpUrl();
     }
 

@@ -1,17 +1,20 @@
 package dev.warrant.gateway.config;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.warrant.adapters.HttpUpstreamSpec;
 import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.adapters.UpstreamSpec;
+import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.RootPublicKey;
 import dev.warrant.policies.RiskTier;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -32,8 +35,9 @@ import java.util.function.Function;
  *
  * <pre>
  * listen: { host: 127.0.0.1, port: 8080 }
+ * tls: { certFile: server.pem, keyFile: server.key, clientCaFile: clients-ca.pem, clientAuth: REQUIRED }
  * stateDir: .warrant
- * keys: [ { id: root, publicKey: "hex" } ]         # or publicKeyFile: path/to/root.pub
+ * keys: [ { publicKeyFile: path/to/root.pub } ]   # or publicKey: "hex"; id: defaults to the key's own id
  * tokens: { maxTtl: PT24H, maxDepth: 8, maxBytes: 16384 }
  * cluster: { name: warrant, port: 5701, members: [ "127.0.0.1:5701" ] }
  * upstreams:
@@ -52,7 +56,7 @@ import java.util.function.Function;
 public final class ConfigLoader {
 
     private static final Set<String> TOP_LEVEL = Set.of("listen", "stateDir", "keys", "tokens", "cluster",
-            "upstreams", "policies", "audit", "allowedHosts", "limits");
+            "upstreams", "policies", "audit", "allowedHosts", "limits", "tls");
 
     private final Map<String, String> env;
 
@@ -76,10 +80,13 @@ public final class ConfigLoader {
     public GatewayConfig parse(String yaml, Path base) {
         JsonNode root;
         try {
-            root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+            // A key given twice is an error, not "the last one wins": a second allowedHosts further down
+            // must not silently replace the first.
+            root = new ObjectMapper(YAMLFactory.builder().enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION).build())
+                    .readTree(yaml);
         } catch (JsonProcessingException e) {
             String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
-            throw new ConfigException("config is not valid YAML" + where + ": " + e.getOriginalMessage());
+            throw new ConfigException("config is not valid YAML" + where + ": " + oneLine(e.getOriginalMessage()));
         }
         if (root == null || root.isMissingNode() || root.isNull()) {
             root = new ObjectMapper().createObjectNode();
@@ -95,6 +102,10 @@ public final class ConfigLoader {
             unknownKeys(listen, Set.of("host", "port"), "listen.");
             if (listen.has("host")) b.host(text(listen, "host", "listen.host"));
             if (listen.has("port")) b.port(integer(listen, "port", "listen.port"));
+        }
+        JsonNode tls = object(root, "tls");
+        if (tls != null) {
+            b.tls(tls(tls, base));
         }
         if (root.has("stateDir")) b.stateDir(resolve(base, text(root, "stateDir", "stateDir")));
         b.rootKeys(keys(root.get("keys"), base));
@@ -138,6 +149,26 @@ public final class ConfigLoader {
         }
     }
 
+    /** clientAuth defaults to REQUIRED when a client CA is given (strict), else NONE. */
+    private GatewayConfig.Tls tls(JsonNode node, Path base) {
+        unknownKeys(node, Set.of("certFile", "keyFile", "clientCaFile", "clientAuth"), "tls.");
+        Path cert = resolve(base, text(node, "certFile", "tls.certFile"));
+        Path key = resolve(base, text(node, "keyFile", "tls.keyFile"));
+        java.util.Optional<Path> ca = node.has("clientCaFile")
+                ? java.util.Optional.of(resolve(base, text(node, "clientCaFile", "tls.clientCaFile")))
+                : java.util.Optional.empty();
+        GatewayConfig.ClientAuth auth = ca.isPresent() ? GatewayConfig.ClientAuth.REQUIRED : GatewayConfig.ClientAuth.NONE;
+        if (node.has("clientAuth")) {
+            String value = text(node, "clientAuth", "tls.clientAuth");
+            try {
+                auth = GatewayConfig.ClientAuth.valueOf(value.trim().toUpperCase(java.util.Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("tls.clientAuth: must be NONE, REQUEST or REQUIRED, not " + value);
+            }
+        }
+        return new GatewayConfig.Tls(cert, key, ca, auth);
+    }
+
     private void applyEnv(GatewayConfig.Builder b) {
         envValue("WARRANT_HOST", s -> s).ifPresent(b::host);
         envValue("WARRANT_PORT", s -> parseInt(s, "WARRANT_PORT")).ifPresent(b::port);
@@ -175,7 +206,6 @@ public final class ConfigLoader {
                 throw new ConfigException(path + ": must be a mapping");
             }
             unknownKeys(k, Set.of("id", "publicKey", "publicKeyFile"), path + ".");
-            String id = text(k, "id", path + ".id");
             String hex;
             if (k.has("publicKey")) {
                 hex = text(k, "publicKey", path + ".publicKey");
@@ -189,6 +219,9 @@ public final class ConfigLoader {
             } else {
                 throw new ConfigException(path + ": publicKey or publicKeyFile required");
             }
+            // Without an id, the key gets the id 'warrant keygen' and the demo give it (derived from the key),
+            // so tokens they mint are recognised.
+            String id = k.has("id") ? text(k, "id", path + ".id") : KeyFiles.defaultKeyId(hex);
             try {
                 keys.add(new RootPublicKey(id, hex));
             } catch (IllegalArgumentException e) {
@@ -220,15 +253,21 @@ public final class ConfigLoader {
                 if (u.has("stdio") == u.has("http")) {
                     throw new ConfigException(path + ": exactly one of stdio or http required");
                 } else if (u.has("stdio")) {
-                    JsonNode s = object(u, "stdio");
+                    JsonNode s = requiredObject(u, "stdio", path + ".stdio");
                     unknownKeys(s, Set.of("command", "args", "env"), path + ".stdio.");
                     spec = new StdioUpstreamSpec(name, text(s, "command", path + ".stdio.command"),
                             s.has("args") ? strings(s.get("args"), path + ".stdio.args") : List.of(),
                             s.has("env") ? stringMap(s.get("env"), path + ".stdio.env") : Map.of(), timeout);
                 } else {
-                    JsonNode h = object(u, "http");
+                    JsonNode h = requiredObject(u, "http", path + ".http");
                     unknownKeys(h, Set.of("url", "headers"), path + ".http.");
-                    URI url = URI.create(text(h, "url", path + ".http.url"));
+                    String rawUrl = text(h, "url", path + ".http.url");
+                    URI url;
+                    try {
+                        url = new URI(rawUrl);
+                    } catch (URISyntaxException e) {
+                        throw new ConfigException(path + ".http.url: not a URL: " + e.getReason());
+                    }
                     spec = new HttpUpstreamSpec(name, url,
                             h.has("headers") ? stringMap(h.get("headers"), path + ".http.headers") : Map.of(), timeout);
                 }
@@ -280,15 +319,50 @@ public final class ConfigLoader {
         return p.isAbsolute() || base == null ? p : base.resolve(p).normalize();
     }
 
+    /** The mapping at {@code key}, or null when it is absent or empty. */
     private static JsonNode object(JsonNode parent, String key) {
+        return object(parent, key, key);
+    }
+
+    private static JsonNode object(JsonNode parent, String key, String path) {
         JsonNode node = parent.get(key);
         if (node == null || node.isNull()) {
             return null;
         }
         if (!node.isObject()) {
-            throw new ConfigException(key + ": must be a mapping");
+            throw new ConfigException(path + ": must be a mapping");
         }
         return node;
+    }
+
+    /** The mapping at {@code key}; present but empty ({@code stdio:}) is an error too. */
+    private static JsonNode requiredObject(JsonNode parent, String key, String path) {
+        JsonNode node = object(parent, key, path);
+        if (node == null) {
+            throw new ConfigException(path + ": must be a mapping");
+        }
+        return node;
+    }
+
+    /**
+     * SnakeYAML messages span several lines and quote the offending source (which may hold a secret):
+     * keep the unindented lines (what was wrong), drop the indented ones (positions and excerpts).
+     */
+    private static String oneLine(String message) {
+        if (message == null) {
+            return "unreadable";
+        }
+        StringBuilder out = new StringBuilder();
+        for (String line : message.split("\\R")) {
+            if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
+                continue;
+            }
+            if (out.length() > 0) {
+                out.append("; ");
+            }
+            out.append(line.strip());
+        }
+        return out.length() == 0 ? message.strip().replaceAll("\\s+", " ") : out.toString();
     }
 
     private String text(JsonNode parent, String key, String path) {

@@ -4,6 +4,7 @@ import dev.warrant.adapters.UpstreamSpec;
 import dev.warrant.delegation.RootPublicKey;
 import dev.warrant.policies.RiskTier;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -30,13 +31,58 @@ public record GatewayConfig(
         Optional<Path> policiesDir,
         Optional<Path> auditFile,
         List<String> allowedHosts,
-        int maxBodyBytes) {
+        int maxBodyBytes,
+        Optional<Tls> tls) {
 
     /** An upstream with its gateway-side settings. */
     public record Upstream(UpstreamSpec spec, Map<String, RiskTier> risks) {
         public Upstream {
             Objects.requireNonNull(spec, "spec");
             risks = risks == null ? Map.of() : Map.copyOf(risks);
+        }
+    }
+
+    /** Whether and how the agent port asks for client certificates (mTLS). */
+    public enum ClientAuth { NONE, REQUEST, REQUIRED }
+
+    /**
+     * TLS on the agent port. With client authentication, a client certificate must chain to
+     * {@code clientCaFile}; its URI SAN becomes the connection's {@code peer(...)} fact.
+     *
+     * @param certFile     PEM certificate chain of the server (leaf first)
+     * @param keyFile      PEM private key of the server (PKCS#8 {@code PRIVATE KEY}, or PKCS#1 RSA)
+     * @param clientCaFile PEM CA certificates trusted to sign client certificates
+     * @param clientAuth   NONE: no client certificates; REQUEST: verified when sent, else no peer;
+     *                     REQUIRED: the handshake fails without one
+     */
+    public record Tls(Path certFile, Path keyFile, Optional<Path> clientCaFile, ClientAuth clientAuth) {
+        public Tls {
+            clientCaFile = clientCaFile == null ? Optional.empty() : clientCaFile;
+            Objects.requireNonNull(clientAuth, "tls.clientAuth");
+            readable(certFile, "tls.certFile");
+            readable(keyFile, "tls.keyFile");
+            clientCaFile.ifPresent(f -> readable(f, "tls.clientCaFile"));
+            // Contradictions are errors, not guesses: a CA nobody checks, or client auth with nothing to check against.
+            if (clientAuth != ClientAuth.NONE && clientCaFile.isEmpty()) {
+                throw new ConfigException("tls.clientCaFile: required when tls.clientAuth is " + clientAuth);
+            }
+            if (clientAuth == ClientAuth.NONE && clientCaFile.isPresent()) {
+                throw new ConfigException("tls.clientAuth: NONE contradicts tls.clientCaFile (use REQUEST or REQUIRED)");
+            }
+        }
+
+        /** Client certificates required (strict default when a client CA is given). */
+        public static Tls mutual(Path certFile, Path keyFile, Path clientCaFile) {
+            return new Tls(certFile, keyFile, Optional.of(clientCaFile), ClientAuth.REQUIRED);
+        }
+
+        private static void readable(Path file, String setting) {
+            if (file == null) {
+                throw new ConfigException(setting + ": required");
+            }
+            if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+                throw new ConfigException(setting + ": cannot read " + file);
+            }
         }
     }
 
@@ -49,6 +95,7 @@ public record GatewayConfig(
         allowedHosts = List.copyOf(allowedHosts);
         policiesDir = policiesDir == null ? Optional.empty() : policiesDir;
         auditFile = auditFile == null ? Optional.empty() : auditFile;
+        tls = tls == null ? Optional.empty() : tls;
         if (port < 0 || port > 65535) {
             throw new ConfigException("listen.port must be 0..65535");
         }
@@ -80,7 +127,7 @@ public record GatewayConfig(
         return new Builder();
     }
 
-    /** Defaults: loopback:8080, state in .warrant, 24 h maximum TTL, depth 8, 16 KiB tokens, 1 MiB bodies. */
+    /** Defaults: loopback:8080 (plain HTTP), state in .warrant, 24 h maximum TTL, depth 8, 16 KiB tokens, 1 MiB bodies. */
     public static final class Builder {
         private String host = "127.0.0.1";
         private int port = 8080;
@@ -97,6 +144,7 @@ public record GatewayConfig(
         private Optional<Path> auditFile = Optional.empty();
         private List<String> allowedHosts = List.of();
         private int maxBodyBytes = 1 << 20;
+        private Optional<Tls> tls = Optional.empty();
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -113,11 +161,12 @@ public record GatewayConfig(
         public Builder auditFile(Path v) { auditFile = Optional.ofNullable(v); return this; }
         public Builder allowedHosts(List<String> v) { allowedHosts = v; return this; }
         public Builder maxBodyBytes(int v) { maxBodyBytes = v; return this; }
+        public Builder tls(Tls v) { tls = Optional.ofNullable(v); return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(host, port, stateDir, rootKeys, maxTokenTtl, maxChainDepth, maxTokenBytes,
                     clusterName, clusterPort, clusterMembers, upstreams, policiesDir, auditFile, allowedHosts,
-                    maxBodyBytes);
+                    maxBodyBytes, tls);
         }
     }
 }

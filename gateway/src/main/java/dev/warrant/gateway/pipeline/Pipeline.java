@@ -49,8 +49,10 @@ public final class Pipeline {
         return stages;
     }
 
+    /** The stage's class name; an anonymous or lambda stage has no simple name, so its binary name is used. */
     private static String name(Stage stage) {
-        return stage.getClass().getSimpleName();
+        String simple = stage.getClass().getSimpleName();
+        return simple.isEmpty() ? stage.getClass().getName() : simple;
     }
 
     private final class RealChain implements Stage.Chain {

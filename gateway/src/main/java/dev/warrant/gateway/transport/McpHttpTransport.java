@@ -34,6 +34,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class McpHttpTransport {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(McpHttpTransport.class);
     private static final long KEEPALIVE_MILLIS = 15_000;
 
     private final Vertx vertx;
@@ -178,15 +179,54 @@ public final class McpHttpTransport {
         });
     }
 
+    /** Token, then MCP-Protocol-Version, then session: the order SessionStage applies to requests. */
     private Future<Session> authenticatedSession(HttpFacts http) {
-        return authenticator.authenticate(http.authorization()).map((VerifiedToken token) ->
-                sessions.resolve(http.sessionId(), token.revocationIds().get(0), token.caller()));
+        return authenticator.authenticate(http.authorization()).map((VerifiedToken token) -> {
+            String version = http.protocolVersion();
+            if (version != null && !ProtocolVersions.isSupported(version)) {
+                throw WarrantException.of(Reason.PROTOCOL_VERSION_UNSUPPORTED, "unsupported MCP-Protocol-Version: " + version);
+            }
+            return sessions.resolve(http.sessionId(), token.revocationIds().get(0), token.caller());
+        });
+    }
+
+    /**
+     * Failures raised outside our handlers — vertx-web's body limit (413), a method the route does not
+     * serve (405), a handler that threw — answered like every other refusal: JSON-RPC error body with a
+     * reason, never the framework's plain-text page or an exception text.
+     */
+    public void failure(RoutingContext ctx) {
+        HttpServerResponse res = ctx.response();
+        if (res.headWritten()) {
+            if (!res.ended()) {
+                res.reset();
+            }
+            return;
+        }
+        WarrantException error;
+        if (ctx.failure() instanceof WarrantException w) {
+            error = w;
+        } else {
+            error = WarrantException.of(switch (ctx.statusCode()) {
+                case 413 -> Reason.BODY_TOO_LARGE;
+                case 405 -> Reason.METHOD_NOT_ALLOWED;
+                case 415 -> Reason.UNSUPPORTED_MEDIA_TYPE;
+                case 400 -> Reason.INVALID_REQUEST;
+                default -> Reason.INTERNAL;
+            });
+            if (error.reason() == Reason.INTERNAL) {
+                LOG.error("unexpected failure on {} {}", ctx.request().method(), ctx.request().path(), ctx.failure());
+            }
+        }
+        HttpErrors.send(res, error, resourceMetadataUrl);
     }
 
     private void checkHeaders(HttpServerRequest req) {
         originPolicy.check(authority(req), req.getHeader(HttpHeaders.ORIGIN));
         String contentType = req.getHeader(HttpHeaders.CONTENT_TYPE);
-        if (contentType == null || !contentType.toLowerCase().startsWith("application/json")) {
+        // The media type exactly (parameters such as charset allowed): not application/jsonp, json-seq, ...
+        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip();
+        if (!mediaType.equalsIgnoreCase("application/json")) {
             throw WarrantException.of(Reason.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
         }
         String accept = req.getHeader(HttpHeaders.ACCEPT);

@@ -12,9 +12,13 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The workload identity of an mTLS client: the first URI subject alternative name of its verified
- * certificate (e.g. {@code spiffe://example.org/planner}). Exposed to policies as {@code peer(...)}; no
- * certificate means no peer fact, so a peer-bound token fails closed.
+ * The workload identity of an mTLS client: the URI subject alternative name of its certificate (e.g.
+ * {@code spiffe://example.org/planner}), which the TLS handshake has already verified against the configured
+ * client CA. Exposed to policies as {@code peer(...)}; no certificate means no peer fact, so a peer-bound token
+ * fails closed.
+ *
+ * <p>Like a SPIFFE X509-SVID, the certificate must carry exactly one URI SAN: with several, which one is "the"
+ * identity would be a guess, so such a certificate yields no identity at all.
  */
 final class PeerIdentity {
 
@@ -40,12 +44,16 @@ final class PeerIdentity {
             if (sans == null) {
                 return Optional.empty();
             }
+            String identity = null;
             for (List<?> san : sans) {
                 if (san.size() >= 2 && Integer.valueOf(SAN_URI).equals(san.get(0)) && san.get(1) instanceof String uri) {
-                    return Optional.of(uri);
+                    if (identity != null) {
+                        return Optional.empty();
+                    }
+                    identity = uri;
                 }
             }
-            return Optional.empty();
+            return Optional.ofNullable(identity);
         } catch (SSLPeerUnverifiedException | CertificateParsingException e) {
             return Optional.empty();
         }
