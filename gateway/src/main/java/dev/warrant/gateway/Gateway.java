@@ -31,6 +31,7 @@ import dev.warrant.gateway.transport.OriginPolicy;
 import dev.warrant.gateway.transport.ProtocolVersions;
 import dev.warrant.gateway.transport.SessionRegistry;
 import dev.warrant.gateway.transport.SessionStage;
+import dev.warrant.gateway.transport.TlsListener;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
 import dev.warrant.otel.Telemetry;
 import dev.warrant.policies.ArgumentLimits;
@@ -76,9 +77,10 @@ public final class Gateway implements AutoCloseable {
     private final AuditSink audit;
     private final HttpServer server;
     private final String host;
+    private final String scheme;
 
     private Gateway(Vertx vertx, ClusterNode cluster, ClusterRevocations revocations, UpstreamRegistry upstreams,
-                    SessionRegistry sessions, AuditSink audit, HttpServer server, String host) {
+                    SessionRegistry sessions, AuditSink audit, HttpServer server, String host, String scheme) {
         this.vertx = vertx;
         this.cluster = cluster;
         this.revocations = revocations;
@@ -87,6 +89,7 @@ public final class Gateway implements AutoCloseable {
         this.audit = audit;
         this.server = server;
         this.host = host;
+        this.scheme = scheme;
     }
 
     /** Starts a node and blocks until it serves (or fails). Call from a plain thread, not an event loop. */
@@ -109,16 +112,15 @@ public final class Gateway implements AutoCloseable {
             connectUpstreams(config, upstreams);
 
             audit = new JsonLinesAuditLog(config.auditFile().orElse(config.stateDir().resolve("audit.log")));
+            // base64url inflates by 4/3: refuse longer text before decoding anything.
+            int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
             SessionRegistry sessions = new SessionRegistry(clock, Duration.ofHours(1), 10_000);
             Authenticator authenticator = new Authenticator(vertx, verifier,
-                    new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock), revocations, clock,
-                    // base64url inflates by 4/3: refuse longer text before decoding anything.
-                    config.maxTokenBytes() * 4 / 3 + 4);
+                    new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock), revocations, clock, maxTokenLength);
 
-            int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
             BuiltinTools builtins = new BuiltinTools(List.of(
                     new DelegateTool(telemetry, clock, maxTokenLength),
-                    new InspectTool(upstreams, engine)));
+                    new InspectTool(upstreams, engine, vertx, verifier, clock, maxTokenLength)));
 
             // The request path (DESIGN §2), in order. Pipeline refuses a wrong order at startup.
             Pipeline pipeline = new Pipeline(List.of(
@@ -142,10 +144,13 @@ public final class Gateway implements AutoCloseable {
             HttpServerOptions options = new HttpServerOptions()
                     .setMaxHeaderSize(headerLimit)
                     .setInitialSettings(new Http2Settings().setMaxHeaderListSize(headerLimit));
+            // TLS/mTLS on the agent port (DESIGN §9): a client certificate's URI SAN becomes peer(...).
+            config.tls().ifPresent(tls -> TlsListener.apply(options, tls, vertx));
+            String scheme = config.tls().isPresent() ? "https" : "http";
             HttpServer server = vertx.createHttpServer(options).requestHandler(router)
                     .listen(config.port(), config.host()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
             int port = server.actualPort();
-            String base = "http://" + hostForUrl(config.host()) + ":" + port;
+            String base = scheme + "://" + hostForUrl(config.host()) + ":" + port;
             String metadataUrl = base + "/.well-known/oauth-protected-resource";
 
             OriginPolicy origins = originPolicy(config, port);
@@ -166,11 +171,16 @@ public final class Gateway implements AutoCloseable {
                             .put("resource_name", "Warrant MCP gateway")
                             .encode()));
             router.get("/healthz").handler(ctx -> ctx.response().end("ok"));
+            // Refusals raised by vertx-web itself (body limit, wrong method, a handler that threw) get the
+            // same JSON-RPC error bodies as ours, never a plain-text page.
+            router.route().failureHandler(transport::failure);
+            router.errorHandler(405, transport::failure);
+            router.errorHandler(500, transport::failure);
             vertx.setPeriodic(60_000, id -> sessions.expireIdle());
 
             LOG.info("Warrant listening on {} ({} upstreams, {} tools, protocol {})", base + "/mcp",
                     upstreams.names().size(), upstreams.catalog().size(), ProtocolVersions.LATEST);
-            return new Gateway(vertx, cluster, revocations, upstreams, sessions, audit, server, config.host());
+            return new Gateway(vertx, cluster, revocations, upstreams, sessions, audit, server, config.host(), scheme);
         } catch (Exception | Error e) {
             upstreams.close();
             audit.close();
@@ -227,11 +237,11 @@ public final class Gateway implements AutoCloseable {
     }
 
     public URI mcpUrl() {
-        return URI.create("http://" + hostForUrl(host) + ":" + port() + "/mcp");
+        return URI.create(scheme + "://" + hostForUrl(host) + ":" + port() + "/mcp");
     }
 
     public URI baseUrl() {
-        return URI.create("http://" + hostForUrl(host) + ":" + port());
+        return URI.create(scheme + "://" + hostForUrl(host) + ":" + port());
     }
 
     public ClusterRevocations revocations() {

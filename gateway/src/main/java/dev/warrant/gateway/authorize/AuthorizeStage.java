@@ -76,12 +76,17 @@ public final class AuthorizeStage implements Stage {
                 Operation.callTool(tool.server(), tool.name(), args, tool.risk(), exchange.http().peer())));
         exchange.verdict(verdict);
         if (!verdict.allowed()) {
+            Reason reason = Reason.fromCode(verdict.reason());
+            if (reason.isAuthentication()) {
+                // e.g. a hop's time check ran out: the token is dead, not the tool hidden.
+                throw WarrantException.of(reason, verdict.detail());
+            }
             Verdict visibility = engine.decide(exchange.token(),
                     Operation.listTool(tool.server(), tool.name(), tool.risk(), exchange.http().peer()));
             if (!visibility.allowed()) {
                 throw WarrantException.of(Reason.UNKNOWN_TOOL, toolName);
             }
-            throw WarrantException.of(Reason.fromCode(verdict.reason()), verdict.detail());
+            throw WarrantException.of(reason, verdict.detail());
         }
         exchange.target(tool);
         return chain.proceed(exchange);

@@ -1,14 +1,20 @@
 package dev.warrant.gateway.builtin;
 
+import dev.warrant.delegation.TokenInspector;
 import dev.warrant.delegation.VerifiedToken;
+import dev.warrant.delegation.Verifier;
+import dev.warrant.gateway.auth.BearerToken;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.upstream.ToolEntry;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
 import dev.warrant.policies.Operation;
 import dev.warrant.policies.PolicyEngine;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+
+import java.time.Clock;
 
 /**
  * {@code warrant__inspect}: explains the caller's own token — who holds it, through which delegation chain,
@@ -21,10 +27,19 @@ public final class InspectTool implements BuiltinTool {
 
     private final UpstreamRegistry upstreams;
     private final PolicyEngine engine;
+    private final Vertx vertx;
+    private final Verifier verifier;
+    private final Clock clock;
+    private final int maxTokenLength;
 
-    public InspectTool(UpstreamRegistry upstreams, PolicyEngine engine) {
+    public InspectTool(UpstreamRegistry upstreams, PolicyEngine engine, Vertx vertx, Verifier verifier, Clock clock,
+                       int maxTokenLength) {
         this.upstreams = upstreams;
         this.engine = engine;
+        this.vertx = vertx;
+        this.verifier = verifier;
+        this.clock = clock;
+        this.maxTokenLength = maxTokenLength;
     }
 
     @Override
@@ -75,6 +90,13 @@ public final class InspectTool implements BuiltinTool {
         text.append("Tools you may call now: ").append(allowed.isEmpty() ? "none" : String.join(", ",
                 allowed.stream().map(String::valueOf).toList())).append(".\n");
         text.append("Revoking any of these ids stops this token: ").append(String.join(", ", token.revocationIds()));
-        return Future.succeededFuture(ToolResults.text(text.toString(), facts));
+        String raw = BearerToken.from(exchange.http().authorization(), maxTokenLength);
+        // The hop-by-hop explanation re-reads the token's blocks (signature checks included): a worker's job.
+        return vertx.executeBlocking(() -> TokenInspector.inspect(raw, verifier, clock).explain(), false)
+                .map(explanation -> {
+                    facts.put("explanation", explanation);
+                    return ToolResults.text(text + "\n\n" + explanation, facts);
+                })
+                .otherwise(e -> ToolResults.text(text.toString(), facts));
     }
 }

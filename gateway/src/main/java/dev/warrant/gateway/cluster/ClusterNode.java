@@ -35,6 +35,7 @@ public final class ClusterNode implements AutoCloseable {
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
         config.setProperty("hazelcast.phone.home.enabled", "false");
         config.setProperty("hazelcast.socket.bind.any", "false");
+        config.setProperty("hazelcast.health.monitoring.level", "OFF");
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(port).setPortAutoIncrement(true).setPortCount(100);
         network.getInterfaces().setEnabled(true).addInterface(bindHost);
@@ -42,6 +43,12 @@ public final class ClusterNode implements AutoCloseable {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(bindHost) : members);
+        if (members.isEmpty()) {
+            // Single node (the embedded default): nobody to wait for; Hazelcast's default join wait
+            // (5 s) would only delay startup.
+            config.setProperty("hazelcast.wait.seconds.before.join", "0");
+            config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+        }
         config.getJetConfig().setEnabled(false);
         return new ClusterNode(Hazelcast.newHazelcastInstance(config));
     }
