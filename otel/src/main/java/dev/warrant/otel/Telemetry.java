@@ -44,6 +44,7 @@ public final class Telemetry implements AutoCloseable {
         defaults.put("otel.resource.attributes", "service.instance.id=" + instanceId);
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
+                .addTracerProviderCustomizer((builder, config) -> builder.addSpanProcessor(TraceIdsOnly.INSTANCE))
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();

@@ -50,6 +50,11 @@ public final class VerifiedTokenCache {
         cache.put(digest, token);
     }
 
+    /** Runs pending evictions now (Caffeine evicts asynchronously); for tests and metrics. */
+    public void cleanUp() {
+        cache.cleanUp();
+    }
+
     public long estimatedSize() {
         return cache.estimatedSize();
     }
