@@ -4,9 +4,12 @@ import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.delegation.Delegator;
 import dev.warrant.delegation.HopSpec;
 import dev.warrant.delegation.KeyFiles;
+import dev.warrant.delegation.KeyRing;
 import dev.warrant.delegation.MintSpec;
 import dev.warrant.delegation.Minter;
 import dev.warrant.delegation.SigningKey;
+import dev.warrant.delegation.Verifier;
+import dev.warrant.delegation.VerifierSettings;
 import dev.warrant.gateway.Gateway;
 import dev.warrant.gateway.admin.AdminApi;
 import dev.warrant.gateway.config.GatewayConfig;
@@ -37,8 +40,8 @@ public final class DemoMode {
     public static final Duration MAX_TTL = Duration.ofHours(24);
 
     /** What demo mode produced: the running gateway and the paths of the tokens it wrote. */
-    public record Demo(Gateway gateway, Path stateDir, String plannerToken, String researcherToken, String adminToken)
-            implements AutoCloseable {
+    public record Demo(Gateway gateway, Path stateDir, String plannerToken, String researcherToken, String adminToken,
+                       String plannerRevocationId) implements AutoCloseable {
         @Override
         public void close() {
             gateway.close();
@@ -83,8 +86,11 @@ public final class DemoMode {
                 .upstreams(List.of(new GatewayConfig.Upstream(notesUpstream(stateDir),
                         Map.of("write_note", RiskTier.HIGH))))
                 .build();
+        // The planner's authority block id: revoking it stops every token derived from the planner's.
+        String plannerRevocationId = new Verifier(KeyRing.of(key.publicKey()), VerifierSettings.defaults(), clock)
+                .verify(planner).revocationIds().get(0);
         Gateway gateway = Gateway.start(config, telemetry, clock);
-        return new Demo(gateway, stateDir, planner, researcher, admin);
+        return new Demo(gateway, stateDir, planner, researcher, admin, plannerRevocationId);
     }
 
     /** The notes server runs from this same jar/classpath, as a separate JVM speaking MCP over stdio. */
@@ -109,8 +115,10 @@ public final class DemoMode {
                 + "  (delegated by planner: read_note under /notes/public/ only, 15 min)");
         out.println("  admin token:       " + dir.resolve("admin.token") + "  (admin API: revocations)");
         out.println();
-        out.println("Researcher token (copy it into any MCP client as 'Authorization: Bearer <token>'):");
-        out.println("  " + demo.researcherToken());
+        out.println("Tokens (give one to any MCP client as 'Authorization: Bearer <token>'):");
+        out.println("  planner:    " + demo.plannerToken());
+        out.println("  researcher: " + demo.researcherToken());
+        out.println("  admin:      " + demo.adminToken());
         out.println();
         out.println("In another terminal, list the tools and read a public note as the researcher:");
         out.println("  ./warrant call --url " + url + " --token-file " + dir.resolve("researcher.token")
@@ -118,6 +126,9 @@ public final class DemoMode {
         out.println("The same researcher is refused the private plan (reason constraint_failed):");
         out.println("  ./warrant call --url " + url + " --token-file " + dir.resolve("researcher.token")
                 + " --tool notes__read_note --args '{\"path\":\"/notes/private/plan.md\"}'");
+        out.println("Revoke the planner's token, and with it the researcher's, which was derived from it:");
+        out.println("  ./warrant revoke --url " + demo.gateway().baseUrl() + " --token-file " + dir.resolve("admin.token")
+                + " --id " + demo.plannerRevocationId());
         out.println();
         out.println("Press Ctrl-C to stop.");
     }

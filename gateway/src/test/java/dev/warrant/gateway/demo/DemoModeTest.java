@@ -57,6 +57,15 @@ class DemoModeTest {
             Result refused = runPrinted(commands.get(1));
             assertThat(refused.exit).isEqualTo(1);
             assertThat(refused.err).contains("constraint_failed").doesNotContain("Exception");
+
+            // The printed revoke command stops the planner and the researcher derived from it.
+            String revoke = printed.toString().lines().map(String::strip)
+                    .filter(l -> l.startsWith("./warrant revoke")).findFirst().orElseThrow();
+            Result revoked = runPrinted(revoke);
+            assertThat(revoked.exit).as(revoked.err).isZero();
+            Result afterRevoke = runPrinted(commands.get(0));
+            assertThat(afterRevoke.exit).isNotZero();
+            assertThat(afterRevoke.out).doesNotContain("Hello from Warrant");
         }
         // A second run reuses the root key, so tokens minted earlier stay valid.
         try (DemoMode.Demo again = DemoMode.start(0, dir, Telemetry.noop(), Clock.systemUTC())) {
