@@ -1,5 +1,6 @@
 package dev.warrant.delegation;
 
+import dev.warrant.delegation.internal.PreparedAuthorizerBuilder;
 import io.vavr.Tuple2;
 import io.vavr.control.Either;
 import org.biscuitsec.biscuit.datalog.SymbolTable;
@@ -106,6 +107,12 @@ public final class PolicySet {
     void applyTo(Authorizer authorizer) {
         for (PolicyStatement s : statements) {
             s.applyTo(authorizer);
+        }
+    }
+
+    void addTo(PreparedAuthorizerBuilder builder) {
+        for (PolicyStatement s : statements) {
+            s.addTo(builder);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.warrant.delegation;
 
+import dev.warrant.delegation.internal.PreparedAuthorizerBuilder;
 import org.biscuitsec.biscuit.datalog.SymbolTable;
 import org.biscuitsec.biscuit.token.Authorizer;
 import org.biscuitsec.biscuit.token.Policy;
@@ -18,6 +19,9 @@ import java.util.List;
 sealed interface PolicyStatement {
     void applyTo(Authorizer authorizer);
 
+    /** Converts once into a prepared authorizer, as {@link #applyTo} plus the library's authorize() would per call. */
+    void addTo(PreparedAuthorizerBuilder builder);
+
     Kind kind();
 
     enum Kind { FACT, RULE, CHECK, POLICY }
@@ -25,6 +29,10 @@ sealed interface PolicyStatement {
     record FactStatement(org.biscuitsec.biscuit.datalog.Fact fact, SymbolTable symbols) implements PolicyStatement {
         public void applyTo(Authorizer a) {
             a.add_fact(org.biscuitsec.biscuit.token.builder.Fact.convert_from(fact, symbols));
+        }
+
+        public void addTo(PreparedAuthorizerBuilder b) {
+            b.fact(fact, symbols);
         }
 
         public Kind kind() {
@@ -37,6 +45,10 @@ sealed interface PolicyStatement {
             a.add_rule(org.biscuitsec.biscuit.token.builder.Rule.convert_from(rule, symbols));
         }
 
+        public void addTo(PreparedAuthorizerBuilder b) {
+            b.rule(rule, symbols);
+        }
+
         public Kind kind() {
             return Kind.RULE;
         }
@@ -45,6 +57,10 @@ sealed interface PolicyStatement {
     record CheckStatement(org.biscuitsec.biscuit.datalog.Check check, SymbolTable symbols) implements PolicyStatement {
         public void applyTo(Authorizer a) {
             a.add_check(org.biscuitsec.biscuit.token.builder.Check.convert_from(check, symbols));
+        }
+
+        public void addTo(PreparedAuthorizerBuilder b) {
+            b.check(check, symbols);
         }
 
         public Kind kind() {
@@ -60,6 +76,10 @@ sealed interface PolicyStatement {
                 fresh.add(org.biscuitsec.biscuit.token.builder.Rule.convert_from(q, symbols));
             }
             a.add_policy(new Policy(fresh, policyKind));
+        }
+
+        public void addTo(PreparedAuthorizerBuilder b) {
+            b.policy(policyKind, queries, symbols);
         }
 
         public Kind kind() {

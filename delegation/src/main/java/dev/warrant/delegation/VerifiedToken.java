@@ -1,12 +1,16 @@
 package dev.warrant.delegation;
 
 import dev.warrant.delegation.internal.Datalog;
+import dev.warrant.delegation.internal.PreparedAuthorizer;
+import dev.warrant.delegation.internal.PreparedAuthorizerBuilder;
 import org.biscuitsec.biscuit.datalog.RunLimits;
 import org.biscuitsec.biscuit.error.Error;
 import org.biscuitsec.biscuit.token.Authorizer;
 import org.biscuitsec.biscuit.token.Biscuit;
+import org.biscuitsec.biscuit.token.builder.Fact;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -17,15 +21,17 @@ import static dev.warrant.delegation.Vocabulary.*;
  * A token whose signatures, canonicity, root key, chain and dates were checked by {@link Verifier}, the only
  * class that can create one (package-private constructor).
  *
- * <p>Concurrency: immutable; the parsed Biscuit is only read. {@link #authorize} builds a fresh Authorizer
- * per call (the library's Authorizer is mutable, defect 6), so one VerifiedToken may be authorized from many
- * threads at once (e.g. cached per token by the gateway).
+ * <p>Concurrency: the parsed Biscuit is only read. {@link #authorize} evaluates each call on its own copy of a
+ * {@link PreparedAuthorizer} (the token and policy set converted once, then only read), or on a fresh library
+ * Authorizer for tokens the prepared path does not cover (the library's Authorizer is mutable, defect 6), so
+ * one VerifiedToken may be authorized from many threads at once (e.g. cached per token by the gateway).
  */
 public final class VerifiedToken {
     private final Biscuit biscuit;
     private final Chain chain;
     private final List<String> revocationIds;
     private final String rootKeyId;
+    private volatile Prepared prepared;
 
     VerifiedToken(Biscuit biscuit, Chain chain, List<String> revocationIds, String rootKeyId) {
         this.biscuit = biscuit;
@@ -92,12 +98,28 @@ public final class VerifiedToken {
         Objects.requireNonNull(request, "request");
         Objects.requireNonNull(policies, "policies");
         Objects.requireNonNull(limits, "limits");
+        return decide(request, policies, limits, true);
+    }
+
+    /** Always the library's own Authorizer: the reference the prepared path is tested against. */
+    Decision authorizeWithLibrary(RequestFacts request, PolicySet policies, AuthorizationLimits limits) {
+        return decide(request, policies, limits, false);
+    }
+
+    private Decision decide(RequestFacts request, PolicySet policies, AuthorizationLimits limits, boolean mayPrepare) {
         try {
-            Authorizer authorizer = biscuit.authorizer();
-            addRequestFacts(authorizer, request);
-            addChainFacts(authorizer);
-            policies.applyTo(authorizer);
-            authorizer.authorize(new RunLimits(limits.maxFacts(), limits.maxIterations(), limits.maxTime()));
+            List<Fact> requestFacts = requestFacts(request);
+            RunLimits runLimits = new RunLimits(limits.maxFacts(), limits.maxIterations(), limits.maxTime());
+            PreparedAuthorizer prepared = mayPrepare ? prepared(policies) : null;
+            if (prepared != null) {
+                prepared.authorize(requestFacts, runLimits);
+            } else {
+                Authorizer authorizer = biscuit.authorizer();
+                requestFacts.forEach(authorizer::add_fact);
+                chainFacts().forEach(authorizer::add_fact);
+                policies.applyTo(authorizer);
+                authorizer.authorize(runLimits);
+            }
             return Decision.allow();
         } catch (Error e) {
             return Decisions.fromError(e);
@@ -106,27 +128,67 @@ public final class VerifiedToken {
         }
     }
 
-    private static void addRequestFacts(Authorizer a, RequestFacts r) {
-        a.add_fact(Datalog.fact(TIME, Datalog.date(r.time())));
-        a.add_fact(Datalog.fact(METHOD, Datalog.str(r.method())));
-        a.add_fact(Datalog.fact(REQUEST, Datalog.str(r.kind()), Datalog.str(r.server()), Datalog.str(r.name())));
-        a.add_fact(Datalog.fact(SERVER, Datalog.str(r.server())));
-        for (Arg arg : r.args()) {
-            a.add_fact(Datalog.fact(ARG, Datalog.str(arg.key()), term(arg.value())));
+    /**
+     * The token and this policy set converted once (null: this token needs the library's own Authorizer).
+     * Kept for the last policy set used, which the gateway replaces only on a reload. Two threads may both
+     * prepare on a miss; either result is correct and immutable, so the last write simply wins.
+     */
+    private PreparedAuthorizer prepared(PolicySet policies) {
+        Prepared p = prepared;
+        if (p == null || p.policies() != policies) {
+            p = new Prepared(policies, prepare(policies));
+            prepared = p;
         }
-        for (Arg path : r.argPaths()) {
-            a.add_fact(Datalog.fact(ARG_PATH, Datalog.str(path.key()), term(path.value())));
-        }
-        r.risk().ifPresent(tier -> a.add_fact(Datalog.fact(RISK, Datalog.str(tier))));
-        r.peer().ifPresent(id -> a.add_fact(Datalog.fact(PEER, Datalog.str(id))));
+        return p.authorizer();
     }
 
-    private void addChainFacts(Authorizer a) {
-        a.add_fact(Datalog.fact(CALLER, Datalog.str(caller())));
-        for (String member : chain.members()) {
-            a.add_fact(Datalog.fact(CHAIN, Datalog.str(member)));
+    private PreparedAuthorizer prepare(PolicySet policies) {
+        try {
+            Optional<PreparedAuthorizerBuilder> builder = PreparedAuthorizerBuilder.forToken(biscuit);
+            if (builder.isEmpty()) {
+                return null;
+            }
+            chainFacts().forEach(builder.get()::fact);
+            policies.addTo(builder.get());
+            return builder.get().build();
+        } catch (Error | RuntimeException | StackOverflowError e) {
+            // The library's path then reports the same failure as a decision, on every call.
+            return null;
         }
-        a.add_fact(Datalog.fact(DEPTH, Datalog.integer(depth())));
+    }
+
+    /** For tests: whether calls with this policy set take the prepared path. */
+    boolean usesPreparedPath(PolicySet policies) {
+        return prepared(policies) != null;
+    }
+
+    private record Prepared(PolicySet policies, PreparedAuthorizer authorizer) {}
+
+    private static List<Fact> requestFacts(RequestFacts r) {
+        List<Fact> facts = new ArrayList<>();
+        facts.add(Datalog.fact(TIME, Datalog.date(r.time())));
+        facts.add(Datalog.fact(METHOD, Datalog.str(r.method())));
+        facts.add(Datalog.fact(REQUEST, Datalog.str(r.kind()), Datalog.str(r.server()), Datalog.str(r.name())));
+        facts.add(Datalog.fact(SERVER, Datalog.str(r.server())));
+        for (Arg arg : r.args()) {
+            facts.add(Datalog.fact(ARG, Datalog.str(arg.key()), term(arg.value())));
+        }
+        for (Arg path : r.argPaths()) {
+            facts.add(Datalog.fact(ARG_PATH, Datalog.str(path.key()), term(path.value())));
+        }
+        r.risk().ifPresent(tier -> facts.add(Datalog.fact(RISK, Datalog.str(tier))));
+        r.peer().ifPresent(id -> facts.add(Datalog.fact(PEER, Datalog.str(id))));
+        return facts;
+    }
+
+    private List<Fact> chainFacts() {
+        List<Fact> facts = new ArrayList<>();
+        facts.add(Datalog.fact(CALLER, Datalog.str(caller())));
+        for (String member : chain.members()) {
+            facts.add(Datalog.fact(CHAIN, Datalog.str(member)));
+        }
+        facts.add(Datalog.fact(DEPTH, Datalog.integer(depth())));
+        return facts;
     }
 
     private static org.biscuitsec.biscuit.token.builder.Term term(Object value) {
