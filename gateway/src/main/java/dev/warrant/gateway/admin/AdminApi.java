@@ -4,6 +4,7 @@ import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.auth.Authenticator;
 import dev.warrant.gateway.cluster.ClusterRevocations;
 import dev.warrant.gateway.cluster.Revocation;
+import dev.warrant.gateway.cluster.RevocationIncompleteException;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.policies.Operation;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -28,14 +31,20 @@ import java.util.Optional;
  * The admin API. Callers authenticate with a Biscuit token like agents do and need the right
  * {@code right("admin", "warrant", "<action>")} (or {@code "*"}), checked with the same policy engine.
  *
- * <p>{@code POST /admin/revocations {"revocationId": "<hex>", "reason": "..."}} answers 200 only once the
- * revocation is in force on this node (the cluster write is acknowledged and the local index updated).
+ * <p>{@code POST /admin/revocations} with exactly one of {@code {"revocationId": "<hex>"}},
+ * {@code {"agent": "name", "issuedBefore": "<ISO-8601 instant>"?}} or {@code {"task": "id"}} (plus an optional
+ * {@code "reason"}) answers 200 only once every live cluster member denies what it covers, and 503
+ * {@code revocation_incomplete} when some member did not confirm in time (see ClusterRevocations).
+ * {@code GET /admin/cluster} reports the member count and this member's number of revocation entries.
  */
 public final class AdminApi {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     public static final String AREA = "warrant";
     public static final String REVOKE = "revocations.write";
+    public static final String CLUSTER_READ = "cluster.read";
+    /** 503: not every live member confirmed; the revocation may still spread, but nothing is promised. */
+    public static final String REVOCATION_INCOMPLETE = "revocation_incomplete";
 
     private final Vertx vertx;
     private final Authenticator authenticator;
@@ -59,16 +68,23 @@ public final class AdminApi {
         authorize(ctx, REVOKE).compose(admin -> {
             Revocation revocation = parseRevocation(ctx);
             // The map write waits for the cluster's acknowledgement: never on the event loop.
+            // Ordered = false: concurrent revocations confirm in parallel.
             return vertx.executeBlocking(() -> {
                 revocations.revoke(revocation);
                 return revocation;
             }, false).map(r -> {
-                LOG.info("revoked {} by {} ({})", r.revocationId(), admin.caller(), r.reason());
+                LOG.info("revoked {} by {} ({})", r.key(), admin.caller(), r.reason());
                 return r;
             });
         }).onComplete(ar -> {
             if (ar.succeeded()) {
-                json(res, 200, new JsonObject().put("revoked", ar.result().revocationId()));
+                json(res, 200, new JsonObject().put("revoked", ar.result().subject())
+                        .put("kind", ar.result().kind().name().toLowerCase(Locale.ROOT))
+                        .put("expiresAt", Instant.ofEpochMilli(ar.result().expiresAtMillis()).toString()));
+            } else if (ar.cause() instanceof RevocationIncompleteException e) {
+                LOG.warn("revocation not confirmed by every member: {}", e.getMessage());
+                json(res, 503, new JsonObject().put("error", new JsonObject().put("reason", REVOCATION_INCOMPLETE)
+                        .put("detail", e.getMessage())));
             } else {
                 WarrantException e = WarrantException.wrap(ar.cause());
                 int status = switch (e.reason()) {
@@ -96,6 +112,20 @@ public final class AdminApi {
         });
     }
 
+    /** GET /admin/cluster: how many members this node sees, and how many revocation entries it holds. */
+    public void cluster(RoutingContext ctx) {
+        authorize(ctx, CLUSTER_READ).onComplete(ar -> {
+            if (ar.succeeded()) {
+                json(ctx.response(), 200, new JsonObject().put("members", revocations.clusterSize())
+                        .put("revocations", revocations.size()));
+            } else {
+                WarrantException e = WarrantException.wrap(ar.cause());
+                json(ctx.response(), e.reason().isAuthentication() ? 401 : 403,
+                        new JsonObject().put("error", new JsonObject().put("reason", e.reason().code())));
+            }
+        });
+    }
+
     private Revocation parseRevocation(RoutingContext ctx) {
         JsonObject body;
         try {
@@ -103,17 +133,45 @@ public final class AdminApi {
         } catch (DecodeException | ClassCastException e) {
             throw WarrantException.of(Reason.PARSE_ERROR, "body must be a JSON object");
         }
-        if (body == null || !(body.getValue("revocationId") instanceof String id)) {
-            throw WarrantException.of(Reason.INVALID_REQUEST, "revocationId (hex string) required");
+        if (body == null) {
+            throw WarrantException.of(Reason.INVALID_REQUEST, "body must be a JSON object");
         }
-        String hex = id.trim().toLowerCase(Locale.ROOT);
-        if (!hex.matches("[0-9a-f]{2,256}") || hex.length() % 2 != 0) {
-            throw WarrantException.of(Reason.INVALID_REQUEST, "revocationId must be hex");
+        int kinds = (body.containsKey("revocationId") ? 1 : 0) + (body.containsKey("agent") ? 1 : 0)
+                + (body.containsKey("task") ? 1 : 0);
+        if (kinds != 1) {
+            throw WarrantException.of(Reason.INVALID_REQUEST, "exactly one of revocationId, agent, task required");
         }
-        Object reason = body.getValue("reason");
-        long now = clock.millis();
-        // No token covered by this id can outlive now + the maximum TTL; the entry may go after that.
-        return new Revocation(hex, now, now + maxTokenTtl.toMillis(), reason instanceof String s ? s : "");
+        String reason = body.getValue("reason") instanceof String s ? s : "";
+        Instant now = clock.instant();
+        if (body.containsKey("revocationId")) {
+            String hex = text(body, "revocationId").toLowerCase(Locale.ROOT);
+            if (!hex.matches("([0-9a-f]{2}){1,128}")) {
+                throw WarrantException.of(Reason.INVALID_REQUEST, "revocationId must be hex");
+            }
+            return Revocation.ofId(hex, now, maxTokenTtl, reason);
+        }
+        if (body.containsKey("task")) {
+            return Revocation.ofTask(text(body, "task"), now, maxTokenTtl, reason);
+        }
+        Optional<Instant> before = Optional.empty();
+        if (body.containsKey("issuedBefore")) {
+            try {
+                before = Optional.of(Instant.parse(text(body, "issuedBefore")));
+            } catch (DateTimeParseException e) {
+                throw WarrantException.of(Reason.INVALID_REQUEST, "issuedBefore must be an ISO-8601 instant such as 2026-11-25T20:00:00Z");
+            }
+            if (before.get().isAfter(now.plus(maxTokenTtl))) {
+                throw WarrantException.of(Reason.INVALID_REQUEST, "issuedBefore lies beyond the maximum token TTL from now");
+            }
+        }
+        return Revocation.ofAgent(text(body, "agent"), before, now, maxTokenTtl, reason);
+    }
+
+    private static String text(JsonObject body, String field) {
+        if (!(body.getValue(field) instanceof String v) || v.isBlank() || v.length() > 256) {
+            throw WarrantException.of(Reason.INVALID_REQUEST, field + " must be a non-empty string (at most 256 characters)");
+        }
+        return v.trim();
     }
 
     private static void json(HttpServerResponse res, int status, JsonObject body) {

@@ -16,15 +16,19 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
  * {@code warrant revoke}: {@code POST /admin/revocations} on a gateway. When it prints "revoked", every live
- * member denies tokens carrying that block (the admin API answers only once the revocation is in force).
+ * cluster member denies what it covers (the admin API answers only once every member confirmed; otherwise
+ * HTTP 503 revocation_incomplete and exit code 1).
  */
 @Command(name = "revoke", mixinStandardHelpOptions = true,
-        description = "Revoke a token (and every token derived from it) by one of its block revocation ids.")
+        description = "Revoke by block revocation id (that token and every token derived from it), by agent "
+                + "(tokens naming it anywhere in their chain, optionally only those issued before a time), or by task.")
 final class RevokeCommand implements Callable<Integer> {
 
     @Spec
@@ -38,24 +42,31 @@ final class RevokeCommand implements Callable<Integer> {
             description = "File holding an admin token (right admin:warrant:revocations.write or *).")
     Path tokenFile;
 
-    @Option(names = "--id", required = true, paramLabel = "HEX", description = "Revocation id (see warrant inspect).")
+    @Option(names = "--id", paramLabel = "HEX", description = "Revocation id (see warrant inspect).")
     String id;
+
+    @Option(names = "--agent", paramLabel = "NAME",
+            description = "Agent: its tokens, tokens delegated to it and onwards from it.")
+    String agent;
+
+    @Option(names = "--issued-before", paramLabel = "ISO",
+            description = "With --agent: only tokens issued before this instant (e.g. 2026-11-25T20:00:00Z).")
+    String issuedBefore;
+
+    @Option(names = "--task", paramLabel = "TASK", description = "Task id: every token minted for it.")
+    String task;
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why; recorded in the gateway's log.")
     String reason;
 
     @Override
     public Integer call() {
-        String hex = id.trim().toLowerCase(Locale.ROOT);
-        if (!hex.matches("([0-9a-f]{2}){1,128}")) {
-            throw new CliErrors.CliFailure("--id must be a hex revocation id (see warrant inspect)", 2);
-        }
+        JsonObject body = body();
         URI endpoint = endpoint();
         String adminToken = AttenuateCommand.TokenInput.file(tokenFile).strip();
         if (adminToken.isEmpty()) {
             throw new CliErrors.CliFailure("token file is empty: " + tokenFile, 2);
         }
-        JsonObject body = new JsonObject().put("revocationId", hex);
         if (reason != null) {
             body.put("reason", reason);
         }
@@ -69,9 +80,56 @@ final class RevokeCommand implements Callable<Integer> {
         if (response.statusCode() != 200) {
             throw new CliErrors.CliFailure("revocation refused (HTTP " + response.statusCode() + errorOf(response.body()) + ")", 1);
         }
-        spec.commandLine().getOut().println("revoked " + hex);
+        spec.commandLine().getOut().println("revoked " + describe(body));
         spec.commandLine().getOut().flush();
         return 0;
+    }
+
+    private JsonObject body() {
+        int kinds = (id != null ? 1 : 0) + (agent != null ? 1 : 0) + (task != null ? 1 : 0);
+        if (kinds != 1) {
+            throw new CliErrors.CliFailure("give exactly one of --id, --agent, --task", 2);
+        }
+        if (issuedBefore != null && agent == null) {
+            throw new CliErrors.CliFailure("--issued-before needs --agent", 2);
+        }
+        if (id != null) {
+            String hex = id.trim().toLowerCase(Locale.ROOT);
+            if (!hex.matches("([0-9a-f]{2}){1,128}")) {
+                throw new CliErrors.CliFailure("--id must be a hex revocation id (see warrant inspect)", 2);
+            }
+            return new JsonObject().put("revocationId", hex);
+        }
+        if (task != null) {
+            return new JsonObject().put("task", nonBlank(task, "--task"));
+        }
+        JsonObject body = new JsonObject().put("agent", nonBlank(agent, "--agent"));
+        if (issuedBefore != null) {
+            try {
+                body.put("issuedBefore", Instant.parse(issuedBefore.trim()).toString());
+            } catch (DateTimeParseException e) {
+                throw new CliErrors.CliFailure("--issued-before must be an ISO-8601 instant such as 2026-11-25T20:00:00Z", 2);
+            }
+        }
+        return body;
+    }
+
+    private static String nonBlank(String value, String option) {
+        if (value.isBlank()) {
+            throw new CliErrors.CliFailure(option + " must not be empty", 2);
+        }
+        return value.trim();
+    }
+
+    private static String describe(JsonObject body) {
+        if (body.containsKey("revocationId")) {
+            return body.getString("revocationId");
+        }
+        if (body.containsKey("task")) {
+            return "task " + body.getString("task");
+        }
+        return "agent " + body.getString("agent")
+                + (body.containsKey("issuedBefore") ? " (tokens issued before " + body.getString("issuedBefore") + ")" : "");
     }
 
     private URI endpoint() {

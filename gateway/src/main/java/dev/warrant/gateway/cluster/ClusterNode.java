@@ -2,17 +2,28 @@ package dev.warrant.gateway.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
+import com.hazelcast.config.MapConfig;
+import com.hazelcast.config.MergePolicyConfig;
 import com.hazelcast.config.NetworkConfig;
 import com.hazelcast.core.Hazelcast;
 import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
 
 import java.util.List;
 
 /**
  * This gateway's embedded Hazelcast member. Members find each other by an explicit TCP-IP member list on
  * loopback or the configured interface; multicast is off (DESIGN §7). One member alone is a valid cluster.
+ *
+ * <p>Timing: a member that stops answering is dropped after {@value #NO_HEARTBEAT_SECONDS} s without
+ * heartbeat (Hazelcast's default is 60 s); until then a revocation cannot be confirmed by it and the admin API
+ * answers 503, so this bounds how long a crashed member blocks revocations. Split clusters look for each other
+ * every {@value #MERGE_SECONDS} s (default 300 s), which bounds how long a healed split brain stays split.
  */
 public final class ClusterNode implements AutoCloseable {
+
+    static final int NO_HEARTBEAT_SECONDS = 10;
+    static final int MERGE_SECONDS = 5;
 
     private final HazelcastInstance hazelcast;
 
@@ -43,11 +54,25 @@ public final class ClusterNode implements AutoCloseable {
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
         join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(bindHost) : members);
+        config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
+        config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(NO_HEARTBEAT_SECONDS));
+        config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(MERGE_SECONDS));
+        config.setProperty("hazelcast.merge.next.run.delay.seconds", Integer.toString(MERGE_SECONDS));
+        // Revocations: a copy on every member (6 = Hazelcast's maximum, capped by the cluster size), merged by
+        // union after a split brain (keys name one revocation each). See ClusterRevocations.
+        config.addMapConfig(new MapConfig(ClusterRevocations.MAP_NAME)
+                .setBackupCount(MapConfig.MAX_BACKUP_COUNT)
+                .setMergePolicyConfig(new MergePolicyConfig(PutIfAbsentMergePolicy.class.getName(), 1000)));
         if (members.isEmpty()) {
             // Single node (the embedded default): nobody to wait for; Hazelcast's default join wait
             // (5 s) would only delay startup.
             config.setProperty("hazelcast.wait.seconds.before.join", "0");
             config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
+        } else {
+            // Members find each other by address; a long settle time only delays startup. Members that started
+            // apart find each other by the merge check above.
+            config.setProperty("hazelcast.wait.seconds.before.join", "1");
+            config.setProperty("hazelcast.max.wait.seconds.before.join", "3");
         }
         config.getJetConfig().setEnabled(false);
         return new ClusterNode(Hazelcast.newHazelcastInstance(config));

@@ -1,74 +1,270 @@
 package dev.warrant.gateway.cluster;
 
+import com.hazelcast.cluster.Member;
 import com.hazelcast.core.EntryEvent;
+import com.hazelcast.core.HazelcastInstanceNotActiveException;
+import com.hazelcast.core.IExecutorService;
+import com.hazelcast.core.LifecycleEvent;
+import com.hazelcast.core.MemberLeftException;
 import com.hazelcast.map.IMap;
 import com.hazelcast.map.listener.EntryAddedListener;
+import com.hazelcast.map.listener.EntryMergedListener;
 import com.hazelcast.map.listener.EntryUpdatedListener;
+import com.hazelcast.spi.exception.TargetNotMemberException;
 import dev.warrant.delegation.VerifiedToken;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 
 /**
- * Revocations shared by the cluster.
+ * Revocations shared by the cluster, with the promise: when {@link #revoke} returns, every live member denies.
  *
- * <p>Source of truth: the Hazelcast map {@value #MAP_NAME} (synchronously backed up). Request path: a local
- * hash set mirrored from the map, so the per-request check is one lookup per block and never a network call
- * from the event loop.
+ * <p>How the promise is kept. {@code revoke} (1) writes the entry to the Hazelcast map {@value #MAP_NAME}
+ * and waits for its synchronous backups (the map is what late joiners and a healed split brain read), then
+ * (2) sends {@link ApplyRevocation} to every member of the cluster as it is at that moment and waits, up to a
+ * bounded timeout, for each to answer. A member answers only after the entry is in its local index (so its
+ * next check denies) and appended, fsync'd, to its own journal. A member that leaves meanwhile is not live and
+ * needs no answer; one that joins after step 2 began joined after step 1 completed and loads the map before it
+ * serves. Any other missing answer fails the call ({@link RevocationIncompleteException}, HTTP 503
+ * {@code revocation_incomplete}); the entry then still spreads through the map listener, but nothing was
+ * promised. Measured: docs/PERFORMANCE.md, "Revocation and the cluster".
  *
- * <p>Concurrency and the promise: {@link #revoke} blocks (call it on a worker) until the map write is
- * acknowledged and the local set holds the id, so this node denies as soon as revoke returns. Other members
- * learn through the entry listener, asynchronously (milliseconds on loopback); the cluster-wide
- * "every member denies when revoke returns" promise is the subject of issue 6 and is not claimed here.
+ * <p>Durability. Every member journals every entry itself (not a Hazelcast MapStore: Hazelcast calls a
+ * MapStore's loadAllKeys on one member only, so node-local files would lose what that member missed while it
+ * was down). On start a member loads its journal, adds it to the map (put-if-absent) and reads the map back:
+ * after a full cluster restart the revocation set is the union of all journals. Entries carry their expiry
+ * (the map TTL, the index sweep and journal compaction all drop them once no covered token can be valid).
+ *
+ * <p>Split brain: the map merges with PutIfAbsent, and keys name one revocation each, so the merged set is
+ * the union; members re-read the map after a merge and entries merged in arrive through the listener.
+ *
+ * <p>Concurrency: the per-request check reads only the local index (lock-free hash lookups, event-loop safe).
+ * {@link #revoke} blocks: call it on a worker. {@link #apply} runs on Hazelcast threads and serializes on the
+ * journal: index add, then append + fsync, under one lock, so a second apply of the same entry returns only
+ * after the first one's fsync.
  */
-public final class ClusterRevocations implements RevocationIndex {
+public final class ClusterRevocations implements RevocationIndex, AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterRevocations.class);
     public static final String MAP_NAME = "warrant.revocations";
+    static final String EXECUTOR_NAME = "warrant.revocations";
+    static final String USER_CONTEXT_KEY = "warrant.revocations";
 
+    private final ClusterNode node;
     private final IMap<String, Revocation> map;
-    private final Set<String> local = ConcurrentHashMap.newKeySet();
+    private final IExecutorService executor;
+    private final LocalRevocationIndex index = new LocalRevocationIndex();
+    private final RevocationJournal journal;
+    private final Clock clock;
+    private final Duration timeout;
+    private final List<Consumer<Revocation>> onRevoked = new CopyOnWriteArrayList<>();
+    private final ScheduledExecutorService sweeper;
 
-    public ClusterRevocations(ClusterNode node) {
+    /**
+     * @param journalDir where this member's journal lives (under its state dir)
+     * @param timeout    how long revoke waits for every member's acknowledgement
+     */
+    public ClusterRevocations(ClusterNode node, Path journalDir, Clock clock, Duration timeout) {
+        this.node = node;
+        this.clock = clock;
+        this.timeout = timeout;
+        this.journal = new RevocationJournal(journalDir);
+        long now = clock.millis();
+        List<Revocation> journaled = new ArrayList<>();
+        for (Revocation r : journal.load()) {
+            if (r.expiresAtMillis() > now && index.add(r)) {
+                journaled.add(r);
+            }
+        }
+        journal.rewrite(index.snapshot());
         this.map = node.hazelcast().getMap(MAP_NAME);
-        Listener listener = new Listener();
-        map.addEntryListener(listener, true);
-        // Entries written before this member joined.
-        local.addAll(map.keySet());
+        this.executor = node.hazelcast().getExecutorService(EXECUTOR_NAME);
+        node.hazelcast().getUserContext().put(USER_CONTEXT_KEY, this);
+        map.addEntryListener(new Listener(), true);
+        unionWithMap(journaled);
+        node.hazelcast().getLifecycleService().addLifecycleListener(event -> {
+            if (event.getState() == LifecycleEvent.LifecycleState.MERGED) {
+                // Back from a split brain: this side's data was merged into the other side's map; take the union.
+                Thread t = new Thread(() -> unionWithMap(index.snapshot()), "warrant-revocations-merge");
+                t.setDaemon(true);
+                t.start();
+            }
+        });
+        this.sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "warrant-revocations-sweep");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(this::sweep, 60, 60, TimeUnit.SECONDS);
     }
 
-    /** Blocking; returns once the revocation is in force on this node. */
-    public void revoke(Revocation revocation) {
-        long ttlMillis = Math.max(1, revocation.expiresAtMillis() - System.currentTimeMillis());
-        map.set(revocation.revocationId(), revocation, ttlMillis, TimeUnit.MILLISECONDS);
-        local.add(revocation.revocationId());
+    /**
+     * Blocking: returns once every live member denies what {@code revocation} covers.
+     *
+     * @throws RevocationIncompleteException when a member did not confirm within the timeout
+     */
+    public void revoke(Revocation revocation) throws RevocationIncompleteException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        long ttl = Math.max(1, revocation.expiresAtMillis() - clock.millis());
+        try {
+            map.setAsync(revocation.key(), revocation, ttl, TimeUnit.MILLISECONDS).toCompletableFuture()
+                    .get(remaining(deadline), TimeUnit.NANOSECONDS);
+        } catch (TimeoutException e) {
+            throw new RevocationIncompleteException("the cluster map did not confirm the write within " + timeout);
+        } catch (ExecutionException e) {
+            throw new RevocationIncompleteException("the cluster map refused the write: " + e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new RevocationIncompleteException("interrupted");
+        }
+        Map<Member, Future<Boolean>> acks = executor.submitToAllMembers(new ApplyRevocation(revocation));
+        List<String> missing = new ArrayList<>();
+        for (Map.Entry<Member, Future<Boolean>> ack : acks.entrySet()) {
+            try {
+                ack.getValue().get(remaining(deadline), TimeUnit.NANOSECONDS);
+            } catch (ExecutionException e) {
+                if (!left(e.getCause())) {
+                    LOG.warn("member {} failed to apply revocation {}: {}", ack.getKey().getAddress(), revocation.key(),
+                            e.getCause().toString());
+                    missing.add(ack.getKey().getAddress().toString());
+                }
+            } catch (TimeoutException e) {
+                missing.add(ack.getKey().getAddress().toString());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new RevocationIncompleteException("interrupted");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new RevocationIncompleteException("no confirmation within " + timeout + " from member(s) " + missing);
+        }
     }
 
-    @Override
-    public boolean isRevoked(VerifiedToken token) {
-        List<String> ids = token.revocationIds();
-        for (int i = 0; i < ids.size(); i++) {
-            if (local.contains(ids.get(i))) {
+    private static long remaining(long deadline) {
+        return Math.max(0, deadline - System.nanoTime());
+    }
+
+    /** A member that left (or this one shutting down) is not live: it owes no acknowledgement. */
+    private static boolean left(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof MemberLeftException || c instanceof TargetNotMemberException
+                    || c instanceof HazelcastInstanceNotActiveException) {
                 return true;
             }
         }
         return false;
     }
 
-    public int size() {
-        return local.size();
+    /** Puts the entry into this member's index and journal; idempotent. */
+    void apply(Revocation r) {
+        if (r.expiresAtMillis() <= clock.millis()) {
+            return;
+        }
+        boolean added;
+        synchronized (journal) {
+            added = index.add(r);
+            if (added) {
+                journal.append(r);
+            }
+        }
+        if (added) {
+            for (Consumer<Revocation> listener : onRevoked) {
+                try {
+                    listener.accept(r);
+                } catch (RuntimeException e) {
+                    LOG.warn("revocation listener failed: {}", e.toString());
+                }
+            }
+        }
     }
 
-    private final class Listener implements EntryAddedListener<String, Revocation>, EntryUpdatedListener<String, Revocation> {
+    /** Called (on a Hazelcast or internal thread) for every entry new to this member, e.g. to end sessions. */
+    public void onRevoked(Consumer<Revocation> listener) {
+        onRevoked.add(listener);
+    }
+
+    @Override
+    public boolean isRevoked(VerifiedToken token) {
+        return index.isRevoked(token);
+    }
+
+    public int size() {
+        return index.size();
+    }
+
+    public int clusterSize() {
+        return node.hazelcast().getCluster().getMembers().size();
+    }
+
+    private void unionWithMap(List<Revocation> ours) {
+        try {
+            long now = clock.millis();
+            for (Revocation r : ours) {
+                long ttl = r.expiresAtMillis() - now;
+                if (ttl > 0) {
+                    map.putIfAbsent(r.key(), r, ttl, TimeUnit.MILLISECONDS);
+                }
+            }
+            map.values().forEach(this::apply);
+        } catch (Exception e) {
+            // Not fatal: every entry is in this member's own index; the others get it from their journals.
+            LOG.warn("could not union revocations with the cluster map: {}", e.toString());
+        }
+    }
+
+    private void sweep() {
+        try {
+            synchronized (journal) {
+                int gone = index.removeExpired(clock.millis());
+                int live = index.size();
+                if (gone > 0 && journal.lines() > 2L * live + 1024) {
+                    journal.rewrite(index.snapshot());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("revocation sweep failed: {}", e.toString());
+        }
+    }
+
+    @Override
+    public void close() {
+        sweeper.shutdownNow();
+        synchronized (journal) {
+            journal.close();
+        }
+    }
+
+    private final class Listener implements EntryAddedListener<String, Revocation>,
+            EntryUpdatedListener<String, Revocation>, EntryMergedListener<String, Revocation> {
         @Override
         public void entryAdded(EntryEvent<String, Revocation> event) {
-            local.add(event.getKey());
+            apply(event.getValue());
         }
 
         @Override
         public void entryUpdated(EntryEvent<String, Revocation> event) {
-            local.add(event.getKey());
+            apply(event.getValue());
+        }
+
+        @Override
+        public void entryMerged(EntryEvent<String, Revocation> event) {
+            if (event.getValue() != null) {
+                apply(event.getValue());
+            }
         }
     }
 }

@@ -3,8 +3,8 @@ package dev.warrant.gateway.cluster;
 import dev.warrant.delegation.VerifiedToken;
 
 /**
- * Answers "is any block of this token revoked?" on every request. Implementations must be a few hash
- * lookups, flat in the number of revoked entries (DESIGN §7), and safe to call on an event loop.
+ * Answers "is this token revoked?" on every request. Implementations must be a few hash lookups, flat in the
+ * number of revoked entries (DESIGN §7), and safe to call on an event loop.
  */
 public interface RevocationIndex {
 

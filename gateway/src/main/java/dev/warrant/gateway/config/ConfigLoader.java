@@ -39,7 +39,7 @@ import java.util.function.Function;
  * stateDir: .warrant
  * keys: [ { publicKeyFile: path/to/root.pub } ]   # or publicKey: "hex"; id: defaults to the key's own id
  * tokens: { maxTtl: PT24H, maxDepth: 8, maxBytes: 16384 }
- * cluster: { name: warrant, port: 5701, members: [ "127.0.0.1:5701" ] }
+ * cluster: { name: warrant, port: 5701, members: [ "127.0.0.1:5701" ], revokeTimeout: PT5S }
  * upstreams:
  *   - name: notes
  *     stdio: { command: java, args: [ ... ], env: { K: V } }
@@ -119,10 +119,11 @@ public final class ConfigLoader {
         }
         JsonNode cluster = object(root, "cluster");
         if (cluster != null) {
-            unknownKeys(cluster, Set.of("name", "port", "members"), "cluster.");
+            unknownKeys(cluster, Set.of("name", "port", "members", "revokeTimeout"), "cluster.");
             if (cluster.has("name")) b.clusterName(text(cluster, "name", "cluster.name"));
             if (cluster.has("port")) b.clusterPort(integer(cluster, "port", "cluster.port"));
             if (cluster.has("members")) b.clusterMembers(strings(cluster.get("members"), "cluster.members"));
+            if (cluster.has("revokeTimeout")) b.clusterRevokeTimeout(duration(cluster, "revokeTimeout", "cluster.revokeTimeout"));
         }
         b.upstreams(upstreams(root.get("upstreams"), base));
         JsonNode policies = object(root, "policies");

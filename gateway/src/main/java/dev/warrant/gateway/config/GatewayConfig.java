@@ -27,6 +27,7 @@ public record GatewayConfig(
         String clusterName,
         int clusterPort,
         List<String> clusterMembers,
+        Duration clusterRevokeTimeout,
         List<Upstream> upstreams,
         Optional<Path> policiesDir,
         Optional<Path> auditFile,
@@ -91,6 +92,9 @@ public record GatewayConfig(
         Objects.requireNonNull(stateDir, "stateDir");
         rootKeys = List.copyOf(rootKeys);
         clusterMembers = List.copyOf(clusterMembers);
+        if (clusterRevokeTimeout == null || clusterRevokeTimeout.isNegative() || clusterRevokeTimeout.isZero()) {
+            throw new ConfigException("cluster.revokeTimeout must be positive");
+        }
         upstreams = List.copyOf(upstreams);
         allowedHosts = List.copyOf(allowedHosts);
         policiesDir = policiesDir == null ? Optional.empty() : policiesDir;
@@ -139,6 +143,7 @@ public record GatewayConfig(
         private String clusterName = "warrant";
         private int clusterPort = 5701;
         private List<String> clusterMembers = List.of();
+        private Duration clusterRevokeTimeout = Duration.ofSeconds(5);
         private List<Upstream> upstreams = List.of();
         private Optional<Path> policiesDir = Optional.empty();
         private Optional<Path> auditFile = Optional.empty();
@@ -156,6 +161,7 @@ public record GatewayConfig(
         public Builder clusterName(String v) { clusterName = v; return this; }
         public Builder clusterPort(int v) { clusterPort = v; return this; }
         public Builder clusterMembers(List<String> v) { clusterMembers = v; return this; }
+        public Builder clusterRevokeTimeout(Duration v) { clusterRevokeTimeout = v; return this; }
         public Builder upstreams(List<Upstream> v) { upstreams = v; return this; }
         public Builder policiesDir(Path v) { policiesDir = Optional.ofNullable(v); return this; }
         public Builder auditFile(Path v) { auditFile = Optional.ofNullable(v); return this; }
@@ -165,7 +171,7 @@ public record GatewayConfig(
 
         public GatewayConfig build() {
             return new GatewayConfig(host, port, stateDir, rootKeys, maxTokenTtl, maxChainDepth, maxTokenBytes,
-                    clusterName, clusterPort, clusterMembers, upstreams, policiesDir, auditFile, allowedHosts,
+                    clusterName, clusterPort, clusterMembers, clusterRevokeTimeout, upstreams, policiesDir, auditFile, allowedHosts,
                     maxBodyBytes, tls);
         }
     }

@@ -3,8 +3,12 @@ package dev.warrant.gateway.transport;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
+import dev.warrant.delegation.VerifiedToken;
+
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * One agent's MCP session on this node.
@@ -23,6 +27,7 @@ public final class Session {
     private final String ownerCaller;
     private final String protocolVersion;
     private final Map<Object, Runnable> inFlight = new ConcurrentHashMap<>();
+    private final Set<VerifiedToken> tokens = ConcurrentHashMap.newKeySet();
     private volatile HttpServerResponse stream;
     private volatile long lastSeenMillis;
     private volatile boolean closed;
@@ -50,6 +55,27 @@ public final class Session {
     public boolean isOwnedBy(String rootRevocationId, String caller) {
         return ownerRoot.equals(rootRevocationId) && ownerCaller.equals(caller);
     }
+
+    /** Remembers a token used on this session (the first few distinct ones), so a revocation can end it. */
+    public void noteToken(VerifiedToken token) {
+        if (tokens.size() < MAX_TOKENS) {
+            tokens.add(token);
+        }
+    }
+
+    /** Whether any token used on this session matches, e.g. is now revoked. */
+    public boolean usedByAny(Predicate<VerifiedToken> test) {
+        for (VerifiedToken t : tokens) {
+            if (test.test(t)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    // Cached tokens are one instance each, so a session normally holds one or two; later requests are
+    // still checked one by one, this only decides which sessions a revocation ends at once.
+    private static final int MAX_TOKENS = 16;
 
     public boolean isClosed() {
         return closed;

@@ -34,6 +34,7 @@ public final class SessionStage implements Stage {
             Object requested = exchange.request().params().getValue("protocolVersion");
             String version = ProtocolVersions.negotiate(requested instanceof String s ? s : null);
             exchange.session(sessions.create(root, token.caller(), version));
+            exchange.session().noteToken(token);
             return chain.proceed(exchange);
         }
         String header = exchange.http().protocolVersion();
@@ -41,6 +42,7 @@ public final class SessionStage implements Stage {
             throw WarrantException.of(Reason.PROTOCOL_VERSION_UNSUPPORTED, "unsupported MCP-Protocol-Version: " + header);
         }
         exchange.session(sessions.resolve(exchange.http().sessionId(), root, token.caller()));
+        exchange.session().noteToken(token);
         return chain.proceed(exchange);
     }
 }

@@ -1,0 +1,148 @@
+package dev.warrant.gateway.cluster;
+
+import dev.warrant.gateway.cli.WarrantCli;
+import io.vertx.core.json.JsonObject;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+/**
+ * Gateway members as separate JVMs ({@code warrant serve --config FILE}) on loopback, forming one Hazelcast
+ * cluster by TCP-IP member list under a cluster name of their own.
+ */
+final class ClusterMembers implements AutoCloseable {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private final Path dir;
+    private final Path publicKey;
+    private final int[] httpPorts;
+    private final int[] clusterPorts;
+    private final Process[] processes;
+    private final String clusterName = "warrant-it-" + UUID.randomUUID();
+
+    ClusterMembers(Path dir, Path publicKey, int count) throws IOException {
+        this.dir = dir;
+        this.publicKey = publicKey;
+        httpPorts = new int[count];
+        clusterPorts = new int[count];
+        processes = new Process[count];
+        for (int i = 0; i < count; i++) {
+            httpPorts[i] = freePort();
+            clusterPorts[i] = freePort();
+        }
+    }
+
+    int size() {
+        return processes.length;
+    }
+
+    URI base(int i) {
+        return URI.create("http://127.0.0.1:" + httpPorts[i]);
+    }
+
+    /** Starts these members in parallel and waits until each serves and sees {@code expectedMembers}. */
+    void start(String adminToken, int expectedMembers, int... which) throws Exception {
+        for (int i : which) {
+            processes[i] = launch(i);
+        }
+        List<CompletableFuture<Void>> ready = new ArrayList<>();
+        for (int i : which) {
+            ready.add(CompletableFuture.runAsync(() -> awaitReady(i, adminToken, expectedMembers)));
+        }
+        CompletableFuture.allOf(ready.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+    }
+
+    /** kill -9. */
+    void kill(int i) throws InterruptedException {
+        Process p = processes[i];
+        if (p != null && p.isAlive()) {
+            p.destroyForcibly();
+            p.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    void awaitMembers(int i, String adminToken, int expected) {
+        awaitReady(i, adminToken, expected);
+    }
+
+    private Process launch(int i) throws IOException {
+        Path home = Files.createDirectories(dir.resolve("m" + i));
+        String members = java.util.Arrays.stream(clusterPorts).mapToObj(p -> "\"127.0.0.1:" + p + "\"")
+                .collect(Collectors.joining(", "));
+        Path config = home.resolve("warrant.yaml");
+        Files.writeString(config, String.join("\n",
+                "listen: { host: 127.0.0.1, port: " + httpPorts[i] + " }",
+                "stateDir: " + home.resolve("state"),
+                "keys:",
+                "  - { publicKeyFile: " + publicKey + " }",
+                "cluster: { name: " + clusterName + ", port: " + clusterPorts[i] + ", members: [" + members
+                        + "], revokeTimeout: PT5S }",
+                ""));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        return new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
+                "-cp", System.getProperty("java.class.path"), WarrantCli.class.getName(), "serve", "--config", config.toString())
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("serve.log").toFile()))
+                .start();
+    }
+
+    private void awaitReady(int i, String adminToken, int expected) {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            if (processes[i] != null && !processes[i].isAlive()) {
+                throw new IllegalStateException("member " + i + " exited with " + processes[i].exitValue());
+            }
+            try {
+                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base(i) + "/admin/cluster"))
+                        .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(5)).GET().build(),
+                        HttpResponse.BodyHandlers.ofString());
+                last = r.statusCode() + " " + r.body();
+                if (r.statusCode() == 200 && new JsonObject(r.body()).getInteger("members") == expected) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                last = notYet.toString();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+        throw new IllegalStateException("member " + i + " not ready with " + expected + " members: " + last);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        for (int i = 0; i < processes.length; i++) {
+            kill(i);
+        }
+    }
+}
