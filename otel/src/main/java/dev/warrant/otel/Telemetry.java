@@ -1,33 +1,43 @@
 package dev.warrant.otel;
 
 import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.resources.Resource;
 
 import java.util.HashMap;
 import java.util.Map;
 
 /**
- * Owns the OpenTelemetry instance of one gateway process.
+ * Owns the OpenTelemetry instance of one gateway process: the tracer, Warrant's metric instruments and the
+ * Prometheus view of them.
  *
  * <p>Exporters are chosen by the standard {@code OTEL_*} environment variables and system properties
  * (autoconfigure). Unlike the SDK's own defaults, Warrant exports nothing unless told to: an operator who
- * sets no variable gets no surprise network traffic to localhost:4318.
+ * sets no variable gets no surprise network traffic to localhost:4318. {@code /metrics} works whatever the
+ * exporters are, because the Prometheus reader is always registered.
  */
 public final class Telemetry implements AutoCloseable {
 
     public static final String INSTRUMENTATION_SCOPE = "dev.warrant";
+    static final AttributeKey<String> SERVICE_INSTANCE_ID = AttributeKey.stringKey("service.instance.id");
 
     private final OpenTelemetry openTelemetry;
     private final OpenTelemetrySdk sdkToClose;
     private final Tracer tracer;
+    private final WarrantMetrics metrics;
+    private final PrometheusReader prometheus;
 
-    private Telemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk sdkToClose) {
+    private Telemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk sdkToClose, PrometheusReader prometheus) {
         this.openTelemetry = openTelemetry;
         this.sdkToClose = sdkToClose;
         this.tracer = openTelemetry.getTracer(INSTRUMENTATION_SCOPE);
+        this.metrics = new WarrantMetrics(openTelemetry.getMeter(INSTRUMENTATION_SCOPE));
+        this.prometheus = prometheus;
     }
 
     /**
@@ -36,29 +46,47 @@ public final class Telemetry implements AutoCloseable {
      * @param instanceId the cluster member id, exported as {@code service.instance.id}
      */
     public static Telemetry autoConfigured(String instanceId) {
+        return autoConfigured(instanceId, Map.of());
+    }
+
+    /**
+     * As {@link #autoConfigured(String)}, with {@code otel.*} properties that take precedence over the
+     * environment: for tests and embedders that must not touch the process environment.
+     */
+    public static Telemetry autoConfigured(String instanceId, Map<String, String> overrides) {
         Map<String, String> defaults = new HashMap<>();
         defaults.put("otel.traces.exporter", "none");
         defaults.put("otel.metrics.exporter", "none");
         defaults.put("otel.logs.exporter", "none");
         defaults.put("otel.service.name", "warrant");
-        defaults.put("otel.resource.attributes", "service.instance.id=" + instanceId);
+        PrometheusReader prometheus = new PrometheusReader();
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
+                .addPropertiesCustomizer(config -> overrides)
+                // The member id wins over OTEL_RESOURCE_ATTRIBUTES: it is what joins spans to cluster logs.
+                .addResourceCustomizer((resource, config) -> resource.merge(
+                        Resource.create(Attributes.of(SERVICE_INSTANCE_ID, instanceId))))
                 .addTracerProviderCustomizer((builder, config) -> builder.addSpanProcessor(TraceIdsOnly.INSTANCE))
+                .addMeterProviderCustomizer((builder, config) -> builder.registerMetricReader(prometheus))
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
-        return new Telemetry(sdk, sdk);
+        return new Telemetry(sdk, sdk, prometheus);
     }
 
     /** Wraps an instance the caller owns (tests hand in an SDK with an in-memory exporter). */
     public static Telemetry of(OpenTelemetry openTelemetry) {
-        return new Telemetry(openTelemetry, null);
+        return new Telemetry(openTelemetry, null, null);
+    }
+
+    /** As {@link #of(OpenTelemetry)}, with the reader the caller registered on its meter provider. */
+    public static Telemetry of(OpenTelemetry openTelemetry, PrometheusReader prometheus) {
+        return new Telemetry(openTelemetry, null, prometheus);
     }
 
     /** Records nothing; for tools (CLI) that never serve requests. */
     public static Telemetry noop() {
-        return new Telemetry(OpenTelemetry.noop(), null);
+        return new Telemetry(OpenTelemetry.noop(), null, null);
     }
 
     public OpenTelemetry openTelemetry() {
@@ -69,8 +97,17 @@ public final class Telemetry implements AutoCloseable {
         return tracer;
     }
 
+    public WarrantMetrics metrics() {
+        return metrics;
+    }
+
     public TextMapPropagator propagator() {
         return openTelemetry.getPropagators().getTextMapPropagator();
+    }
+
+    /** The current metrics in Prometheus text format (empty when this telemetry has no reader). */
+    public String prometheusText() {
+        return prometheus == null ? "" : prometheus.scrape();
     }
 
     @Override

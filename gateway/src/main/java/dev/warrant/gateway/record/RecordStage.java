@@ -7,11 +7,8 @@ import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.pipeline.Stage;
 import dev.warrant.gateway.pipeline.StageKind;
 import dev.warrant.gateway.trace.TraceStage;
-import dev.warrant.otel.McpAttributes;
-import dev.warrant.otel.Telemetry;
 import dev.warrant.policies.Verdict;
 import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.StatusCode;
 import io.vertx.core.AsyncResult;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -28,17 +25,18 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Outermost stage: whatever happened further in — allowed, denied, failed upstream, refused token — ends
- * here as span attributes and one audit record. Recording never changes the outcome and never throws.
+ * here: the observer sees it (spans and metrics: {@link TelemetryObserver}), then one audit record is written
+ * with the span's trace id. Recording never changes the outcome and never throws.
  */
 public final class RecordStage implements Stage {
 
     private static final Logger LOG = LoggerFactory.getLogger(RecordStage.class);
 
-    private final Telemetry telemetry;
+    private final GatewayObserver observer;
     private final AuditSink audit;
 
-    public RecordStage(Telemetry telemetry, AuditSink audit) {
-        this.telemetry = telemetry;
+    public RecordStage(GatewayObserver observer, AuditSink audit) {
+        this.observer = observer;
         this.audit = audit;
     }
 
@@ -59,8 +57,6 @@ public final class RecordStage implements Stage {
     }
 
     private void record(McpExchange ex, AsyncResult<JsonObject> outcome) {
-        // Refused before TraceStage ran (e.g. no token): still one span, parented by the request's context.
-        Span span = ex.span() != null ? ex.span() : TraceStage.startServerSpan(telemetry, ex, List.of());
         WarrantException failure = outcome.failed() ? WarrantException.wrap(outcome.cause()) : null;
         if (outcome.failed() && !(outcome.cause() instanceof WarrantException)) {
             LOG.error("unexpected failure handling {}", ex.method(), outcome.cause());
@@ -68,27 +64,16 @@ public final class RecordStage implements Stage {
         String decision = decision(ex, failure);
         String reason = failure != null ? failure.reason().code()
                 : ex.verdict() != null ? ex.verdict().reason() : Verdict.ALLOWED;
+        long endNanos = nowEpochNanos();
+        try {
+            observer.completed(ex, new GatewayObserver.Outcome(decision, reason,
+                    failure == null ? null : failure.reason().code(), endNanos));
+        } catch (RuntimeException e) {
+            LOG.warn("observer failed on {}: {}", ex.method(), e.toString());
+        }
 
         VerifiedToken token = ex.token();
-        span.setAttribute(McpAttributes.WARRANT_DECISION, decision);
-        span.setAttribute(McpAttributes.WARRANT_REASON, reason);
-        if (token != null) {
-            span.setAttribute(McpAttributes.WARRANT_CALLER, token.caller());
-            span.setAttribute(McpAttributes.WARRANT_CHAIN, token.chain());
-            span.setAttribute(McpAttributes.WARRANT_DEPTH, (long) token.depth());
-            token.task().ifPresent(t -> span.setAttribute(McpAttributes.WARRANT_TASK, t));
-        }
-        if (ex.session() != null) {
-            span.setAttribute(McpAttributes.MCP_SESSION_ID, ex.session().id());
-            span.setAttribute(McpAttributes.MCP_PROTOCOL_VERSION, ex.session().protocolVersion());
-        }
-        if (failure != null) {
-            span.setAttribute(McpAttributes.ERROR_TYPE, failure.reason().code());
-            span.setStatus(StatusCode.ERROR, failure.reason().code());
-        }
-        long endNanos = nowEpochNanos();
-        span.end(endNanos, TimeUnit.NANOSECONDS);
-
+        Span span = ex.span();
         audit.record(new AuditRecord(
                 Instant.now(),
                 decision,
@@ -100,7 +85,7 @@ public final class RecordStage implements Stage {
                 TraceStage.target(ex),
                 argumentDigest(ex.request().params().getValue("arguments")),
                 token == null ? List.of() : token.revocationIds(),
-                span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null,
+                span != null && span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null,
                 ex.session() == null ? null : ex.session().id(),
                 (endNanos - ex.startEpochNanos()) / 1000));
     }
@@ -111,7 +96,7 @@ public final class RecordStage implements Stage {
         }
         Reason r = failure.reason();
         if (r.isAuthentication() || r.httpStatus() == 403 || r == Reason.UNKNOWN_TOOL
-                || r == Reason.SESSION_OWNER_MISMATCH) {
+                || r == Reason.UNKNOWN_PROMPT || r == Reason.UNKNOWN_RESOURCE || r == Reason.SESSION_OWNER_MISMATCH) {
             return "deny";
         }
         // Allowed by policy but failed later (upstream error, timeout, bad params).

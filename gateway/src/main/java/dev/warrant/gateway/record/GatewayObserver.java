@@ -1,0 +1,28 @@
+package dev.warrant.gateway.record;
+
+import dev.warrant.gateway.pipeline.McpExchange;
+
+/**
+ * Sees every request once its outcome is known — allowed, denied, failed upstream or refused token
+ * (DESIGN §12.8, like Vert.x's {@code VertxTracer.NOOP} or OkHttp's {@code EventListener}). Implementations
+ * must be fast and must not throw; {@link #NOOP} does nothing. The OpenTelemetry one is
+ * {@link TelemetryObserver}.
+ */
+public interface GatewayObserver {
+
+    /** Called on the request's context after the pipeline finished, before the audit record is written. */
+    void completed(McpExchange exchange, Outcome outcome);
+
+    GatewayObserver NOOP = (exchange, outcome) -> { };
+
+    /**
+     * What RecordStage concluded about a request.
+     *
+     * @param decision  allow, deny or error
+     * @param reason    the stable reason code ({@code allowed} when allowed)
+     * @param errorType the reason code of the failure, null when the request succeeded
+     * @param endEpochNanos when the request ended
+     */
+    record Outcome(String decision, String reason, String errorType, long endEpochNanos) {
+    }
+}
