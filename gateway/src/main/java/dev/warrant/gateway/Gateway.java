@@ -17,14 +17,13 @@ import dev.warrant.gateway.cluster.ClusterNode;
 import dev.warrant.gateway.cluster.ClusterRevocations;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.forward.ForwardStage;
-import dev.warrant.gateway.forward.InitializeHandler;
-import dev.warrant.gateway.forward.ToolsCallHandler;
-import dev.warrant.gateway.forward.ToolsListHandler;
+import dev.warrant.gateway.forward.McpMethods;
 import dev.warrant.gateway.pipeline.Pipeline;
-import dev.warrant.gateway.policy.PolicyFiles;
+import dev.warrant.gateway.policy.PolicyReloader;
 import dev.warrant.gateway.record.AuditSink;
 import dev.warrant.gateway.record.JsonLinesAuditLog;
 import dev.warrant.gateway.record.RecordStage;
+import dev.warrant.gateway.record.TelemetryObserver;
 import dev.warrant.gateway.trace.TraceStage;
 import dev.warrant.gateway.transport.McpHttpTransport;
 import dev.warrant.gateway.transport.OriginPolicy;
@@ -33,6 +32,7 @@ import dev.warrant.gateway.transport.SessionRegistry;
 import dev.warrant.gateway.transport.SessionStage;
 import dev.warrant.gateway.transport.TlsListener;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
+import dev.warrant.otel.PrometheusReader;
 import dev.warrant.otel.Telemetry;
 import dev.warrant.policies.ArgumentLimits;
 import dev.warrant.policies.PolicyEngine;
@@ -57,6 +57,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 
 /**
  * One Warrant node: assembles the request path and starts serving. Reading this class top to bottom shows
@@ -78,6 +79,10 @@ public final class Gateway implements AutoCloseable {
     private final HttpServer server;
     private final String host;
     private final String scheme;
+    /** Set when this node created its telemetry for its cluster member; closed with the node. */
+    private Telemetry ownedTelemetry;
+    /** Set when a policy directory is configured; stopped with the node. */
+    private PolicyReloader policyReloader;
 
     private Gateway(Vertx vertx, ClusterNode cluster, ClusterRevocations revocations, UpstreamRegistry upstreams,
                     SessionRegistry sessions, AuditSink audit, HttpServer server, String host, String scheme) {
@@ -94,20 +99,40 @@ public final class Gateway implements AutoCloseable {
 
     /** Starts a node and blocks until it serves (or fails). Call from a plain thread, not an event loop. */
     public static Gateway start(GatewayConfig config, Telemetry telemetry, Clock clock) throws Exception {
+        return start(config, member -> telemetry, false, clock);
+    }
+
+    /**
+     * Starts a node whose telemetry is made once its cluster member exists, so that {@code service.instance.id}
+     * is the member id ({@code Gateway.start(config, Telemetry::autoConfigured, clock)}); the node closes it.
+     */
+    public static Gateway start(GatewayConfig config, Function<String, Telemetry> telemetryForMember, Clock clock)
+            throws Exception {
+        return start(config, telemetryForMember, true, clock);
+    }
+
+    private static Gateway start(GatewayConfig config, Function<String, Telemetry> telemetryForMember,
+                                 boolean ownsTelemetry, Clock clock) throws Exception {
         Vertx vertx = Vertx.vertx();
         ClusterNode cluster = null;
+        Telemetry telemetry = null;
         UpstreamRegistry upstreams = new UpstreamRegistry();
         AuditSink audit = AuditSink.NONE;
+        PolicyReloader policyReloader = null;
         try {
             cluster = ClusterNode.start(config.clusterName(), config.host(), config.clusterPort(), config.clusterMembers());
-            ClusterRevocations revocations = new ClusterRevocations(cluster);
+            telemetry = telemetryForMember.apply(cluster.memberId());
+            ClusterRevocations revocations = new ClusterRevocations(cluster, config.stateDir().resolve("cluster"),
+                    clock, config.clusterRevokeTimeout());
 
             Verifier verifier = new Verifier(KeyRing.of(config.rootKeys()),
                     new VerifierSettings(config.maxTokenBytes(), config.maxChainDepth(), config.maxTokenTtl()), clock);
-            PolicySet policySet = config.policiesDir().isPresent()
-                    ? PolicySet.concat(PolicyFiles.load(config.policiesDir().get()), PolicySet.defaults())
-                    : PolicySet.defaults();
-            PolicyEngine engine = new PolicyEngine(policySet, AuthorizationLimits.defaults(), ArgumentLimits.defaults(), clock);
+            PolicyEngine engine = new PolicyEngine(PolicySet.defaults(), AuthorizationLimits.defaults(),
+                    ArgumentLimits.defaults(), clock);
+            if (config.policiesDir().isPresent()) {
+                // Loads the directory now (a broken file fails the start) and hot-reloads it from then on.
+                policyReloader = new PolicyReloader(config.policiesDir().get(), engine, clock).start(Duration.ofSeconds(1));
+            }
 
             connectUpstreams(config, upstreams);
 
@@ -124,19 +149,12 @@ public final class Gateway implements AutoCloseable {
 
             // The request path (DESIGN §2), in order. Pipeline refuses a wrong order at startup.
             Pipeline pipeline = new Pipeline(List.of(
-                    new RecordStage(telemetry, audit),
+                    new RecordStage(new TelemetryObserver(telemetry), audit),
                     new AuthenticateStage(authenticator),
                     new TraceStage(telemetry),
                     new SessionStage(sessions),
                     new AuthorizeStage(engine, upstreams, telemetry, builtins),
-                    new ForwardStage(Map.of(
-                            "initialize", new InitializeHandler(VERSION),
-                            "ping", ex -> io.vertx.core.Future.succeededFuture(new JsonObject()),
-                            "tools/list", new ToolsListHandler(upstreams, engine, builtins),
-                            "tools/call", new ToolsCallHandler(upstreams, telemetry, builtins),
-                            "resources/list", ex -> io.vertx.core.Future.succeededFuture(new JsonObject().put("resources", new JsonArray())),
-                            "resources/templates/list", ex -> io.vertx.core.Future.succeededFuture(new JsonObject().put("resourceTemplates", new JsonArray())),
-                            "prompts/list", ex -> io.vertx.core.Future.succeededFuture(new JsonObject().put("prompts", new JsonArray()))))));
+                    new ForwardStage(McpMethods.handlers(VERSION, upstreams, engine, telemetry, builtins))));
 
             Router router = Router.router(vertx);
             // Headers carry the bearer token: room for the largest token we accept, and no more.
@@ -161,7 +179,15 @@ public final class Gateway implements AutoCloseable {
             router.post("/mcp").handler(body).handler(transport::post);
             router.get("/mcp").handler(transport::get);
             router.delete("/mcp").handler(transport::delete);
+            // One upstream as a virtual server with its original names (same pipeline, same authorization).
+            router.post("/servers/:" + McpHttpTransport.SERVER_PARAM + "/mcp").handler(body).handler(transport::post);
+            router.get("/servers/:" + McpHttpTransport.SERVER_PARAM + "/mcp").handler(transport::get);
+            router.delete("/servers/:" + McpHttpTransport.SERVER_PARAM + "/mcp").handler(transport::delete);
             router.post("/admin/revocations").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(admin::revoke);
+            router.get("/admin/cluster").handler(admin::cluster);
+            // A revoked token's open sessions (their streams and in-flight calls) end, on every member.
+            revocations.onRevoked(r -> vertx.runOnContext(v -> sessions.all().stream()
+                    .filter(s -> s.usedByAny(revocations::isRevoked)).forEach(sessions::remove)));
             router.get("/.well-known/oauth-protected-resource").handler(ctx -> ctx.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(new JsonObject()
@@ -171,6 +197,10 @@ public final class Gateway implements AutoCloseable {
                             .put("resource_name", "Warrant MCP gateway")
                             .encode()));
             router.get("/healthz").handler(ctx -> ctx.response().end("ok"));
+            Telemetry metrics = telemetry;
+            metrics.metrics().observeRevocations(revocations::size);
+            router.get("/metrics").handler(ctx -> ctx.response()
+                    .putHeader(HttpHeaders.CONTENT_TYPE, PrometheusReader.CONTENT_TYPE).end(metrics.prometheusText()));
             // Refusals raised by vertx-web itself (body limit, wrong method, a handler that threw) get the
             // same JSON-RPC error bodies as ours, never a plain-text page.
             router.route().failureHandler(transport::failure);
@@ -180,10 +210,19 @@ public final class Gateway implements AutoCloseable {
 
             LOG.info("Warrant listening on {} ({} upstreams, {} tools, protocol {})", base + "/mcp",
                     upstreams.names().size(), upstreams.catalog().size(), ProtocolVersions.LATEST);
-            return new Gateway(vertx, cluster, revocations, upstreams, sessions, audit, server, config.host(), scheme);
+            Gateway gateway = new Gateway(vertx, cluster, revocations, upstreams, sessions, audit, server, config.host(), scheme);
+            gateway.ownedTelemetry = ownsTelemetry ? telemetry : null;
+            gateway.policyReloader = policyReloader;
+            return gateway;
         } catch (Exception | Error e) {
+            if (policyReloader != null) {
+                policyReloader.close();
+            }
             upstreams.close();
             audit.close();
+            if (ownsTelemetry && telemetry != null) {
+                telemetry.close();
+            }
             if (cluster != null) {
                 cluster.close();
             }
@@ -263,14 +302,21 @@ public final class Gateway implements AutoCloseable {
         } catch (Exception e) {
             LOG.debug("closing HTTP server: {}", e.toString());
         }
+        if (policyReloader != null) {
+            policyReloader.close();
+        }
         sessions.closeAll();
         upstreams.close();
         audit.close();
+        revocations.close();
         cluster.close();
         try {
             vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
             LOG.debug("closing Vert.x: {}", e.toString());
+        }
+        if (ownedTelemetry != null) {
+            ownedTelemetry.close();
         }
     }
 }

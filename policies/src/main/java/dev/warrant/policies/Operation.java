@@ -39,6 +39,26 @@ public record Operation(String method, String kind, String server, String name, 
         return new Operation("tools/list", "tool", server, tool, Map.of(), Optional.ofNullable(risk), peer);
     }
 
+    /** A resource in a list ({@code resources/list}, {@code resources/templates/list}): no arguments. */
+    public static Operation listResource(String method, String server, String uri, Optional<String> peer) {
+        return new Operation(method, "resource", server, uri, Map.of(), Optional.empty(), peer);
+    }
+
+    /** An operation on one resource (resources/read, resources/subscribe, completion/complete, ...); name = the URI. */
+    public static Operation resource(String method, String server, String uri, Optional<String> peer) {
+        return new Operation(method, "resource", server, uri, Map.of(), Optional.empty(), peer);
+    }
+
+    public static Operation listPrompt(String server, String prompt, Optional<String> peer) {
+        return new Operation("prompts/list", "prompt", server, prompt, Map.of(), Optional.empty(), peer);
+    }
+
+    /** An operation on one prompt (prompts/get with its arguments, completion/complete); arguments may be empty. */
+    public static Operation prompt(String method, String server, String prompt, Map<String, ?> arguments,
+                                   Optional<String> peer) {
+        return new Operation(method, "prompt", server, prompt, arguments, Optional.empty(), peer);
+    }
+
     public static Operation admin(String area, String action, Optional<String> peer) {
         return new Operation("admin", "admin", area, action, Map.of(), Optional.empty(), peer);
     }

@@ -24,6 +24,11 @@ import java.util.Map;
  * is answered exactly like a tool that does not exist (DESIGN §12.6), so denials do not reveal what exists;
  * a visible tool refused by a constraint names the reason.
  *
+ * <p>Resources, prompts and completions are decided the same way ({@link FeatureTargets} says what the request
+ * is about and where it goes); the decision fixes the {@link dev.warrant.gateway.upstream.UpstreamRoute} so the
+ * forward stage cannot reach another upstream than the one decided about. On {@code /servers/{name}/mcp}
+ * names are the upstream's own and only that upstream is reachable.
+ *
  * <p>List methods pass through here: they are filtered item by item in the forward stage with the same
  * {@link PolicyEngine#decide} (DESIGN §12.7).
  *
@@ -35,12 +40,14 @@ public final class AuthorizeStage implements Stage {
     private final UpstreamRegistry upstreams;
     private final Telemetry telemetry;
     private final BuiltinTools builtins;
+    private final FeatureTargets features;
 
     public AuthorizeStage(PolicyEngine engine, UpstreamRegistry upstreams, Telemetry telemetry, BuiltinTools builtins) {
         this.engine = engine;
         this.upstreams = upstreams;
         this.telemetry = telemetry;
         this.builtins = builtins;
+        this.features = new FeatureTargets(upstreams);
     }
 
     @Override
@@ -50,6 +57,9 @@ public final class AuthorizeStage implements Stage {
 
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
+        if (FeatureTargets.METHODS.contains(exchange.method())) {
+            return authorizeFeature(exchange, chain);
+        }
         if (!"tools/call".equals(exchange.method())) {
             return chain.proceed(exchange);
         }
@@ -62,13 +72,15 @@ public final class AuthorizeStage implements Stage {
         if (arguments != null && !(arguments instanceof JsonObject)) {
             throw WarrantException.of(Reason.INVALID_PARAMS, "'arguments' must be an object");
         }
-        if (builtins.find(toolName) != null) {
+        String virtualServer = exchange.virtualServer();
+        if (virtualServer == null && builtins.find(toolName) != null) {
             // Built-in tools only attenuate or explain the caller's own token: no authority needed.
             exchange.verdict(Verdict.allow());
             return chain.proceed(exchange);
         }
-        ToolEntry tool = upstreams.catalog().find(toolName);
-        if (tool == null) {
+        ToolEntry tool = upstreams.catalog().find(virtualServer == null ? toolName : ToolEntry.expose(virtualServer, toolName));
+        // "a" + "b__c" and "a__b" + "c" expose alike: on a virtual server only that server's tools count.
+        if (tool == null || (virtualServer != null && !tool.server().equals(virtualServer))) {
             throw WarrantException.of(Reason.UNKNOWN_TOOL, toolName);
         }
         Map<String, Object> args = arguments == null ? Map.of() : ((JsonObject) arguments).getMap();
@@ -92,17 +104,39 @@ public final class AuthorizeStage implements Stage {
         return chain.proceed(exchange);
     }
 
+    private Future<JsonObject> authorizeFeature(McpExchange exchange, Chain chain) {
+        FeatureTargets.Target target = features.resolve(exchange);
+        Verdict verdict = timed(exchange, () -> engine.decide(exchange.token(), target.operation()));
+        exchange.verdict(verdict);
+        if (!verdict.allowed()) {
+            Reason reason = Reason.fromCode(verdict.reason());
+            if (reason.isAuthentication()) {
+                throw WarrantException.of(reason, verdict.detail());
+            }
+            if (!engine.decide(exchange.token(), target.visibility()).allowed()) {
+                throw target.unknown();
+            }
+            throw WarrantException.of(reason, verdict.detail());
+        }
+        exchange.route(target.route());
+        return chain.proceed(exchange);
+    }
+
     private Verdict timed(McpExchange exchange, java.util.function.Supplier<Verdict> decision) {
         Span span = telemetry.tracer().spanBuilder("authorize")
                 .setParent(exchange.traceContext())
                 .startSpan();
+        long start = System.nanoTime();
+        String outcome = "error";
         try {
             Verdict verdict = decision.get();
-            span.setAttribute(McpAttributes.WARRANT_DECISION, verdict.allowed() ? "allow" : "deny");
+            outcome = verdict.allowed() ? "allow" : "deny";
+            span.setAttribute(McpAttributes.WARRANT_DECISION, outcome);
             span.setAttribute(McpAttributes.WARRANT_REASON, verdict.reason());
             return verdict;
         } finally {
             span.end();
+            telemetry.metrics().authorization(outcome, (System.nanoTime() - start) / 1e9);
         }
     }
 }

@@ -1,13 +1,11 @@
 package dev.warrant.gateway.cli;
 
 import dev.warrant.gateway.demo.DemoMode;
-import dev.warrant.otel.Telemetry;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -27,12 +25,10 @@ final class DemoCommand implements Callable<Integer> {
         if (port < 0 || port > 65535) {
             throw new CliErrors.CliFailure("--port must be 0..65535", 2);
         }
-        Telemetry telemetry = Telemetry.autoConfigured("warrant-demo-" + UUID.randomUUID());
         DemoMode.Demo demo;
         try {
-            demo = DemoMode.start(port, stateDir, telemetry, Clock.systemUTC());
+            demo = DemoMode.startWithOwnTelemetry(port, stateDir, Clock.systemUTC());
         } catch (Exception e) {
-            telemetry.close();
             if (rootMessage(e).contains("Address already in use")) {
                 throw new CliErrors.CliFailure("port " + port + " is in use; try --port 0 or another port", 1);
             }
@@ -42,7 +38,6 @@ final class DemoCommand implements Callable<Integer> {
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             demo.close();
-            telemetry.close();
             stopped.countDown();
         }, "warrant-shutdown"));
         stopped.await();

@@ -4,6 +4,8 @@ import dev.warrant.delegation.PolicySet;
 import dev.warrant.gateway.config.ConfigException;
 import dev.warrant.gateway.policy.PolicyFiles;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Path;
@@ -20,6 +22,9 @@ final class PolicyCommand {
         @Parameters(index = "0", paramLabel = "DIR", description = "Directory of *.datalog files.")
         Path dir;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() {
             PolicySet set;
@@ -28,7 +33,7 @@ final class PolicyCommand {
             } catch (ConfigException e) {
                 throw new CliErrors.CliFailure(e.getMessage(), 2);
             }
-            System.out.println("ok: " + set.ruleCount() + " rules, " + set.checkCount() + " checks, "
+            spec.commandLine().getOut().println("ok: " + set.ruleCount() + " rules, " + set.checkCount() + " checks, "
                     + set.policyCount() + " policies in " + dir + " (evaluated before the default policy)");
             return 0;
         }

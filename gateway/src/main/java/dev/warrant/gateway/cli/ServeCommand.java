@@ -9,7 +9,6 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
@@ -23,19 +22,12 @@ final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         GatewayConfig cfg = new ConfigLoader(System.getenv()).load(config);
-        Telemetry telemetry = Telemetry.autoConfigured("warrant-" + UUID.randomUUID());
-        Gateway gateway;
-        try {
-            gateway = Gateway.start(cfg, telemetry, Clock.systemUTC());
-        } catch (Exception e) {
-            telemetry.close();
-            throw e;
-        }
+        // The node makes its telemetry once its cluster member exists: service.instance.id = the member id.
+        Gateway gateway = Gateway.start(cfg, Telemetry::autoConfigured, Clock.systemUTC());
         System.out.println("Warrant serving at " + gateway.mcpUrl());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             gateway.close();
-            telemetry.close();
             stopped.countDown();
         }, "warrant-shutdown"));
         stopped.await();

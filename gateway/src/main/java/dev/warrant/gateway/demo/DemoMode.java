@@ -51,7 +51,23 @@ public final class DemoMode {
     private DemoMode() {
     }
 
+    /** How demo mode starts its node: with telemetry the caller owns (tests) or its own (the CLI). */
+    @FunctionalInterface
+    public interface Starter {
+        Gateway start(GatewayConfig config) throws Exception;
+    }
+
+    /** Starts the demo with telemetry the caller owns and closes. */
     public static Demo start(int port, Path stateDir, Telemetry telemetry, Clock clock) throws Exception {
+        return start(port, stateDir, config -> Gateway.start(config, telemetry, clock), clock);
+    }
+
+    /** Starts the demo with telemetry configured from OTEL_* for its cluster member, closed with the node. */
+    public static Demo startWithOwnTelemetry(int port, Path stateDir, Clock clock) throws Exception {
+        return start(port, stateDir, config -> Gateway.start(config, Telemetry::autoConfigured, clock), clock);
+    }
+
+    private static Demo start(int port, Path stateDir, Starter starter, Clock clock) throws Exception {
         Files.createDirectories(stateDir);
         SigningKey key = KeyFiles.loadOrCreate(stateDir);
         Minter minter = new Minter(key, clock, MAX_TTL);
@@ -89,7 +105,7 @@ public final class DemoMode {
         // The planner's authority block id: revoking it stops every token derived from the planner's.
         String plannerRevocationId = new Verifier(KeyRing.of(key.publicKey()), VerifierSettings.defaults(), clock)
                 .verify(planner).revocationIds().get(0);
-        Gateway gateway = Gateway.start(config, telemetry, clock);
+        Gateway gateway = starter.start(config);
         return new Demo(gateway, stateDir, planner, researcher, admin, plannerRevocationId);
     }
 

@@ -40,6 +40,9 @@ public enum Reason {
 
     // Authorization of one operation (HTTP 200 + JSON-RPC error; 403 on the admin API).
     UNKNOWN_TOOL("unknown_tool", 200, -32602),
+    UNKNOWN_PROMPT("unknown_prompt", 200, -32602),
+    // MCP's "resource not found" code.
+    UNKNOWN_RESOURCE("unknown_resource", 200, -32002),
     NOT_PERMITTED("not_permitted", 403, -32003),
     CONSTRAINT_FAILED("constraint_failed", 403, -32003),
     AUTHORITY_CHECK_FAILED("authority_check_failed", 403, -32003),

@@ -1,6 +1,5 @@
 package dev.warrant.gateway.forward;
 
-import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.adapters.Upstream;
 import dev.warrant.adapters.UpstreamCall;
 import dev.warrant.adapters.UpstreamException;
@@ -10,15 +9,11 @@ import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.json.JsonValues;
 import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.trace.UpstreamSpan;
 import dev.warrant.gateway.transport.JsonRpc;
 import dev.warrant.gateway.upstream.ToolEntry;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
-import dev.warrant.otel.McpAttributes;
-import dev.warrant.otel.MetaPropagation;
 import dev.warrant.otel.Telemetry;
-import io.opentelemetry.api.trace.Span;
-import io.opentelemetry.api.trace.SpanKind;
-import io.opentelemetry.api.trace.StatusCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -48,7 +43,9 @@ public final class ToolsCallHandler implements ForwardStage.MethodHandler {
 
     @Override
     public Future<JsonObject> handle(McpExchange exchange) {
-        BuiltinTool builtin = builtins.find(exchange.request().params().getString("name"));
+        // Built-in tools live on /mcp only; a virtual server shows just its upstream's tools.
+        BuiltinTool builtin = exchange.virtualServer() != null ? null
+                : builtins.find(exchange.request().params().getString("name"));
         if (builtin != null) {
             JsonObject arguments = exchange.request().params().getJsonObject("arguments");
             return builtin.call(exchange, arguments == null ? new JsonObject() : arguments);
@@ -62,18 +59,10 @@ public final class ToolsCallHandler implements ForwardStage.MethodHandler {
         if (upstream == null || !upstream.isOpen()) {
             throw WarrantException.of(Reason.UPSTREAM_UNAVAILABLE, tool.server());
         }
-        Span client = telemetry.tracer().spanBuilder("tools/call " + tool.name())
-                .setSpanKind(SpanKind.CLIENT)
-                .setParent(exchange.traceContext())
-                .setAttribute(McpAttributes.MCP_METHOD_NAME, "tools/call")
-                .setAttribute(McpAttributes.GEN_AI_TOOL_NAME, tool.name())
-                .setAttribute(McpAttributes.GEN_AI_OPERATION_NAME, McpAttributes.OPERATION_EXECUTE_TOOL)
-                .setAttribute(McpAttributes.WARRANT_UPSTREAM, tool.server())
-                .setAttribute(McpAttributes.NETWORK_TRANSPORT, transport(upstream))
-                .startSpan();
+        UpstreamSpan client = UpstreamSpan.start(telemetry, exchange, upstream, "tools/call", tool.name(), tool.name());
         Map<String, Object> params = JsonValues.toPlainMap(exchange.request().params());
         params.put("name", tool.name());
-        params = MetaPropagation.inject(telemetry.propagator(), exchange.traceContext().with(client), params);
+        params = client.inject(params);
 
         Context context = Vertx.currentContext();
         UpstreamCall call = upstream.call("tools/call", params, notification ->
@@ -91,20 +80,13 @@ public final class ToolsCallHandler implements ForwardStage.MethodHandler {
                 exchange.session().untrackCall(requestId);
             }
             if (outcome.succeeded()) {
-                client.end();
+                client.succeeded();
                 return Future.succeededFuture(JsonValues.toJson(outcome.result()));
             }
             WarrantException failure = translate(outcome.cause());
-            client.setAttribute(McpAttributes.ERROR_TYPE, failure.reason().code());
-            client.setStatus(StatusCode.ERROR);
-            client.end();
+            client.failed(failure.reason().code());
             return Future.failedFuture(failure);
         });
-    }
-
-    private static String transport(Upstream upstream) {
-        // OTel network.transport: stdio is a pipe; Streamable HTTP runs over TCP.
-        return upstream.spec() instanceof StdioUpstreamSpec ? "pipe" : "tcp";
     }
 
     static WarrantException translate(Throwable cause) {

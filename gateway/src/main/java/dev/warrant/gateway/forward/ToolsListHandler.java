@@ -17,7 +17,8 @@ import java.util.Map;
 /**
  * {@code tools/list}: every upstream tool the caller may call, under its exposed name, with the upstream's
  * definition otherwise untouched. Each tool is decided with the same function as a call (DESIGN §12.7).
- * The gateway's own {@code warrant__*} tools act only on the caller's token and are always listed.
+ * The gateway's own {@code warrant__*} tools act only on the caller's token and are always listed on
+ * {@code /mcp}. On {@code /servers/{name}/mcp} only that upstream's tools appear, under their own names.
  */
 public final class ToolsListHandler implements ForwardStage.MethodHandler {
 
@@ -34,17 +35,23 @@ public final class ToolsListHandler implements ForwardStage.MethodHandler {
     @Override
     public Future<JsonObject> handle(McpExchange exchange) {
         JsonArray tools = new JsonArray();
+        String server = exchange.virtualServer();
         for (ToolEntry tool : upstreams.catalog().all()) {
+            if (server != null && !tool.server().equals(server)) {
+                continue;
+            }
             boolean visible = engine.decide(exchange.token(),
                     Operation.listTool(tool.server(), tool.name(), tool.risk(), exchange.http().peer())).allowed();
             if (visible) {
                 Map<String, Object> definition = new LinkedHashMap<>(tool.definition());
-                definition.put("name", tool.exposedName());
+                definition.put("name", server == null ? tool.exposedName() : tool.name());
                 tools.add(new JsonObject(definition));
             }
         }
-        for (BuiltinTool builtin : builtins.all()) {
-            tools.add(builtin.definition());
+        if (server == null) {
+            for (BuiltinTool builtin : builtins.all()) {
+                tools.add(builtin.definition());
+            }
         }
         return Future.succeededFuture(new JsonObject().put("tools", tools));
     }

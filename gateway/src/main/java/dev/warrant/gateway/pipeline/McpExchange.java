@@ -4,6 +4,7 @@ import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.transport.JsonRpc;
 import dev.warrant.gateway.transport.Session;
 import dev.warrant.gateway.upstream.ToolEntry;
+import dev.warrant.gateway.upstream.UpstreamRoute;
 import dev.warrant.policies.Verdict;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
@@ -17,7 +18,7 @@ import java.util.Objects;
  *   <li>{@link #token()} — AuthenticateStage</li>
  *   <li>{@link #span()}, {@link #traceContext()} — TraceStage</li>
  *   <li>{@link #session()} — SessionStage</li>
- *   <li>{@link #target()}, {@link #verdict()} — AuthorizeStage</li>
+ *   <li>{@link #target()}, {@link #route()}, {@link #verdict()} — AuthorizeStage</li>
  * </ul>
  * Concurrency: an exchange lives on the event loop of its HTTP connection; stages that go off-loop hop back
  * before touching it.
@@ -28,19 +29,28 @@ public final class McpExchange {
     private final HttpFacts http;
     private final ReplyChannel channel;
     private final long startEpochNanos;
+    private final String virtualServer;
 
     private VerifiedToken token;
     private Span span;
     private Context traceContext = Context.root();
     private Session session;
     private ToolEntry target;
+    private UpstreamRoute route;
     private Verdict verdict;
 
     public McpExchange(JsonRpc.Request request, HttpFacts http, ReplyChannel channel, long startEpochNanos) {
+        this(request, http, channel, startEpochNanos, null);
+    }
+
+    /** @param virtualServer the upstream named by {@code /servers/{name}/mcp}; null on {@code /mcp} */
+    public McpExchange(JsonRpc.Request request, HttpFacts http, ReplyChannel channel, long startEpochNanos,
+                       String virtualServer) {
         this.request = Objects.requireNonNull(request);
         this.http = Objects.requireNonNull(http);
         this.channel = Objects.requireNonNull(channel);
         this.startEpochNanos = startEpochNanos;
+        this.virtualServer = virtualServer;
     }
 
     public JsonRpc.Request request() {
@@ -61,6 +71,14 @@ public final class McpExchange {
 
     public long startEpochNanos() {
         return startEpochNanos;
+    }
+
+    /**
+     * The upstream this request addresses as a virtual server ({@code /servers/{name}/mcp}, original names),
+     * or null on {@code /mcp} (all upstreams, {@code server__name}).
+     */
+    public String virtualServer() {
+        return virtualServer;
     }
 
     /** The verified token; null before AuthenticateStage or when authentication failed. */
@@ -100,6 +118,15 @@ public final class McpExchange {
 
     public void target(ToolEntry target) {
         this.target = target;
+    }
+
+    /** Where an authorized resources/prompts/completion request goes; null for other methods. */
+    public UpstreamRoute route() {
+        return route;
+    }
+
+    public void route(UpstreamRoute route) {
+        this.route = route;
     }
 
     public Verdict verdict() {

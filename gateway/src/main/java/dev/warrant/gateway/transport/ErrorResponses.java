@@ -45,6 +45,8 @@ public final class ErrorResponses {
             case METHOD_NOT_FOUND -> "Method not found";
             case INVALID_PARAMS -> "Invalid params";
             case UNKNOWN_TOOL -> "Unknown tool: " + detail;
+            case UNKNOWN_PROMPT -> "Unknown prompt: " + detail;
+            case UNKNOWN_RESOURCE -> "Resource not found: " + detail;
             case ORIGIN_FORBIDDEN, HOST_FORBIDDEN -> "Forbidden";
             case SESSION_UNKNOWN -> "Session not found";
             case SESSION_OWNER_MISMATCH -> "Session belongs to another caller";

@@ -28,6 +28,10 @@ import java.util.concurrent.TimeUnit;
  * The Streamable HTTP transport of the agent endpoint (MCP 2025-03-26 / 2025-06-18 / 2025-11-25):
  * POST carries one JSON-RPC message, GET opens the server-to-client stream, DELETE ends the session.
  *
+ * <p>Two endpoints share it: {@code /mcp} (all upstreams) and {@code /servers/{name}/mcp} (one upstream as a
+ * virtual server with its original names; the route's {@code name} parameter). Both run the same pipeline;
+ * the exchange carries which one it came through.
+ *
  * <p>This class only frames: it validates Host/Origin, media types and the JSON-RPC envelope, hands
  * requests to the {@link Pipeline}, and writes what comes back. Decisions are made by the stages.
  * Everything here runs on the connection's event loop and never blocks.
@@ -36,6 +40,8 @@ public final class McpHttpTransport {
 
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(McpHttpTransport.class);
     private static final long KEEPALIVE_MILLIS = 15_000;
+    /** The path parameter of {@code /servers/:name/mcp}; absent on {@code /mcp}. */
+    public static final String SERVER_PARAM = "name";
 
     private final Vertx vertx;
     private final Pipeline pipeline;
@@ -68,7 +74,7 @@ public final class McpHttpTransport {
         }
         HttpFacts http = httpFacts(req);
         if (message instanceof JsonRpc.Request request) {
-            handleRequest(request, http, res);
+            handleRequest(request, http, res, ctx.pathParam(SERVER_PARAM));
         } else if (message instanceof JsonRpc.Notification notification) {
             handleNotification(notification, http, res);
         } else {
@@ -83,10 +89,10 @@ public final class McpHttpTransport {
         }
     }
 
-    private void handleRequest(JsonRpc.Request request, HttpFacts http, HttpServerResponse res) {
+    private void handleRequest(JsonRpc.Request request, HttpFacts http, HttpServerResponse res, String virtualServer) {
         Context context = vertx.getOrCreateContext();
         ResponseWriter writer = new ResponseWriter(res, context, resourceMetadataUrl);
-        McpExchange exchange = new McpExchange(request, http, writer, nowEpochNanos());
+        McpExchange exchange = new McpExchange(request, http, writer, nowEpochNanos(), virtualServer);
         Future<JsonObject> outcome;
         try {
             outcome = pipeline.execute(exchange);

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.upstream;
 
+import dev.warrant.adapters.FeatureLists;
 import dev.warrant.adapters.JsonRpcNotification;
 import dev.warrant.adapters.ToolCatalog;
 import dev.warrant.adapters.Upstream;
@@ -14,10 +15,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BiConsumer;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
- * The connected upstream MCP servers and their tool catalog.
+ * The connected upstream MCP servers, their tool catalog and their resources/templates/prompts catalog.
+ * Each catalog is loaded at connection and reloaded when the upstream says its list changed.
  *
  * <p>Concurrency: connections and catalog refreshes complete on adapter threads; the catalog is an
  * immutable snapshot swapped atomically, read lock-free from event loops.
@@ -29,6 +33,8 @@ public final class UpstreamRegistry implements AutoCloseable {
     private final Map<String, Upstream> upstreams = new ConcurrentHashMap<>();
     private final Map<String, Map<String, RiskTier>> riskOverrides = new ConcurrentHashMap<>();
     private final AtomicReference<ToolCatalogView> catalog = new AtomicReference<>(ToolCatalogView.empty());
+    private final AtomicReference<FeatureCatalogView> features = new AtomicReference<>(FeatureCatalogView.empty());
+    private final List<BiConsumer<String, JsonRpcNotification>> notificationListeners = new CopyOnWriteArrayList<>();
 
     /** Connects and loads the tool list; the future fails if the upstream cannot be reached. */
     public CompletableFuture<Void> register(UpstreamSpec spec, Map<String, RiskTier> risks) {
@@ -41,13 +47,59 @@ public final class UpstreamRegistry implements AutoCloseable {
             upstream.addListener(new UpstreamListener() {
                 @Override
                 public void onNotification(JsonRpcNotification notification) {
-                    if ("notifications/tools/list_changed".equals(notification.method())) {
-                        refresh(spec.name());
+                    switch (notification.method()) {
+                        case "notifications/tools/list_changed" -> refresh(spec.name());
+                        case "notifications/resources/list_changed" -> quietly(spec.name(), loadResources(upstream));
+                        case "notifications/prompts/list_changed" -> quietly(spec.name(), loadPrompts(upstream));
+                        default -> { }
                     }
+                    notificationListeners.forEach(l -> l.accept(spec.name(), notification));
                 }
             });
-            return loadTools(upstream);
+            // Resources and prompts are optional features: a failure to list them is logged, not fatal.
+            return loadTools(upstream).thenCompose(v -> quietly(spec.name(), loadResources(upstream)))
+                    .thenCompose(v -> quietly(spec.name(), loadPrompts(upstream)));
         });
+    }
+
+    private CompletableFuture<Void> loadResources(Upstream upstream) {
+        if (!FeatureLists.hasCapability(upstream, "resources")) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return FeatureLists.listAll(upstream, "resources/list", "resources")
+                .thenCombine(FeatureLists.listAll(upstream, "resources/templates/list", "resourceTemplates")
+                        .exceptionally(e -> List.of()), // templates are optional within the capability
+                        (resources, templates) -> {
+                            features.updateAndGet(f -> f.withResources(upstream.name(), resources, templates));
+                            LOG.info("upstream {}: {} resources, {} resource templates", upstream.name(),
+                                    resources.size(), templates.size());
+                            return null;
+                        });
+    }
+
+    private CompletableFuture<Void> loadPrompts(Upstream upstream) {
+        if (!FeatureLists.hasCapability(upstream, "prompts")) {
+            return CompletableFuture.completedFuture(null);
+        }
+        return FeatureLists.listAll(upstream, "prompts/list", "prompts").thenAccept(prompts -> {
+            features.updateAndGet(f -> f.withPrompts(upstream.name(), prompts));
+            LOG.info("upstream {}: {} prompts", upstream.name(), prompts.size());
+        });
+    }
+
+    private static CompletableFuture<Void> quietly(String server, CompletableFuture<Void> load) {
+        return load.exceptionally(e -> {
+            LOG.warn("upstream {}: listing resources or prompts failed: {}", server, e.toString());
+            return null;
+        });
+    }
+
+    /**
+     * Receives every uncorrelated upstream notification with the upstream's name (resources/updated,
+     * list_changed, logging, ...). Runs on the adapter's thread: hop before doing real work.
+     */
+    public void addNotificationListener(BiConsumer<String, JsonRpcNotification> listener) {
+        notificationListeners.add(listener);
     }
 
     private CompletableFuture<Void> loadTools(Upstream upstream) {
@@ -76,6 +128,10 @@ public final class UpstreamRegistry implements AutoCloseable {
         return catalog.get();
     }
 
+    public FeatureCatalogView features() {
+        return features.get();
+    }
+
     public List<String> names() {
         return List.copyOf(upstreams.keySet());
     }
@@ -91,5 +147,6 @@ public final class UpstreamRegistry implements AutoCloseable {
         });
         upstreams.clear();
         catalog.set(ToolCatalogView.empty());
+        features.set(FeatureCatalogView.empty());
     }
 }

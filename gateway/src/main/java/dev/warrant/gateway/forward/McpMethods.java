@@ -1,0 +1,45 @@
+package dev.warrant.gateway.forward;
+
+import dev.warrant.gateway.builtin.BuiltinTools;
+import dev.warrant.gateway.upstream.UpstreamRegistry;
+import dev.warrant.otel.Telemetry;
+import dev.warrant.policies.PolicyEngine;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+
+import static java.util.Map.entry;
+
+/**
+ * Every MCP client-to-server method the gateway serves, and who answers it. A method missing here is
+ * answered "method not found" by {@link ForwardStage}; nothing reaches an upstream unlisted.
+ */
+public final class McpMethods {
+
+    private McpMethods() {
+    }
+
+    public static Map<String, ForwardStage.MethodHandler> handlers(String version, UpstreamRegistry upstreams,
+            PolicyEngine engine, Telemetry telemetry, BuiltinTools builtins) {
+        UpstreamRequestHandler forward = new UpstreamRequestHandler(upstreams, telemetry);
+        SubscriptionHandler subscriptions = new SubscriptionHandler(upstreams, forward);
+        return Map.ofEntries(
+                // answered by the gateway
+                entry("initialize", new InitializeHandler(version, upstreams)),
+                entry("ping", ex -> Future.succeededFuture(new JsonObject())),
+                entry("tools/list", new ToolsListHandler(upstreams, engine, builtins)),
+                entry("resources/list", FeatureListHandler.resources(upstreams, engine)),
+                entry("resources/templates/list", FeatureListHandler.templates(upstreams, engine)),
+                entry("prompts/list", FeatureListHandler.prompts(upstreams, engine)),
+                // forwarded to the upstream AuthorizeStage decided about
+                entry("tools/call", new ToolsCallHandler(upstreams, telemetry, builtins)),
+                entry("resources/read", forward),
+                entry("prompts/get", forward),
+                entry("completion/complete", forward),
+                entry("resources/subscribe", subscriptions),
+                entry("resources/unsubscribe", subscriptions),
+                // to every upstream of the endpoint that logs
+                entry("logging/setLevel", new SetLevelHandler(upstreams, forward)));
+    }
+}
