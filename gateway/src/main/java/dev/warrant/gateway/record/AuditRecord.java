@@ -1,13 +1,39 @@
 package dev.warrant.gateway.record;
 
+import io.vertx.core.json.JsonObject;
+
 import java.time.Instant;
 import java.util.List;
 
 /**
- * One line of the audit log: who did what, with which authority, and what Warrant decided. Never holds the
- * token or raw argument values (only a digest of the arguments).
+ * One line of the audit log: who did what, with which authority, under whose approval, and what Warrant
+ * decided. Never holds the token. The raw {@code arguments} travel here only so a sink configured with
+ * {@link AuditSettings#includeArguments()} can write them; by default only {@code argumentDigest} is written.
+ *
+ * @param decision     allow, deny or error
+ * @param reason       the stable reason code ({@code allowed} when allowed)
+ * @param riskTier     low / medium / high for tool calls, null otherwise
+ * @param approvalId   the human approval that released the call, null when none was needed
+ * @param approver     who approved it, null when none
+ * @param latencyMicros from the request's arrival to its outcome
+ * @param arguments    the call's raw arguments (may be null); written only when configured
  */
 public record AuditRecord(Instant time, String decision, String reason, String caller, List<String> chain,
-                          String task, String method, String target, String argumentDigest,
-                          List<String> revocationIds, String traceId, String sessionId, long latencyMicros) {
+                          String task, String method, String target, String argumentDigest, String riskTier,
+                          String approvalId, String approver, List<String> revocationIds, String traceId,
+                          String sessionId, long latencyMicros, JsonObject arguments) {
+
+    public AuditRecord {
+        chain = chain == null ? List.of() : List.copyOf(chain);
+        revocationIds = revocationIds == null ? List.of() : List.copyOf(revocationIds);
+    }
+
+    /**
+     * Denials, approval decisions and alerts (anything but a plain allow or error) must be on stable storage
+     * before the agent hears the answer: they are what an auditor reconstructs incidents from, and a crash
+     * must not erase them.
+     */
+    public boolean mustSync() {
+        return approvalId != null || !("allow".equals(decision) || "error".equals(decision));
+    }
 }

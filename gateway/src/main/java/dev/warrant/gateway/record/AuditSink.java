@@ -1,16 +1,24 @@
 package dev.warrant.gateway.record;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
 /**
- * Where decisions are recorded. Implementations must be fast and never throw into the request path
- * (DESIGN §12.8); the default does nothing.
+ * Where decisions are recorded. {@link #record} never throws and never blocks the caller: it hands the record
+ * off and returns a stage that completes once the record is as durable as the sink promises (for
+ * {@link JsonLinesAuditLog}: written to the OS for every record, fsync'd for {@link AuditRecord#mustSync()}).
+ * The stage always completes normally: a write failure is logged, it never turns into a different answer
+ * for the agent. {@link RecordStage} answers only after the stage completes. The default does nothing.
  */
 public interface AuditSink extends AutoCloseable {
 
-    void record(AuditRecord record);
+    CompletionStage<Void> record(AuditRecord record);
 
     @Override
     default void close() {
     }
 
-    AuditSink NONE = record -> { };
+    CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
+
+    AuditSink NONE = record -> DONE;
 }

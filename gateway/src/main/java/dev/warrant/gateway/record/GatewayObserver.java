@@ -2,6 +2,8 @@ package dev.warrant.gateway.record;
 
 import dev.warrant.gateway.pipeline.McpExchange;
 
+import java.util.List;
+
 /**
  * Sees every request once its outcome is known — allowed, denied, failed upstream or refused token
  * (DESIGN §12.8, like Vert.x's {@code VertxTracer.NOOP} or OkHttp's {@code EventListener}). Implementations
@@ -14,6 +16,24 @@ public interface GatewayObserver {
     void completed(McpExchange exchange, Outcome outcome);
 
     GatewayObserver NOOP = (exchange, outcome) -> { };
+
+    /** All of {@code observers}, in order; one that throws does not keep the others from seeing the request. */
+    static GatewayObserver all(GatewayObserver... observers) {
+        List<GatewayObserver> list = List.of(observers);
+        return (exchange, outcome) -> {
+            RuntimeException first = null;
+            for (GatewayObserver o : list) {
+                try {
+                    o.completed(exchange, outcome);
+                } catch (RuntimeException e) {
+                    first = first == null ? e : first;
+                }
+            }
+            if (first != null) {
+                throw first;
+            }
+        };
+    }
 
     /**
      * What RecordStage concluded about a request.

@@ -10,6 +10,8 @@ import dev.warrant.gateway.trace.TraceStage;
 import dev.warrant.policies.Verdict;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.AsyncResult;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -21,12 +23,14 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Outermost stage: whatever happened further in — allowed, denied, failed upstream, refused token — ends
  * here: the observer sees it (spans and metrics: {@link TelemetryObserver}), then one audit record is written
- * with the span's trace id. Recording never changes the outcome and never throws.
+ * with the span's trace id. Recording never changes the outcome and never throws. The answer is released only
+ * when the audit sink acknowledges the record (see {@link JsonLinesAuditLog} for what that guarantees).
  */
 public final class RecordStage implements Stage {
 
@@ -47,16 +51,30 @@ public final class RecordStage implements Stage {
 
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
-        return chain.proceed(exchange).andThen(outcome -> {
+        return chain.proceed(exchange).transform(outcome -> {
+            CompletionStage<Void> written;
             try {
-                record(exchange, outcome);
+                written = record(exchange, outcome);
             } catch (RuntimeException e) {
                 LOG.warn("recording {} failed: {}", exchange.method(), e.toString());
+                written = AuditSink.DONE;
             }
+            Future<JsonObject> answer = outcome.succeeded() ? Future.succeededFuture(outcome.result())
+                    : Future.failedFuture(outcome.cause());
+            if (written.toCompletableFuture().isDone()) {
+                return answer;
+            }
+            // The answer leaves only once the audit line is written (and fsync'd for denials and approvals),
+            // so a crash never loses the record of an answered call. The writer thread acknowledges; the
+            // event loop is never blocked: the answer continues on the request's own context.
+            Context context = Vertx.currentContext();
+            Future<Void> acknowledged = context == null ? Future.fromCompletionStage(written)
+                    : Future.fromCompletionStage(written, context);
+            return acknowledged.transform(ignored -> answer);
         });
     }
 
-    private void record(McpExchange ex, AsyncResult<JsonObject> outcome) {
+    private CompletionStage<Void> record(McpExchange ex, AsyncResult<JsonObject> outcome) {
         WarrantException failure = outcome.failed() ? WarrantException.wrap(outcome.cause()) : null;
         if (outcome.failed() && !(outcome.cause() instanceof WarrantException)) {
             LOG.error("unexpected failure handling {}", ex.method(), outcome.cause());
@@ -74,7 +92,8 @@ public final class RecordStage implements Stage {
 
         VerifiedToken token = ex.token();
         Span span = ex.span();
-        audit.record(new AuditRecord(
+        Object arguments = ex.request().params().getValue("arguments");
+        return audit.record(new AuditRecord(
                 Instant.now(),
                 decision,
                 reason,
@@ -83,11 +102,15 @@ public final class RecordStage implements Stage {
                 token == null ? null : token.task().orElse(null),
                 ex.method(),
                 TraceStage.target(ex),
-                argumentDigest(ex.request().params().getValue("arguments")),
+                argumentDigest(arguments),
+                ex.target() == null || ex.target().risk() == null ? null : ex.target().risk().code(),
+                ex.approvalId(),
+                ex.approver(),
                 token == null ? List.of() : token.revocationIds(),
                 span != null && span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null,
                 ex.session() == null ? null : ex.session().id(),
-                (endNanos - ex.startEpochNanos()) / 1000));
+                (endNanos - ex.startEpochNanos()) / 1000,
+                arguments instanceof JsonObject o ? o : null));
     }
 
     private static String decision(McpExchange ex, WarrantException failure) {
@@ -96,7 +119,8 @@ public final class RecordStage implements Stage {
         }
         Reason r = failure.reason();
         if (r.isAuthentication() || r.httpStatus() == 403 || r == Reason.UNKNOWN_TOOL
-                || r == Reason.UNKNOWN_PROMPT || r == Reason.UNKNOWN_RESOURCE || r == Reason.SESSION_OWNER_MISMATCH) {
+                || r == Reason.UNKNOWN_PROMPT || r == Reason.UNKNOWN_RESOURCE || r == Reason.SESSION_OWNER_MISMATCH
+                || r == Reason.RATE_LIMITED) {
             return "deny";
         }
         // Allowed by policy but failed later (upstream error, timeout, bad params).

@@ -1,0 +1,165 @@
+package dev.warrant.gateway.cli;
+
+import dev.warrant.gateway.record.AuditFiles;
+import dev.warrant.gateway.record.AuditFilter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.RandomAccessFile;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+
+/** {@code warrant audit tail|query}: reads the audit log, including its rotated files, oldest first. */
+@Command(name = "audit", mixinStandardHelpOptions = true, description = "Read the audit log.",
+        subcommands = {AuditCommand.Tail.class, AuditCommand.Query.class})
+final class AuditCommand {
+
+    static final String DEFAULT_FILE = ".warrant/audit.log";
+
+    private static Path existing(Path file) {
+        if (AuditFiles.oldestFirst(file).isEmpty()) {
+            throw new CliErrors.CliFailure("no audit log at " + file + " (see audit.file in the config)", 1);
+        }
+        return file;
+    }
+
+    @Command(name = "tail", mixinStandardHelpOptions = true,
+            description = "Print the last N decisions; with --follow, keep printing new ones (across rotations).")
+    static final class Tail implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--file", paramLabel = "FILE", defaultValue = DEFAULT_FILE,
+                description = "The live audit file (default: ${DEFAULT-VALUE}).")
+        Path file;
+
+        @Option(names = "-n", paramLabel = "N", defaultValue = "20", description = "Lines to print (default: ${DEFAULT-VALUE}).")
+        int lines;
+
+        @Option(names = "--follow", description = "Keep printing new lines until interrupted.")
+        boolean follow;
+
+        @Override
+        public Integer call() throws Exception {
+            if (lines < 0) {
+                throw new CliErrors.CliFailure("-n must not be negative", 2);
+            }
+            PrintWriter out = spec.commandLine().getOut();
+            Deque<String> last = new ArrayDeque<>();
+            if (!follow || Files.exists(file)) {
+                existing(file);
+            }
+            long position = Files.exists(file) ? Files.size(file) : 0;
+            AuditFiles.forEachLine(file, position, line -> {
+                last.addLast(line);
+                if (last.size() > lines) {
+                    last.removeFirst();
+                }
+            });
+            last.forEach(out::println);
+            out.flush();
+            if (follow) {
+                try {
+                    follow(out, position);
+                } catch (InterruptedException stopped) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return 0;
+        }
+
+        /** Polls the live file; a file shorter than what was read means it was rotated: start it from 0. */
+        private void follow(PrintWriter out, long position) throws IOException, InterruptedException {
+            StringBuilder partial = new StringBuilder();
+            while (!Thread.currentThread().isInterrupted()) {
+                long size = Files.exists(file) ? Files.size(file) : 0;
+                if (size < position) {
+                    position = 0;
+                    partial.setLength(0);
+                }
+                if (size > position) {
+                    try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "r")) {
+                        raf.seek(position);
+                        byte[] chunk = new byte[(int) Math.min(size - position, 1 << 20)];
+                        raf.readFully(chunk);
+                        position += chunk.length;
+                        partial.append(new String(chunk, StandardCharsets.UTF_8));
+                    }
+                    int nl;
+                    while ((nl = partial.indexOf("\n")) >= 0) {
+                        out.println(partial.substring(0, nl));
+                        partial.delete(0, nl + 1);
+                    }
+                    out.flush();
+                } else {
+                    Thread.sleep(200);
+                }
+            }
+        }
+    }
+
+    @Command(name = "query", mixinStandardHelpOptions = true,
+            description = "Print the decisions matching every given criterion, oldest first.")
+    static final class Query implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--file", paramLabel = "FILE", defaultValue = DEFAULT_FILE,
+                description = "The live audit file (default: ${DEFAULT-VALUE}).")
+        Path file;
+
+        @Option(names = "--caller", paramLabel = "AGENT", description = "The caller, or any agent in its delegation chain.")
+        String caller;
+
+        @Option(names = "--decision", paramLabel = "D", description = "allow, deny or error.")
+        String decision;
+
+        @Option(names = "--reason", paramLabel = "CODE", description = "A reason code, e.g. not_permitted.")
+        String reason;
+
+        @Option(names = "--since", paramLabel = "ISO", description = "Only decisions at or after this instant (2026-11-25T20:00:00Z).")
+        String since;
+
+        @Option(names = "--trace-id", paramLabel = "ID", description = "The OpenTelemetry trace id.")
+        String traceId;
+
+        @Option(names = "--task", paramLabel = "TASK", description = "The token's task.")
+        String task;
+
+        @Override
+        public Integer call() {
+            if (decision != null && !decision.matches("allow|deny|error")) {
+                throw new CliErrors.CliFailure("--decision must be allow, deny or error, not '" + decision + "'", 2);
+            }
+            Optional<Instant> from;
+            try {
+                from = Optional.ofNullable(since).map(Instant::parse);
+            } catch (DateTimeParseException e) {
+                throw new CliErrors.CliFailure("--since is not an ISO-8601 instant (e.g. 2026-11-25T20:00:00Z): " + since, 2);
+            }
+            AuditFilter filter = new AuditFilter(Optional.ofNullable(caller), Optional.ofNullable(decision),
+                    Optional.ofNullable(reason), from, Optional.ofNullable(traceId), Optional.ofNullable(task));
+            PrintWriter out = spec.commandLine().getOut();
+            AuditFiles.forEachLine(existing(file), line -> {
+                if (filter.match(line).isPresent()) {
+                    out.println(line);
+                }
+            });
+            out.flush();
+            return 0;
+        }
+    }
+}

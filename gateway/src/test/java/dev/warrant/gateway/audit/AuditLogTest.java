@@ -1,0 +1,146 @@
+package dev.warrant.gateway.audit;
+
+import dev.warrant.gateway.record.AuditFiles;
+import dev.warrant.gateway.record.AuditRecord;
+import dev.warrant.gateway.record.AuditSettings;
+import dev.warrant.gateway.record.JsonLinesAuditLog;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The audit file format, what it never contains, rotation by size, and write acknowledgement. */
+class AuditLogTest {
+
+    @TempDir
+    Path dir;
+
+    static AuditRecord record(String decision, String caller, int n) {
+        return new AuditRecord(Instant.parse("2026-11-25T20:00:00Z").plusSeconds(n), decision,
+                decision.equals("allow") ? "allowed" : "not_permitted", caller, List.of("planner", caller), "T-42",
+                "tools/call", "fs__read_file", "sha256:abc", "low", null, null, List.of("rev1", "rev2"),
+                "0af7651916cd43dd8448eb211c80319c", "s-1", 1234, new JsonObject().put("path", "/secret/" + n));
+    }
+
+    @Test
+    void oneLinePerDecisionWithEveryFieldAndNoRawArgumentsByDefault() throws Exception {
+        Path file = dir.resolve("audit.log");
+        try (JsonLinesAuditLog log = new JsonLinesAuditLog(file)) {
+            log.record(record("allow", "researcher", 1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            // The future completes only once the line is in the file: readable without closing the log.
+            log.record(record("deny", "researcher", 2)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            List<String> lines = Files.readAllLines(file);
+            assertThat(lines).hasSize(2);
+            JsonObject deny = new JsonObject(lines.get(1));
+            assertThat(deny.fieldNames()).containsExactlyInAnyOrder("time", "decision", "reason", "caller", "chain",
+                    "task", "method", "target", "argumentDigest", "riskTier", "approvalId", "approver",
+                    "revocationIds", "traceId", "sessionId", "latencyMicros");
+            assertThat(deny.getString("decision")).isEqualTo("deny");
+            assertThat(deny.getString("reason")).isEqualTo("not_permitted");
+            assertThat(deny.getJsonArray("chain").getList()).containsExactly("planner", "researcher");
+            assertThat(deny.getString("riskTier")).isEqualTo("low");
+            assertThat(deny.containsKey("approvalId")).isTrue();
+            assertThat(deny.getValue("approvalId")).isNull();
+            assertThat(deny.getLong("latencyMicros")).isEqualTo(1234);
+            assertThat(deny.getString("time")).isEqualTo("2026-11-25T20:00:02Z");
+            assertThat(String.join("\n", lines)).doesNotContain("/secret/");
+        }
+    }
+
+    @Test
+    void rawArgumentsOnlyWhenConfigured() throws Exception {
+        Path file = dir.resolve("audit.log");
+        try (JsonLinesAuditLog log = new JsonLinesAuditLog(file, new AuditSettings(1 << 20, 3, true))) {
+            log.record(record("allow", "researcher", 7)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+        assertThat(new JsonObject(Files.readAllLines(file).get(0)).getJsonObject("arguments").getString("path"))
+                .isEqualTo("/secret/7");
+    }
+
+    @Test
+    void denialsApprovalsAndAlertsAreSyncedAllowsAndErrorsAreNot() {
+        assertThat(record("deny", "a", 1).mustSync()).isTrue();
+        assertThat(record("allow", "a", 1).mustSync()).isFalse();
+        assertThat(record("error", "a", 1).mustSync()).isFalse();
+        assertThat(record("alert", "a", 1).mustSync()).as("drift quarantine alert").isTrue();
+        AuditRecord approved = new AuditRecord(Instant.now(), "allow", "allowed", "a", List.of("a"), null, "tools/call",
+                "fs__delete", null, "high", "ap-1", "alice", List.of(), null, null, 1, null);
+        assertThat(approved.mustSync()).isTrue();
+    }
+
+    @Test
+    void rotatesBySizeKeepingMaxFilesAndWholeLines() throws Exception {
+        Path file = dir.resolve("audit.log");
+        int total = 200;
+        try (JsonLinesAuditLog log = new JsonLinesAuditLog(file, new AuditSettings(4096, 3, false))) {
+            for (int i = 0; i < total; i++) {
+                log.record(record(i % 3 == 0 ? "deny" : "allow", "agent-" + i, i)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            }
+        }
+        assertThat(AuditFiles.oldestFirst(file)).containsExactly(dir.resolve("audit.log.3"), dir.resolve("audit.log.2"),
+                dir.resolve("audit.log.1"), file);
+        assertThat(Files.exists(dir.resolve("audit.log.4"))).isFalse();
+        for (Path p : AuditFiles.oldestFirst(file)) {
+            assertThat(Files.size(p)).isLessThanOrEqualTo(4096);
+            Files.readAllLines(p).forEach(l -> assertThat(new JsonObject(l).getString("caller")).startsWith("agent-"));
+        }
+        // Oldest first and gap-free: the kept lines are the newest ones, in order, ending with the last record.
+        List<Integer> seen = new ArrayList<>();
+        AuditFiles.forEachLine(file, l -> seen.add(Integer.parseInt(new JsonObject(l).getString("caller").substring(6))));
+        assertThat(seen).isNotEmpty().endsWith(total - 1);
+        for (int i = 1; i < seen.size(); i++) {
+            assertThat(seen.get(i)).isEqualTo(seen.get(i - 1) + 1);
+        }
+        assertThat(seen.get(0)).isGreaterThan(0);  // the oldest were rotated out
+    }
+
+    @Test
+    void concurrentWritersLoseNothingAndEveryFutureCompletes() throws Exception {
+        Path file = dir.resolve("audit.log");
+        int threads = 8;
+        int each = 250;
+        List<CompletableFuture<Void>> acks = new ArrayList<>();
+        try (JsonLinesAuditLog log = new JsonLinesAuditLog(file)) {
+            ExecutorService pool = Executors.newFixedThreadPool(threads);
+            List<java.util.concurrent.Future<List<CompletableFuture<Void>>>> parts = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int base = t * each;
+                parts.add(pool.submit(() -> {
+                    List<CompletableFuture<Void>> mine = new ArrayList<>();
+                    for (int i = 0; i < each; i++) {
+                        mine.add(log.record(record(i % 2 == 0 ? "deny" : "allow", "agent-" + (base + i), i)).toCompletableFuture());
+                    }
+                    return mine;
+                }));
+            }
+            for (var part : parts) {
+                acks.addAll(part.get(30, TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+            CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+            // All acknowledged, so all are in the file before close.
+            assertThat(Files.readAllLines(file)).hasSize(threads * each)
+                    .extracting(l -> new JsonObject(l).getString("caller")).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void aRecordAfterCloseIsDroppedWithoutHangingTheCaller() throws Exception {
+        Path file = dir.resolve("audit.log");
+        JsonLinesAuditLog log = new JsonLinesAuditLog(file);
+        log.close();
+        assertThat(log.record(record("deny", "x", 1)).toCompletableFuture().get(1, TimeUnit.SECONDS)).isNull();
+        assertThat(Files.readAllLines(file)).isEmpty();
+    }
+}
