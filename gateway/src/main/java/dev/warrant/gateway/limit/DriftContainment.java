@@ -1,0 +1,98 @@
+package dev.warrant.gateway.limit;
+
+import dev.warrant.delegation.VerifiedToken;
+import dev.warrant.gateway.cluster.ClusterRevocations;
+import dev.warrant.gateway.cluster.Revocation;
+import dev.warrant.gateway.cluster.RevocationIncompleteException;
+import dev.warrant.gateway.errors.Reason;
+import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.record.AuditRecord;
+import dev.warrant.gateway.record.AuditSink;
+import dev.warrant.gateway.record.GatewayObserver;
+import dev.warrant.gateway.trace.TraceStage;
+import dev.warrant.policies.limits.DenialWindow;
+import io.opentelemetry.api.trace.Span;
+import io.vertx.core.Vertx;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Drift containment (DESIGN §5): counts each caller's denials in a sliding window; the denial that passes the
+ * threshold quarantines the caller — every token naming it is revoked by agent, cluster-wide, for the maximum
+ * token TTL — and writes an {@code alert} audit record with reason {@value #REASON}
+ * ({@value #REASON_INCOMPLETE} when not every member confirmed; the entry then still spreads).
+ *
+ * <p>Counted: authorization denials of an authenticated caller (not refused tokens — a quarantined caller's
+ * 401s must not trip it again — and not rate limiting, which has its own answer).
+ *
+ * <p>Concurrency: {@link #completed} runs on the request's event loop and only counts (cheap, never throws);
+ * the revocation blocks until every member confirmed, so it runs on a worker.
+ * The window is per node, like the rate limits: a caller spread over N nodes trips each node's count separately.
+ */
+public final class DriftContainment implements GatewayObserver {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriftContainment.class);
+    public static final String DECISION = "alert";
+    public static final String REASON = "drift_quarantine";
+    public static final String REASON_INCOMPLETE = "drift_quarantine_incomplete";
+
+    private final DenialWindow window;
+    private final Vertx vertx;
+    private final ClusterRevocations revocations;
+    private final AuditSink audit;
+    private final Clock clock;
+    private final Duration maxTokenTtl;
+
+    public DriftContainment(DenialWindow window, Vertx vertx, ClusterRevocations revocations, AuditSink audit,
+                            Clock clock, Duration maxTokenTtl) {
+        this.window = window;
+        this.vertx = vertx;
+        this.revocations = revocations;
+        this.audit = audit;
+        this.clock = clock;
+        this.maxTokenTtl = maxTokenTtl;
+    }
+
+    @Override
+    public void completed(McpExchange exchange, Outcome outcome) {
+        VerifiedToken token = exchange.token();
+        Reason reason = Reason.fromCode(outcome.reason());
+        if (token == null || !"deny".equals(outcome.decision()) || reason.isAuthentication()
+                || reason == Reason.RATE_LIMITED) {
+            return;
+        }
+        if (window.deny(token.caller())) {
+            quarantine(exchange, token);
+        }
+    }
+
+    private void quarantine(McpExchange ex, VerifiedToken token) {
+        String caller = token.caller();
+        // Read the exchange here, on its event loop; the worker only sees these values.
+        Span span = ex.span();
+        String traceId = span != null && span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
+        String sessionId = ex.session() == null ? null : ex.session().id();
+        String method = ex.method();
+        String target = TraceStage.target(ex);
+        String why = "drift: more than " + window.threshold().maxDenials() + " denials within "
+                + window.threshold().window();
+        LOG.warn("quarantining caller {} ({})", caller, why);
+        vertx.executeBlocking(() -> {
+            String reason = REASON;
+            try {
+                revocations.revoke(Revocation.ofAgent(caller, Optional.empty(), clock.instant(), maxTokenTtl, why));
+            } catch (RevocationIncompleteException e) {
+                LOG.error("quarantine of {} not confirmed by every member: {}", caller, e.getMessage());
+                reason = REASON_INCOMPLETE;
+            }
+            audit.record(new AuditRecord(clock.instant(), DECISION, reason, caller, token.chain(),
+                    token.task().orElse(null), method, target, null, null, null, null, token.revocationIds(), traceId,
+                    sessionId, 0, null));
+            return null;
+        }, false).onFailure(e -> LOG.error("quarantine of {} failed: {}", caller, e.toString()));
+    }
+}
