@@ -6,6 +6,9 @@ import dev.warrant.delegation.PolicySet;
 import dev.warrant.delegation.Verifier;
 import dev.warrant.delegation.VerifierSettings;
 import dev.warrant.gateway.admin.AdminApi;
+import dev.warrant.gateway.approval.ApprovalApi;
+import dev.warrant.gateway.approval.ApprovalStage;
+import dev.warrant.gateway.approval.ClusterApprovals;
 import dev.warrant.gateway.auth.AuthenticateStage;
 import dev.warrant.gateway.auth.Authenticator;
 import dev.warrant.gateway.auth.VerifiedTokenCache;
@@ -18,9 +21,12 @@ import dev.warrant.gateway.cluster.ClusterRevocations;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.forward.ForwardStage;
 import dev.warrant.gateway.forward.McpMethods;
+import dev.warrant.gateway.limit.DriftContainment;
+import dev.warrant.gateway.limit.LimitStage;
 import dev.warrant.gateway.pipeline.Pipeline;
 import dev.warrant.gateway.policy.PolicyReloader;
 import dev.warrant.gateway.record.AuditSink;
+import dev.warrant.gateway.record.GatewayObserver;
 import dev.warrant.gateway.record.JsonLinesAuditLog;
 import dev.warrant.gateway.record.RecordStage;
 import dev.warrant.gateway.record.TelemetryObserver;
@@ -36,6 +42,8 @@ import dev.warrant.otel.PrometheusReader;
 import dev.warrant.otel.Telemetry;
 import dev.warrant.policies.ArgumentLimits;
 import dev.warrant.policies.PolicyEngine;
+import dev.warrant.policies.limits.DenialWindow;
+import dev.warrant.policies.limits.Ticker;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.Http2Settings;
@@ -136,7 +144,7 @@ public final class Gateway implements AutoCloseable {
 
             connectUpstreams(config, upstreams);
 
-            audit = new JsonLinesAuditLog(config.auditFile().orElse(config.stateDir().resolve("audit.log")));
+            audit = new JsonLinesAuditLog(config.auditFile().orElse(config.stateDir().resolve("audit.log")), config.audit());
             // base64url inflates by 4/3: refuse longer text before decoding anything.
             int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
             SessionRegistry sessions = new SessionRegistry(clock, Duration.ofHours(1), 10_000);
@@ -147,13 +155,25 @@ public final class Gateway implements AutoCloseable {
                     new DelegateTool(telemetry, clock, maxTokenLength),
                     new InspectTool(upstreams, engine, vertx, verifier, clock, maxTokenLength)));
 
+            // Held calls waiting for a human live in the cluster: any member lists and resolves them.
+            ClusterApprovals approvals = new ClusterApprovals(vertx, cluster.hazelcast());
+
+            // Drift containment sees every outcome; off unless limits.drift is configured.
+            AuditSink alerts = audit;
+            GatewayObserver drift = config.limits().drift()
+                    .<GatewayObserver>map(t -> new DriftContainment(new DenialWindow(t, Ticker.SYSTEM, 100_000), vertx,
+                            revocations, alerts, clock, config.maxTokenTtl()))
+                    .orElse(GatewayObserver.NOOP);
+
             // The request path (DESIGN §2), in order. Pipeline refuses a wrong order at startup.
             Pipeline pipeline = new Pipeline(List.of(
-                    new RecordStage(new TelemetryObserver(telemetry), audit),
+                    new RecordStage(GatewayObserver.all(new TelemetryObserver(telemetry), drift), audit),
                     new AuthenticateStage(authenticator),
                     new TraceStage(telemetry),
                     new SessionStage(sessions),
+                    new LimitStage(config.limits(), upstreams, Ticker.SYSTEM),
                     new AuthorizeStage(engine, upstreams, telemetry, builtins),
+                    new ApprovalStage(vertx, config.risk(), approvals, cluster.memberId(), clock, ApprovalStage.NOTIFY_EVERY),
                     new ForwardStage(McpMethods.handlers(VERSION, upstreams, engine, telemetry, builtins))));
 
             Router router = Router.router(vertx);
@@ -185,6 +205,7 @@ public final class Gateway implements AutoCloseable {
             router.delete("/servers/:" + McpHttpTransport.SERVER_PARAM + "/mcp").handler(transport::delete);
             router.post("/admin/revocations").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(admin::revoke);
             router.get("/admin/cluster").handler(admin::cluster);
+            new ApprovalApi(authenticator, engine, approvals).routes(router);
             // A revoked token's open sessions (their streams and in-flight calls) end, on every member.
             revocations.onRevoked(r -> vertx.runOnContext(v -> sessions.all().stream()
                     .filter(s -> s.usedByAny(revocations::isRevoked)).forEach(sessions::remove)));

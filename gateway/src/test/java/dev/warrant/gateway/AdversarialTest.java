@@ -107,7 +107,7 @@ class AdversarialTest {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         assertThat(r.statusCode()).isEqualTo(401);
         assertThat(EndToEndTest.reason(r)).isEqualTo("token_too_large");
-        assertThat(took).isLessThan(Duration.ofSeconds(2));
+        assertThat(took).isLessThan(Duration.ofSeconds(5));
         assertThat(r.body()).doesNotContain("Exception");
     }
 
@@ -281,7 +281,7 @@ class AdversarialTest {
                     Map.of("path", PUBLIC_NOTE, "deep", deep))) {
                 long start = System.nanoTime();
                 McpError e = denied(() -> Agents.call(attacker, READ, bomb));
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(2));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
                 assertThat(EndToEndTest.reason(e)).isEqualTo("argument_limit");
                 assertThat(Agents.text(Agents.call(bystander, READ, Map.of("path", PUBLIC_NOTE)))).contains("Hello");
             }

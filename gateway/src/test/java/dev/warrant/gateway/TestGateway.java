@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.UnaryOperator;
 
 /**
  * A real gateway for tests: loopback, ephemeral port, its own Hazelcast cluster name, the notes server as a
@@ -46,6 +47,12 @@ public final class TestGateway implements AutoCloseable {
 
     /** With {@code tls}, the agent port speaks only TLS (mcpUrl() is https). */
     public TestGateway(URI httpUpstream, GatewayConfig.Tls tls) throws Exception {
+        this(httpUpstream, tls, UnaryOperator.identity());
+    }
+
+    /** With {@code customize}, a test changes settings (limits, risk rules, ...) before the node starts. */
+    public TestGateway(URI httpUpstream, GatewayConfig.Tls tls, UnaryOperator<GatewayConfig.Builder> customize)
+            throws Exception {
         stateDir = Files.createTempDirectory("warrant-test");
         rootKey = KeyFiles.loadOrCreate(stateDir);
         minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
@@ -65,13 +72,13 @@ public final class TestGateway implements AutoCloseable {
             upstreams.add(new GatewayConfig.Upstream(new HttpUpstreamSpec("everything", httpUpstream, Map.of(),
                     Duration.ofSeconds(20)), Map.of()));
         }
-        GatewayConfig config = GatewayConfig.builder()
+        GatewayConfig config = customize.apply(GatewayConfig.builder()
                 .host("127.0.0.1").port(0).stateDir(stateDir)
                 .rootKeys(List.of(rootKey.publicKey()))
                 .clusterName("warrant-test-" + UUID.randomUUID())
                 .clusterPort(5900 + (int) (Math.random() * 500))
                 .upstreams(upstreams)
-                .tls(tls)
+                .tls(tls))
                 .build();
         gateway = Gateway.start(config, Telemetry.of(otel), Clock.systemUTC());
     }

@@ -139,7 +139,8 @@ class HostileBlockPropertyTest {
         assertThat(d.reason()).isIn(bomb == Bomb.MANY_CHECKS
                 ? new DenyReason[] {DenyReason.CONSTRAINT_FAILED}
                 : new DenyReason[] {DenyReason.LIMIT_EXCEEDED, DenyReason.TIMEOUT});
-        assertThat(took).isLessThan(Duration.ofSeconds(2));
+        // Bounded, not fast: generous so a loaded CI machine does not fail it; a hang or minutes-long join would.
+        assertThat(took).isLessThan(Duration.ofSeconds(5));
     }
 
     /** A call the parent allows, with as many argument facts as the gateway lets through (256). */
@@ -173,7 +174,7 @@ class HostileBlockPropertyTest {
                 long start = System.nanoTime();
                 Decision d = ordinary.authorize(read, PolicySet.defaults(), AuthorizationLimits.defaults());
                 assertThat(d.allowed()).as("ordinary call beside %s: %s", bomb, d).isTrue();
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
             }
             for (Future<Boolean> a : attacks) {
                 assertThat(a.get(60, TimeUnit.SECONDS)).as("a bomb was allowed").isFalse();

@@ -10,7 +10,11 @@ import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.adapters.UpstreamSpec;
 import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.RootPublicKey;
+import dev.warrant.gateway.record.AuditSettings;
 import dev.warrant.policies.RiskTier;
+import dev.warrant.policies.limits.DriftThreshold;
+import dev.warrant.policies.limits.LimitSettings;
+import dev.warrant.policies.limits.RateLimit;
 
 import java.io.IOException;
 import java.net.URI;
@@ -48,15 +52,20 @@ import java.util.function.Function;
  *   - name: everything
  *     http: { url: "http://127.0.0.1:3001/mcp", headers: { Authorization: "Bearer ${env:UPSTREAM_TOKEN}" } }
  * policies: { dir: policies }
- * audit: { file: .warrant/audit.log }
+ * audit: { file: .warrant/audit.log, maxFileBytes: 67108864, maxFiles: 10, includeArguments: false }
  * allowedHosts: [ "gateway.example.org:8443" ]
- * limits: { maxBodyBytes: 1048576 }
+ * limits:
+ *   maxBodyBytes: 1048576
+ *   perCaller: { ratePerSecond: 50, burst: 100 }   # the default; false turns it off (per node)
+ *   perTool: { ratePerSecond: 200, burst: 400 }    # each tool, all callers together; default off
+ *   drift: { maxDenials: 20, window: PT1M }        # quarantine a caller past this; default off
+ * risk: { high: { freshAuthorization: PT10M, approval: true, approvalTimeout: PT5M } }   # see RiskRules
  * </pre>
  */
 public final class ConfigLoader {
 
     private static final Set<String> TOP_LEVEL = Set.of("listen", "stateDir", "keys", "tokens", "cluster",
-            "upstreams", "policies", "audit", "allowedHosts", "limits", "tls");
+            "upstreams", "policies", "audit", "allowedHosts", "limits", "tls", "risk");
 
     private final Map<String, String> env;
 
@@ -133,20 +142,102 @@ public final class ConfigLoader {
         }
         JsonNode audit = object(root, "audit");
         if (audit != null) {
-            unknownKeys(audit, Set.of("file"), "audit.");
+            unknownKeys(audit, Set.of("file", "maxFileBytes", "maxFiles", "includeArguments"), "audit.");
             if (audit.has("file")) b.auditFile(resolve(base, text(audit, "file", "audit.file")));
+            b.audit(auditSettings(audit));
         }
         if (root.has("allowedHosts")) b.allowedHosts(strings(root.get("allowedHosts"), "allowedHosts"));
         JsonNode limits = object(root, "limits");
         if (limits != null) {
-            unknownKeys(limits, Set.of("maxBodyBytes"), "limits.");
+            unknownKeys(limits, Set.of("maxBodyBytes", "perCaller", "perTool", "drift"), "limits.");
             if (limits.has("maxBodyBytes")) b.maxBodyBytes(integer(limits, "maxBodyBytes", "limits.maxBodyBytes"));
+            b.limits(limitSettings(limits));
+        }
+        JsonNode risk = object(root, "risk");
+        if (risk != null) {
+            b.risk(riskRules(risk));
         }
         applyEnv(b);
         try {
             return b.build();
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /** {@code risk: { high: { freshAuthorization: PT10M, approval: true, approvalTimeout: PT5M } }}. */
+    private RiskRules riskRules(JsonNode node) {
+        unknownKeys(node, Set.of("low", "medium", "high"), "risk.");
+        Map<RiskTier, RiskRules.Rule> tiers = new java.util.EnumMap<>(RiskTier.class);
+        for (RiskTier tier : RiskTier.values()) {
+            String path = "risk." + tier.code();
+            JsonNode t = object(node, tier.code(), path);
+            if (t == null) {
+                continue;
+            }
+            unknownKeys(t, Set.of("freshAuthorization", "approval", "approvalTimeout"), path + ".");
+            java.util.Optional<Duration> fresh = t.has("freshAuthorization")
+                    ? java.util.Optional.of(duration(t, "freshAuthorization", path + ".freshAuthorization"))
+                    : java.util.Optional.empty();
+            boolean approval = false;
+            if (t.has("approval")) {
+                if (!t.get("approval").isBoolean()) {
+                    throw new ConfigException(path + ".approval: must be true or false");
+                }
+                approval = t.get("approval").asBoolean();
+            }
+            Duration timeout = t.has("approvalTimeout") ? duration(t, "approvalTimeout", path + ".approvalTimeout")
+                    : RiskRules.Rule.DEFAULT_APPROVAL_TIMEOUT;
+            try {
+                tiers.put(tier, new RiskRules.Rule(fresh, approval, timeout));
+            } catch (ConfigException e) {
+                throw new ConfigException(path + ": " + e.getMessage());
+            }
+        }
+        return new RiskRules(tiers);
+    }
+
+    /** The rate-limit and drift parts of {@code limits:}; what is not given keeps its default. */
+    private LimitSettings limitSettings(JsonNode limits) {
+        LimitSettings settings = LimitSettings.defaults();
+        if (limits.has("perCaller")) settings = settings.withPerCaller(rateLimit(limits.get("perCaller"), "limits.perCaller"));
+        if (limits.has("perTool")) settings = settings.withPerTool(rateLimit(limits.get("perTool"), "limits.perTool"));
+        JsonNode drift = object(limits, "drift", "limits.drift");
+        if (drift != null) {
+            unknownKeys(drift, Set.of("maxDenials", "window"), "limits.drift.");
+            if (!drift.has("maxDenials") || !drift.has("window")) {
+                throw new ConfigException("limits.drift: needs maxDenials and window");
+            }
+            try {
+                settings = settings.withDrift(new DriftThreshold(integer(drift, "maxDenials", "limits.drift.maxDenials"),
+                        duration(drift, "window", "limits.drift.window")));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("limits.drift: " + e.getMessage());
+            }
+        }
+        return settings;
+    }
+
+    /** {@code {ratePerSecond, burst}}, or {@code false} for no limit. */
+    private static RateLimit rateLimit(JsonNode node, String path) {
+        if (node.isBoolean() && !node.asBoolean()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            throw new ConfigException(path + ": must be { ratePerSecond, burst } or false");
+        }
+        unknownKeys(node, Set.of("ratePerSecond", "burst"), path + ".");
+        JsonNode rate = node.get("ratePerSecond");
+        if (rate == null || !rate.isNumber()) {
+            throw new ConfigException(path + ".ratePerSecond: must be a number");
+        }
+        if (!node.has("burst")) {
+            throw new ConfigException(path + ".burst: required");
+        }
+        try {
+            return new RateLimit(rate.asDouble(), integer(node, "burst", path + ".burst"));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(path + ": " + e.getMessage());
         }
     }
 
@@ -379,6 +470,31 @@ public final class ConfigLoader {
             throw new ConfigException(path + ": must not be empty");
         }
         return interpolate(value, path);
+    }
+
+    private static AuditSettings auditSettings(JsonNode audit) {
+        AuditSettings d = AuditSettings.defaults();
+        long maxFileBytes = d.maxFileBytes();
+        if (audit.has("maxFileBytes")) {
+            JsonNode n = audit.get("maxFileBytes");
+            if (!n.isIntegralNumber() || !n.canConvertToLong()) {
+                throw new ConfigException("audit.maxFileBytes: must be an integer");
+            }
+            maxFileBytes = n.asLong();
+        }
+        int maxFiles = audit.has("maxFiles") ? integer(audit, "maxFiles", "audit.maxFiles") : d.maxFiles();
+        boolean includeArguments = d.includeArguments();
+        if (audit.has("includeArguments")) {
+            if (!audit.get("includeArguments").isBoolean()) {
+                throw new ConfigException("audit.includeArguments: must be true or false");
+            }
+            includeArguments = audit.get("includeArguments").asBoolean();
+        }
+        try {
+            return new AuditSettings(maxFileBytes, maxFiles, includeArguments);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(e.getMessage());
+        }
     }
 
     private static int integer(JsonNode parent, String key, String path) {

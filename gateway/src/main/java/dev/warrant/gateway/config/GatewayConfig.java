@@ -2,7 +2,9 @@ package dev.warrant.gateway.config;
 
 import dev.warrant.adapters.UpstreamSpec;
 import dev.warrant.delegation.RootPublicKey;
+import dev.warrant.gateway.record.AuditSettings;
 import dev.warrant.policies.RiskTier;
+import dev.warrant.policies.limits.LimitSettings;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,9 +33,12 @@ public record GatewayConfig(
         List<Upstream> upstreams,
         Optional<Path> policiesDir,
         Optional<Path> auditFile,
+        AuditSettings audit,
         List<String> allowedHosts,
         int maxBodyBytes,
-        Optional<Tls> tls) {
+        Optional<Tls> tls,
+        RiskRules risk,
+        LimitSettings limits) {
 
     /** An upstream with its gateway-side settings. */
     public record Upstream(UpstreamSpec spec, Map<String, RiskTier> risks) {
@@ -99,7 +104,10 @@ public record GatewayConfig(
         allowedHosts = List.copyOf(allowedHosts);
         policiesDir = policiesDir == null ? Optional.empty() : policiesDir;
         auditFile = auditFile == null ? Optional.empty() : auditFile;
+        audit = audit == null ? AuditSettings.defaults() : audit;
         tls = tls == null ? Optional.empty() : tls;
+        risk = risk == null ? RiskRules.NONE : risk;
+        limits = limits == null ? LimitSettings.defaults() : limits;
         if (port < 0 || port > 65535) {
             throw new ConfigException("listen.port must be 0..65535");
         }
@@ -147,9 +155,12 @@ public record GatewayConfig(
         private List<Upstream> upstreams = List.of();
         private Optional<Path> policiesDir = Optional.empty();
         private Optional<Path> auditFile = Optional.empty();
+        private AuditSettings audit = AuditSettings.defaults();
         private List<String> allowedHosts = List.of();
         private int maxBodyBytes = 1 << 20;
         private Optional<Tls> tls = Optional.empty();
+        private RiskRules risk = RiskRules.NONE;
+        private LimitSettings limits = LimitSettings.defaults();
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -165,14 +176,18 @@ public record GatewayConfig(
         public Builder upstreams(List<Upstream> v) { upstreams = v; return this; }
         public Builder policiesDir(Path v) { policiesDir = Optional.ofNullable(v); return this; }
         public Builder auditFile(Path v) { auditFile = Optional.ofNullable(v); return this; }
+        public Builder audit(AuditSettings v) { audit = v; return this; }
         public Builder allowedHosts(List<String> v) { allowedHosts = v; return this; }
         public Builder maxBodyBytes(int v) { maxBodyBytes = v; return this; }
         public Builder tls(Tls v) { tls = Optional.ofNullable(v); return this; }
+        public Builder risk(RiskRules v) { risk = v; return this; }
+        /** Rate limits and drift containment; default: 50/s burst 100 per caller, per tool and drift off. */
+        public Builder limits(LimitSettings v) { limits = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(host, port, stateDir, rootKeys, maxTokenTtl, maxChainDepth, maxTokenBytes,
-                    clusterName, clusterPort, clusterMembers, clusterRevokeTimeout, upstreams, policiesDir, auditFile, allowedHosts,
-                    maxBodyBytes, tls);
+                    clusterName, clusterPort, clusterMembers, clusterRevokeTimeout, upstreams, policiesDir, auditFile, audit, allowedHosts,
+                    maxBodyBytes, tls, risk, limits);
         }
     }
 }

@@ -51,6 +51,15 @@ public enum Reason {
     AUTHORIZER_LIMIT("authorizer_limit", 403, -32003),
     AUTHORIZER_TIMEOUT("authorizer_timeout", 403, -32003),
     EVALUATION_ERROR("evaluation_error", 403, -32003),
+    // Over a per-caller or per-tool rate limit (per node): the caller may retry after data.detail's hint.
+    RATE_LIMITED("rate_limited", 200, -32004),
+
+    // Risk-tier rules after an allow (DESIGN §5).
+    AUTHORIZATION_STALE("authorization_not_fresh", 403, -32003),
+    APPROVAL_DENIED("approval_denied", 403, -32003),
+    APPROVAL_TIMEOUT("approval_timeout", 403, -32003),
+    // Admin API: no pending approval with that id (already resolved, withdrawn, timed out, or never existed).
+    APPROVAL_UNKNOWN("approval_unknown", 404, -32002),
 
     // Upstream.
     UPSTREAM_ERROR("upstream_error", 200, -32000),

@@ -136,4 +136,22 @@ public final class McpExchange {
     public void verdict(Verdict verdict) {
         this.verdict = verdict;
     }
+
+    private String approvalId;
+    private String approver;
+
+    /** The human approval this call was held for (ApprovalStage); null when none was needed. */
+    public String approvalId() {
+        return approvalId;
+    }
+
+    /** Who approved or denied the held call; null while pending, on timeout, or when none was needed. */
+    public String approver() {
+        return approver;
+    }
+
+    public void approval(String id, String approver) {
+        this.approvalId = id;
+        this.approver = approver;
+    }
 }

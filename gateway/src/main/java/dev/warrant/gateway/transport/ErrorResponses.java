@@ -52,6 +52,7 @@ public final class ErrorResponses {
             case SESSION_OWNER_MISMATCH -> "Session belongs to another caller";
             case REVOKED -> "Token revoked";
             case CANCELLED -> "Request cancelled";
+            case RATE_LIMITED -> "Rate limit exceeded";
             case UPSTREAM_UNAVAILABLE -> "Upstream unavailable";
             case UPSTREAM_TIMEOUT -> "Upstream timed out";
             case UPSTREAM_PROTOCOL, UPSTREAM_ERROR -> "Upstream error";

@@ -1,0 +1,107 @@
+package dev.warrant.gateway.approval;
+
+import dev.warrant.delegation.VerifiedToken;
+import dev.warrant.gateway.admin.AdminApi;
+import dev.warrant.gateway.auth.Authenticator;
+import dev.warrant.gateway.errors.Reason;
+import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.policies.Operation;
+import dev.warrant.policies.PolicyEngine;
+import dev.warrant.policies.Verdict;
+import io.vertx.core.Future;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.util.Optional;
+
+/**
+ * The approvals part of the admin API, on any member of the cluster:
+ * <ul>
+ *   <li>{@code GET /admin/approvals} (right {@value #READ}): the pending approvals, oldest first</li>
+ *   <li>{@code POST /admin/approvals/{id}/approve} and {@code .../deny} (right {@value #WRITE}): resolves one;
+ *       404 {@code approval_unknown} when it is no longer pending</li>
+ * </ul>
+ * Callers authenticate like on {@link AdminApi}: a Biscuit token with {@code right("admin", "warrant", action)}.
+ */
+public final class ApprovalApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ApprovalApi.class);
+    public static final String READ = "approvals.read";
+    public static final String WRITE = "approvals.write";
+
+    private final Authenticator authenticator;
+    private final PolicyEngine engine;
+    private final ClusterApprovals approvals;
+
+    public ApprovalApi(Authenticator authenticator, PolicyEngine engine, ClusterApprovals approvals) {
+        this.authenticator = authenticator;
+        this.engine = engine;
+        this.approvals = approvals;
+    }
+
+    public void routes(Router router) {
+        router.get("/admin/approvals").handler(this::list);
+        router.post("/admin/approvals/:id/approve").handler(ctx -> resolve(ctx, PendingApproval.Status.APPROVED));
+        router.post("/admin/approvals/:id/deny").handler(ctx -> resolve(ctx, PendingApproval.Status.DENIED));
+    }
+
+    private void list(RoutingContext ctx) {
+        authorize(ctx, READ).compose(admin -> approvals.pending()).onComplete(ar -> {
+            if (ar.succeeded()) {
+                JsonArray items = new JsonArray();
+                ar.result().forEach(p -> items.add(p.toJson()));
+                json(ctx.response(), 200, new JsonObject().put("approvals", items));
+            } else {
+                error(ctx.response(), ar.cause());
+            }
+        });
+    }
+
+    private void resolve(RoutingContext ctx, PendingApproval.Status outcome) {
+        String id = ctx.pathParam("id");
+        authorize(ctx, WRITE).compose(admin -> approvals.resolve(id, outcome, admin.caller())).onComplete(ar -> {
+            if (ar.succeeded()) {
+                LOG.info("approval {} of {} for {}: {} by {}", id, ar.result().tool(), ar.result().caller(),
+                        outcome, ar.result().approver());
+                json(ctx.response(), 200, ar.result().toJson());
+            } else {
+                error(ctx.response(), ar.cause());
+            }
+        });
+    }
+
+    private Future<VerifiedToken> authorize(RoutingContext ctx, String action) {
+        return authenticator.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).compose(token -> {
+            Verdict verdict = engine.decide(token, Operation.admin(AdminApi.AREA, action, Optional.empty()));
+            if (!verdict.allowed()) {
+                return Future.failedFuture(WarrantException.of(Reason.fromCode(verdict.reason()), "admin right required"));
+            }
+            return Future.succeededFuture(token);
+        });
+    }
+
+    private static void error(HttpServerResponse res, Throwable cause) {
+        WarrantException e = WarrantException.wrap(cause);
+        int status = e.reason() == Reason.APPROVAL_UNKNOWN ? 404
+                : e.reason() == Reason.INTERNAL ? 500
+                : e.reason().isAuthentication() ? 401 : 403;
+        if (status == 500) {
+            LOG.error("approvals admin request failed", cause);
+        }
+        JsonObject err = new JsonObject().put("reason", e.reason().code());
+        if (e.detail() != null) {
+            err.put("detail", e.detail());
+        }
+        json(res, status, new JsonObject().put("error", err));
+    }
+
+    private static void json(HttpServerResponse res, int status, JsonObject body) {
+        res.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
+    }
+}

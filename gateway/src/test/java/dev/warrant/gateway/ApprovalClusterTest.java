@@ -1,0 +1,151 @@
+package dev.warrant.gateway;
+
+import dev.warrant.adapters.StdioUpstreamSpec;
+import dev.warrant.delegation.KeyFiles;
+import dev.warrant.delegation.MintSpec;
+import dev.warrant.delegation.Minter;
+import dev.warrant.delegation.SigningKey;
+import dev.warrant.gateway.admin.AdminApi;
+import dev.warrant.gateway.config.GatewayConfig;
+import dev.warrant.gateway.config.RiskRules;
+import dev.warrant.gateway.demo.NotesServer;
+import dev.warrant.otel.Telemetry;
+import dev.warrant.policies.RiskTier;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.ServerSocket;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Pending approvals live in the cluster: a call held on member A is listed and approved through member B's admin
+ * API, and A releases it. Two members in this JVM, each with its own Vert.x and Hazelcast member.
+ */
+class ApprovalClusterTest {
+
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static Path stateDir;
+    static Minter minter;
+    static Gateway a;
+    static Gateway b;
+    static String admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stateDir = Files.createTempDirectory("warrant-approval-cluster");
+        SigningKey rootKey = KeyFiles.loadOrCreate(stateDir);
+        minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
+        int portA = freePort();
+        int portB = freePort();
+        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+        String cluster = "warrant-approval-" + UUID.randomUUID();
+        RiskRules risk = new RiskRules(Map.of(RiskTier.HIGH,
+                new RiskRules.Rule(Optional.empty(), true, Duration.ofSeconds(30))));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        GatewayConfig.Upstream notes = new GatewayConfig.Upstream(new StdioUpstreamSpec("notes", java,
+                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                        NotesServer.class.getName(), "--state-dir", stateDir.toString()),
+                Map.of(), Duration.ofSeconds(20)), Map.of("write_note", RiskTier.HIGH));
+        GatewayConfig.Builder common = GatewayConfig.builder().host("127.0.0.1").port(0)
+                .rootKeys(List.of(rootKey.publicKey())).clusterName(cluster).clusterMembers(members).risk(risk);
+        CompletableFuture<Gateway> startA = CompletableFuture.supplyAsync(() -> start(common
+                .stateDir(stateDir.resolve("a")).clusterPort(portA).upstreams(List.of(notes)).build()));
+        CompletableFuture<Gateway> startB = CompletableFuture.supplyAsync(() -> start(GatewayConfig.builder()
+                .host("127.0.0.1").port(0).rootKeys(List.of(rootKey.publicKey())).clusterName(cluster)
+                .clusterMembers(members).risk(risk).stateDir(stateDir.resolve("b")).clusterPort(portB).build()));
+        a = startA.get(90, TimeUnit.SECONDS);
+        b = startB.get(90, TimeUnit.SECONDS);
+        admin = minter.mint(MintSpec.builder("alice").right("admin", AdminApi.AREA, "*").ttl(Duration.ofHours(1)).build());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (new JsonObject(get(b, "/admin/cluster").body()).getInteger("members") < 2) {
+            assertThat(System.nanoTime()).as("members joined in time").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static Gateway start(GatewayConfig config) {
+        try {
+            return Gateway.start(config, Telemetry.noop(), Clock.systemUTC());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (b != null) {
+            b.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    @Test
+    void approvalOnAnotherMemberReleasesTheHeldCall() throws Exception {
+        String planner = minter.mint(MintSpec.builder("planner").right("tool", "notes", "write_note")
+                .ttl(Duration.ofHours(1)).build());
+        HttpResponse<String> init = Agents.post(a.mcpUrl(), Agents.INITIALIZE, "Authorization", "Bearer " + planner);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String call = new JsonObject().put("jsonrpc", "2.0").put("id", 7).put("method", "tools/call")
+                .put("params", new JsonObject().put("name", "notes__write_note")
+                        .put("arguments", new JsonObject().put("path", "/notes/public/cluster.md").put("text", "via b")))
+                .encode();
+        CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> {
+            try {
+                return Agents.post(a.mcpUrl(), call, "Authorization", "Bearer " + planner, "Mcp-Session-Id", session,
+                        "MCP-Protocol-Version", "2025-06-18");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+
+        JsonObject pending = null;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (pending == null && System.nanoTime() < deadline) {
+            JsonArray list = new JsonObject(get(b, "/admin/approvals").body()).getJsonArray("approvals");
+            pending = list.isEmpty() ? null : list.getJsonObject(0);
+            Thread.sleep(50);
+        }
+        assertThat(pending).as("member B lists the call held on A").isNotNull();
+        HttpResponse<String> approve = HTTP.send(HttpRequest.newBuilder(
+                        URI.create(b.baseUrl() + "/admin/approvals/" + pending.getString("id") + "/approve"))
+                .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(approve.statusCode()).isEqualTo(200);
+
+        String body = held.get(20, TimeUnit.SECONDS).body();
+        assertThat(body).contains("\"id\":7").contains("\"result\"").doesNotContain("approval_");
+        assertThat(Files.readString(stateDir.resolve("notes/public/cluster.md"))).isEqualTo("via b");
+    }
+
+    private static HttpResponse<String> get(Gateway g, String path) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(g.baseUrl() + path))
+                .header("Authorization", "Bearer " + admin).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
