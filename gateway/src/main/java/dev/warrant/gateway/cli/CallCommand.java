@@ -53,6 +53,11 @@ final class CallCommand implements Callable<Integer> {
             try {
                 client.initialize();
             } catch (RuntimeException e) {
+                // The SDK hides a 401's body; ask once more without it to tell the user the reason code.
+                String refusal = refusalReason(token);
+                if (refusal != null) {
+                    throw new CliErrors.CliFailure("refused (" + refusal + "): the gateway does not accept this token", 1);
+                }
                 throw new CliErrors.CliFailure("cannot connect to " + url + ": " + CliErrors.message(e)
                         + " (is the gateway running, and is the token valid?)", 1);
             }
@@ -79,6 +84,33 @@ final class CallCommand implements Callable<Integer> {
                 System.out.println(c instanceof McpSchema.TextContent text ? text.text() : String.valueOf(c));
             }
             return Boolean.TRUE.equals(result.isError()) ? 1 : 0;
+        }
+    }
+
+    /** The reason code of a 401/403 answer to a bare initialize, or null when there is none to read. */
+    private String refusalReason(String token) {
+        String body = "{\"jsonrpc\":\"2.0\",\"id\":0,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"warrant-call\",\"version\":\"1\"}}}";
+        try {
+            java.net.http.HttpResponse<String> response = java.net.http.HttpClient.newHttpClient().send(
+                    HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .header("Accept", "application/json, text/event-stream")
+                            .POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 401 && response.statusCode() != 403) {
+                return null;
+            }
+            Object reason = McpJsonDefaults.getMapper().readValue(response.body(), Map.class) instanceof Map<?, ?> m
+                    && m.get("error") instanceof Map<?, ?> error && error.get("data") instanceof Map<?, ?> data
+                    ? data.get("reason") : null;
+            return reason == null ? "HTTP " + response.statusCode() : reason.toString();
+        } catch (IOException | RuntimeException e) {
+            return null;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
         }
     }
 

@@ -66,6 +66,7 @@ class DemoModeTest {
             Result afterRevoke = runPrinted(commands.get(0));
             assertThat(afterRevoke.exit).isNotZero();
             assertThat(afterRevoke.out).doesNotContain("Hello from Warrant");
+            assertThat(afterRevoke.err.strip()).isEqualTo("warrant: refused (revoked): the gateway does not accept this token");
         }
         // A second run reuses the root key, so tokens minted earlier stay valid.
         try (DemoMode.Demo again = DemoMode.start(0, dir, Telemetry.noop(), Clock.systemUTC())) {
