@@ -1,7 +1,6 @@
 package dev.warrant.gateway.forward;
 
 import dev.warrant.adapters.Upstream;
-import dev.warrant.adapters.UpstreamCall;
 import dev.warrant.adapters.UpstreamException;
 import dev.warrant.gateway.builtin.BuiltinTool;
 import dev.warrant.gateway.builtin.BuiltinTools;
@@ -10,13 +9,10 @@ import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.json.JsonValues;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.trace.UpstreamSpan;
-import dev.warrant.gateway.transport.JsonRpc;
 import dev.warrant.gateway.upstream.ToolEntry;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
 import dev.warrant.otel.Telemetry;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -62,31 +58,7 @@ public final class ToolsCallHandler implements ForwardStage.MethodHandler {
         UpstreamSpan client = UpstreamSpan.start(telemetry, exchange, upstream, "tools/call", tool.name(), tool.name());
         Map<String, Object> params = JsonValues.toPlainMap(exchange.request().params());
         params.put("name", tool.name());
-        params = client.inject(params);
-
-        Context context = Vertx.currentContext();
-        UpstreamCall call = upstream.call("tools/call", params, notification ->
-                exchange.channel().notify(JsonRpc.notification(notification.method(),
-                        JsonValues.toJson(notification.params()))));
-        Object requestId = exchange.request().id();
-        if (exchange.session() != null) {
-            exchange.session().trackCall(requestId, () -> call.cancel("cancelled by the client"));
-        }
-        Future<Map<String, Object>> result = context == null
-                ? Future.fromCompletionStage(call.result())
-                : Future.fromCompletionStage(call.result(), context);
-        return result.transform(outcome -> {
-            if (exchange.session() != null) {
-                exchange.session().untrackCall(requestId);
-            }
-            if (outcome.succeeded()) {
-                client.succeeded();
-                return Future.succeededFuture(JsonValues.toJson(outcome.result()));
-            }
-            WarrantException failure = translate(outcome.cause());
-            client.failed(failure.reason().code());
-            return Future.failedFuture(failure);
-        });
+        return UpstreamExchange.send(exchange, upstream, client, "tools/call", params);
     }
 
     static WarrantException translate(Throwable cause) {

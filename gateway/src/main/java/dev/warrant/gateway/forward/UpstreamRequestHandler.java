@@ -1,19 +1,14 @@
 package dev.warrant.gateway.forward;
 
 import dev.warrant.adapters.Upstream;
-import dev.warrant.adapters.UpstreamCall;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
-import dev.warrant.gateway.json.JsonValues;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.trace.UpstreamSpan;
-import dev.warrant.gateway.transport.JsonRpc;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
 import dev.warrant.gateway.upstream.UpstreamRoute;
 import dev.warrant.otel.Telemetry;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -53,30 +48,7 @@ public final class UpstreamRequestHandler implements ForwardStage.MethodHandler 
         }
         // A CLIENT span per upstream call, its context in params._meta (DESIGN §8), like tools/call.
         UpstreamSpan client = UpstreamSpan.start(telemetry, exchange, upstream, method, target(params), null);
-        params = client.inject(params == null ? new java.util.LinkedHashMap<>() : params);
-        Context context = Vertx.currentContext();
-        UpstreamCall call = upstream.call(method, params, notification ->
-                exchange.channel().notify(JsonRpc.notification(notification.method(),
-                        JsonValues.toJson(notification.params()))));
-        Object requestId = exchange.request().id();
-        if (exchange.session() != null) {
-            exchange.session().trackCall(requestId, () -> call.cancel("cancelled by the client"));
-        }
-        Future<Map<String, Object>> result = context == null
-                ? Future.fromCompletionStage(call.result())
-                : Future.fromCompletionStage(call.result(), context);
-        return result.transform(outcome -> {
-            if (exchange.session() != null) {
-                exchange.session().untrackCall(requestId);
-            }
-            if (outcome.succeeded()) {
-                client.succeeded();
-                return Future.succeededFuture(JsonValues.toJson(outcome.result()));
-            }
-            WarrantException failure = ToolsCallHandler.translate(outcome.cause());
-            client.failed(failure.reason().code());
-            return Future.failedFuture(failure);
-        });
+        return UpstreamExchange.send(exchange, upstream, client, method, params);
     }
 
     /** The prompt name or resource URI a request names, for the span name. */

@@ -1,0 +1,57 @@
+package dev.warrant.gateway.forward;
+
+import dev.warrant.adapters.Upstream;
+import dev.warrant.adapters.UpstreamCall;
+import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.json.JsonValues;
+import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.trace.UpstreamSpan;
+import dev.warrant.gateway.transport.JsonRpc;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.util.Map;
+
+/**
+ * One request sent upstream on behalf of an agent's exchange, the part every forwarding handler shares:
+ * trace context into {@code params._meta}, progress relayed to the caller, {@code notifications/cancelled}
+ * from the caller routed to the upstream call, and the result (or a translated error) brought back.
+ *
+ * <p>Concurrency: the adapter completes on its own threads; the result is brought back to the caller's
+ * event-loop context before anyone touches the exchange.
+ */
+final class UpstreamExchange {
+
+    private UpstreamExchange() {
+    }
+
+    static Future<JsonObject> send(McpExchange exchange, Upstream upstream, UpstreamSpan client, String method,
+                                   Map<String, Object> params) {
+        Map<String, Object> withTrace = client.inject(params == null ? new java.util.LinkedHashMap<>() : params);
+        Context context = Vertx.currentContext();
+        UpstreamCall call = upstream.call(method, withTrace, notification ->
+                exchange.channel().notify(JsonRpc.notification(notification.method(),
+                        JsonValues.toJson(notification.params()))));
+        Object requestId = exchange.request().id();
+        if (exchange.session() != null) {
+            exchange.session().trackCall(requestId, () -> call.cancel("cancelled by the client"));
+        }
+        Future<Map<String, Object>> result = context == null
+                ? Future.fromCompletionStage(call.result())
+                : Future.fromCompletionStage(call.result(), context);
+        return result.transform(outcome -> {
+            if (exchange.session() != null) {
+                exchange.session().untrackCall(requestId);
+            }
+            if (outcome.succeeded()) {
+                client.succeeded();
+                return Future.succeededFuture(JsonValues.toJson(outcome.result()));
+            }
+            WarrantException failure = ToolsCallHandler.translate(outcome.cause());
+            client.failed(failure.reason().code());
+            return Future.failedFuture(failure);
+        });
+    }
+}
