@@ -62,6 +62,7 @@ import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -205,6 +206,9 @@ public final class Gateway implements AutoCloseable {
             router.delete("/servers/:" + McpHttpTransport.SERVER_PARAM + "/mcp").handler(transport::delete);
             router.post("/admin/revocations").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(admin::revoke);
             router.get("/admin/cluster").handler(admin::cluster);
+            PolicyReloader reloader = policyReloader;
+            router.get("/admin/policies").handler(ctx -> admin.policies(ctx,
+                    () -> Optional.ofNullable(reloader).map(PolicyReloader::status)));
             new ApprovalApi(authenticator, engine, approvals).routes(router);
             // A revoked token's open sessions (their streams and in-flight calls) end, on every member.
             revocations.onRevoked(r -> vertx.runOnContext(v -> sessions.all().stream()

@@ -188,6 +188,36 @@ class ApprovalTest {
     }
 
     @Test
+    void aClientThatDisconnectsWithdrawsItsApproval() throws Exception {
+        String session = initialize(planner);
+        String body = new JsonObject().put("jsonrpc", "2.0").put("id", 41).put("method", "tools/call")
+                .put("params", new JsonObject().put("name", "notes__write_note")
+                        .put("arguments", new JsonObject().put("path", "/notes/public/gone.md").put("text", "g")))
+                .encode();
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        JsonObject pending;
+        try (java.net.Socket socket = new java.net.Socket("127.0.0.1", gateway.port())) {
+            String head = "POST /mcp HTTP/1.1\r\nHost: 127.0.0.1:" + gateway.port() + "\r\n"
+                    + "Authorization: Bearer " + planner + "\r\nMcp-Session-Id: " + session + "\r\n"
+                    + "Content-Type: application/json\r\nAccept: application/json, text/event-stream\r\n"
+                    + "Content-Length: " + bytes.length + "\r\n\r\n";
+            socket.getOutputStream().write(head.getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            socket.getOutputStream().write(bytes);
+            socket.getOutputStream().flush();
+            pending = awaitPending("notes__write_note");
+        } // the client is gone: the connection closes with the call still held
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        boolean withdrawn = false;
+        while (!withdrawn && System.nanoTime() < deadline) {
+            withdrawn = pendingList().stream().noneMatch(o -> pending.getString("id").equals(((JsonObject) o).getString("id")));
+            Thread.sleep(50);
+        }
+        assertThat(withdrawn).as("the held call is withdrawn when its client disconnects").isTrue();
+        assertThat(post("/admin/approvals/" + pending.getString("id") + "/approve", approver).statusCode()).isEqualTo(404);
+        assertThat(Files.exists(stateDir.resolve("notes/public/gone.md"))).isFalse();
+    }
+
+    @Test
     void approvalsApiNeedsItsAdminRight() throws Exception {
         assertThat(get("/admin/approvals", planner).statusCode()).isEqualTo(403);
         String reader = minter.mint(MintSpec.builder("bob").right("admin", AdminApi.AREA, ApprovalApi.READ)

@@ -7,6 +7,7 @@ import dev.warrant.gateway.cluster.Revocation;
 import dev.warrant.gateway.cluster.RevocationIncompleteException;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.policy.PolicyReloader;
 import dev.warrant.policies.Operation;
 import dev.warrant.policies.PolicyEngine;
 import dev.warrant.policies.Verdict;
@@ -42,6 +43,7 @@ public final class AdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(AdminApi.class);
     public static final String AREA = "warrant";
     public static final String REVOKE = "revocations.write";
+    public static final String POLICIES_READ = "policies.read";
     public static final String CLUSTER_READ = "cluster.read";
     /** 503: not every live member confirmed; the revocation may still spread, but nothing is promised. */
     public static final String REVOCATION_INCOMPLETE = "revocation_incomplete";
@@ -109,6 +111,29 @@ public final class AdminApi {
                 return Future.failedFuture(WarrantException.of(Reason.fromCode(verdict.reason()), "admin right required"));
             }
             return Future.succeededFuture(token);
+        });
+    }
+
+    /**
+     * GET /admin/policies: the policy set in force on this node (version, files, load time) and the last
+     * refused change with its file, line and message, so an operator sees why an edit did not take.
+     */
+    public void policies(RoutingContext ctx, java.util.function.Supplier<Optional<PolicyReloader.Status>> status) {
+        authorize(ctx, POLICIES_READ).onComplete(ar -> {
+            if (ar.failed()) {
+                WarrantException e = WarrantException.wrap(ar.cause());
+                json(ctx.response(), e.reason().isAuthentication() ? 401 : 403,
+                        new JsonObject().put("error", new JsonObject().put("reason", e.reason().code())));
+                return;
+            }
+            JsonObject body = status.get().map(s -> new JsonObject()
+                            .put("source", "directory")
+                            .put("version", s.version())
+                            .put("loadedAt", s.loadedAt().toString())
+                            .put("files", new io.vertx.core.json.JsonArray(s.files()))
+                            .put("lastError", s.lastError().orElse(null)))
+                    .orElse(new JsonObject().put("source", "defaults").put("version", 1));
+            json(ctx.response(), 200, body);
         });
     }
 

@@ -54,6 +54,9 @@ final class HeldCall {
             // notifications/cancelled and a closed session both arrive here: the request is withdrawn.
             exchange.session().trackCall(requestId, () -> context.runOnContext(v -> settle(Reason.CANCELLED)));
         }
+        // A client that drops its connection withdraws the request too (issue 5), instead of leaving it
+        // pending for an approver until the timeout.
+        exchange.channel().onClientGone(() -> context.runOnContext(v -> settle(Reason.CANCELLED)));
         approvals.open(pending, decision -> context.runOnContext(v -> settle(Reason.APPROVAL_TIMEOUT)))
                 .onSuccess(v -> tellWaiting())
                 .onFailure(e -> {

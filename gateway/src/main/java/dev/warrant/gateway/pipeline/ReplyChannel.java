@@ -11,5 +11,12 @@ public interface ReplyChannel {
     /** Sends a JSON-RPC notification related to the current request. Never throws. */
     void notify(JsonObject notification);
 
+    /**
+     * Runs {@code action} (on the request's context) if the client's connection closes before the answer is
+     * sent — a client that disconnects withdraws what it was waiting for. The default never calls it.
+     */
+    default void onClientGone(Runnable action) {
+    }
+
     ReplyChannel NONE = notification -> { };
 }

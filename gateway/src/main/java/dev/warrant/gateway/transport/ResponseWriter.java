@@ -39,6 +39,22 @@ final class ResponseWriter implements ReplyChannel {
         });
     }
 
+    @Override
+    public void onClientGone(Runnable action) {
+        onContext(() -> {
+            if (response.closed() && !response.ended()) {
+                action.run();
+                return;
+            }
+            // Fires only when the connection closes while this response is still open.
+            response.closeHandler(v -> {
+                if (!response.ended()) {
+                    action.run();
+                }
+            });
+        });
+    }
+
     void finish(JsonObject message, String sessionId) {
         onContext(() -> {
             if (response.ended() || response.closed()) {
