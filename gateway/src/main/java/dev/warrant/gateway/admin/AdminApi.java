@@ -1,6 +1,5 @@
 package dev.warrant.gateway.admin;
 
-import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.auth.Authenticator;
 import dev.warrant.gateway.cluster.ClusterRevocations;
 import dev.warrant.gateway.cluster.Revocation;
@@ -8,12 +7,8 @@ import dev.warrant.gateway.cluster.RevocationIncompleteException;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.policy.PolicyReloader;
-import dev.warrant.policies.Operation;
 import dev.warrant.policies.PolicyEngine;
-import dev.warrant.policies.Verdict;
-import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
@@ -49,8 +44,7 @@ public final class AdminApi {
     public static final String REVOCATION_INCOMPLETE = "revocation_incomplete";
 
     private final Vertx vertx;
-    private final Authenticator authenticator;
-    private final PolicyEngine engine;
+    private final AdminAccess access;
     private final ClusterRevocations revocations;
     private final Clock clock;
     private final Duration maxTokenTtl;
@@ -58,8 +52,7 @@ public final class AdminApi {
     public AdminApi(Vertx vertx, Authenticator authenticator, PolicyEngine engine, ClusterRevocations revocations,
                     Clock clock, Duration maxTokenTtl) {
         this.vertx = vertx;
-        this.authenticator = authenticator;
-        this.engine = engine;
+        this.access = new AdminAccess(authenticator, engine);
         this.revocations = revocations;
         this.clock = clock;
         this.maxTokenTtl = maxTokenTtl;
@@ -67,7 +60,7 @@ public final class AdminApi {
 
     public void revoke(RoutingContext ctx) {
         HttpServerResponse res = ctx.response();
-        authorize(ctx, REVOKE).compose(admin -> {
+        access.authorize(ctx, REVOKE).compose(admin -> {
             Revocation revocation = parseRevocation(ctx);
             // The map write waits for the cluster's acknowledgement: never on the event loop.
             // Ordered = false: concurrent revocations confirm in parallel.
@@ -80,12 +73,12 @@ public final class AdminApi {
             });
         }).onComplete(ar -> {
             if (ar.succeeded()) {
-                json(res, 200, new JsonObject().put("revoked", ar.result().subject())
+                AdminAccess.json(res, 200, new JsonObject().put("revoked", ar.result().subject())
                         .put("kind", ar.result().kind().name().toLowerCase(Locale.ROOT))
                         .put("expiresAt", Instant.ofEpochMilli(ar.result().expiresAtMillis()).toString()));
             } else if (ar.cause() instanceof RevocationIncompleteException e) {
                 LOG.warn("revocation not confirmed by every member: {}", e.getMessage());
-                json(res, 503, new JsonObject().put("error", new JsonObject().put("reason", REVOCATION_INCOMPLETE)
+                AdminAccess.json(res, 503, new JsonObject().put("error", new JsonObject().put("reason", REVOCATION_INCOMPLETE)
                         .put("detail", e.getMessage())));
             } else {
                 WarrantException e = WarrantException.wrap(ar.cause());
@@ -99,18 +92,8 @@ public final class AdminApi {
                 }
                 JsonObject body = new JsonObject().put("error", new JsonObject().put("reason", e.reason().code())
                         .put("detail", e.detail()));
-                json(res, status, body);
+                AdminAccess.json(res, status, body);
             }
-        });
-    }
-
-    private Future<VerifiedToken> authorize(RoutingContext ctx, String action) {
-        return authenticator.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).compose(token -> {
-            Verdict verdict = engine.decide(token, Operation.admin(AREA, action, Optional.empty()));
-            if (!verdict.allowed()) {
-                return Future.failedFuture(WarrantException.of(Reason.fromCode(verdict.reason()), "admin right required"));
-            }
-            return Future.succeededFuture(token);
         });
     }
 
@@ -119,10 +102,10 @@ public final class AdminApi {
      * refused change with its file, line and message, so an operator sees why an edit did not take.
      */
     public void policies(RoutingContext ctx, java.util.function.Supplier<Optional<PolicyReloader.Status>> status) {
-        authorize(ctx, POLICIES_READ).onComplete(ar -> {
+        access.authorize(ctx, POLICIES_READ).onComplete(ar -> {
             if (ar.failed()) {
                 WarrantException e = WarrantException.wrap(ar.cause());
-                json(ctx.response(), e.reason().isAuthentication() ? 401 : 403,
+                AdminAccess.json(ctx.response(), e.reason().isAuthentication() ? 401 : 403,
                         new JsonObject().put("error", new JsonObject().put("reason", e.reason().code())));
                 return;
             }
@@ -133,19 +116,19 @@ public final class AdminApi {
                             .put("files", new io.vertx.core.json.JsonArray(s.files()))
                             .put("lastError", s.lastError().orElse(null)))
                     .orElse(new JsonObject().put("source", "defaults").put("version", 1));
-            json(ctx.response(), 200, body);
+            AdminAccess.json(ctx.response(), 200, body);
         });
     }
 
     /** GET /admin/cluster: how many members this node sees, and how many revocation entries it holds. */
     public void cluster(RoutingContext ctx) {
-        authorize(ctx, CLUSTER_READ).onComplete(ar -> {
+        access.authorize(ctx, CLUSTER_READ).onComplete(ar -> {
             if (ar.succeeded()) {
-                json(ctx.response(), 200, new JsonObject().put("members", revocations.clusterSize())
+                AdminAccess.json(ctx.response(), 200, new JsonObject().put("members", revocations.clusterSize())
                         .put("revocations", revocations.size()));
             } else {
                 WarrantException e = WarrantException.wrap(ar.cause());
-                json(ctx.response(), e.reason().isAuthentication() ? 401 : 403,
+                AdminAccess.json(ctx.response(), e.reason().isAuthentication() ? 401 : 403,
                         new JsonObject().put("error", new JsonObject().put("reason", e.reason().code())));
             }
         });
@@ -197,9 +180,5 @@ public final class AdminApi {
             throw WarrantException.of(Reason.INVALID_REQUEST, field + " must be a non-empty string (at most 256 characters)");
         }
         return v.trim();
-    }
-
-    private static void json(HttpServerResponse res, int status, JsonObject body) {
-        res.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
     }
 }

@@ -1,15 +1,11 @@
 package dev.warrant.gateway.approval;
 
-import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.admin.AdminApi;
+import dev.warrant.gateway.admin.AdminAccess;
 import dev.warrant.gateway.auth.Authenticator;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
-import dev.warrant.policies.Operation;
 import dev.warrant.policies.PolicyEngine;
-import dev.warrant.policies.Verdict;
-import io.vertx.core.Future;
-import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -18,7 +14,6 @@ import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.util.Optional;
 
 /**
  * The approvals part of the admin API, on any member of the cluster:
@@ -35,13 +30,11 @@ public final class ApprovalApi {
     public static final String READ = "approvals.read";
     public static final String WRITE = "approvals.write";
 
-    private final Authenticator authenticator;
-    private final PolicyEngine engine;
+    private final AdminAccess access;
     private final ClusterApprovals approvals;
 
     public ApprovalApi(Authenticator authenticator, PolicyEngine engine, ClusterApprovals approvals) {
-        this.authenticator = authenticator;
-        this.engine = engine;
+        this.access = new AdminAccess(authenticator, engine);
         this.approvals = approvals;
     }
 
@@ -52,11 +45,11 @@ public final class ApprovalApi {
     }
 
     private void list(RoutingContext ctx) {
-        authorize(ctx, READ).compose(admin -> approvals.pending()).onComplete(ar -> {
+        access.authorize(ctx, READ).compose(admin -> approvals.pending()).onComplete(ar -> {
             if (ar.succeeded()) {
                 JsonArray items = new JsonArray();
                 ar.result().forEach(p -> items.add(p.toJson()));
-                json(ctx.response(), 200, new JsonObject().put("approvals", items));
+                AdminAccess.json(ctx.response(), 200, new JsonObject().put("approvals", items));
             } else {
                 error(ctx.response(), ar.cause());
             }
@@ -65,24 +58,14 @@ public final class ApprovalApi {
 
     private void resolve(RoutingContext ctx, PendingApproval.Status outcome) {
         String id = ctx.pathParam("id");
-        authorize(ctx, WRITE).compose(admin -> approvals.resolve(id, outcome, admin.caller())).onComplete(ar -> {
+        access.authorize(ctx, WRITE).compose(admin -> approvals.resolve(id, outcome, admin.caller())).onComplete(ar -> {
             if (ar.succeeded()) {
                 LOG.info("approval {} of {} for {}: {} by {}", id, ar.result().tool(), ar.result().caller(),
                         outcome, ar.result().approver());
-                json(ctx.response(), 200, ar.result().toJson());
+                AdminAccess.json(ctx.response(), 200, ar.result().toJson());
             } else {
                 error(ctx.response(), ar.cause());
             }
-        });
-    }
-
-    private Future<VerifiedToken> authorize(RoutingContext ctx, String action) {
-        return authenticator.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).compose(token -> {
-            Verdict verdict = engine.decide(token, Operation.admin(AdminApi.AREA, action, Optional.empty()));
-            if (!verdict.allowed()) {
-                return Future.failedFuture(WarrantException.of(Reason.fromCode(verdict.reason()), "admin right required"));
-            }
-            return Future.succeededFuture(token);
         });
     }
 
@@ -98,10 +81,6 @@ public final class ApprovalApi {
         if (e.detail() != null) {
             err.put("detail", e.detail());
         }
-        json(res, status, new JsonObject().put("error", err));
-    }
-
-    private static void json(HttpServerResponse res, int status, JsonObject body) {
-        res.setStatusCode(status).putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(body.toBuffer());
+        AdminAccess.json(res, status, new JsonObject().put("error", err));
     }
 }
