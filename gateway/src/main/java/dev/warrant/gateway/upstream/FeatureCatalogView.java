@@ -137,12 +137,6 @@ public final class FeatureCatalogView {
         return with(server, new Features(old.resources(), old.templates(), List.copyOf(p)));
     }
 
-    public FeatureCatalogView withoutServer(String server) {
-        Map<String, Features> next = new LinkedHashMap<>(byServer);
-        next.remove(server);
-        return new FeatureCatalogView(Map.copyOf(next));
-    }
-
     private FeatureCatalogView with(String server, Features features) {
         Map<String, Features> next = new LinkedHashMap<>(byServer);
         next.put(server, features);

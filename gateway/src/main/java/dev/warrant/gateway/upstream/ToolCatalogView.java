@@ -56,10 +56,6 @@ public final class ToolCatalogView {
         return new ToolCatalogView(Map.copyOf(next));
     }
 
-    public ToolCatalogView withoutServer(String server) {
-        return withServer(server, List.of(), Map.of());
-    }
-
     @SuppressWarnings("unchecked")
     private static Map<String, ?> asMap(Object value) {
         return value instanceof Map<?, ?> m ? (Map<String, ?>) m : null;
