@@ -19,8 +19,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Cached authorization: the token was verified once (as the gateway's verified-token cache holds it); each call
- * evaluates the request facts on a copy of the token's prepared authorizer (token, chain facts and policy set
- * converted once, on the setup's first call) (VerifiedToken.authorize). Baseline: the 5 default statements; realistic: 16 operator statements + defaults;
+ * evaluates the request facts over the token's prepared authorizer (token, chain facts and policy set converted
+ * and compiled once, on the setup's first call, then shared read-only) (VerifiedToken.authorize). Run with
+ * {@code -prof gc}: allocation per call is the load-independent number (docs/PERFORMANCE.md). Baseline: the 5 default statements; realistic: 16 operator statements + defaults;
  * flat: the same decisions as realistic without derived rules (12 + 5), to separate rule evaluation.
  */
 @State(Scope.Benchmark)

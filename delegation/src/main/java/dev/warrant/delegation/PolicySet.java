@@ -42,10 +42,18 @@ public final class PolicySet {
         }
     }
 
+    /** Longest statement text kept in a name (spans and audit lines stay small). */
+    private static final int LABEL_MAX = 160;
+
     private final List<PolicyStatement> statements;
+    /** Names of the policies and of the checks, by the index the authorizer reports them with. */
+    private final List<String> policyNames;
+    private final List<String> checkNames;
 
     private PolicySet(List<PolicyStatement> statements) {
         this.statements = List.copyOf(statements);
+        this.policyNames = names(PolicyStatement.Kind.POLICY);
+        this.checkNames = names(PolicyStatement.Kind.CHECK);
     }
 
     public static PolicySet defaults() {
@@ -77,7 +85,7 @@ public final class PolicySet {
         List<PolicyStatement> out = new ArrayList<>();
         for (PolicySource.Statement st : PolicySource.split(source, sourceName)) {
             try {
-                out.add(compile(st.text(), symbols));
+                out.add(compile(st.text(), symbols, sourceName + ":" + st.line() + ": " + abbreviateLabel(st.text())));
             } catch (IllegalArgumentException e) {
                 throw new PolicyParseException(sourceName, st.line(), e.getMessage());
             } catch (RuntimeException e) {
@@ -116,30 +124,53 @@ public final class PolicySet {
         }
     }
 
+    /**
+     * The {@code index}-th allow/deny policy, in authorization order, as {@code <file>:<line>: <text>}. The
+     * library's authorizer numbers policies in the order they were added, which is this set's order.
+     */
+    String policyName(int index) {
+        return index >= 0 && index < policyNames.size() ? policyNames.get(index) : "policy #" + index;
+    }
+
+    /** The {@code index}-th check of this set (the authorizer's check numbering), as {@link #policyName}. */
+    String checkName(int index) {
+        return index >= 0 && index < checkNames.size() ? checkNames.get(index) : "check #" + index;
+    }
+
+    /** A statement's text on one line, cut to a bounded length. */
+    static String abbreviateLabel(String text) {
+        String oneLine = text.strip().replaceAll("\\s+", " ");
+        return oneLine.length() <= LABEL_MAX ? oneLine : oneLine.substring(0, LABEL_MAX - 3) + "...";
+    }
+
+    private List<String> names(PolicyStatement.Kind kind) {
+        return statements.stream().filter(s -> s.kind() == kind).map(PolicyStatement::name).toList();
+    }
+
     private int count(PolicyStatement.Kind kind) {
         return (int) statements.stream().filter(s -> s.kind() == kind).count();
     }
 
-    private static PolicyStatement compile(String text, SymbolTable symbols) {
+    private static PolicyStatement compile(String text, SymbolTable symbols, String name) {
         if (text.startsWith("allow if") || text.startsWith("deny if")) {
             Policy p = result(Parser.policy(text), text, "policy");
             List<org.biscuitsec.biscuit.datalog.Rule> queries = new ArrayList<>();
             for (org.biscuitsec.biscuit.token.builder.Rule q : p.queries) {
                 queries.add(noScopes(q.convert(symbols)));
             }
-            return new PolicyStatement.PolicyRule(p.kind, List.copyOf(queries), symbols);
+            return new PolicyStatement.PolicyRule(p.kind, List.copyOf(queries), symbols, name);
         }
         if (text.startsWith("check if") || text.startsWith("check all")) {
             org.biscuitsec.biscuit.datalog.Check c = result(Parser.check(text), text, "check").convert(symbols);
             c.queries().forEach(PolicySet::noScopes);
-            return new PolicyStatement.CheckStatement(c, symbols);
+            return new PolicyStatement.CheckStatement(c, symbols, name);
         }
         if (text.contains("<-")) {
             org.biscuitsec.biscuit.token.builder.Rule r = result(Parser.rule(text), text, "rule");
-            return new PolicyStatement.RuleStatement(noScopes(r.convert(symbols)), symbols);
+            return new PolicyStatement.RuleStatement(noScopes(r.convert(symbols)), symbols, name);
         }
         org.biscuitsec.biscuit.token.builder.Fact f = result(Parser.fact(text), text, "fact");
-        return new PolicyStatement.FactStatement(f.convert(symbols), symbols);
+        return new PolicyStatement.FactStatement(f.convert(symbols), symbols, name);
     }
 
     private static <T> T result(Either<org.biscuitsec.biscuit.token.builder.parser.Error, Tuple2<String, T>> res,

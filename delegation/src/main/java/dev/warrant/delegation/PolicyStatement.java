@@ -19,6 +19,9 @@ import java.util.List;
 sealed interface PolicyStatement {
     void applyTo(Authorizer authorizer);
 
+    /** Where it was written and what it says: {@code <file>:<line>: <text>} (see {@link Decision#policy}). */
+    String name();
+
     /** Converts once into a prepared authorizer, as {@link #applyTo} plus the library's authorize() would per call. */
     void addTo(PreparedAuthorizerBuilder builder);
 
@@ -26,7 +29,7 @@ sealed interface PolicyStatement {
 
     enum Kind { FACT, RULE, CHECK, POLICY }
 
-    record FactStatement(org.biscuitsec.biscuit.datalog.Fact fact, SymbolTable symbols) implements PolicyStatement {
+    record FactStatement(org.biscuitsec.biscuit.datalog.Fact fact, SymbolTable symbols, String name) implements PolicyStatement {
         public void applyTo(Authorizer a) {
             a.add_fact(org.biscuitsec.biscuit.token.builder.Fact.convert_from(fact, symbols));
         }
@@ -40,7 +43,7 @@ sealed interface PolicyStatement {
         }
     }
 
-    record RuleStatement(org.biscuitsec.biscuit.datalog.Rule rule, SymbolTable symbols) implements PolicyStatement {
+    record RuleStatement(org.biscuitsec.biscuit.datalog.Rule rule, SymbolTable symbols, String name) implements PolicyStatement {
         public void applyTo(Authorizer a) {
             a.add_rule(org.biscuitsec.biscuit.token.builder.Rule.convert_from(rule, symbols));
         }
@@ -54,7 +57,7 @@ sealed interface PolicyStatement {
         }
     }
 
-    record CheckStatement(org.biscuitsec.biscuit.datalog.Check check, SymbolTable symbols) implements PolicyStatement {
+    record CheckStatement(org.biscuitsec.biscuit.datalog.Check check, SymbolTable symbols, String name) implements PolicyStatement {
         public void applyTo(Authorizer a) {
             a.add_check(org.biscuitsec.biscuit.token.builder.Check.convert_from(check, symbols));
         }
@@ -68,7 +71,8 @@ sealed interface PolicyStatement {
         }
     }
 
-    record PolicyRule(Policy.Kind policyKind, List<org.biscuitsec.biscuit.datalog.Rule> queries, SymbolTable symbols)
+    record PolicyRule(Policy.Kind policyKind, List<org.biscuitsec.biscuit.datalog.Rule> queries, SymbolTable symbols,
+                      String name)
             implements PolicyStatement {
         public void applyTo(Authorizer a) {
             List<org.biscuitsec.biscuit.token.builder.Rule> fresh = new ArrayList<>(queries.size());

@@ -21,8 +21,8 @@ import static dev.warrant.delegation.Vocabulary.*;
  * A token whose signatures, canonicity, root key, chain and dates were checked by {@link Verifier}, the only
  * class that can create one (package-private constructor).
  *
- * <p>Concurrency: the parsed Biscuit is only read. {@link #authorize} evaluates each call on its own copy of a
- * {@link PreparedAuthorizer} (the token and policy set converted once, then only read), or on a fresh library
+ * <p>Concurrency: the parsed Biscuit is only read. {@link #authorize} evaluates each call with its own facts over
+ * a shared {@link PreparedAuthorizer} (the token and policy set converted once, then only read), or on a fresh library
  * Authorizer for tokens the prepared path does not cover (the library's Authorizer is mutable, defect 6), so
  * one VerifiedToken may be authorized from many threads at once (e.g. cached per token by the gateway).
  */
@@ -111,18 +111,19 @@ public final class VerifiedToken {
             List<Fact> requestFacts = requestFacts(request);
             RunLimits runLimits = new RunLimits(limits.maxFacts(), limits.maxIterations(), limits.maxTime());
             PreparedAuthorizer prepared = mayPrepare ? prepared(policies) : null;
+            long allowPolicy;
             if (prepared != null) {
-                prepared.authorize(requestFacts, runLimits);
+                allowPolicy = prepared.authorize(requestFacts, runLimits);
             } else {
                 Authorizer authorizer = biscuit.authorizer();
                 requestFacts.forEach(authorizer::add_fact);
                 chainFacts().forEach(authorizer::add_fact);
                 policies.applyTo(authorizer);
-                authorizer.authorize(runLimits);
+                allowPolicy = authorizer.authorize(runLimits);
             }
-            return Decision.allow();
+            return Decisions.allowedBy(allowPolicy, policies);
         } catch (Error e) {
-            return Decisions.fromError(e);
+            return Decisions.fromError(e, policies);
         } catch (RuntimeException | StackOverflowError e) {
             return Decision.deny(DenyReason.EVALUATION_ERROR, "authorizer failed: " + e.getClass().getSimpleName());
         }

@@ -111,6 +111,35 @@ class PreparedAuthorizerTest {
         assertThat(timeout.reason()).isEqualTo(DenyReason.TIMEOUT);
     }
 
+    /**
+     * An expression that fails on one binding (max_bytes sent as a number and as a boolean) while another
+     * binding satisfies it: the library's answer depends on its hash order; the prepared path always denies
+     * with EVALUATION_ERROR, for a check if, a check all and an operator check alike (CompiledRule).
+     */
+    @Test
+    void anExpressionErrorOnAnyBindingDeniesRegardlessOfOrder() throws Exception {
+        String checkIf = appendRaw(plannerToken(), "check if arg(\"max_bytes\", $b), $b < 100");
+        String checkAll = appendRaw(plannerToken(), "check all arg(\"max_bytes\", $b), $b < 100");
+        PolicySet operatorCheck = PolicySet.concat(PolicySet.parse("check if arg(\"max_bytes\", $b), $b < 100;",
+                "operator.datalog"), PolicySet.defaults());
+        for (boolean numberFirst : List.of(true, false)) {
+            RequestFacts.Builder b = call("notes", "read_note");
+            RequestFacts mixed = (numberFirst ? b.arg("max_bytes", 10).arg("max_bytes", true)
+                    : b.arg("max_bytes", true).arg("max_bytes", 10)).build();
+            for (VerifiedToken token : List.of(VERIFIER.verify(checkIf), VERIFIER.verify(checkAll))) {
+                assertThat(token.usesPreparedPath(PolicySet.defaults())).isTrue();
+                assertThat(token.authorize(mixed, PolicySet.defaults(), LIMITS).reason())
+                        .isEqualTo(DenyReason.EVALUATION_ERROR);
+            }
+            assertThat(VERIFIER.verify(plannerToken()).authorize(mixed, operatorCheck, LIMITS).reason())
+                    .isEqualTo(DenyReason.EVALUATION_ERROR);
+        }
+        // Control: the same checks pass when every binding is well typed.
+        RequestFacts typed = call("notes", "read_note").arg("max_bytes", 10).arg("max_bytes", 20).build();
+        assertThat(VERIFIER.verify(checkIf).authorize(typed, PolicySet.defaults(), LIMITS).allowed()).isTrue();
+        assertThat(VERIFIER.verify(checkAll).authorize(typed, PolicySet.defaults(), LIMITS).allowed()).isTrue();
+    }
+
     @Test
     void switchingPolicySetsRePreparesForTheNewSet() throws Exception {
         VerifiedToken token = twoHopToken();

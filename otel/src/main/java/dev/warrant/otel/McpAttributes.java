@@ -31,6 +31,11 @@ public final class McpAttributes {
     public static final AttributeKey<String> WARRANT_TASK = AttributeKey.stringKey("warrant.task");
     public static final AttributeKey<String> WARRANT_DECISION = AttributeKey.stringKey("warrant.decision");
     public static final AttributeKey<String> WARRANT_REASON = AttributeKey.stringKey("warrant.reason");
+    /**
+     * The statement that decided, on the {@code authorize} span: the matched allow/deny policy or the failed
+     * check, as {@code <policy file>:<line>: <text>} or {@code block <n>, check <m>: <text>}; absent when none did.
+     */
+    public static final AttributeKey<String> WARRANT_POLICY = AttributeKey.stringKey("warrant.policy");
     public static final AttributeKey<String> WARRANT_UPSTREAM = AttributeKey.stringKey("warrant.upstream");
 
     /** gen_ai.operation.name for tools/call. */

@@ -61,9 +61,10 @@ public final class PolicyEngine {
         operation.risk().ifPresent(r -> request.risk(r.code()));
         operation.peer().ifPresent(request::peer);
         Decision decision = token.authorize(request.build(), policies.get(), authorizationLimits);
-        return decision.allowed()
+        Verdict verdict = decision.allowed()
                 ? Verdict.allow()
                 : Verdict.deny(decision.reason().code(), decision.detail());
+        return verdict.withPolicy(decision.policy());
     }
 
     /** Swaps the policy set atomically; calls in flight finish under the set they started with. */

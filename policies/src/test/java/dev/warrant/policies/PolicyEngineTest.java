@@ -78,7 +78,9 @@ class PolicyEngineTest {
 
     @Test
     void researcherMayReadPublicNotes() {
-        assertThat(engine.decide(researcher, readPath("/notes/public/x"))).isEqualTo(Verdict.allow());
+        // The verdict names the statement that decided (the span's warrant.policy, the audit line's policy).
+        assertThat(engine.decide(researcher, readPath("/notes/public/x"))).isEqualTo(Verdict.allow().withPolicy(
+                Optional.of("<default policy>:2: allow if request($k, $s, $n), right($k, $s, $n)")));
         assertThat(engine.decide(researcher, readPath("/notes/public/a/b/c.md")).allowed()).isTrue();
         assertThat(engine.decide(researcher, readPath("file:///notes/public/x")).allowed()).isTrue();
         assertThat(engine.decide(researcher, readPath("file://localhost/notes/public/x")).allowed()).isTrue();

@@ -1,54 +1,56 @@
 package dev.warrant.delegation.internal;
 
 import org.biscuitsec.biscuit.datalog.Check;
-import org.biscuitsec.biscuit.datalog.Origin;
-import org.biscuitsec.biscuit.datalog.Rule;
 import org.biscuitsec.biscuit.datalog.RunLimits;
 import org.biscuitsec.biscuit.datalog.SymbolTable;
-import org.biscuitsec.biscuit.datalog.TrustedOrigins;
-import org.biscuitsec.biscuit.datalog.World;
 import org.biscuitsec.biscuit.error.Error;
 import org.biscuitsec.biscuit.error.FailedCheck;
 import org.biscuitsec.biscuit.error.LogicError;
 import org.biscuitsec.biscuit.token.Policy;
 import org.biscuitsec.biscuit.token.builder.Fact;
 
-import java.time.Instant;
-import java.util.HashMap;
+import java.util.ArrayList;
 import java.util.LinkedList;
 import java.util.List;
 
 /**
- * One token and one policy set, converted once to the library's datalog form; {@link #authorize} evaluates a
- * request against a copy. It does what biscuit-java 4.0.1's {@code Authorizer.authorize(RunLimits)} does, in
- * the same order and with the same errors, minus the per-call work that never changes for a cached token:
- * loading the token into a new world, and converting every check and policy (the policy set's and the
- * token's) from builder objects to datalog, which was ~30 % of a call (docs/PERFORMANCE.md).
+ * One token and one policy set, converted once to the library's datalog form and compiled for evaluation;
+ * {@link #authorize} evaluates a request. It does what biscuit-java 4.0.1's {@code Authorizer.authorize(RunLimits)}
+ * does, in the same order and with the same errors, minus the per-call work that never changes for a cached
+ * token: loading the token into a new world, converting every check and policy from builder objects to
+ * datalog (~30 % of a call), copying the world (facts and rules), and the library's stream-based matching,
+ * which allocated ~190 kB per call (docs/PERFORMANCE.md). Matching is {@link CompiledRule}'s.
  *
- * <p>Only for first-party tokens without block scopes ({@link PreparedAuthorizerBuilder} refuses others): then
- * the library's public-key table is empty and every block trusts the default origins plus itself.
+ * <p>Only for first-party tokens without block scopes and with at most {@link OriginMask#MAX_BLOCKS} blocks
+ * ({@link PreparedAuthorizerBuilder} refuses others): then the library's public-key table is empty and every
+ * block trusts the default origins plus itself.
  *
- * <p>Concurrency: nothing here is written after construction. Each call copies the world (facts and the
- * rule lists) and the symbol table, and only the copies are mutated. Shared datalog rules, checks and facts
- * are only read by the library's evaluation (it clones a rule head before binding it and clones fact
- * origins before extending them).
+ * <p>Concurrency: nothing here is written after construction. Each call keeps its own facts in a
+ * {@link RequestWorld} over the shared {@link FactBase} and interns its strings into its own copy of the
+ * symbol table; the shared datalog rules, checks and facts are only read.
  */
 public final class PreparedAuthorizer {
-    /** The library's authorizer passes an empty public-key table and no authorizer scopes; so do we. */
-    static final HashMap<Long, List<Long>> NO_PUBLIC_KEYS = new HashMap<>();
-
     private final SymbolTable symbols;
-    private final World world;
-    private final List<Check> authorizerChecks;
-    private final List<List<Check>> blockChecks;
+    private final FactBase facts;
+    private final List<DerivationRule> rules;
+    private final List<PreparedCheck> authorizerChecks;
+    private final List<List<PreparedCheck>> blockChecks;
     private final List<PreparedPolicy> policies;
 
-    record PreparedPolicy(Policy.Kind kind, List<Rule> queries) {}
+    /** A rule of the world: derives facts with its own origin (its block, or the authorizer) added. */
+    record DerivationRule(CompiledRule rule, long origin) {}
 
-    PreparedAuthorizer(SymbolTable symbols, World world, List<Check> authorizerChecks, List<List<Check>> blockChecks,
+    /** A check: passes when any query matches (one binding, or for check all: every binding). */
+    record PreparedCheck(Check source, List<CompiledRule> queries) {}
+
+    record PreparedPolicy(Policy.Kind kind, List<CompiledRule> queries) {}
+
+    PreparedAuthorizer(SymbolTable symbols, FactBase facts, List<DerivationRule> rules,
+                       List<PreparedCheck> authorizerChecks, List<List<PreparedCheck>> blockChecks,
                        List<PreparedPolicy> policies) {
         this.symbols = symbols;
-        this.world = world;
+        this.facts = facts;
+        this.rules = List.copyOf(rules);
         this.authorizerChecks = List.copyOf(authorizerChecks);
         this.blockChecks = List.copyOf(blockChecks);
         this.policies = List.copyOf(policies);
@@ -56,36 +58,30 @@ public final class PreparedAuthorizer {
 
     /** Index of the allow policy that matched; throws the library's errors exactly as its Authorizer would. */
     public long authorize(List<Fact> requestFacts, RunLimits limits) throws Error {
-        World world = new World(this.world);
+        Deadline deadline = new Deadline(limits.maxTime);
+        RequestWorld world = new RequestWorld(facts);
         SymbolTable symbols = new SymbolTable(this.symbols);
         for (Fact f : requestFacts) {
-            world.add_fact(Origin.authorizer(), f.convert(symbols));
+            world.add(OriginMask.AUTHORIZER, f.convert(symbols));
         }
+        run(world, limits, symbols, deadline);
 
-        Instant timeLimit = Instant.now().plus(limits.maxTime);
         List<FailedCheck> errors = new LinkedList<>();
-        TrustedOrigins authorizerOrigins = TrustedOrigins.fromScopes(List.of(), TrustedOrigins.defaultOrigins(),
-                Long.MAX_VALUE, NO_PUBLIC_KEYS);
-
-        world.run(limits, symbols);
-
         for (int i = 0; i < authorizerChecks.size(); i++) {
-            Check c = authorizerChecks.get(i);
-            if (!passes(world, c, authorizerOrigins, Long.MAX_VALUE, symbols, timeLimit)) {
-                errors.add(new FailedCheck.FailedAuthorizer(i, symbols.print_check(c)));
+            PreparedCheck c = authorizerChecks.get(i);
+            if (!passes(world, c, symbols, deadline)) {
+                errors.add(new FailedCheck.FailedAuthorizer(i, symbols.print_check(c.source())));
             }
         }
-        blockErrors(world, 0, symbols, timeLimit, errors);
+        blockErrors(world, 0, symbols, deadline, errors);
 
         Integer allow = null;
         Integer deny = null;
         policies:
         for (int i = 0; i < policies.size(); i++) {
-            for (Rule query : policies.get(i).queries()) {
-                TrustedOrigins origins = TrustedOrigins.fromScopes(query.scopes(), authorizerOrigins, Long.MAX_VALUE,
-                        NO_PUBLIC_KEYS);
-                boolean res = world.query_match(query, Long.MAX_VALUE, origins, symbols);
-                timeCheck(timeLimit);
+            for (CompiledRule query : policies.get(i).queries()) {
+                boolean res = query.matchAny(world, symbols);
+                deadline.check();
                 if (res) {
                     if (policies.get(i).kind() == Policy.Kind.Allow) {
                         allow = i;
@@ -98,7 +94,7 @@ public final class PreparedAuthorizer {
         }
 
         for (int block = 1; block < blockChecks.size(); block++) {
-            blockErrors(world, block, symbols, timeLimit, errors);
+            blockErrors(world, block, symbols, deadline, errors);
         }
 
         if (allow != null) {
@@ -113,39 +109,62 @@ public final class PreparedAuthorizer {
         throw new Error.FailedLogic(new LogicError.NoMatchingPolicy(errors));
     }
 
-    private void blockErrors(World world, int block, SymbolTable symbols, Instant timeLimit, List<FailedCheck> errors)
-            throws Error {
-        TrustedOrigins blockOrigins = TrustedOrigins.fromScopes(List.of(), TrustedOrigins.defaultOrigins(), block,
-                NO_PUBLIC_KEYS);
-        List<Check> checks = blockChecks.get(block);
+    /**
+     * {@code World.run}: applies every rule to the facts known at the start of a round, merges what they
+     * derived, and stops at the fixpoint; same fact, iteration and time limits.
+     */
+    private void run(RequestWorld world, RunLimits limits, SymbolTable symbols, Deadline deadline) throws Error {
+        if (rules.isEmpty()) {
+            return;
+        }
+        int iterations = 0;
+        List<FactBase.Entry> derived = new ArrayList<>();
+        while (true) {
+            derived.clear();
+            for (DerivationRule r : rules) {
+                r.rule().derive(world, r.origin(), symbols, derived, deadline);
+            }
+            int before = world.size();
+            for (FactBase.Entry e : derived) {
+                world.add(e);
+            }
+            if (world.size() == before) {
+                return;
+            }
+            if (world.size() >= limits.maxFacts) {
+                throw new Error.TooManyFacts();
+            }
+            iterations += 1;
+            if (iterations >= limits.maxIterations) {
+                throw new Error.TooManyIterations();
+            }
+        }
+    }
+
+    private void blockErrors(RequestWorld world, int block, SymbolTable symbols, Deadline deadline,
+                             List<FailedCheck> errors) throws Error {
+        List<PreparedCheck> checks = blockChecks.get(block);
         for (int j = 0; j < checks.size(); j++) {
-            Check c = checks.get(j);
-            if (!passes(world, c, blockOrigins, block, symbols, timeLimit)) {
-                errors.add(new FailedCheck.FailedBlock(block, j, symbols.print_check(c)));
+            PreparedCheck c = checks.get(j);
+            if (!passes(world, c, symbols, deadline)) {
+                errors.add(new FailedCheck.FailedBlock(block, j, symbols.print_check(c.source())));
             }
         }
     }
 
     /** One check: any of its queries succeeds (all matches satisfy it, for check all). */
-    private static boolean passes(World world, Check c, TrustedOrigins defaultOrigins, long origin,
-                                  SymbolTable symbols, Instant timeLimit) throws Error {
-        for (Rule query : c.queries()) {
-            TrustedOrigins origins = TrustedOrigins.fromScopes(query.scopes(), defaultOrigins, origin, NO_PUBLIC_KEYS);
-            boolean res = switch (c.kind()) {
-                case One -> world.query_match(query, origin, origins, symbols);
-                case All -> world.query_match_all(query, origins, symbols);
+    private static boolean passes(RequestWorld world, PreparedCheck c, SymbolTable symbols, Deadline deadline)
+            throws Error {
+        for (CompiledRule query : c.queries()) {
+            boolean res = switch (c.source().kind()) {
+                case One -> query.matchAny(world, symbols);
+                case All -> query.matchAll(world, symbols);
             };
-            timeCheck(timeLimit);
+            deadline.check();
             if (res) {
                 return true;
             }
         }
         return false;
-    }
-
-    private static void timeCheck(Instant timeLimit) throws Error.Timeout {
-        if (Instant.now().compareTo(timeLimit) >= 0) {
-            throw new Error.Timeout();
-        }
     }
 }

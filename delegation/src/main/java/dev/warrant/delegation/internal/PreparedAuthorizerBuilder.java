@@ -14,8 +14,12 @@ import org.biscuitsec.biscuit.token.Biscuit;
 import org.biscuitsec.biscuit.token.Policy;
 import org.biscuitsec.biscuit.token.UnverifiedBiscuit;
 
+import io.vavr.Tuple2;
+
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -23,16 +27,22 @@ import java.util.Optional;
  * its facts, its rules with their origins, rule validation), then constant authorizer facts, the policy
  * set's facts, rules, checks and policies, each converted once the way the library's {@code Authorizer}
  * converts them on every call ({@code convert_from} with the statement's symbols, then {@code convert} into the
- * authorizer's table). Not thread safe; used once.
+ * authorizer's table). {@link #build} then compiles every rule and query for {@link CompiledRule}, with the
+ * origins each may read computed by the library's own {@code TrustedOrigins.fromScopes}, as its Authorizer
+ * computes them per call. Not thread safe; used once.
  */
 public final class PreparedAuthorizerBuilder {
+    /** The library's authorizer passes an empty public-key table and no authorizer scopes; so do we. */
+    static final HashMap<Long, List<Long>> NO_PUBLIC_KEYS = new HashMap<>();
+
     private final SymbolTable symbols;
     private final World world;
     private final List<List<Check>> blockChecks = new ArrayList<>();
     private final List<Check> authorizerChecks = new ArrayList<>();
-    private final List<PreparedAuthorizer.PreparedPolicy> policies = new ArrayList<>();
+    private final List<Policy.Kind> policyKinds = new ArrayList<>();
+    private final List<List<Rule>> policyQueries = new ArrayList<>();
     private final TrustedOrigins authorizerOrigins = TrustedOrigins.fromScopes(List.of(),
-            TrustedOrigins.defaultOrigins(), Long.MAX_VALUE, PreparedAuthorizer.NO_PUBLIC_KEYS);
+            TrustedOrigins.defaultOrigins(), Long.MAX_VALUE, NO_PUBLIC_KEYS);
 
     private PreparedAuthorizerBuilder(SymbolTable symbols, World world) {
         this.symbols = symbols;
@@ -96,7 +106,7 @@ public final class PreparedAuthorizerBuilder {
     public PreparedAuthorizerBuilder rule(Rule rule, SymbolTable from) {
         Rule r = org.biscuitsec.biscuit.token.builder.Rule.convert_from(rule, from).convert(symbols);
         world.add_rule(Long.MAX_VALUE, TrustedOrigins.fromScopes(r.scopes(), authorizerOrigins, Long.MAX_VALUE,
-                PreparedAuthorizer.NO_PUBLIC_KEYS), r);
+                NO_PUBLIC_KEYS), r);
         return this;
     }
 
@@ -110,11 +120,57 @@ public final class PreparedAuthorizerBuilder {
         for (Rule q : queries) {
             converted.add(org.biscuitsec.biscuit.token.builder.Rule.convert_from(q, from).convert(symbols));
         }
-        policies.add(new PreparedAuthorizer.PreparedPolicy(kind, List.copyOf(converted)));
+        policyKinds.add(kind);
+        policyQueries.add(List.copyOf(converted));
         return this;
     }
 
+    /**
+     * @throws IllegalArgumentException when the token has more blocks than the prepared path covers
+     */
     public PreparedAuthorizer build() {
-        return new PreparedAuthorizer(symbols, world, authorizerChecks, blockChecks, policies);
+        int blockCount = blockChecks.size();
+        List<PreparedAuthorizer.DerivationRule> rules = new ArrayList<>();
+        for (Map.Entry<TrustedOrigins, List<Tuple2<Long, Rule>>> e : world.rules().rules.entrySet()) {
+            long trusted = OriginMask.trusted(e.getKey(), blockCount);
+            for (Tuple2<Long, Rule> r : e.getValue()) {
+                rules.add(new PreparedAuthorizer.DerivationRule(new CompiledRule(r._2, trusted), OriginMask.of(r._1)));
+            }
+        }
+        List<PreparedAuthorizer.PreparedCheck> authorizer = new ArrayList<>();
+        for (Check c : authorizerChecks) {
+            authorizer.add(compile(c, authorizerOrigins, Long.MAX_VALUE, blockCount));
+        }
+        List<List<PreparedAuthorizer.PreparedCheck>> blocks = new ArrayList<>();
+        for (int block = 0; block < blockCount; block++) {
+            TrustedOrigins blockOrigins = TrustedOrigins.fromScopes(List.of(), TrustedOrigins.defaultOrigins(), block,
+                    NO_PUBLIC_KEYS);
+            List<PreparedAuthorizer.PreparedCheck> checks = new ArrayList<>();
+            for (Check c : blockChecks.get(block)) {
+                checks.add(compile(c, blockOrigins, block, blockCount));
+            }
+            blocks.add(List.copyOf(checks));
+        }
+        List<PreparedAuthorizer.PreparedPolicy> policies = new ArrayList<>();
+        for (int i = 0; i < policyKinds.size(); i++) {
+            policies.add(new PreparedAuthorizer.PreparedPolicy(policyKinds.get(i),
+                    compile(policyQueries.get(i), authorizerOrigins, Long.MAX_VALUE, blockCount)));
+        }
+        return new PreparedAuthorizer(symbols, FactBase.of(world.facts()), rules, authorizer, blocks, policies);
+    }
+
+    private static PreparedAuthorizer.PreparedCheck compile(Check c, TrustedOrigins defaults, long origin,
+                                                            int blockCount) {
+        return new PreparedAuthorizer.PreparedCheck(c, compile(c.queries(), defaults, origin, blockCount));
+    }
+
+    private static List<CompiledRule> compile(List<Rule> queries, TrustedOrigins defaults, long origin,
+                                              int blockCount) {
+        List<CompiledRule> out = new ArrayList<>(queries.size());
+        for (Rule q : queries) {
+            TrustedOrigins trusted = TrustedOrigins.fromScopes(q.scopes(), defaults, origin, NO_PUBLIC_KEYS);
+            out.add(new CompiledRule(q, OriginMask.trusted(trusted, blockCount)));
+        }
+        return List.copyOf(out);
     }
 }

@@ -12,20 +12,31 @@ import java.util.List;
  *
  * @param decision     allow, deny or error
  * @param reason       the stable reason code ({@code allowed} when allowed)
+ * @param policy       the statement that decided (matched policy or failed check, as on the {@code authorize}
+ *                     span's {@code warrant.policy}); null when no policy decided (e.g. authentication failed)
  * @param riskTier     low / medium / high for tool calls, null otherwise
  * @param approvalId   the human approval that released the call, null when none was needed
  * @param approver     who approved it, null when none
  * @param latencyMicros from the request's arrival to its outcome
  * @param arguments    the call's raw arguments (may be null); written only when configured
  */
-public record AuditRecord(Instant time, String decision, String reason, String caller, List<String> chain,
-                          String task, String method, String target, String argumentDigest, String riskTier,
-                          String approvalId, String approver, List<String> revocationIds, String traceId,
-                          String sessionId, long latencyMicros, JsonObject arguments) {
+public record AuditRecord(Instant time, String decision, String reason, String policy, String caller,
+                          List<String> chain, String task, String method, String target, String argumentDigest,
+                          String riskTier, String approvalId, String approver, List<String> revocationIds,
+                          String traceId, String sessionId, long latencyMicros, JsonObject arguments) {
 
     public AuditRecord {
         chain = chain == null ? List.of() : List.copyOf(chain);
         revocationIds = revocationIds == null ? List.of() : List.copyOf(revocationIds);
+    }
+
+    /** A record no policy decided (alerts, revoked sessions): {@code policy} is null. */
+    public AuditRecord(Instant time, String decision, String reason, String caller, List<String> chain,
+                       String task, String method, String target, String argumentDigest, String riskTier,
+                       String approvalId, String approver, List<String> revocationIds, String traceId,
+                       String sessionId, long latencyMicros, JsonObject arguments) {
+        this(time, decision, reason, null, caller, chain, task, method, target, argumentDigest, riskTier,
+                approvalId, approver, revocationIds, traceId, sessionId, latencyMicros, arguments);
     }
 
     /**

@@ -120,6 +120,7 @@ public final class JsonLinesAuditLog implements AuditSink {
                 .put("time", r.time().toString())
                 .put("decision", r.decision())
                 .put("reason", r.reason())
+                .put("policy", r.policy())
                 .put("caller", r.caller())
                 .put("chain", new JsonArray(r.chain()))
                 .put("task", r.task())

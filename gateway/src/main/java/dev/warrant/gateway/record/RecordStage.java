@@ -97,6 +97,7 @@ public final class RecordStage implements Stage {
                 Instant.now(),
                 decision,
                 reason,
+                ex.verdict() == null ? null : ex.verdict().policy().orElse(null),
                 token == null ? null : token.caller(),
                 token == null ? List.of() : token.chain(),
                 token == null ? null : token.task().orElse(null),

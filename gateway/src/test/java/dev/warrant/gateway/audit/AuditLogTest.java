@@ -28,7 +28,10 @@ class AuditLogTest {
 
     static AuditRecord record(String decision, String caller, int n) {
         return new AuditRecord(Instant.parse("2026-11-25T20:00:00Z").plusSeconds(n), decision,
-                decision.equals("allow") ? "allowed" : "not_permitted", caller, List.of("planner", caller), "T-42",
+                decision.equals("allow") ? "allowed" : "not_permitted",
+                decision.equals("allow") ? "<default policy>:2: allow if request($k, $s, $n), right($k, $s, $n)"
+                        : "operator.datalog:7: deny if server(\"legacy-admin\")",
+                caller, List.of("planner", caller), "T-42",
                 "tools/call", "fs__read_file", "sha256:abc", "low", null, null, List.of("rev1", "rev2"),
                 "0af7651916cd43dd8448eb211c80319c", "s-1", 1234, new JsonObject().put("path", "/secret/" + n));
     }
@@ -43,11 +46,14 @@ class AuditLogTest {
             List<String> lines = Files.readAllLines(file);
             assertThat(lines).hasSize(2);
             JsonObject deny = new JsonObject(lines.get(1));
-            assertThat(deny.fieldNames()).containsExactlyInAnyOrder("time", "decision", "reason", "caller", "chain",
+            assertThat(deny.fieldNames()).containsExactlyInAnyOrder("time", "decision", "reason", "policy", "caller", "chain",
                     "task", "method", "target", "argumentDigest", "riskTier", "approvalId", "approver",
                     "revocationIds", "traceId", "sessionId", "latencyMicros");
             assertThat(deny.getString("decision")).isEqualTo("deny");
             assertThat(deny.getString("reason")).isEqualTo("not_permitted");
+            assertThat(deny.getString("policy")).isEqualTo("operator.datalog:7: deny if server(\"legacy-admin\")");
+            assertThat(new JsonObject(lines.get(0)).getString("policy"))
+                    .isEqualTo("<default policy>:2: allow if request($k, $s, $n), right($k, $s, $n)");
             assertThat(deny.getJsonArray("chain").getList()).containsExactly("planner", "researcher");
             assertThat(deny.getString("riskTier")).isEqualTo("low");
             assertThat(deny.containsKey("approvalId")).isTrue();

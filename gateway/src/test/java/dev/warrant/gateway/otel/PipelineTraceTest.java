@@ -53,6 +53,11 @@ import static org.awaitility.Awaitility.await;
  */
 class PipelineTraceTest {
 
+    /** The default policy's first allow (DESIGN §3), by its source and line. */
+    static final String ALLOWING_POLICY = "<default policy>:2: allow if request($k, $s, $n), right($k, $s, $n)";
+    static final String DENYING_CHECK = "block 3, check 1: check all arg_path(\"path\", $p), "
+            + "$p.starts_with(\"/notes/public/\") or method(\"tools/list\")";
+
     static OtlpReceiver receiver;
     static Gateway gateway;
     static Path stateDir;
@@ -196,7 +201,11 @@ class PipelineTraceTest {
         assertThat(authorize).allSatisfy(a -> assertThat(toolCalls(traceId)).anySatisfy(s ->
                 assertThat(s.spanId()).isEqualTo(a.parentSpanId())));
         assertThat(authorize).filteredOn(a -> "deny".equals(a.attr("warrant.decision"))).singleElement()
-                .satisfies(a -> assertThat(a.attr("warrant.reason")).isEqualTo("constraint_failed"));
+                .satisfies(a -> assertThat(a.attr("warrant.reason")).isEqualTo("constraint_failed"))
+                // warrant.policy names what decided: here the summarizer's hop (block 3), its path constraint.
+                .satisfies(a -> assertThat(a.attr("warrant.policy")).isEqualTo(DENYING_CHECK));
+        assertThat(authorize).filteredOn(a -> "allow".equals(a.attr("warrant.decision"))).hasSize(3)
+                .allSatisfy(a -> assertThat(a.attr("warrant.policy")).isEqualTo(ALLOWING_POLICY));
 
         // CLIENT spans: under an allowed SERVER span, over a pipe, and their context is what the upstream saw.
         List<ReceivedSpan> clients = spans(traceId, "CLIENT");
@@ -217,6 +226,15 @@ class PipelineTraceTest {
         assertThat(audit).allSatisfy(r -> assertThat(r.getString("traceId")).isEqualTo(traceId));
         assertThat(Files.readAllLines(auditLog)).allSatisfy(l ->
                 assertThat(new JsonObject(l).getString("traceId")).isEqualTo(traceId));
+        // ... and names the same deciding statement as the authorize span (none for the built-in warrant__delegate).
+        assertThat(audit.stream().map(r -> r.getString("target") + " " + r.getString("decision") + " " + r.getString("policy")))
+                .containsExactlyInAnyOrder(
+                        "notes__list_notes allow " + ALLOWING_POLICY,
+                        "warrant__delegate allow null",
+                        "notes__read_note allow " + ALLOWING_POLICY,
+                        "warrant__delegate allow null",
+                        "notes__read_note allow " + ALLOWING_POLICY,
+                        "notes__read_note deny " + DENYING_CHECK);
         assertThat(audit.stream().map(r -> r.getString("caller") + " " + r.getString("target") + " " + r.getString("decision")))
                 .containsExactlyInAnyOrderElementsOf(toolCalls(traceId).stream()
                         .map(s -> s.attr("warrant.caller") + " " + s.attr("gen_ai.tool.name") + " " + s.attr("warrant.decision"))
