@@ -77,15 +77,7 @@ final class OtlpReceiver implements AutoCloseable {
             if ("gzip".equalsIgnoreCase(http.getRequestHeaders().getFirst("Content-Encoding"))) {
                 body = new GZIPInputStream(body);
             }
-            ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(body.readAllBytes());
-            for (ResourceSpans rs : request.getResourceSpansList()) {
-                Map<String, Object> resource = attributes(rs.getResource());
-                for (ScopeSpans ss : rs.getScopeSpansList()) {
-                    for (io.opentelemetry.proto.trace.v1.Span s : ss.getSpansList()) {
-                        spans.add(toSpan(s, resource));
-                    }
-                }
-            }
+            spans.addAll(decode(ExportTraceServiceRequest.parseFrom(body.readAllBytes())));
             byte[] ok = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
             http.getResponseHeaders().add("Content-Type", "application/x-protobuf");
             http.sendResponseHeaders(200, ok.length == 0 ? -1 : ok.length);
@@ -93,6 +85,20 @@ final class OtlpReceiver implements AutoCloseable {
                 http.getResponseBody().write(ok);
             }
         }
+    }
+
+    /** The spans of one export, flattened; shared with {@link OtlpGrpcReceiver}. */
+    static List<ReceivedSpan> decode(ExportTraceServiceRequest request) {
+        List<ReceivedSpan> out = new ArrayList<>();
+        for (ResourceSpans rs : request.getResourceSpansList()) {
+            Map<String, Object> resource = attributes(rs.getResource());
+            for (ScopeSpans ss : rs.getScopeSpansList()) {
+                for (io.opentelemetry.proto.trace.v1.Span s : ss.getSpansList()) {
+                    out.add(toSpan(s, resource));
+                }
+            }
+        }
+        return out;
     }
 
     private static ReceivedSpan toSpan(io.opentelemetry.proto.trace.v1.Span s, Map<String, Object> resource) {
