@@ -17,6 +17,17 @@ final class Handshake {
     static final String CLIENT_NAME = "warrant";
 
     /**
+     * What the gateway can relay to the agent whose call is in flight (CallRelay). One connection serves
+     * every agent, so we offer the union; a request for a capability the calling agent did not declare is
+     * answered -32601 by the gateway. No roots.listChanged: agents' roots differ, there is no one list.
+     * Elicitation offers form mode only (2025-11-25 reads an empty object as form).
+     */
+    static final Map<String, Object> CLIENT_CAPABILITIES = Map.of(
+            "sampling", Map.of(),
+            "elicitation", Map.of(),
+            "roots", Map.of());
+
+    /**
      * Starting a server (a JVM, npx resolving a package) can take longer than a tool call may; the handshake
      * waits at least this long, or the request timeout if that is longer.
      */
@@ -32,8 +43,7 @@ final class Handshake {
     static Map<String, Object> initializeParams() {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("protocolVersion", PROTOCOL_VERSION);
-        // No client capabilities yet: sampling/elicitation/roots relaying comes with the gateway's session relay.
-        params.put("capabilities", Map.of());
+        params.put("capabilities", CLIENT_CAPABILITIES);
         params.put("clientInfo", Map.of("name", CLIENT_NAME, "version", clientVersion()));
         return params;
     }

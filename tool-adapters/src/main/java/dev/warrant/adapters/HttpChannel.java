@@ -4,6 +4,7 @@ import io.modelcontextprotocol.client.McpAsyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
+import io.modelcontextprotocol.spec.McpSchema.JSONRPCRequest;
 import io.modelcontextprotocol.spec.McpTransportSessionNotFoundException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -13,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import reactor.core.publisher.Mono;
 import reactor.util.context.Context;
 
 /**
@@ -39,6 +41,8 @@ final class HttpChannel implements MessageChannel {
 
     private static final Logger log = LoggerFactory.getLogger(HttpChannel.class);
     private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
+    /** Reactor context key: the id of the request whose POST a message arrived on. */
+    private static final String RELATED_REQUEST = "warrant.relatedRequest";
 
     private final HttpUpstreamSpec spec;
     private final HttpClientStreamableHttpTransport transport;
@@ -63,6 +67,17 @@ final class HttpChannel implements MessageChannel {
 
     @Override
     public CompletableFuture<Void> start(Consumer<JSONRPCMessage> inbound, Consumer<UpstreamException> lost) {
+        return open((message, related) -> inbound.accept(message), lost);
+    }
+
+    /**
+     * Correlation: the SDK transport subscribes our inbound handler inside the Reactor context of the
+     * {@link #send} whose POST response carried the message (its {@code contextWrite(deliveredSink
+     * .contextView())}), and the GET stream inside the handshake's. {@link #send} writes the request id
+     * into that context, so the handler reads which request a message arrived for.
+     */
+    @Override
+    public CompletableFuture<Void> open(CorrelatedInbound inbound, Consumer<UpstreamException> lost) {
         transport.setExceptionHandler(error -> {
             if (error instanceof McpTransportSessionNotFoundException && !closed.get()) {
                 lost.accept(new UpstreamException(UpstreamException.Kind.UNAVAILABLE,
@@ -72,13 +87,25 @@ final class HttpChannel implements MessageChannel {
                 log.debug("upstream {} transport error: {}", spec.name(), error.toString());
             }
         });
-        return transport.connect(messages -> messages.doOnNext(inbound)).toFuture();
+        return transport.connect(messages -> Mono.deferContextual(ctx -> messages.doOnNext(
+                message -> inbound.accept(message, ctx.<String>getOrDefault(RELATED_REQUEST, null)))))
+                .toFuture();
+    }
+
+    @Override
+    public boolean correlates() {
+        return true;
     }
 
     @Override
     public CompletableFuture<Void> send(JSONRPCMessage message) {
+        Context sendContext = context;
+        // Not initialize: its context also carries the GET stream, whose messages belong to no call.
+        if (message instanceof JSONRPCRequest request && !"initialize".equals(request.method())) {
+            sendContext = sendContext.put(RELATED_REQUEST, String.valueOf(request.id()));
+        }
         return transport.sendMessage(message)
-                .contextWrite(context)
+                .contextWrite(sendContext)
                 .toFuture()
                 .exceptionallyCompose(error -> CompletableFuture.failedFuture(
                         new UpstreamException(UpstreamException.Kind.UNAVAILABLE,

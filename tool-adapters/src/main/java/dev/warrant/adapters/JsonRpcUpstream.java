@@ -53,8 +53,8 @@ final class JsonRpcUpstream implements Upstream {
 
     /** Opens the channel and performs initialize + notifications/initialized. Closes itself on failure. */
     CompletableFuture<Upstream> connect() {
-        return channel.start(this::onMessage, this::shutdown)
-                .thenCompose(started -> send("initialize", Handshake.initializeParams(), null,
+        return channel.open(this::onMessage, this::shutdown)
+                .thenCompose(started -> send("initialize", Handshake.initializeParams(), null, null,
                         Handshake.timeout(spec.requestTimeout())).result())
                 .thenCompose(result -> {
                     channel.protocolVersion(Handshake.acceptedVersion(spec.name(), result));
@@ -86,21 +86,26 @@ final class JsonRpcUpstream implements Upstream {
 
     @Override
     public UpstreamCall call(String method, Map<String, Object> params, Consumer<JsonRpcNotification> progress) {
+        return open(method, params, progress, progress instanceof CallRelay relay ? relay : null);
+    }
+
+    private UpstreamCall open(String method, Map<String, Object> params, Consumer<JsonRpcNotification> progress,
+            CallRelay relay) {
         if (state.get() != State.OPEN) {
-            PendingCall refused = new PendingCall(this, "-", method, null, null);
+            PendingCall refused = new PendingCall(this, "-", method, null, null, null);
             refused.fail(unavailable("is not open"));
             return refused;
         }
-        return send(method, params, progress, spec.requestTimeout());
+        return send(method, params, progress, relay, spec.requestTimeout());
     }
 
     private PendingCall send(String method, Map<String, Object> params, Consumer<JsonRpcNotification> progress,
-            Duration timeout) {
+            CallRelay relay, Duration timeout) {
         String id = "warrant-" + lastId.incrementAndGet();
         Object callerToken = ProgressTokens.find(params);
         // The upstream token is the request id: unique on this connection, whatever token the agent chose.
         Map<String, Object> wireParams = callerToken == null ? params : ProgressTokens.withToken(params, id);
-        PendingCall call = new PendingCall(this, id, method, callerToken, progress);
+        PendingCall call = new PendingCall(this, id, method, callerToken, progress, relay);
         pending.put(id, call);
         if (state.get() == State.CLOSED && pending.remove(id, call)) {
             call.fail(unavailable("is closed")); // lost the race with shutdown(), which may not have seen it
@@ -199,14 +204,15 @@ final class JsonRpcUpstream implements Upstream {
 
     // ---- inbound, on the channel's thread -------------------------------------------------------------
 
-    private void onMessage(JSONRPCMessage message) {
+    private void onMessage(JSONRPCMessage message, String relatedRequestId) {
         try {
             if (message instanceof JSONRPCResponse response) {
                 onResponse(response);
             } else if (message instanceof JSONRPCRequest request) {
-                ServerRequests.answer(this, request, listeners);
+                ServerRequests.answer(this, request,
+                        CallRouting.route(pending, relatedRequestId, channel.correlates()), listeners);
             } else if (message instanceof JSONRPCNotification notification) {
-                onNotification(notification);
+                onNotification(notification, relatedRequestId);
             }
         } catch (RuntimeException e) {
             // Never let one bad message or callback kill the reader.
@@ -232,7 +238,7 @@ final class JsonRpcUpstream implements Upstream {
         }
     }
 
-    private void onNotification(JSONRPCNotification notification) {
+    private void onNotification(JSONRPCNotification notification, String relatedRequestId) {
         Map<String, Object> params = ProgressTokens.asMap(notification.params());
         if (PROGRESS.equals(notification.method())) {
             // Route only to the call that owns the token; progress nobody owns is dropped, never broadcast.
@@ -245,6 +251,13 @@ final class JsonRpcUpstream implements Upstream {
             return;
         }
         JsonRpcNotification event = new JsonRpcNotification(notification.method(), params);
+        if (!CallRouting.upstreamWide(event.method())) {
+            PendingCall call = CallRouting.route(pending, relatedRequestId, channel.correlates()).call();
+            if (call != null) {
+                call.related(event);
+                return;
+            }
+        }
         for (UpstreamListener listener : listeners) {
             try {
                 listener.onNotification(event);

@@ -18,6 +18,28 @@ interface MessageChannel {
      */
     CompletableFuture<Void> start(Consumer<JSONRPCMessage> inbound, Consumer<UpstreamException> lost);
 
+    /** An inbound message and the id of our request it relates to, when the transport can tell. */
+    interface CorrelatedInbound {
+        /** @param relatedRequestId the id of our request whose response stream carried it, or null */
+        void accept(JSONRPCMessage message, String relatedRequestId);
+    }
+
+    /**
+     * Like {@link #start}, but tells, for each inbound message, which of our requests it relates to. A
+     * transport without that knowledge (stdio) reports null for every message.
+     */
+    default CompletableFuture<Void> open(CorrelatedInbound inbound, Consumer<UpstreamException> lost) {
+        return start(message -> inbound.accept(message, null), lost);
+    }
+
+    /**
+     * Whether {@link #open} reports the related request for every message sent during a request (Streamable
+     * HTTP: the POST's own SSE stream). If so, a message without one belongs to no call.
+     */
+    default boolean correlates() {
+        return false;
+    }
+
     /** Hands one message to the transport without blocking; fails with kind UNAVAILABLE if it cannot. */
     CompletableFuture<Void> send(JSONRPCMessage message);
 

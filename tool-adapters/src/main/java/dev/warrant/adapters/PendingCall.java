@@ -21,18 +21,21 @@ final class PendingCall implements UpstreamCall {
     private final String method;
     private final Object callerProgressToken;
     private final Consumer<JsonRpcNotification> progress;
+    /** Receives related notifications and server requests; null for calls nobody relays (catalog loads). */
+    private final CallRelay relay;
     private final CompletableFuture<Map<String, Object>> outcome = new CompletableFuture<>();
     /** What callers see: completing or cancelling it cannot corrupt {@link #outcome}. */
     private final CompletableFuture<Map<String, Object>> view = outcome.copy();
     private volatile ScheduledFuture<?> timer;
 
     PendingCall(JsonRpcUpstream owner, String upstreamId, String method, Object callerProgressToken,
-            Consumer<JsonRpcNotification> progress) {
+            Consumer<JsonRpcNotification> progress, CallRelay relay) {
         this.owner = owner;
         this.upstreamId = upstreamId;
         this.method = method;
         this.callerProgressToken = callerProgressToken;
         this.progress = progress;
+        this.relay = relay;
     }
 
     @Override
@@ -57,6 +60,24 @@ final class PendingCall implements UpstreamCall {
     /** Whether the request carried a progress token, i.e. whether progress may be routed to this call. */
     boolean wantsProgress() {
         return callerProgressToken != null;
+    }
+
+    /** Whether server requests and related notifications may be routed to this call. */
+    boolean relays() {
+        return relay != null;
+    }
+
+    CallRelay relay() {
+        return relay;
+    }
+
+    /** Delivers a notification related to this call (not progress) to its relay. */
+    void related(JsonRpcNotification notification) {
+        try {
+            relay.onNotification(notification);
+        } catch (RuntimeException e) {
+            log.warn("relay for {} failed on {}", upstreamId, notification.method(), e);
+        }
     }
 
     void timer(ScheduledFuture<?> timer) {

@@ -10,25 +10,50 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Answers requests an upstream sends to us: {@code ping} here, everything else (sampling, elicitation,
- * roots) by the listeners, which default to -32601. Every request gets exactly one answer.
+ * Answers requests an upstream sends to us: {@code ping} here; a request that belongs to a relayed call
+ * (sampling, elicitation, roots made while serving it) by that call's {@link CallRelay}; a request that may
+ * belong to several calls (no correlation on the transport) with an error that says so; anything else by the
+ * listeners, which default to -32601. Every request gets exactly one answer.
  */
 final class ServerRequests {
 
     private static final Logger log = LoggerFactory.getLogger(ServerRequests.class);
     private static final int INTERNAL_ERROR = -32603;
+    /** Implementation-defined server error (JSON-RPC reserves -32000..-32099): we cannot tell the caller. */
+    static final int UNROUTABLE = -32000;
 
     private ServerRequests() {
     }
 
-    static void answer(JsonRpcUpstream upstream, JSONRPCRequest request, List<UpstreamListener> listeners) {
+    static void answer(JsonRpcUpstream upstream, JSONRPCRequest request, CallRouting.Route route,
+            List<UpstreamListener> listeners) {
         Map<String, Object> params = ProgressTokens.asMap(request.params());
-        CompletableFuture<Map<String, Object>> answer = "ping".equals(request.method())
-                ? CompletableFuture.completedFuture(Map.of())
-                : ask(listeners, request.method(), params);
+        CompletableFuture<Map<String, Object>> answer;
+        if ("ping".equals(request.method())) {
+            answer = CompletableFuture.completedFuture(Map.of());
+        } else if (route.call() != null) {
+            answer = askRelay(route.call().relay(), request.method(), params);
+        } else if (route.ambiguous()) {
+            answer = CompletableFuture.failedFuture(UpstreamException.errorResponse(UNROUTABLE,
+                    "warrant cannot route " + request.method() + ": " + route.inFlight() + " calls are in flight on"
+                            + " upstream " + upstream.name() + " and its transport does not say which call a"
+                            + " request belongs to; send it while only one call is in flight", null));
+        } else {
+            answer = ask(listeners, request.method(), params);
+        }
         answer.whenComplete((result, error) -> upstream.respond(error == null
                 ? JSONRPCResponse.result(request.id(), result == null ? Map.of() : result)
                 : JSONRPCResponse.error(request.id(), toError(upstream.name(), request.method(), error))));
+    }
+
+    private static CompletableFuture<Map<String, Object>> askRelay(CallRelay relay, String method,
+            Map<String, Object> params) {
+        try {
+            CompletableFuture<Map<String, Object>> answer = relay.onServerRequest(method, params);
+            return answer != null ? answer : CompletableFuture.failedFuture(UpstreamException.methodNotFound(method));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
     }
 
     private static CompletableFuture<Map<String, Object>> ask(List<UpstreamListener> listeners, String method,

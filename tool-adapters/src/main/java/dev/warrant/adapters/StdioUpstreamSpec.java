@@ -14,10 +14,14 @@ import java.util.Objects;
  *
  * @param command executable (looked up on {@code PATH})
  * @param args arguments, passed as given (no shell)
+ * <p>The process is supervised ({@link SupervisedUpstream}): when it exits without being asked to, calls in
+ * flight fail with {@code UNAVAILABLE}, and it is started again after a backoff and re-initialized.
+ *
  * @param env extra environment variables for the child, e.g. the upstream's own credentials
+ * @param maxConcurrent see {@link UpstreamSpec#maxConcurrent()}
  */
 public record StdioUpstreamSpec(String name, String command, List<String> args, Map<String, String> env,
-        Duration requestTimeout) implements UpstreamSpec {
+        Duration requestTimeout, int maxConcurrent) implements UpstreamSpec {
 
     public StdioUpstreamSpec {
         SpecChecks.name(name);
@@ -28,12 +32,19 @@ public record StdioUpstreamSpec(String name, String command, List<String> args, 
         args = List.copyOf(args == null ? List.of() : args);
         env = Map.copyOf(env == null ? Map.of() : env);
         SpecChecks.timeout(requestTimeout);
+        SpecChecks.maxConcurrent(maxConcurrent);
+    }
+
+    /** With the default concurrency limit. */
+    public StdioUpstreamSpec(String name, String command, List<String> args, Map<String, String> env,
+            Duration requestTimeout) {
+        this(name, command, args, env, requestTimeout, DEFAULT_MAX_CONCURRENT);
     }
 
     /** The environment may carry the upstream's credentials: keep values out of logs. */
     @Override
     public String toString() {
         return "StdioUpstreamSpec[name=" + name + ", command=" + command + ", args=" + args + ", env="
-                + env.keySet() + ", requestTimeout=" + requestTimeout + "]";
+                + env.keySet() + ", requestTimeout=" + requestTimeout + ", maxConcurrent=" + maxConcurrent + "]";
     }
 }

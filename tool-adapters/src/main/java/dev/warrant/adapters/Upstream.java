@@ -33,9 +33,22 @@ public interface Upstream extends AutoCloseable {
      * {@code notifications/cancelled}).
      *
      * @param params may be {@code null} (sent without params)
-     * @param progress receives progress for this call; may be {@code null}
+     * @param progress receives progress for this call; may be {@code null}. If it is a {@link CallRelay}, it
+     *     also receives what else the upstream sends about this call (see {@link #callRelayed}); an
+     *     implementation that wraps another must pass it on unchanged
      */
     UpstreamCall call(String method, Map<String, Object> params, Consumer<JsonRpcNotification> progress);
+
+    /**
+     * Like {@link #call}, and also relays to {@code relay} what the upstream sends about this call while it
+     * is in flight: related notifications (logging, ...) and server-to-client requests (sampling,
+     * elicitation, roots), whose answers go back upstream. See {@link CallRelay} for how messages are matched
+     * to calls. Same as {@code call(method, params, relay)}: the relay is the progress consumer, so wrappers
+     * that pass {@code progress} on unchanged need nothing more.
+     */
+    default UpstreamCall callRelayed(String method, Map<String, Object> params, CallRelay relay) {
+        return call(method, params, java.util.Objects.requireNonNull(relay, "relay"));
+    }
 
     /** Sends a notification upstream. Completes when it was handed to the transport. */
     CompletableFuture<Void> notify(String method, Map<String, Object> params);

@@ -21,6 +21,8 @@ public final class UpstreamException extends RuntimeException {
         TIMEOUT,
         /** The upstream cannot be reached: process exited, connection or session lost, adapter closed. */
         UNAVAILABLE,
+        /** The upstream is at its concurrency limit; the request was refused without being sent. */
+        BUSY,
         /** The caller cancelled the call; the upstream was sent notifications/cancelled. */
         CANCELLED,
         /** The upstream broke the protocol (malformed answer, unsupported protocol version, endless paging). */

@@ -12,18 +12,34 @@ public final class Upstreams {
 
     /**
      * Opens the transport (starts the process, or prepares the HTTP client), sends {@code initialize}
-     * (protocolVersion 2025-06-18, no client capabilities, clientInfo {@code warrant}) and, once it is
-     * answered with a version the gateway can relay, {@code notifications/initialized}. The handshake waits
-     * for the spec's request timeout, but at least 10 s (servers can be slow to start). On failure the transport is closed again and the future fails
-     * with an {@link UpstreamException}.
+     * (protocolVersion 2025-06-18, client capabilities sampling, elicitation and roots, which the gateway
+     * relays to the calling agent; clientInfo {@code warrant}) and, once it is answered with a version the
+     * gateway can relay, {@code notifications/initialized}. The handshake waits for the spec's request
+     * timeout, but at least 10 s (servers can be slow to start). On failure the transport is closed again
+     * and the future fails with an {@link UpstreamException}.
+     *
+     * <p>The upstream enforces {@link UpstreamSpec#maxConcurrent()} and is supervised
+     * ({@link SupervisedUpstream}): once the first handshake succeeded, a connection that ends without
+     * {@link Upstream#close()} (stdio process exited, SSE stream ended, HTTP session lost) is made again
+     * with backoff until the upstream is closed.
      */
     public static CompletableFuture<Upstream> connect(UpstreamSpec spec) {
+        return connect(spec, Backoff.DEFAULT);
+    }
+
+    static CompletableFuture<Upstream> connect(UpstreamSpec spec, Backoff backoff) {
+        return SupervisedUpstream.start(spec, () -> connectOnce(spec), backoff.copy()).thenApply(LimitedUpstream::new);
+    }
+
+    private static CompletableFuture<Upstream> connectOnce(UpstreamSpec spec) {
         McpJsonMapper json = McpJsonDefaults.getMapper();
         MessageChannel channel;
         if (spec instanceof StdioUpstreamSpec stdio) {
             channel = new StdioChannel(stdio, json);
         } else if (spec instanceof HttpUpstreamSpec http) {
             channel = new HttpChannel(http, json);
+        } else if (spec instanceof SseUpstreamSpec sse) {
+            channel = new SseChannel(sse, json);
         } else {
             throw new IllegalArgumentException("unknown upstream kind: " + spec); // sealed: unreachable
         }

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.warrant.adapters.HttpUpstreamSpec;
+import dev.warrant.adapters.SseUpstreamSpec;
 import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.adapters.UpstreamSpec;
 import dev.warrant.delegation.KeyFiles;
@@ -51,6 +52,9 @@ import java.util.function.Function;
  *     risk: { write_note: high }
  *   - name: everything
  *     http: { url: "http://127.0.0.1:3001/mcp", headers: { Authorization: "Bearer ${env:UPSTREAM_TOKEN}" } }
+ *     maxConcurrent: 64                               # requests in flight; more are refused at once
+ *   - name: legacy
+ *     sse: { url: "http://127.0.0.1:3002/sse" }       # 2024-11-05 HTTP+SSE; same keys as http
  * policies: { dir: policies }
  * audit: { file: .warrant/audit.log, maxFileBytes: 67108864, maxFiles: 10, includeArguments: false }
  * allowedHosts: [ "gateway.example.org:8443" ]
@@ -337,31 +341,39 @@ public final class ConfigLoader {
             if (!u.isObject()) {
                 throw new ConfigException(path + ": must be a mapping");
             }
-            unknownKeys(u, Set.of("name", "stdio", "http", "timeout", "risk"), path + ".");
+            unknownKeys(u, Set.of("name", "stdio", "http", "sse", "timeout", "maxConcurrent", "risk"), path + ".");
             String name = text(u, "name", path + ".name");
             Duration timeout = u.has("timeout") ? duration(u, "timeout", path + ".timeout") : Duration.ofSeconds(60);
+            int maxConcurrent = u.has("maxConcurrent") ? integer(u, "maxConcurrent", path + ".maxConcurrent")
+                    : UpstreamSpec.DEFAULT_MAX_CONCURRENT;
             UpstreamSpec spec;
             try {
-                if (u.has("stdio") == u.has("http")) {
-                    throw new ConfigException(path + ": exactly one of stdio or http required");
+                int transports = (u.has("stdio") ? 1 : 0) + (u.has("http") ? 1 : 0) + (u.has("sse") ? 1 : 0);
+                if (transports != 1) {
+                    throw new ConfigException(path + ": exactly one of stdio, http or sse required");
                 } else if (u.has("stdio")) {
                     JsonNode s = requiredObject(u, "stdio", path + ".stdio");
                     unknownKeys(s, Set.of("command", "args", "env"), path + ".stdio.");
                     spec = new StdioUpstreamSpec(name, text(s, "command", path + ".stdio.command"),
                             s.has("args") ? strings(s.get("args"), path + ".stdio.args") : List.of(),
-                            s.has("env") ? stringMap(s.get("env"), path + ".stdio.env") : Map.of(), timeout);
+                            s.has("env") ? stringMap(s.get("env"), path + ".stdio.env") : Map.of(), timeout,
+                            maxConcurrent);
                 } else {
-                    JsonNode h = requiredObject(u, "http", path + ".http");
-                    unknownKeys(h, Set.of("url", "headers"), path + ".http.");
-                    String rawUrl = text(h, "url", path + ".http.url");
+                    // http (Streamable HTTP) and sse (legacy HTTP+SSE) take the same settings.
+                    String kind = u.has("http") ? "http" : "sse";
+                    JsonNode h = requiredObject(u, kind, path + "." + kind);
+                    unknownKeys(h, Set.of("url", "headers"), path + "." + kind + ".");
+                    String rawUrl = text(h, "url", path + "." + kind + ".url");
                     URI url;
                     try {
                         url = new URI(rawUrl);
                     } catch (URISyntaxException e) {
-                        throw new ConfigException(path + ".http.url: not a URL: " + e.getReason());
+                        throw new ConfigException(path + "." + kind + ".url: not a URL: " + e.getReason());
                     }
-                    spec = new HttpUpstreamSpec(name, url,
-                            h.has("headers") ? stringMap(h.get("headers"), path + ".http.headers") : Map.of(), timeout);
+                    Map<String, String> headers = h.has("headers")
+                            ? stringMap(h.get("headers"), path + "." + kind + ".headers") : Map.of();
+                    spec = kind.equals("http") ? new HttpUpstreamSpec(name, url, headers, timeout, maxConcurrent)
+                            : new SseUpstreamSpec(name, url, headers, timeout, maxConcurrent);
                 }
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(path + ": " + e.getMessage());

@@ -66,6 +66,7 @@ public enum Reason {
     UPSTREAM_UNAVAILABLE("upstream_unavailable", 200, -32010),
     UPSTREAM_TIMEOUT("upstream_timeout", 200, -32011),
     UPSTREAM_PROTOCOL("upstream_protocol", 200, -32012),
+    UPSTREAM_BUSY("upstream_busy", 200, -32013),
     CANCELLED("cancelled", 200, -32800),
 
     INTERNAL("internal_error", 500, -32603);

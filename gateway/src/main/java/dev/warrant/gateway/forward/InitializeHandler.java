@@ -34,6 +34,9 @@ public final class InitializeHandler implements ForwardStage.MethodHandler {
     @Override
     public Future<JsonObject> handle(McpExchange exchange) {
         String server = exchange.virtualServer();
+        // What the agent can answer decides which upstream requests the gateway relays to it (SessionRelay).
+        Object declared = exchange.request().params().getValue("capabilities");
+        exchange.session().clientCapabilities(declared instanceof JsonObject c ? c : new JsonObject());
         JsonObject result = new JsonObject()
                 .put("protocolVersion", exchange.session().protocolVersion())
                 .put("capabilities", server == null ? allCapabilities() : capabilitiesOf(server))

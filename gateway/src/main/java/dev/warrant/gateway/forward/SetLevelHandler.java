@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * {@code logging/setLevel}: passed to the upstreams of the endpoint that declare the {@code logging}
@@ -24,12 +23,14 @@ import java.util.Set;
  * that refuses is logged, the others keep the level).
  *
  * <p>Limit: the gateway holds one connection per upstream for all agents, so the level an upstream
- * applies is the last one any agent set.
+ * applies is the last one any agent set. The session's own level is remembered, and log messages relayed to
+ * it below that level are dropped ({@link SessionRelay}).
  */
 public final class SetLevelHandler implements ForwardStage.MethodHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SetLevelHandler.class);
-    private static final Set<String> LEVELS = Set.of("debug", "info", "notice", "warning", "error", "critical",
+    /** RFC 5424 severities, least severe first. */
+    static final List<String> LEVELS = List.of("debug", "info", "notice", "warning", "error", "critical",
             "alert", "emergency");
 
     private final UpstreamRegistry upstreams;
@@ -45,6 +46,11 @@ public final class SetLevelHandler implements ForwardStage.MethodHandler {
         Object level = exchange.request().params().getValue("level");
         if (!(level instanceof String l) || !LEVELS.contains(l)) {
             throw WarrantException.of(Reason.INVALID_PARAMS, "'level' must be one of " + LEVELS);
+        }
+        if (exchange.session() != null) {
+            // Log messages relayed to this session are filtered by its own level (SessionRelay), whatever
+            // level another agent left on the shared upstream connection.
+            exchange.session().logLevel(l);
         }
         Map<String, Object> params = JsonValues.toPlainMap(exchange.request().params());
         String server = exchange.virtualServer();

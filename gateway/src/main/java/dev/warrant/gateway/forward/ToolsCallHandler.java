@@ -71,6 +71,7 @@ public final class ToolsCallHandler implements ForwardStage.MethodHandler {
                 case ERROR_RESPONSE -> WarrantException.upstream(errorObject(u), u.getMessage());
                 case TIMEOUT -> WarrantException.of(Reason.UPSTREAM_TIMEOUT);
                 case UNAVAILABLE -> WarrantException.of(Reason.UPSTREAM_UNAVAILABLE);
+                case BUSY -> WarrantException.of(Reason.UPSTREAM_BUSY);
                 case CANCELLED -> WarrantException.of(Reason.CANCELLED);
                 case PROTOCOL -> WarrantException.of(Reason.UPSTREAM_PROTOCOL);
             };

@@ -2,11 +2,12 @@ package dev.warrant.gateway.forward;
 
 import dev.warrant.adapters.Upstream;
 import dev.warrant.adapters.UpstreamCall;
+import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.json.JsonValues;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.trace.UpstreamSpan;
-import dev.warrant.gateway.transport.JsonRpc;
+import dev.warrant.gateway.transport.Session;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -16,7 +17,8 @@ import java.util.Map;
 
 /**
  * One request sent upstream on behalf of an agent's exchange, the part every forwarding handler shares:
- * trace context into {@code params._meta}, progress relayed to the caller, {@code notifications/cancelled}
+ * trace context into {@code params._meta}, progress, related notifications and server requests relayed to
+ * the caller ({@link SessionRelay}), {@code notifications/cancelled}
  * from the caller routed to the upstream call, and the result (or a translated error) brought back.
  *
  * <p>Concurrency: the adapter completes on its own threads; the result is brought back to the caller's
@@ -31,17 +33,19 @@ final class UpstreamExchange {
                                    Map<String, Object> params) {
         Map<String, Object> withTrace = client.inject(params == null ? new java.util.LinkedHashMap<>() : params);
         Context context = Vertx.currentContext();
-        UpstreamCall call = upstream.call(method, withTrace, notification ->
-                exchange.channel().notify(JsonRpc.notification(notification.method(),
-                        JsonValues.toJson(notification.params()))));
+        SessionRelay relay = new SessionRelay(exchange.session(), exchange.channel(), upstream.spec().requestTimeout());
+        UpstreamCall call = upstream.callRelayed(method, withTrace, relay);
         Object requestId = exchange.request().id();
-        if (exchange.session() != null) {
-            exchange.session().trackCall(requestId, () -> call.cancel("cancelled by the client"));
+        Session session = exchange.session();
+        if (session != null) {
+            session.trackCall(requestId, () -> call.cancel(session.endReason() == null ? "cancelled by the client"
+                    : "session ended: " + session.endReason().code()));
         }
         Future<Map<String, Object>> result = context == null
                 ? Future.fromCompletionStage(call.result())
                 : Future.fromCompletionStage(call.result(), context);
         return result.transform(outcome -> {
+            relay.close();
             if (exchange.session() != null) {
                 exchange.session().untrackCall(requestId);
             }
@@ -50,6 +54,10 @@ final class UpstreamExchange {
                 return Future.succeededFuture(JsonValues.toJson(outcome.result()));
             }
             WarrantException failure = ToolsCallHandler.translate(outcome.cause());
+            if (failure.reason() == Reason.CANCELLED && session != null && session.endReason() != null) {
+                // The gateway ended the session (e.g. the token was revoked): the call answers with that reason.
+                failure = WarrantException.of(session.endReason(), "the call was cancelled upstream");
+            }
             client.failed(failure.reason().code());
             return Future.failedFuture(failure);
         });

@@ -78,14 +78,7 @@ public final class McpHttpTransport {
         } else if (message instanceof JsonRpc.Notification notification) {
             handleNotification(notification, http, res);
         } else {
-            // A client's response to a server-initiated request: accepted; relaying them is issue 4's.
-            authenticatedSession(http).onComplete(ar -> {
-                if (ar.failed()) {
-                    HttpErrors.send(res, WarrantException.wrap(ar.cause()), resourceMetadataUrl);
-                } else {
-                    res.setStatusCode(202).end();
-                }
-            });
+            handleResponse((JsonRpc.Response) message, http, res);
         }
     }
 
@@ -107,6 +100,25 @@ public final class McpHttpTransport {
             } else {
                 writer.fail(request.id(), WarrantException.wrap(ar.cause()));
             }
+        });
+    }
+
+    /**
+     * A client's answer to a request the gateway relayed to it (sampling, elicitation, roots). Only the
+     * session's owner gets this far, and a session completes only requests it was sent, so one agent can
+     * never answer another's. Accepted (202) either way: a late answer is harmless.
+     */
+    private void handleResponse(JsonRpc.Response response, HttpFacts http, HttpServerResponse res) {
+        authenticatedSession(http).onComplete(ar -> {
+            if (ar.failed()) {
+                HttpErrors.send(res, WarrantException.wrap(ar.cause()), resourceMetadataUrl);
+                return;
+            }
+            if (!ar.result().answerServerRequest(response.id(), response.body())) {
+                LOG.debug("session {}: response to unknown or finished request {} dropped", ar.result().id(),
+                        response.id());
+            }
+            res.setStatusCode(202).end();
         });
     }
 

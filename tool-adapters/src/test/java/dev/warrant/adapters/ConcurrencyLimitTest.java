@@ -1,0 +1,76 @@
+package dev.warrant.adapters;
+
+import static dev.warrant.adapters.StdioUpstreamTest.callTool;
+import static dev.warrant.adapters.StdioUpstreamTest.text;
+import static dev.warrant.adapters.StdioUpstreamTest.toolParams;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/** maxConcurrent against a real fixture process with a slow tool. */
+@Timeout(30)
+class ConcurrencyLimitTest {
+
+    @Test
+    void theCallBeyondTheLimitIsRefusedAtOnceAndThePermitsComeBack() throws Exception {
+        StdioUpstreamSpec fixture = TestProcesses.fixture("limited", Duration.ofSeconds(10), Map.of());
+        StdioUpstreamSpec spec = new StdioUpstreamSpec("limited", fixture.command(), fixture.args(), fixture.env(),
+                fixture.requestTimeout(), 3);
+        try (Upstream upstream = Upstreams.connect(spec).get(20, TimeUnit.SECONDS)) {
+            List<UpstreamCall> slow = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                slow.add(upstream.call("tools/call", toolParams("slow", Map.of("ms", 1500), null), null));
+            }
+            long start = System.nanoTime();
+            UpstreamCall fourth = upstream.call("tools/call", toolParams("echo", Map.of("text", "x"), null), null);
+            assertThatThrownBy(() -> fourth.result().get(1, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(UpstreamException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(UpstreamException.Kind.BUSY);
+                        assertThat(e.getMessage()).isEqualTo("upstream limited is at its concurrency limit "
+                                + "(3 requests in flight); tools/call refused");
+                    });
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(200));
+            assertThat(((LimitedUpstream) upstream).inFlight()).isEqualTo(3);
+
+            for (UpstreamCall call : slow) {
+                assertThat(text(call.result().get(10, TimeUnit.SECONDS))).isEqualTo("slept 1500");
+            }
+            // Completed calls gave their permits back (the release runs just after each result).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            while (((LimitedUpstream) upstream).inFlight() > 0 && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(((LimitedUpstream) upstream).inFlight()).isZero();
+            assertThat(text(callTool(upstream, "echo", Map.of("text", "room again"), null))).isEqualTo("room again");
+        }
+    }
+
+    @Test
+    void failedAndTimedOutCallsReleaseTheirPermits() throws Exception {
+        StdioUpstreamSpec fixture = TestProcesses.fixture("tiny", Duration.ofMillis(800), Map.of());
+        StdioUpstreamSpec spec = new StdioUpstreamSpec("tiny", fixture.command(), fixture.args(), fixture.env(),
+                fixture.requestTimeout(), 1);
+        try (Upstream upstream = Upstreams.connect(spec).get(20, TimeUnit.SECONDS)) {
+            for (int i = 0; i < 2; i++) {
+                UpstreamCall slow = upstream.call("tools/call", toolParams("slow", Map.of("ms", 3000), null), null);
+                assertThatThrownBy(() -> slow.result().get(5, TimeUnit.SECONDS)).cause()
+                        .isInstanceOfSatisfying(UpstreamException.class,
+                                e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.TIMEOUT));
+                Thread.sleep(50);
+            }
+            UpstreamCall unknown = upstream.call("no/such/method", null, null);
+            assertThatThrownBy(() -> unknown.result().get(5, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(UpstreamException.class,
+                            e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.ERROR_RESPONSE));
+            Thread.sleep(50);
+            assertThat(((LimitedUpstream) upstream).inFlight()).isZero();
+        }
+    }
+}
