@@ -38,6 +38,14 @@ public record MintSpec(String agent, List<Right> rights, Optional<String> task, 
             return this;
         }
 
+        /**
+         * A tool provider's right to register and remove the upstream {@code upstreamName} through the admin
+         * API ({@code "*"} = any upstream): {@code right("provider", "upstream", upstreamName)}.
+         */
+        public Builder provider(String upstreamName) {
+            return right(Vocabulary.KIND_PROVIDER, Vocabulary.PROVIDER_UPSTREAM, upstreamName);
+        }
+
         public Builder right(Right right) {
             rights.add(Objects.requireNonNull(right, "right"));
             return this;

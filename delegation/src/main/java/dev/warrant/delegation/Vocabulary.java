@@ -38,7 +38,15 @@ public final class Vocabulary {
     public static final String KIND_RESOURCE = "resource";
     public static final String KIND_PROMPT = "prompt";
     public static final String KIND_ADMIN = "admin";
-    public static final Set<String> KINDS = Set.of(KIND_TOOL, KIND_RESOURCE, KIND_PROMPT, KIND_ADMIN);
+    /**
+     * A tool provider's right to register and remove one upstream through the admin API:
+     * {@code right("provider", "upstream", "<upstream name>")} ({@code "*"} = any name). The gateway asks
+     * {@code request("provider", "upstream", "<name>")}; the default policy's exact and {@code "*"} rules decide.
+     */
+    public static final String KIND_PROVIDER = "provider";
+    /** The "server" position of a provider right: the gateway's upstream registry. */
+    public static final String PROVIDER_UPSTREAM = "upstream";
+    public static final Set<String> KINDS = Set.of(KIND_TOOL, KIND_RESOURCE, KIND_PROMPT, KIND_ADMIN, KIND_PROVIDER);
 
     /** Wildcard name in {@code right(kind, server, "*")} and in hop allow-lists. */
     public static final String ANY = "*";

@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
  * A third-party npm MCP server run as a real process for a test, kept on loopback by the
  * {@code node-tools/loopback.cjs} preload (the servers themselves listen on all interfaces).
  */
-final class NodeProcess implements AutoCloseable {
+public final class NodeProcess implements AutoCloseable {
 
     private final Process process;
-    final int port;
+    public final int port;
 
     private NodeProcess(Process process, int port) {
         this.process = process;
@@ -31,7 +31,7 @@ final class NodeProcess implements AutoCloseable {
     }
 
     /** Starts server-everything's Streamable HTTP transport on a free loopback port and waits until it listens. */
-    static NodeProcess everythingHttp() throws Exception {
+    public static NodeProcess everythingHttp() throws Exception {
         int port = freePort();
         Path tools = nodeTools();
         Path entry = tools.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");

@@ -36,9 +36,14 @@ final class MintCommand implements Callable<Integer> {
     @Option(names = "--agent", required = true, paramLabel = "NAME", description = "The agent the token is issued to.")
     String agent;
 
-    @Option(names = "--right", required = true, paramLabel = "KIND:SERVER:NAME",
-            description = "A right (repeatable): kind tool|resource|prompt|admin; NAME * = any; for resources a URI prefix.")
-    List<String> rights;
+    @Option(names = "--right", paramLabel = "KIND:SERVER:NAME",
+            description = "A right (repeatable): kind tool|resource|prompt|admin|provider; NAME * = any; for resources a URI prefix.")
+    List<String> rights = List.of();
+
+    @Option(names = "--provider", paramLabel = "UPSTREAM",
+            description = "A tool provider's right (repeatable) to register and remove this upstream name through the "
+                    + "admin API (PUT/DELETE /admin/upstreams/UPSTREAM); * = any name.")
+    List<String> providerOf = List.of();
 
     @Option(names = "--task", paramLabel = "T", description = "Task context recorded in the token.")
     String task;
@@ -61,9 +66,24 @@ final class MintCommand implements Callable<Integer> {
         if (lifetime.compareTo(maximum) > 0) {
             throw new CliErrors.CliFailure("--ttl " + lifetime + " exceeds --max-ttl " + maximum, 2);
         }
+        if (rights.isEmpty() && providerOf.isEmpty()) {
+            throw new CliErrors.CliFailure("at least one --right or --provider is required", 2);
+        }
         MintSpec.Builder b = MintSpec.builder(agent).ttl(lifetime);
         for (String r : rights) {
             b.right(right(r));
+        }
+        for (String upstream : providerOf) {
+            // Same rule as upstream names (tool prefixes): a right for a name that can never exist is a typo.
+            if (!upstream.equals("*") && (!upstream.matches("[a-z0-9][a-z0-9_-]{0,31}") || upstream.contains("__"))) {
+                throw new CliErrors.CliFailure("--provider '" + upstream
+                        + "' must be an upstream name ([a-z0-9][a-z0-9_-]{0,31}, no \"__\") or *", 2);
+            }
+            try {
+                b.provider(upstream);
+            } catch (IllegalArgumentException e) {
+                throw new CliErrors.CliFailure("--provider '" + upstream + "': " + e.getMessage(), 2);
+            }
         }
         if (task != null) {
             b.task(task);

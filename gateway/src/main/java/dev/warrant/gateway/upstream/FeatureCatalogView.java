@@ -137,6 +137,16 @@ public final class FeatureCatalogView {
         return with(server, new Features(old.resources(), old.templates(), List.copyOf(p)));
     }
 
+    /** This snapshot without one server's resources, templates and prompts (the upstream was removed). */
+    public FeatureCatalogView without(String server) {
+        if (!byServer.containsKey(server)) {
+            return this;
+        }
+        Map<String, Features> next = new LinkedHashMap<>(byServer);
+        next.remove(server);
+        return new FeatureCatalogView(Map.copyOf(next));
+    }
+
     private FeatureCatalogView with(String server, Features features) {
         Map<String, Features> next = new LinkedHashMap<>(byServer);
         next.put(server, features);

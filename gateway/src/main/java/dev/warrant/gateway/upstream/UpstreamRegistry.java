@@ -17,6 +17,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -24,7 +26,9 @@ import java.util.concurrent.atomic.AtomicReference;
  * Each catalog is loaded at connection and reloaded when the upstream says its list changed.
  *
  * <p>Concurrency: connections and catalog refreshes complete on adapter threads; the catalog is an
- * immutable snapshot swapped atomically, read lock-free from event loops.
+ * immutable snapshot swapped atomically, read lock-free from event loops. Every swap that changes an upstream's
+ * items is published to the catalog listeners (on the thread that swapped). A load that completes after its
+ * upstream was unregistered (or replaced) changes nothing, so a removed upstream's tools cannot come back.
  */
 public final class UpstreamRegistry implements AutoCloseable {
 
@@ -35,6 +39,7 @@ public final class UpstreamRegistry implements AutoCloseable {
     private final AtomicReference<ToolCatalogView> catalog = new AtomicReference<>(ToolCatalogView.empty());
     private final AtomicReference<FeatureCatalogView> features = new AtomicReference<>(FeatureCatalogView.empty());
     private final List<BiConsumer<String, JsonRpcNotification>> notificationListeners = new CopyOnWriteArrayList<>();
+    private final List<Consumer<CatalogChange>> catalogListeners = new CopyOnWriteArrayList<>();
 
     /** Connects and loads the tool list; the future fails if the upstream cannot be reached. */
     public CompletableFuture<Void> register(UpstreamSpec spec, Map<String, RiskTier> risks) {
@@ -70,7 +75,7 @@ public final class UpstreamRegistry implements AutoCloseable {
                 .thenCombine(FeatureLists.listAll(upstream, "resources/templates/list", "resourceTemplates")
                         .exceptionally(e -> List.of()), // templates are optional within the capability
                         (resources, templates) -> {
-                            features.updateAndGet(f -> f.withResources(upstream.name(), resources, templates));
+                            swapFeatures(upstream, f -> f.withResources(upstream.name(), resources, templates));
                             LOG.info("upstream {}: {} resources, {} resource templates", upstream.name(),
                                     resources.size(), templates.size());
                             return null;
@@ -82,7 +87,7 @@ public final class UpstreamRegistry implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         return FeatureLists.listAll(upstream, "prompts/list", "prompts").thenAccept(prompts -> {
-            features.updateAndGet(f -> f.withPrompts(upstream.name(), prompts));
+            swapFeatures(upstream, f -> f.withPrompts(upstream.name(), prompts));
             LOG.info("upstream {}: {} prompts", upstream.name(), prompts.size());
         });
     }
@@ -104,9 +109,74 @@ public final class UpstreamRegistry implements AutoCloseable {
 
     private CompletableFuture<Void> loadTools(Upstream upstream) {
         return ToolCatalog.listTools(upstream).thenAccept(tools -> {
-            catalog.updateAndGet(c -> c.withServer(upstream.name(), tools, riskOverrides.getOrDefault(upstream.name(), Map.of())));
+            swapTools(upstream, c -> c.withServer(upstream.name(), tools, riskOverrides.getOrDefault(upstream.name(), Map.of())));
             LOG.info("upstream {}: {} tools", upstream.name(), tools.size());
         });
+    }
+
+    /**
+     * Receives what each catalog swap changed (an upstream connected, was removed, or reloaded a list after
+     * its list_changed). Runs on the swapping thread (adapter or caller): hop before doing real work.
+     */
+    public void addCatalogListener(Consumer<CatalogChange> listener) {
+        catalogListeners.add(listener);
+    }
+
+    /**
+     * Disconnects an upstream and drops its tools, resources and prompts from the catalogs (published as a
+     * change). Completes when the connection is closed; an unknown name completes at once.
+     */
+    public CompletableFuture<Void> unregister(String server) {
+        Upstream upstream = upstreams.remove(server);
+        riskOverrides.remove(server);
+        if (upstream == null) {
+            return CompletableFuture.completedFuture(null);
+        }
+        swap(server, catalog, c -> c.withServer(server, List.of(), Map.of()), CatalogChange::between);
+        swap(server, features, f -> f.without(server), CatalogChange::between);
+        LOG.info("upstream {}: removed", server);
+        return upstream.closeAsync().exceptionally(e -> {
+            LOG.debug("closing upstream {}: {}", server, e.toString());
+            return null;
+        });
+    }
+
+    private void swapTools(Upstream upstream, UnaryOperator<ToolCatalogView> change) {
+        swap(upstream.name(), catalog, c -> upstreams.get(upstream.name()) == upstream ? change.apply(c) : c,
+                CatalogChange::between);
+    }
+
+    private void swapFeatures(Upstream upstream, UnaryOperator<FeatureCatalogView> change) {
+        swap(upstream.name(), features, f -> upstreams.get(upstream.name()) == upstream ? change.apply(f) : f,
+                CatalogChange::between);
+    }
+
+    private interface Diff<V> {
+        CatalogChange between(String server, V before, V after);
+    }
+
+    /** Compare-and-set loop (not updateAndGet) so the published change is exactly this swap's difference. */
+    private <V> void swap(String server, AtomicReference<V> ref, UnaryOperator<V> change, Diff<V> diff) {
+        V before;
+        V after;
+        do {
+            before = ref.get();
+            after = change.apply(before);
+        } while (!ref.compareAndSet(before, after));
+        if (before == after) {
+            return;
+        }
+        CatalogChange changed = diff.between(server, before, after);
+        if (changed.isEmpty()) {
+            return;
+        }
+        for (Consumer<CatalogChange> listener : catalogListeners) {
+            try {
+                listener.accept(changed);
+            } catch (RuntimeException e) {
+                LOG.warn("catalog listener failed: {}", e.toString());
+            }
+        }
     }
 
     public CompletableFuture<Void> refresh(String server) {
