@@ -6,6 +6,7 @@ import dev.warrant.delegation.PolicySet;
 import dev.warrant.delegation.Verifier;
 import dev.warrant.delegation.VerifierSettings;
 import dev.warrant.gateway.admin.AdminApi;
+import dev.warrant.gateway.admin.UpstreamAdminApi;
 import dev.warrant.gateway.approval.ApprovalApi;
 import dev.warrant.gateway.approval.ApprovalStage;
 import dev.warrant.gateway.approval.ClusterApprovals;
@@ -18,6 +19,7 @@ import dev.warrant.gateway.builtin.DelegateTool;
 import dev.warrant.gateway.builtin.InspectTool;
 import dev.warrant.gateway.cluster.ClusterNode;
 import dev.warrant.gateway.cluster.ClusterRevocations;
+import dev.warrant.gateway.cluster.UpstreamDirectory;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.forward.ForwardStage;
 import dev.warrant.gateway.forward.McpMethods;
@@ -34,9 +36,12 @@ import dev.warrant.gateway.trace.TraceStage;
 import dev.warrant.gateway.transport.McpHttpTransport;
 import dev.warrant.gateway.transport.OriginPolicy;
 import dev.warrant.gateway.transport.ProtocolVersions;
+import dev.warrant.gateway.transport.RevokedSessions;
 import dev.warrant.gateway.transport.SessionRegistry;
 import dev.warrant.gateway.transport.SessionStage;
 import dev.warrant.gateway.transport.TlsListener;
+import dev.warrant.gateway.upstream.ListChangedNotifier;
+import dev.warrant.gateway.upstream.RegisteredUpstreams;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
 import dev.warrant.otel.PrometheusReader;
 import dev.warrant.otel.Telemetry;
@@ -92,6 +97,9 @@ public final class Gateway implements AutoCloseable {
     private Telemetry ownedTelemetry;
     /** Set when a policy directory is configured; stopped with the node. */
     private PolicyReloader policyReloader;
+    /** The cluster's provider-registered upstreams this node follows; closed with the node. */
+    private UpstreamDirectory upstreamDirectory;
+    private RegisteredUpstreams registeredUpstreams;
 
     private Gateway(Vertx vertx, ClusterNode cluster, ClusterRevocations revocations, UpstreamRegistry upstreams,
                     SessionRegistry sessions, AuditSink audit, HttpServer server, String host, String scheme) {
@@ -128,6 +136,8 @@ public final class Gateway implements AutoCloseable {
         UpstreamRegistry upstreams = new UpstreamRegistry();
         AuditSink audit = AuditSink.NONE;
         PolicyReloader policyReloader = null;
+        UpstreamDirectory directory = null;
+        RegisteredUpstreams registered = null;
         try {
             cluster = ClusterNode.start(config.clusterName(), config.host(), config.clusterPort(), config.clusterMembers());
             telemetry = telemetryForMember.apply(cluster.memberId());
@@ -210,9 +220,20 @@ public final class Gateway implements AutoCloseable {
             router.get("/admin/policies").handler(ctx -> admin.policies(ctx,
                     () -> Optional.ofNullable(reloader).map(PolicyReloader::status)));
             new ApprovalApi(authenticator, engine, approvals).routes(router);
+            // Upstreams registered by tool providers (admin API) live in the cluster; every member connects
+            // them, and every catalog change (registration, removal, an upstream's own list_changed) is
+            // pushed to the sessions whose caller may see a changed item.
+            upstreams.addCatalogListener(new ListChangedNotifier(vertx, sessions, engine));
+            directory = new UpstreamDirectory(cluster);
+            registered = new RegisteredUpstreams(upstreams,
+                    config.upstreams().stream().map(u -> u.spec().name()).collect(java.util.stream.Collectors.toSet()),
+                    System::getenv);
+            directory.listen(registered);
+            new UpstreamAdminApi(vertx, authenticator, engine, directory, registered, upstreams, config.upstreams(),
+                    clock, System::getenv).routes(router);
             // A revoked token's open sessions (their streams and in-flight calls) end, on every member.
-            revocations.onRevoked(r -> vertx.runOnContext(v -> sessions.all().stream()
-                    .filter(s -> s.usedByAny(revocations::isRevoked)).forEach(sessions::remove)));
+            RevokedSessions revokedSessions = new RevokedSessions(sessions, revocations, audit, clock);
+            revocations.onRevoked(r -> vertx.runOnContext(v -> revokedSessions.endRevoked()));
             router.get("/.well-known/oauth-protected-resource").handler(ctx -> ctx.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(new JsonObject()
@@ -238,10 +259,18 @@ public final class Gateway implements AutoCloseable {
             Gateway gateway = new Gateway(vertx, cluster, revocations, upstreams, sessions, audit, server, config.host(), scheme);
             gateway.ownedTelemetry = ownsTelemetry ? telemetry : null;
             gateway.policyReloader = policyReloader;
+            gateway.upstreamDirectory = directory;
+            gateway.registeredUpstreams = registered;
             return gateway;
         } catch (Exception | Error e) {
             if (policyReloader != null) {
                 policyReloader.close();
+            }
+            if (directory != null) {
+                directory.close();
+            }
+            if (registered != null) {
+                registered.close();
             }
             upstreams.close();
             audit.close();
@@ -331,6 +360,12 @@ public final class Gateway implements AutoCloseable {
             policyReloader.close();
         }
         sessions.closeAll();
+        if (upstreamDirectory != null) {
+            upstreamDirectory.close();
+        }
+        if (registeredUpstreams != null) {
+            registeredUpstreams.close();
+        }
         upstreams.close();
         audit.close();
         revocations.close();

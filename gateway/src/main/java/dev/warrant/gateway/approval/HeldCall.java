@@ -16,7 +16,8 @@ import java.time.Duration;
  * One call waiting for a human. While it waits the agent hears from it every few seconds
  * ({@code notifications/progress} when the request carried a progress token, else {@code notifications/message}),
  * which also turns the response into an SSE stream. It ends exactly once: approved (the call proceeds), denied,
- * timed out, or withdrawn because the client cancelled it or its session ended.
+ * timed out, or withdrawn because the client cancelled it or its session ended (answered {@code revoked} when
+ * the session ended because its token was revoked).
  *
  * <p>Concurrency: everything here runs on the exchange's event-loop context; triggers from other threads (the
  * cluster listener, cancellation) hop onto it first.
@@ -51,8 +52,11 @@ final class HeldCall {
         long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> settle(Reason.APPROVAL_TIMEOUT));
         long ticker = vertx.setPeriodic(Math.max(1, notifyEvery.toMillis()), t -> tellWaiting());
         if (exchange.session() != null) {
-            // notifications/cancelled and a closed session both arrive here: the request is withdrawn.
-            exchange.session().trackCall(requestId, () -> context.runOnContext(v -> settle(Reason.CANCELLED)));
+            // notifications/cancelled and a closed session both arrive here: the request is withdrawn, for the
+            // reason the gateway ended the session when it did (e.g. the token was revoked).
+            var session = exchange.session();
+            session.trackCall(requestId, () -> context.runOnContext(v -> settle(
+                    session.endReason() == null ? Reason.CANCELLED : session.endReason())));
         }
         // A client that drops its connection withdraws the request too (issue 5), instead of leaving it
         // pending for an approver until the timeout.
@@ -87,6 +91,11 @@ final class HeldCall {
                 return;
             }
             PendingApproval last = ar.result();
+            if (ifStillPending == Reason.REVOKED) {
+                // The token was revoked while the call waited: even an approval that raced in does not release it.
+                decided.tryFail(WarrantException.of(Reason.REVOKED, "approval " + pending.id() + " withdrawn: token revoked"));
+                return;
+            }
             PendingApproval.Status status = last == null ? PendingApproval.Status.PENDING : last.status();
             switch (status) {
                 case APPROVED -> decided.tryComplete(last);

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.cluster;
 
+import com.hazelcast.cluster.Cluster;
 import com.hazelcast.cluster.Member;
 import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstanceNotActiveException;
@@ -19,8 +20,11 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -33,29 +37,35 @@ import java.util.function.Consumer;
 /**
  * Revocations shared by the cluster, with the promise: when {@link #revoke} returns, every live member denies.
  *
- * <p>How the promise is kept. {@code revoke} (1) writes the entry to the Hazelcast map {@value #MAP_NAME}
- * and waits for its synchronous backups (the map is what late joiners and a healed split brain read), then
- * (2) sends {@link ApplyRevocation} to every member of the cluster as it is at that moment and waits, up to a
- * bounded timeout, for each to answer. A member answers only after the entry is in its local index (so its
- * next check denies) and appended, fsync'd, to its own journal. A member that leaves meanwhile is not live and
- * needs no answer; one that joins after step 2 began joined after step 1 completed and loads the map before it
+ * <p>How the promise is kept. {@code revoke} does three things at once and waits for all of them, up to a bounded
+ * timeout: (1) it writes the entry to the Hazelcast map {@value #MAP_NAME} and waits for its synchronous
+ * backups (the map is what late joiners and a healed split brain read); (2) it sends {@link ApplyRevocation} to
+ * every other member of the cluster as it is at that moment; (3) it applies the entry on this member. A member
+ * answers only after the entry is in its local index (so its next check denies) and appended to its journal. A
+ * member that leaves meanwhile is not live and needs no answer. Once (1) has completed, the membership is read
+ * again and any member that joined since the snapshot is asked too (it may have read the map before the write
+ * landed); a member that joins after that re-check joined after (1) completed and loads the map before it
  * serves. Any other missing answer fails the call ({@link RevocationIncompleteException}, HTTP 503
  * {@code revocation_incomplete}); the entry then still spreads through the map listener, but nothing was
- * promised. Measured: docs/PERFORMANCE.md, "Revocation and the cluster".
+ * promised. Doing (1)-(3) in parallel instead of one after the other took the map round trip off the critical
+ * path. Measured: docs/PERFORMANCE.md, "Revocation and the cluster".
  *
  * <p>Durability. Every member journals every entry itself (not a Hazelcast MapStore: Hazelcast calls a
  * MapStore's loadAllKeys on one member only, so node-local files would lose what that member missed while it
- * was down). On start a member loads its journal, adds it to the map (put-if-absent) and reads the map back:
- * after a full cluster restart the revocation set is the union of all journals. Entries carry their expiry
- * (the map TTL, the index sweep and journal compaction all drop them once no covered token can be valid).
+ * was down). The member answering the revoke fsyncs its journal before it answers; the others append before
+ * they acknowledge (so kill -9 of any member loses nothing) and fsync a few milliseconds later in one group
+ * commit ({@link JournalSyncer}), which keeps their disks off the revoke's critical path. On start a member
+ * loads its journal, adds it to the map (put-if-absent) and reads the map back: after a full cluster restart the
+ * revocation set is the union of all journals. Entries carry their expiry (the map TTL, the index sweep and
+ * journal compaction all drop them once no covered token can be valid).
  *
  * <p>Split brain: the map merges with PutIfAbsent, and keys name one revocation each, so the merged set is
  * the union; members re-read the map after a merge and entries merged in arrive through the listener.
  *
  * <p>Concurrency: the per-request check reads only the local index (lock-free hash lookups, event-loop safe).
- * {@link #revoke} blocks: call it on a worker. {@link #apply} runs on Hazelcast threads and serializes on the
- * journal: index add, then append + fsync, under one lock, so a second apply of the same entry returns only
- * after the first one's fsync.
+ * {@link #revoke} blocks: call it on a worker. {@link #apply} runs on Hazelcast threads (and on the revoking
+ * thread) and serializes on the journal: index add, then append, under one lock, so a second apply of the same
+ * entry returns only after the first one's line is written; fsyncs run outside the lock.
  */
 public final class ClusterRevocations implements RevocationIndex, AutoCloseable {
 
@@ -69,6 +79,7 @@ public final class ClusterRevocations implements RevocationIndex, AutoCloseable 
     private final IExecutorService executor;
     private final LocalRevocationIndex index = new LocalRevocationIndex();
     private final RevocationJournal journal;
+    private final JournalSyncer syncer;
     private final Clock clock;
     private final Duration timeout;
     private final List<Consumer<Revocation>> onRevoked = new CopyOnWriteArrayList<>();
@@ -83,6 +94,7 @@ public final class ClusterRevocations implements RevocationIndex, AutoCloseable 
         this.clock = clock;
         this.timeout = timeout;
         this.journal = new RevocationJournal(journalDir);
+        this.syncer = new JournalSyncer(journal);
         long now = clock.millis();
         List<Revocation> journaled = new ArrayList<>();
         for (Revocation r : journal.load()) {
@@ -115,14 +127,46 @@ public final class ClusterRevocations implements RevocationIndex, AutoCloseable 
     /**
      * Blocking: returns once every live member denies what {@code revocation} covers.
      *
+     * <p>One round, everything at once: the map write (with its synchronous backups), {@link ApplyRevocation} to
+     * every other member, and this member's own apply (index + fsync'd journal) on the calling thread. Then a
+     * membership re-check closes the only gap parallelism opens: a member that joined after the snapshot may have
+     * read the map before the write landed, so it is asked explicitly; one that joins after the re-check joined
+     * after the write completed, and reads it before it serves.
+     *
      * @throws RevocationIncompleteException when a member did not confirm within the timeout
      */
     public void revoke(Revocation revocation) throws RevocationIncompleteException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long ttl = Math.max(1, revocation.expiresAtMillis() - clock.millis());
+        Cluster cluster = node.hazelcast().getCluster();
+        Member self = cluster.getLocalMember();
+        Set<Member> asked = new HashSet<>(cluster.getMembers());
+        List<String> missing = new ArrayList<>();
+        RuntimeException localFailure = null;
         try {
-            map.setAsync(revocation.key(), revocation, ttl, TimeUnit.MILLISECONDS).toCompletableFuture()
-                    .get(remaining(deadline), TimeUnit.NANOSECONDS);
+            // This member first (microseconds): its own map listener then finds the entry present and asks for
+            // no second fsync of the same line.
+            add(revocation);
+        } catch (RuntimeException e) {
+            localFailure = e;
+        }
+        CompletableFuture<Void> stored = map.setAsync(revocation.key(), revocation, ttl, TimeUnit.MILLISECONDS)
+                .toCompletableFuture();
+        Map<Member, Future<Boolean>> acks = askOthers(revocation, asked, self);
+        try {
+            if (localFailure == null) {
+                // On stable storage here before anyone is told it is revoked (whoever appended the line).
+                journal.sync();
+            }
+        } catch (RuntimeException e) {
+            localFailure = e;
+        }
+        if (localFailure != null) {
+            LOG.warn("this member failed to apply revocation {}: {}", revocation.key(), localFailure.toString());
+            missing.add(self.getAddress().toString());
+        }
+        try {
+            stored.get(remaining(deadline), TimeUnit.NANOSECONDS);
         } catch (TimeoutException e) {
             throw new RevocationIncompleteException("the cluster map did not confirm the write within " + timeout);
         } catch (ExecutionException e) {
@@ -131,15 +175,37 @@ public final class ClusterRevocations implements RevocationIndex, AutoCloseable 
             Thread.currentThread().interrupt();
             throw new RevocationIncompleteException("interrupted");
         }
-        Map<Member, Future<Boolean>> acks = executor.submitToAllMembers(new ApplyRevocation(revocation));
-        List<String> missing = new ArrayList<>();
+        while (true) {
+            awaitAcks(revocation, acks, deadline, missing);
+            Set<Member> joined = new HashSet<>(cluster.getMembers());
+            joined.removeAll(asked);
+            if (joined.isEmpty()) {
+                break;
+            }
+            asked.addAll(joined);
+            acks = askOthers(revocation, joined, self);
+        }
+        if (!missing.isEmpty()) {
+            throw new RevocationIncompleteException("no confirmation within " + timeout + " from member(s) " + missing);
+        }
+    }
+
+    private Map<Member, Future<Boolean>> askOthers(Revocation revocation, Set<Member> members, Member self) {
+        List<Member> others = new ArrayList<>(members);
+        others.remove(self);
+        return others.isEmpty() ? Map.of() : executor.submitToMembers(new ApplyRevocation(revocation), others);
+    }
+
+    private static void awaitAcks(Revocation revocation, Map<Member, Future<Boolean>> acks, long deadline,
+                                  List<String> missing) throws RevocationIncompleteException {
         for (Map.Entry<Member, Future<Boolean>> ack : acks.entrySet()) {
             try {
                 ack.getValue().get(remaining(deadline), TimeUnit.NANOSECONDS);
             } catch (ExecutionException e) {
-                if (!left(e.getCause())) {
+                if (!left(e)) {
+                    // Hazelcast may fail a member's future without a cause: report the wrapper then.
                     LOG.warn("member {} failed to apply revocation {}: {}", ack.getKey().getAddress(), revocation.key(),
-                            e.getCause().toString());
+                            String.valueOf(e.getCause() == null ? e : e.getCause()));
                     missing.add(ack.getKey().getAddress().toString());
                 }
             } catch (TimeoutException e) {
@@ -148,9 +214,6 @@ public final class ClusterRevocations implements RevocationIndex, AutoCloseable 
                 Thread.currentThread().interrupt();
                 throw new RevocationIncompleteException("interrupted");
             }
-        }
-        if (!missing.isEmpty()) {
-            throw new RevocationIncompleteException("no confirmation within " + timeout + " from member(s) " + missing);
         }
     }
 
@@ -169,10 +232,17 @@ public final class ClusterRevocations implements RevocationIndex, AutoCloseable 
         return false;
     }
 
-    /** Puts the entry into this member's index and journal; idempotent. */
+    /** Puts the entry into this member's index and journal (fsync'd shortly after, see {@link JournalSyncer}); idempotent. */
     void apply(Revocation r) {
+        if (add(r)) {
+            syncer.request();
+        }
+    }
+
+    /** Index + journal line (not yet fsync'd) under the journal lock, then the listeners; true when new here. */
+    private boolean add(Revocation r) {
         if (r.expiresAtMillis() <= clock.millis()) {
-            return;
+            return false;
         }
         boolean added;
         synchronized (journal) {
@@ -190,6 +260,7 @@ public final class ClusterRevocations implements RevocationIndex, AutoCloseable 
                 }
             }
         }
+        return added;
     }
 
     /** Called (on a Hazelcast or internal thread) for every entry new to this member, e.g. to end sessions. */
@@ -243,6 +314,7 @@ public final class ClusterRevocations implements RevocationIndex, AutoCloseable 
     @Override
     public void close() {
         sweeper.shutdownNow();
+        syncer.close();
         synchronized (journal) {
             journal.close();
         }

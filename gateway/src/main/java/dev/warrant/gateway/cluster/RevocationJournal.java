@@ -6,6 +6,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,19 +18,21 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * This member's write-ahead journal of revocations: one JSON line per entry in {@code <dir>/revocations.jsonl},
- * appended and fsync'd before the member acknowledges the entry, so an acknowledged revocation survives
- * kill -9 and power loss of this member. A torn last line (a crash mid-append, never acknowledged) is skipped
- * on load. {@link #rewrite} compacts the file to the live entries through an atomic rename.
+ * This member's write-ahead journal of revocations: one JSON line per entry in {@code <dir>/revocations.jsonl}.
+ * Every member appends an entry before it acknowledges it (so kill -9 loses nothing: the line is in the page
+ * cache); {@link #sync} forces it to stable storage — on the member that answers the revoke before it answers,
+ * on the others a few milliseconds later (see ClusterRevocations). A torn last line (a crash mid-append, never
+ * acknowledged) is skipped on load. {@link #rewrite} compacts the file to the live entries through an atomic rename.
  *
- * <p>Concurrency: callers serialize appends (ClusterRevocations holds one lock around index-add + append).
+ * <p>Concurrency: callers serialize appends and rewrites (ClusterRevocations holds one lock around index-add +
+ * append); {@link #sync} may run on any thread at any time.
  */
 final class RevocationJournal implements AutoCloseable {
 
     static final String FILE = "revocations.jsonl";
 
     private final Path file;
-    private FileChannel channel;
+    private volatile FileChannel channel;
     private long lines;
 
     RevocationJournal(Path dir) {
@@ -59,6 +62,10 @@ final class RevocationJournal implements AutoCloseable {
         return out;
     }
 
+    /**
+     * Writes the entry's line (into the OS page cache: it survives this process being killed, not a power loss
+     * until {@link #sync} ran). Callers serialize appends.
+     */
     void append(Revocation r) {
         byte[] line = (toJson(r).encode() + "\n").getBytes(StandardCharsets.UTF_8);
         try {
@@ -66,10 +73,25 @@ final class RevocationJournal implements AutoCloseable {
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }
-            channel.force(false);
             lines++;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot append to " + file, e);
+        }
+    }
+
+    /**
+     * Forces every line appended so far to stable storage. Safe without the append lock (FileChannel is
+     * thread-safe); if a concurrent {@link #rewrite} closed the channel, the rewrite itself was forced and
+     * holds every entry appended before it, so there is nothing left to do.
+     */
+    void sync() {
+        FileChannel current = channel;
+        try {
+            current.force(false);
+        } catch (ClosedChannelException replacedByRewrite) {
+            // the rewritten file was forced before it replaced this one
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot sync " + file, e);
         }
     }
 

@@ -4,8 +4,11 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
 import dev.warrant.delegation.VerifiedToken;
+import dev.warrant.gateway.errors.Reason;
 
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
@@ -28,9 +31,17 @@ public final class Session {
     private final String protocolVersion;
     private final Map<Object, Runnable> inFlight = new ConcurrentHashMap<>();
     private final Set<VerifiedToken> tokens = ConcurrentHashMap.newKeySet();
+    /** Requests the gateway relayed to this agent (sampling, elicitation, roots), by the id it gave them. */
+    private final Map<String, CompletableFuture<JsonObject>> serverRequests = new ConcurrentHashMap<>();
+    private final AtomicLong lastServerRequestId = new AtomicLong();
+    private volatile JsonObject clientCapabilities = new JsonObject();
+    private volatile String logLevel;
     private volatile HttpServerResponse stream;
+    private volatile java.util.Optional<String> peer = java.util.Optional.empty();
     private volatile long lastSeenMillis;
     private volatile boolean closed;
+    /** Why the gateway ended this session (e.g. revoked); null while open and when the client ended it. */
+    private volatile Reason endReason;
 
     Session(String id, String ownerRoot, String ownerCaller, String protocolVersion, long nowMillis) {
         this.id = id;
@@ -56,6 +67,58 @@ public final class Session {
         return ownerRoot.equals(rootRevocationId) && ownerCaller.equals(caller);
     }
 
+    /** The capabilities the agent declared at initialize (sampling, elicitation, roots, ...). */
+    public void clientCapabilities(JsonObject capabilities) {
+        clientCapabilities = capabilities == null ? new JsonObject() : capabilities.copy();
+    }
+
+    /** Whether the agent declared this client capability at initialize. */
+    public boolean declares(String capability) {
+        return clientCapabilities.getValue(capability) instanceof JsonObject;
+    }
+
+    /** The level the agent last set with logging/setLevel, or null if it never did. */
+    public String logLevel() {
+        return logLevel;
+    }
+
+    public void logLevel(String level) {
+        logLevel = level;
+    }
+
+    /**
+     * Registers a request about to be sent to this agent and returns the id it must carry. Ids are this
+     * session's own: only a response POSTed on this session (whose owner the transport checked) can complete
+     * {@code answer}. Fails {@code answer} at once if the session is closed.
+     */
+    public String openServerRequest(CompletableFuture<JsonObject> answer) {
+        String id = "warrant-" + lastServerRequestId.incrementAndGet();
+        serverRequests.put(id, answer);
+        if (closed && serverRequests.remove(id, answer)) {
+            answer.completeExceptionally(new IllegalStateException("the session is closed"));
+        }
+        return id;
+    }
+
+    /** Forgets a relayed request (answered, timed out, or its call ended). */
+    public void dropServerRequest(String id) {
+        serverRequests.remove(id);
+    }
+
+    /**
+     * The agent's response (the whole JSON-RPC message) to a relayed request.
+     *
+     * @return false when this session has no such request in flight (unknown, late, or another session's)
+     */
+    public boolean answerServerRequest(Object id, JsonObject response) {
+        CompletableFuture<JsonObject> answer = id instanceof String s ? serverRequests.remove(s) : null;
+        if (answer == null) {
+            return false;
+        }
+        answer.complete(response);
+        return true;
+    }
+
     /** Remembers a token used on this session (the first few distinct ones), so a revocation can end it. */
     public void noteToken(VerifiedToken token) {
         if (tokens.size() < MAX_TOKENS) {
@@ -71,6 +134,15 @@ public final class Session {
             }
         }
         return false;
+    }
+
+    /** The connection's mTLS peer as last seen on this session, for decisions made outside a request. */
+    public void notePeer(java.util.Optional<String> peer) {
+        this.peer = peer == null ? java.util.Optional.empty() : peer;
+    }
+
+    public java.util.Optional<String> peer() {
+        return peer;
     }
 
     // Cached tokens are one instance each, so a session normally holds one or two; later requests are
@@ -91,7 +163,12 @@ public final class Session {
 
     /** Registers a cancel action for an in-flight request, so notifications/cancelled can reach it. */
     public void trackCall(Object requestId, Runnable cancel) {
-        inFlight.put(normalizeId(requestId), cancel);
+        Object key = normalizeId(requestId);
+        inFlight.put(key, cancel);
+        // A call that reaches here after the session ended (e.g. its token was revoked meanwhile) ends at once.
+        if (closed && inFlight.remove(key, cancel)) {
+            cancel.run();
+        }
     }
 
     public void untrackCall(Object requestId) {
@@ -123,6 +200,12 @@ public final class Session {
         }
     }
 
+    /** Whether the agent has a standalone GET stream open (where server-initiated messages go). */
+    public boolean hasStream() {
+        HttpServerResponse s = stream;
+        return s != null && !s.ended() && !s.closed();
+    }
+
     /** Sends a server-initiated message on the GET stream; false when no stream is open. */
     public boolean push(JsonObject message) {
         HttpServerResponse s = stream;
@@ -133,10 +216,26 @@ public final class Session {
         return true;
     }
 
+    /**
+     * Why the gateway ended this session ({@link Reason#REVOKED} when its token was revoked), so the calls it
+     * cancels answer with that reason; null while the session is open and when the client ended it.
+     */
+    public Reason endReason() {
+        return endReason;
+    }
+
+    /** Ends the session for {@code reason}: in-flight calls are cancelled (and can ask why), the GET stream ends. */
+    void close(Reason reason) {
+        endReason = reason;
+        close();
+    }
+
     void close() {
         closed = true;
         inFlight.values().forEach(Runnable::run);
         inFlight.clear();
+        serverRequests.values().forEach(a -> a.completeExceptionally(new IllegalStateException("the session is closed")));
+        serverRequests.clear();
         HttpServerResponse s = stream;
         stream = null;
         if (s != null && !s.ended() && !s.closed()) {

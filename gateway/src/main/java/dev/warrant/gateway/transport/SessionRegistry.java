@@ -69,12 +69,34 @@ public final class SessionRegistry {
         session.close();
     }
 
+    /** Ends a session for a reason of the gateway's (e.g. its token was revoked); its calls answer with it. */
+    public void remove(Session session, Reason reason) {
+        sessions.remove(session.id(), session);
+        session.close(reason);
+    }
+
     public int size() {
         return sessions.size();
     }
 
     public List<Session> all() {
         return List.copyOf(sessions.values());
+    }
+
+    /**
+     * Sends a server-initiated message (e.g. notifications/tools/list_changed) to every live session with an
+     * open GET stream that {@code audience} accepts; {@code audience} is asked only about such sessions.
+     *
+     * @return how many sessions it was sent to
+     */
+    public int pushToStreams(io.vertx.core.json.JsonObject message, java.util.function.Predicate<Session> audience) {
+        int sent = 0;
+        for (Session s : sessions.values()) {
+            if (!s.isClosed() && s.hasStream() && audience.test(s) && s.push(message)) {
+                sent++;
+            }
+        }
+        return sent;
     }
 
     /** Drops sessions idle for longer than the idle timeout; run periodically. */

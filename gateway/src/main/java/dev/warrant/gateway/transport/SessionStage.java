@@ -35,6 +35,7 @@ public final class SessionStage implements Stage {
             String version = ProtocolVersions.negotiate(requested instanceof String s ? s : null);
             exchange.session(sessions.create(root, token.caller(), version));
             exchange.session().noteToken(token);
+            exchange.session().notePeer(exchange.http().peer());
             return chain.proceed(exchange);
         }
         String header = exchange.http().protocolVersion();
@@ -43,6 +44,7 @@ public final class SessionStage implements Stage {
         }
         exchange.session(sessions.resolve(exchange.http().sessionId(), root, token.caller()));
         exchange.session().noteToken(token);
+        exchange.session().notePeer(exchange.http().peer());
         return chain.proceed(exchange);
     }
 }

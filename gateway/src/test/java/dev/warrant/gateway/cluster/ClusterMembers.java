@@ -30,6 +30,7 @@ final class ClusterMembers implements AutoCloseable {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     private final Path dir;
+    private final Class<?> mainClass;
     private final Path publicKey;
     private final int[] httpPorts;
     private final int[] clusterPorts;
@@ -37,6 +38,12 @@ final class ClusterMembers implements AutoCloseable {
     private final String clusterName = "warrant-it-" + UUID.randomUUID();
 
     ClusterMembers(Path dir, Path publicKey, int count) throws IOException {
+        this(dir, publicKey, count, WarrantCli.class);
+    }
+
+    /** @param mainClass {@link WarrantCli}, or {@link PartitionableMember} to drive partitions through stdin */
+    ClusterMembers(Path dir, Path publicKey, int count, Class<?> mainClass) throws IOException {
+        this.mainClass = mainClass;
         this.dir = dir;
         this.publicKey = publicKey;
         httpPorts = new int[count];
@@ -77,6 +84,13 @@ final class ClusterMembers implements AutoCloseable {
         }
     }
 
+    /** Sends a line to a member's stdin ({@link PartitionableMember}'s commands). */
+    void command(int i, String line) throws IOException {
+        var stdin = processes[i].getOutputStream();
+        stdin.write((line + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        stdin.flush();
+    }
+
     void awaitMembers(int i, String adminToken, int expected) {
         awaitReady(i, adminToken, expected);
     }
@@ -96,7 +110,7 @@ final class ClusterMembers implements AutoCloseable {
                 ""));
         String java = ProcessHandle.current().info().command().orElse("java");
         return new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), WarrantCli.class.getName(), "serve", "--config", config.toString())
+                "-cp", System.getProperty("java.class.path"), mainClass.getName(), "serve", "--config", config.toString())
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("serve.log").toFile()))
                 .start();

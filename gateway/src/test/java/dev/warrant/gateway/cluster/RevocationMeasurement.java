@@ -27,6 +27,9 @@ import java.util.UUID;
  * Measurement, not a test (docs/PERFORMANCE.md, "Revocation and the cluster"): per-request check cost with
  * 0 / 10k / 1M entries, memory per entry, and revoke latency with 1 and 3 members (in one JVM, loopback TCP).
  * Run: {@code java -cp <gateway test classpath> dev.warrant.gateway.cluster.RevocationMeasurement}
+ * Options (system properties): {@code -Dmeasure.journals=DIR} puts the members' journals under DIR (e.g. a tmpfs
+ * such as /dev/shm, to separate the protocol's cost from the disk's fsync), {@code -Dmeasure.revocations=N}
+ * (default 2000), {@code -Dmeasure.check=false} skips the per-request check part.
  */
 public final class RevocationMeasurement {
 
@@ -41,7 +44,10 @@ public final class RevocationMeasurement {
         VerifiedToken token = new Verifier(KeyRing.of(key.publicKey()), VerifierSettings.defaults(), Clock.systemUTC()).verify(hop2);
         System.out.println("load average at start: " + Files.readString(Path.of("/proc/loadavg")).strip());
 
-        for (int entries : new int[]{0, 10_000, 1_000_000}) {
+        Path journals = Path.of(System.getProperty("measure.journals", dir.toString()));
+        int revocations = Integer.getInteger("measure.revocations", 2000);
+        boolean check = Boolean.parseBoolean(System.getProperty("measure.check", "true"));
+        for (int entries : check ? new int[]{0, 10_000, 1_000_000} : new int[0]) {
             LocalRevocationIndex index = new LocalRevocationIndex();
             System.gc();
             long before = used();
@@ -77,12 +83,13 @@ public final class RevocationMeasurement {
             }
             for (int i = 0; i < size; i++) {
                 nodes.add(started[i]);
-                revs.add(new ClusterRevocations(started[i], dir.resolve("j" + size + "-" + i), Clock.systemUTC(), Duration.ofSeconds(5)));
+                revs.add(new ClusterRevocations(started[i], journals.resolve("j" + size + "-" + i + "-" + UUID.randomUUID()),
+                        Clock.systemUTC(), Duration.ofSeconds(5)));
             }
             while (nodes.get(0).hazelcast().getCluster().getMembers().size() < size) {
                 Thread.sleep(100);
             }
-            int n = 2000;
+            int n = revocations;
             long[] lat = new long[n];
             byte[] id = new byte[32];
             Random random = new Random(1);
@@ -97,13 +104,76 @@ public final class RevocationMeasurement {
                 }
             }
             Arrays.sort(lat);
-            System.out.printf("revoke, %d member(s): p50 %.2f ms, p99 %.2f ms, max %.2f ms (%d sequential revocations after 200 warm-up)%n",
-                    size, lat[n / 2] / 1e6, lat[n * 99 / 100] / 1e6, lat[n - 1] / 1e6, n);
+            System.out.printf("revoke, %d member(s): p50 %.2f ms, p90 %.2f ms, p99 %.2f ms, max %.2f ms (%d sequential revocations after 200 warm-up; journals in %s)%n",
+                    size, lat[n / 2] / 1e6, lat[n * 9 / 10] / 1e6, lat[n * 99 / 100] / 1e6, lat[n - 1] / 1e6, n, journals);
+            if (size > 1) {
+                breakdown(nodes.get(0), dir, n, now);
+            }
             revs.forEach(ClusterRevocations::close);
             nodes.forEach(ClusterNode::close);
         }
         System.out.println("load average at end: " + Files.readString(Path.of("/proc/loadavg")).strip());
         System.exit(0);
+    }
+
+    /**
+     * Where a revoke's time goes, each part measured alone but interleaved in one loop (so a noisy machine
+     * affects them alike): a map write waiting for its synchronous backups on every member, an executor round
+     * trip to every other member with a task that does nothing, and one append + fdatasync.
+     */
+    private static void breakdown(ClusterNode node, Path dir, int n, Instant now) throws Exception {
+        var hz = node.hazelcast();
+        hz.getConfig().addMapConfig(new com.hazelcast.config.MapConfig("measure.probe")
+                .setBackupCount(com.hazelcast.config.MapConfig.MAX_BACKUP_COUNT));
+        com.hazelcast.map.IMap<String, Revocation> probe = hz.getMap("measure.probe");
+        var executor = hz.getExecutorService(ClusterRevocations.EXECUTOR_NAME);
+        List<com.hazelcast.cluster.Member> others = new ArrayList<>(hz.getCluster().getMembers());
+        others.remove(hz.getCluster().getLocalMember());
+        java.nio.channels.FileChannel file = java.nio.channels.FileChannel.open(dir.resolve("probe.jsonl"),
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.WRITE,
+                java.nio.file.StandardOpenOption.APPEND);
+        long[] set = new long[n];
+        long[] exec = new long[n];
+        long[] fsync = new long[n];
+        Random random = new Random(7);
+        byte[] id = new byte[32];
+        for (int i = 0; i < n + 200; i++) {
+            random.nextBytes(id);
+            Revocation r = Revocation.ofId(HexFormat.of().formatHex(id), now, Duration.ofHours(24), "");
+            long t0 = System.nanoTime();
+            probe.set(r.key(), r);
+            long t1 = System.nanoTime();
+            for (var f : executor.submitToMembers(new Noop(), others).values()) {
+                f.get();
+            }
+            long t2 = System.nanoTime();
+            file.write(java.nio.ByteBuffer.wrap((RevocationJournal.toJson(r).encode() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            file.force(false);
+            long t3 = System.nanoTime();
+            if (i >= 200) {
+                set[i - 200] = t1 - t0;
+                exec[i - 200] = t2 - t1;
+                fsync[i - 200] = t3 - t2;
+            }
+        }
+        file.close();
+        for (Object[] part : new Object[][]{{"map set + sync backups", set}, {"executor round trip to the others", exec},
+                {"journal append + fdatasync", fsync}}) {
+            long[] lat = (long[]) part[1];
+            Arrays.sort(lat);
+            System.out.printf("  part: %s: p50 %.2f ms, p90 %.2f ms, p99 %.2f ms%n", part[0], lat[n / 2] / 1e6,
+                    lat[n * 9 / 10] / 1e6, lat[n * 99 / 100] / 1e6);
+        }
+    }
+
+    /** An executor task that does nothing: the round trip alone. */
+    static final class Noop implements java.util.concurrent.Callable<Boolean>, java.io.Serializable {
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public Boolean call() {
+            return Boolean.TRUE;
+        }
     }
 
     private static void fill(LocalRevocationIndex index, int entries) {

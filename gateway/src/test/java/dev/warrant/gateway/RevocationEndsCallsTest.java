@@ -1,0 +1,280 @@
+package dev.warrant.gateway;
+
+import dev.warrant.adapters.StdioUpstreamSpec;
+import dev.warrant.delegation.KeyFiles;
+import dev.warrant.delegation.KeyRing;
+import dev.warrant.delegation.MintSpec;
+import dev.warrant.delegation.Minter;
+import dev.warrant.delegation.SigningKey;
+import dev.warrant.delegation.Verifier;
+import dev.warrant.delegation.VerifierSettings;
+import dev.warrant.gateway.admin.AdminApi;
+import dev.warrant.gateway.config.GatewayConfig;
+import dev.warrant.gateway.config.RiskRules;
+import dev.warrant.gateway.transport.RevokedSessions;
+import dev.warrant.otel.Telemetry;
+import dev.warrant.policies.RiskTier;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * A revoked token's open session and in-flight calls end (DESIGN §7), across the cluster: the agent works on
+ * member A (a GET stream, a call held for human approval, a call in flight upstream), the revocation is made on
+ * member B. Two members in this JVM, each with its own Vert.x and Hazelcast member.
+ */
+class RevocationEndsCallsTest {
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+    static Path stateDir;
+    static Minter minter;
+    static Verifier verifier;
+    static Gateway a;
+    static Gateway b;
+    static String admin;
+
+    @BeforeAll
+    static void start() throws Exception {
+        stateDir = Files.createTempDirectory("warrant-revocation-ends");
+        SigningKey rootKey = KeyFiles.loadOrCreate(stateDir);
+        minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
+        verifier = new Verifier(KeyRing.of(rootKey.publicKey()), VerifierSettings.defaults(), Clock.systemUTC());
+        int portA = freePort();
+        int portB = freePort();
+        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+        String cluster = "warrant-revocation-ends-" + UUID.randomUUID();
+        RiskRules risk = new RiskRules(Map.of(RiskTier.HIGH,
+                new RiskRules.Rule(Optional.empty(), true, Duration.ofSeconds(60))));
+        String java = ProcessHandle.current().info().command().orElse("java");
+        GatewayConfig.Upstream slow = new GatewayConfig.Upstream(new StdioUpstreamSpec("slow", java,
+                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                        SlowUpstream.class.getName(), stateDir.resolve("upstream.log").toString()),
+                Map.of(), Duration.ofSeconds(60)), Map.of("hold", RiskTier.HIGH, "slow", RiskTier.LOW));
+        CompletableFuture<Gateway> startA = CompletableFuture.supplyAsync(() -> start(GatewayConfig.builder()
+                .host("127.0.0.1").port(0).rootKeys(List.of(rootKey.publicKey())).clusterName(cluster)
+                .clusterMembers(members).risk(risk).stateDir(stateDir.resolve("a")).clusterPort(portA)
+                .upstreams(List.of(slow)).build()));
+        CompletableFuture<Gateway> startB = CompletableFuture.supplyAsync(() -> start(GatewayConfig.builder()
+                .host("127.0.0.1").port(0).rootKeys(List.of(rootKey.publicKey())).clusterName(cluster)
+                .clusterMembers(members).risk(risk).stateDir(stateDir.resolve("b")).clusterPort(portB).build()));
+        a = startA.get(90, TimeUnit.SECONDS);
+        b = startB.get(90, TimeUnit.SECONDS);
+        admin = minter.mint(MintSpec.builder("alice").right("admin", AdminApi.AREA, "*").ttl(Duration.ofHours(1)).build());
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (new JsonObject(admin(b, "GET", "/admin/cluster", null).body()).getInteger("members") < 2) {
+            assertThat(System.nanoTime()).as("members joined in time").isLessThan(deadline);
+            Thread.sleep(100);
+        }
+    }
+
+    private static Gateway start(GatewayConfig config) {
+        try {
+            return Gateway.start(config, Telemetry.noop(), Clock.systemUTC());
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        if (b != null) {
+            b.close();
+        }
+        if (a != null) {
+            a.close();
+        }
+    }
+
+    @Test
+    void revokingOnAnotherMemberEndsTheStreamTheHeldCallAndTheUpstreamCall() throws Exception {
+        String planner = minter.mint(MintSpec.builder("planner").right("tool", "slow", "*")
+                .ttl(Duration.ofHours(1)).build());
+        HttpResponse<String> init = post(planner, null, Agents.INITIALIZE);
+        assertThat(init.statusCode()).isEqualTo(200);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        post(planner, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+
+        // The GET stream: the response future completes once the headers are in; the lines end with the stream.
+        HttpResponse<Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(a.mcpUrl())
+                .header("Accept", "text/event-stream").header("Authorization", "Bearer " + planner)
+                .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18").GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        CompletableFuture<Long> streamEnded = CompletableFuture.supplyAsync(() -> stream.body().count());
+
+        CompletableFuture<HttpResponse<String>> held = postAsync(planner, session, call(7, "slow__hold"));
+        JsonObject pending = awaitPending();
+        CompletableFuture<HttpResponse<String>> slow = postAsync(planner, session, call(8, "slow__slow"));
+        Path upstreamLog = stateDir.resolve("upstream.log");
+        awaitLine(upstreamLog, "started ");
+        assertThat(streamEnded).as("the stream stays open before the revocation").isNotDone();
+
+        String root = verifier.verify(planner).revocationIds().get(0);
+        HttpResponse<String> revoke = admin(b, "POST", "/admin/revocations",
+                new JsonObject().put("revocationId", root).put("reason", "test").encode());
+        assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(200);
+
+        streamEnded.get(10, TimeUnit.SECONDS);
+        assertThat(reason(held.get(10, TimeUnit.SECONDS))).isEqualTo("revoked");
+        HttpResponse<String> slowAnswer = slow.get(10, TimeUnit.SECONDS);
+        assertThat(reason(slowAnswer)).isEqualTo("revoked");
+
+        // The upstream was told: notifications/cancelled for the very request it started.
+        String started = awaitLine(upstreamLog, "started ").substring("started ".length());
+        String cancelled = awaitLine(upstreamLog, "cancelled ");
+        assertThat(cancelled).startsWith("cancelled " + started + " ").contains("revoked");
+
+        // The pending approval is withdrawn cluster-wide: no member lists it, and nobody can approve it any more.
+        for (Gateway g : List.of(a, b)) {
+            JsonArray list = new JsonObject(admin(g, "GET", "/admin/approvals", null).body()).getJsonArray("approvals");
+            assertThat(list.stream().map(o -> ((JsonObject) o).getString("id"))).doesNotContain(pending.getString("id"));
+        }
+        assertThat(admin(b, "POST", "/admin/approvals/" + pending.getString("id") + "/approve", null).statusCode())
+                .isEqualTo(404);
+
+        // The next request on that session: the revoked token is refused (401), and the session itself is gone
+        // (404 even for a fresh token of the same agent).
+        HttpResponse<String> next = post(planner, session, "{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"ping\"}");
+        assertThat(next.statusCode()).isEqualTo(401);
+        assertThat(reason(next)).isEqualTo("revoked");
+        String fresh = minter.mint(MintSpec.builder("planner").right("tool", "slow", "*").ttl(Duration.ofHours(1)).build());
+        HttpResponse<String> gone = post(fresh, session, "{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"ping\"}");
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(reason(gone)).isEqualTo("session_unknown");
+
+        // Audit: both calls end as "revoked" (the held one names its approval), and the session's end has a line.
+        List<JsonObject> audit = awaitAudit(stateDir.resolve("a/audit.log"), 3);
+        assertThat(audit).anySatisfy(r -> {
+            assertThat(r.getString("method")).isEqualTo("tools/call");
+            assertThat(r.getString("approvalId")).isEqualTo(pending.getString("id"));
+            assertThat(r.getString("decision")).isEqualTo("deny");
+        });
+        assertThat(audit).anySatisfy(r -> {
+            assertThat(r.getString("method")).isEqualTo("tools/call");
+            assertThat(r.getString("target")).contains("slow");
+            assertThat(r.getString("approvalId")).isNull();
+        });
+        assertThat(audit).anySatisfy(r -> {
+            assertThat(r.getString("method")).isEqualTo(RevokedSessions.METHOD);
+            assertThat(r.getString("sessionId")).isEqualTo(session);
+            assertThat(r.getString("caller")).isEqualTo("planner");
+        });
+    }
+
+    // --- helpers ---
+
+    private static String call(int id, String tool) {
+        return new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", "tools/call")
+                .put("params", new JsonObject().put("name", tool).put("arguments", new JsonObject())).encode();
+    }
+
+    /** The reason code of a JSON-RPC error, whether the answer is a JSON body or an SSE stream's last event. */
+    private static String reason(HttpResponse<String> r) {
+        List<JsonObject> messages = new ArrayList<>();
+        if (r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+            r.body().lines().filter(l -> l.startsWith("data:")).forEach(l -> messages.add(new JsonObject(l.substring(5).trim())));
+        } else {
+            messages.add(new JsonObject(r.body()));
+        }
+        JsonObject last = messages.get(messages.size() - 1);
+        assertThat(last.containsKey("error")).as(r.statusCode() + " " + r.body()).isTrue();
+        return last.getJsonObject("error").getJsonObject("data").getString("reason");
+    }
+
+    private static HttpResponse<String> post(String token, String session, String body) throws Exception {
+        return HTTP.send(request(token, session, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static CompletableFuture<HttpResponse<String>> postAsync(String token, String session, String body) {
+        return HTTP.sendAsync(request(token, session, body), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpRequest request(String token, String session, String body) {
+        HttpRequest.Builder r = HttpRequest.newBuilder(a.mcpUrl()).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            r.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18");
+        }
+        return r.build();
+    }
+
+    private static HttpResponse<String> admin(Gateway g, String method, String path, String body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(g.baseUrl() + path))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonObject awaitPending() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            JsonArray list = new JsonObject(admin(b, "GET", "/admin/approvals", null).body()).getJsonArray("approvals");
+            if (!list.isEmpty()) {
+                return list.getJsonObject(0);
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("member B never listed the held call");
+    }
+
+    private static String awaitLine(Path file, String prefix) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                Optional<String> line = Files.readAllLines(file).stream().filter(l -> l.startsWith(prefix)).findFirst();
+                if (line.isPresent()) {
+                    return line.get();
+                }
+            }
+            Thread.sleep(50);
+        }
+        throw new AssertionError("no line starting with '" + prefix + "' in " + file);
+    }
+
+    /** The audit lines with reason "revoked", once there are at least {@code atLeast} of them. */
+    private static List<JsonObject> awaitAudit(Path file, int atLeast) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        List<JsonObject> revoked = List.of();
+        while (System.nanoTime() < deadline) {
+            if (Files.exists(file)) {
+                revoked = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(JsonObject::new)
+                        .filter(r -> "revoked".equals(r.getString("reason"))).toList();
+                if (revoked.size() >= atLeast) {
+                    return revoked;
+                }
+            }
+            Thread.sleep(50);
+        }
+        return revoked;
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+}
