@@ -1,0 +1,126 @@
+package dev.warrant.loadtest;
+
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The load benchmark in one command: starts the echo server, the pass-through proxy, {@code warrant serve} and
+ * the supergateway bridge (each its own process), then for every client count runs every scenario with a fresh
+ * load-generator JVM, prints the results with DESIGN §11's budget, and rewrites the results block of
+ * docs/PERFORMANCE.md. Exit code 0 when no call failed, 1 when any did (or a target failed), 2 for a bad
+ * command line. A missed budget is reported, not an error: the harness worked.
+ */
+public final class LoadBench {
+
+    /** Outcome of a whole benchmark run. */
+    record Outcome(List<ScenarioResult> results, List<Budget.Check> checks, String markdown) {
+        long errors() {
+            return results.stream().mapToLong(ScenarioResult::errors).sum();
+        }
+    }
+
+    private LoadBench() {}
+
+    public static void main(String[] args) {
+        LoadOptions options;
+        try {
+            options = LoadOptions.parse(args);
+        } catch (Exception e) {
+            System.err.println("loadtest: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        try {
+            Outcome outcome = run(options);
+            System.out.println(outcome.markdown());
+            options.doc().ifPresent(d -> System.out.println("loadtest: results written to " + d));
+            System.exit(outcome.errors() == 0 ? 0 : 1);
+        } catch (Exception e) {
+            System.err.println("loadtest: " + e.getMessage() + " (logs in " + options.workDir() + ")");
+            System.exit(1);
+        }
+    }
+
+    static Outcome run(LoadOptions o) throws Exception {
+        Path dir = o.workDir();
+        String token = Tokens.delegated(dir.resolve("keys"), o.hops(), Duration.ofHours(6),
+                List.of(WarrantNode.HTTP_UPSTREAM, WarrantNode.STDIO_UPSTREAM));
+        Path tokenFile = Files.writeString(dir.resolve("agent.token"), token);
+        String loadBefore = Machine.loadAverage();
+        List<ScenarioResult> results = new ArrayList<>();
+        log("starting the targets; work dir " + dir);
+        try (Targets targets = Targets.start(o.scenarios(), dir, o.nodeTools())) {
+            for (Scenario s : o.scenarios()) {
+                awaitReady(targets, s, token);
+            }
+            log("targets ready");
+            for (int agents : o.agents()) {
+                for (Scenario s : o.scenarios()) {
+                    log("run " + s.id + " with " + agents + " agent(s)");
+                    ScenarioResult r = generate(o, targets, s, agents, tokenFile);
+                    List<String> dead = targets.dead();
+                    if (!dead.isEmpty()) {
+                        throw new IllegalStateException("a target died during " + s.id + ": " + String.join("; ", dead));
+                    }
+                    log(String.format(java.util.Locale.ROOT, "  %d calls, %d errors, p50 %s, p99 %s, %.0f/s",
+                            r.calls(), r.errors(), Budget.ms(r.p50()), Budget.ms(r.p99()), r.throughput()));
+                    results.add(r);
+                }
+            }
+        }
+        String loadAfter = Machine.loadAverage();
+        List<Budget.Check> checks = Budget.check(results);
+        String md = ReportWriter.markdown(Machine.describe(), o, loadBefore, loadAfter, results, checks);
+        if (o.doc().isPresent()) {
+            ReportWriter.update(o.doc().get(), md);
+        }
+        if (o.json().isPresent()) {
+            JsonArray all = new JsonArray();
+            results.forEach(r -> all.add(r.toJson()));
+            Files.writeString(o.json().get(), new JsonObject().put("results", all).encodePrettily());
+        }
+        return new Outcome(results, checks, md);
+    }
+
+    /** One successful call before measuring: a gateway serves only once its upstreams' catalogs are in. */
+    private static void awaitReady(Targets targets, Scenario s, String token) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        ScenarioResult probe;
+        do {
+            probe = LoadGenerator.run(s.id, targets.url(s), Targets.tool(s), token, 1, 0, 0, 1, 30);
+            if (probe.errors() == 0 && probe.calls() == 1) {
+                return;
+            }
+            Thread.sleep(250);
+        } while (System.nanoTime() < deadline);
+        throw new IllegalStateException(s.id + " is not ready: " + String.join("; ", probe.errorSamples()));
+    }
+
+    private static ScenarioResult generate(LoadOptions o, Targets targets, Scenario s, int agents, Path tokenFile)
+            throws Exception {
+        Path out = o.workDir().resolve("result-" + s.id + "-" + agents + ".json");
+        Files.deleteIfExists(out);
+        try (ChildProcess generator = ChildProcess.start("generator-" + s.id + "-" + agents,
+                ChildProcess.java(LoadGenerator.class.getName(), "--scenario", s.id, "--url", targets.url(s).toString(),
+                        "--tool", Targets.tool(s), "--token-file", tokenFile.toString(),
+                        "--agents", Integer.toString(agents), "--warmup-calls", Long.toString(o.warmupCalls()),
+                        "--warmup-seconds", Double.toString(o.warmupSeconds()), "--calls", Long.toString(o.calls()),
+                        "--seconds", Double.toString(o.seconds()), "--out", out.toString()),
+                o.workDir(), java.util.Map.of())) {
+            generator.awaitExit(Duration.ofSeconds((long) (o.warmupSeconds() + o.seconds()) + 300));
+        }
+        return ScenarioResult.fromJson(new JsonObject(Files.readString(out)));
+    }
+
+    private static final long STARTED = System.nanoTime();
+
+    private static void log(String line) {
+        System.err.printf(java.util.Locale.ROOT, "loadtest: [%6.1f s] %s%n", (System.nanoTime() - STARTED) / 1e9, line);
+    }
+}

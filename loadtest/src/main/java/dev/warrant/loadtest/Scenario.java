@@ -1,0 +1,27 @@
+package dev.warrant.loadtest;
+
+/** The paths a call can take to the same echo server. */
+enum Scenario {
+    DIRECT("direct", "echo server over HTTP, called directly (no hop)"),
+    PROXY("proxy", "through a bare Vert.x pass-through proxy (vertx-web-proxy, no auth)"),
+    WARRANT_HTTP("warrant-http", "through `warrant serve` to the HTTP server (delegated token, 21 policy statements, audit on)"),
+    WARRANT_STDIO("warrant-stdio", "through `warrant serve` to the stdio server (same token, policies, audit)"),
+    PEER_STDIO("supergateway-stdio", "through supergateway 4.0.0 --stateful to the stdio server (no authorization)");
+
+    final String id;
+    final String description;
+
+    Scenario(String id, String description) {
+        this.id = id;
+        this.description = description;
+    }
+
+    static Scenario byId(String id) {
+        for (Scenario s : values()) {
+            if (s.id.equals(id)) {
+                return s;
+            }
+        }
+        throw new IllegalArgumentException("unknown scenario '" + id + "' (known: direct, proxy, warrant-http, warrant-stdio, supergateway-stdio)");
+    }
+}

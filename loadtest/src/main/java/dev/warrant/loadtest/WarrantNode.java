@@ -1,0 +1,71 @@
+package dev.warrant.loadtest;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code warrant serve --config FILE} as a separate JVM, as an operator runs it: two upstreams for the same
+ * echo server ({@code fast} over Streamable HTTP, {@code faststdio} over stdio), an operator policy set of 16
+ * statements (21 with the defaults: DESIGN §11's "~20 policy rules"), the audit log on as shipped, and the
+ * per-caller rate limit off (50/s by default, which a benchmark agent exceeds by design).
+ */
+final class WarrantNode {
+
+    static final String HTTP_UPSTREAM = "fast";
+    static final String STDIO_UPSTREAM = "faststdio";
+
+    /** The operator statements of benchmarks' {@code BenchmarkPolicies.REALISTIC_SOURCE}, same shape and size. */
+    static final String POLICIES = """
+            // Derived facts the other statements use.
+            writes($s, $n) <- request("tool", $s, $n), ["write_note", "delete_note", "create_issue", "merge_pr"].contains($n);
+            high_risk(true) <- risk("high");
+            delegated(true) <- depth($d), $d > 0;
+            sensitive_path($p) <- arg_path($k, $p), $p.starts_with("/etc/");
+            sensitive_path($p) <- arg_path($k, $p), $p.contains("/.ssh/");
+
+            // Sanity checks on every call.
+            check if method($m), ["tools/call", "tools/list", "resources/read", "resources/list", "prompts/get", "prompts/list"].contains($m);
+            check if depth($d), $d <= 8;
+            check if time($t), $t > 2020-01-01T00:00:00Z;
+            check if request($k, $s, $n), $n.length() < 128;
+            check if caller($c), $c.length() > 0;
+
+            // Denylists and risk rules, before the default allows.
+            deny if sensitive_path($p);
+            deny if high_risk(true), delegated(true), depth($d), $d > 2;
+            deny if writes($s, $n), caller($c), ["intern-bot"].contains($c);
+            deny if caller($c), ["quarantined-agent", "mallory"].contains($c);
+            deny if server($s), ["legacy-admin"].contains($s);
+            allow if request("tool", "status", "ping");
+            """;
+
+    private WarrantNode() {}
+
+    /** Writes the config under {@code dir} (keys already in dir/keys) and starts the gateway (not yet listening). */
+    static ChildProcess start(Path dir, int port, int upstreamHttpPort) throws Exception {
+        Files.createDirectories(dir.resolve("policies"));
+        Files.writeString(dir.resolve("policies/operator.datalog"), POLICIES);
+        Path config = dir.resolve("warrant.yaml");
+        Files.writeString(config, String.join("\n",
+                "listen: { host: 127.0.0.1, port: " + port + " }",
+                "stateDir: state",
+                "keys:",
+                "  - { publicKeyFile: keys/root.pub }",
+                "cluster: { name: loadbench-" + UUID.randomUUID() + ", port: " + ChildProcess.freePort() + " }",
+                "upstreams:",
+                "  - name: " + HTTP_UPSTREAM,
+                "    http: { url: \"http://127.0.0.1:" + upstreamHttpPort + "/mcp\" }",
+                "  - name: " + STDIO_UPSTREAM,
+                "    stdio:",
+                "      command: \"" + ChildProcess.javaBinary() + "\"",
+                "      args: [\"-cp\", \"${env:LOADBENCH_CLASSPATH}\", \"" + StdioMcpServer.class.getName() + "\"]",
+                "policies: { dir: policies }",
+                "limits: { perCaller: false }",
+                ""));
+        return ChildProcess.start("warrant",
+                ChildProcess.java("dev.warrant.gateway.cli.WarrantCli", "serve", "--config", config.toString()), dir,
+                Map.of("LOADBENCH_CLASSPATH", ChildProcess.classPath()));
+    }
+}

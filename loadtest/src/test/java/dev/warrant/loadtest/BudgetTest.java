@@ -1,0 +1,53 @@
+package dev.warrant.loadtest;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The verdicts against DESIGN §11 and the document update, on made-up results. */
+class BudgetTest {
+
+    @TempDir
+    Path dir;
+
+    private static ScenarioResult r(Scenario s, int agents, double p50, double p99, double rps, long errors) {
+        return new ScenarioResult(s.id, agents, 10, 100, errors, List.of(), 1, rps, p50, p50, p99, p99, p50);
+    }
+
+    private static Budget.Check check(List<Budget.Check> checks, String prefix) {
+        return checks.stream().filter(c -> c.what().startsWith(prefix)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void oneClientAddedLatencyAndManyClientsThroughputAreJudgedAgainstTheirBaselines() {
+        List<Budget.Check> checks = Budget.check(List.of(
+                r(Scenario.DIRECT, 1, 140, 300, 7000, 0), r(Scenario.WARRANT_HTTP, 1, 330, 1200, 3000, 0),
+                r(Scenario.DIRECT, 16, 600, 2000, 24000, 0), r(Scenario.PROXY, 16, 1000, 3000, 14000, 0),
+                r(Scenario.WARRANT_HTTP, 16, 1500, 5500, 8000, 0),
+                r(Scenario.WARRANT_STDIO, 16, 1400, 5000, 9000, 0), r(Scenario.PEER_STDIO, 16, 1500, 4000, 8000, 2)));
+
+        assertThat(check(checks, "1 client: Warrant's added p50").pass()).isTrue();      // 190 us
+        assertThat(check(checks, "1 client: Warrant's added p99").pass()).isTrue();      // 900 us
+        assertThat(check(checks, "16 clients: Warrant's added p99").pass()).isFalse();   // 3.5 ms
+        assertThat(check(checks, "16 clients: throughput Warrant / pass-through proxy").value()).isEqualTo("0.57");
+        assertThat(check(checks, "16 clients: throughput Warrant / pass-through proxy").pass()).isFalse();
+        assertThat(check(checks, "16 clients: stdio p50").pass()).isTrue();
+        assertThat(check(checks, "16 clients: stdio p99").pass()).isFalse();
+        assertThat(check(checks, "errors").pass()).isFalse();
+    }
+
+    @Test
+    void aDocumentWithoutMarkersGetsTheBlockAppendedAndASecondRunReplacesIt() throws Exception {
+        Path doc = dir.resolve("doc.md");
+        Files.writeString(doc, "# Doc\ntext");
+        ReportWriter.update(doc, "first\n");
+        ReportWriter.update(doc, "second\n");
+        assertThat(Files.readString(doc)).isEqualTo("# Doc\ntext\n\n## Load benchmark results\n\n"
+                + ReportWriter.BEGIN + "\nsecond\n" + ReportWriter.END + "\n");
+    }
+}
