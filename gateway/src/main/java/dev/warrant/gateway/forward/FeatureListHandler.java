@@ -56,6 +56,16 @@ public final class FeatureListHandler implements ForwardStage.MethodHandler {
     public Future<JsonObject> handle(McpExchange exchange) {
         FeatureCatalogView catalog = upstreams.features();
         String server = exchange.virtualServer();
+        int entries = switch (kind) {
+            case RESOURCES -> catalog.resources(server).size();
+            case TEMPLATES -> catalog.templates(server).size();
+            case PROMPTS -> catalog.prompts(server).size();
+        };
+        return ListWork.run(entries, () -> list(exchange, catalog));
+    }
+
+    private JsonObject list(McpExchange exchange, FeatureCatalogView catalog) {
+        String server = exchange.virtualServer();
         Optional<String> peer = exchange.http().peer();
         JsonArray items = new JsonArray();
         switch (kind) {
@@ -89,7 +99,7 @@ public final class FeatureListHandler implements ForwardStage.MethodHandler {
             case TEMPLATES -> "resourceTemplates";
             case PROMPTS -> "prompts";
         };
-        return Future.succeededFuture(new JsonObject().put(key, items));
+        return new JsonObject().put(key, items);
     }
 
     private boolean visible(McpExchange exchange, Operation operation) {

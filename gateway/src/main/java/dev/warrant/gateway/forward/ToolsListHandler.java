@@ -11,6 +11,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -34,9 +35,14 @@ public final class ToolsListHandler implements ForwardStage.MethodHandler {
 
     @Override
     public Future<JsonObject> handle(McpExchange exchange) {
+        Collection<ToolEntry> catalog = upstreams.catalog().all();
+        return ListWork.run(catalog.size(), () -> list(exchange, catalog));
+    }
+
+    private JsonObject list(McpExchange exchange, Collection<ToolEntry> catalog) {
         JsonArray tools = new JsonArray();
         String server = exchange.virtualServer();
-        for (ToolEntry tool : upstreams.catalog().all()) {
+        for (ToolEntry tool : catalog) {
             if (server != null && !tool.server().equals(server)) {
                 continue;
             }
@@ -53,6 +59,6 @@ public final class ToolsListHandler implements ForwardStage.MethodHandler {
                 tools.add(builtin.definition());
             }
         }
-        return Future.succeededFuture(new JsonObject().put("tools", tools));
+        return new JsonObject().put("tools", tools);
     }
 }
