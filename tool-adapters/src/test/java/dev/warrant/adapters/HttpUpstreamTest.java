@@ -39,6 +39,8 @@ class HttpUpstreamTest {
     }
 
     private final List<Seen> seen = new CopyOnWriteArrayList<>();
+    /** When set, every request that carries a session id is answered 404, as by a restarted server. */
+    private volatile boolean forgetSessions;
     private HttpServer server;
     private URI url;
 
@@ -95,6 +97,60 @@ class HttpUpstreamTest {
                         e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.UNAVAILABLE));
     }
 
+    @Test
+    void aSessionTheServerForgotIsLostOnceAndTheSupervisorConnectsAgain() throws Exception {
+        Backoff fast = new Backoff(Duration.ofMillis(50), Duration.ofMillis(200), Duration.ofSeconds(60));
+        try (Upstream upstream = Upstreams.connect(new HttpUpstreamSpec("forgetful", url, Map.of(),
+                Duration.ofSeconds(5)), fast).get(10, TimeUnit.SECONDS)) {
+            forgetSessions = true;
+            assertThatThrownBy(() -> upstream.call("tools/call", Map.of("name", "x"), null).result()
+                    .get(5, TimeUnit.SECONDS)).cause()
+                    .isInstanceOfSatisfying(UpstreamException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(UpstreamException.Kind.UNAVAILABLE);
+                        assertThat(e.getMessage()).contains("no longer knows our session");
+                    });
+            forgetSessions = false;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (seen.stream().filter(s -> "initialize".equals(s.rpcMethod())).count() < 2
+                    && System.nanoTime() < deadline) {
+                Thread.sleep(20);
+            }
+            assertThat(seen).filteredOn(s -> "initialize".equals(s.rpcMethod())).hasSize(2);
+            Map<String, Object> again = null;
+            while (again == null && System.nanoTime() < deadline) {
+                try {
+                    again = upstream.call("tools/call", Map.of("name", "x"), null).result().get(5, TimeUnit.SECONDS);
+                } catch (java.util.concurrent.ExecutionException notYetOpen) {
+                    Thread.sleep(20);
+                }
+            }
+            assertThat(again).containsKey("task");
+        }
+    }
+
+    @Test
+    void aStreamedAnswerAndAJsonRpcErrorInAnHttpErrorReachTheCaller() throws Exception {
+        try (Upstream upstream = Upstreams.connect(new HttpUpstreamSpec("streaming", url, Map.of(),
+                Duration.ofSeconds(5))).get(10, TimeUnit.SECONDS)) {
+            List<JsonRpcNotification> progress = new CopyOnWriteArrayList<>();
+            Map<String, Object> result = upstream.call("stream", Map.of("_meta", Map.of("progressToken", "p")),
+                    progress::add).result().get(5, TimeUnit.SECONDS);
+            assertThat(result).containsEntry("streamed", true);
+            assertThat(progress).singleElement().satisfies(p -> assertThat(p.params()).containsEntry("progress", 1));
+
+            assertThatThrownBy(() -> upstream.call("http-error", Map.of(), null).result().get(5, TimeUnit.SECONDS))
+                    .cause().isInstanceOfSatisfying(UpstreamException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(UpstreamException.Kind.ERROR_RESPONSE);
+                        assertThat(e.code()).isEqualTo(-32602);
+                    });
+            assertThatThrownBy(() -> upstream.call("http-plain-error", Map.of(), null).result()
+                    .get(5, TimeUnit.SECONDS)).cause().isInstanceOfSatisfying(UpstreamException.class, e -> {
+                        assertThat(e.kind()).isEqualTo(UpstreamException.Kind.UNAVAILABLE);
+                        assertThat(e.getMessage()).contains("HTTP 503");
+                    });
+        }
+    }
+
     private void handle(HttpExchange exchange) throws IOException {
         try (exchange) {
             String http = exchange.getRequestMethod();
@@ -105,6 +161,10 @@ class HttpUpstreamTest {
             seen.add(new Seen(http, rpc, exchange.getRequestHeaders().getFirst("Authorization"),
                     exchange.getRequestHeaders().getFirst("Mcp-Session-Id"),
                     exchange.getRequestHeaders().getFirst("MCP-Protocol-Version")));
+            if (forgetSessions && exchange.getRequestHeaders().getFirst("Mcp-Session-Id") != null) {
+                exchange.sendResponseHeaders(404, -1);
+                return;
+            }
             if (!http.equals("POST")) {
                 exchange.sendResponseHeaders(http.equals("GET") ? 405 : 200, -1);
                 return;
@@ -121,6 +181,32 @@ class HttpUpstreamTest {
                     exchange.getResponseHeaders().add("Mcp-Session-Id", "session-1");
                     response.put("result", Map.of("protocolVersion", "2025-06-18", "capabilities", Map.of("tools", Map.of()),
                             "serverInfo", Map.of("name", "scripted", "version", "0"), "x-future", Map.of("flag", true)));
+                }
+                case "stream" -> {
+                    // An SSE answer written in pieces: a primer, a comment, a progress event split mid-line, CRLF.
+                    exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
+                    exchange.sendResponseHeaders(200, 0);
+                    Object token = ((Map<?, ?>) ((Map<?, ?>) message.get("params")).get("_meta")).get("progressToken");
+                    String note = JSON.writeValueAsString(Map.of("jsonrpc", "2.0", "method", "notifications/progress",
+                            "params", Map.of("progressToken", token, "progress", 1)));
+                    response.put("result", Map.of("streamed", true));
+                    String answer = JSON.writeValueAsString(response);
+                    for (String piece : List.of("id: 1\ndata:\n\n: hello\n", "data: " + note.substring(0, 10),
+                            note.substring(10) + "\r\n\r\nid: 2\r\ndata: " + answer + "\r\n\r\n")) {
+                        exchange.getResponseBody().write(piece.getBytes(StandardCharsets.UTF_8));
+                        exchange.getResponseBody().flush();
+                    }
+                    return;
+                }
+                case "http-error", "http-plain-error" -> {
+                    boolean asRpc = rpc.equals("http-error");
+                    byte[] body = (asRpc ? JSON.writeValueAsString(Map.of("jsonrpc", "2.0", "id", message.get("id"),
+                            "error", Map.of("code", -32602, "message", "bad arguments"))) : "overloaded")
+                            .getBytes(StandardCharsets.UTF_8);
+                    exchange.getResponseHeaders().add("Content-Type", asRpc ? "application/json" : "text/plain");
+                    exchange.sendResponseHeaders(asRpc ? 400 : 503, body.length);
+                    exchange.getResponseBody().write(body);
+                    return;
                 }
                 case "tools/call" -> response.put("result", Map.of("content", List.of(),
                         "task", Map.of("taskId", "t-1", "status", "working"), "echoedParams", message.get("params")));
