@@ -54,8 +54,11 @@ import java.util.function.Function;
  * (403 {@code forbidden} otherwise). Both decided by the same policy engine as agents' calls. A name from the
  * static config cannot be registered or removed here (409 {@code upstream_static}).
  *
- * <p>Concurrency: handlers run on the event loop; map reads/writes are Hazelcast async operations, and the
- * listing (which reads the whole map) runs on a worker.
+ * <p>Durability: a registration or removal is in the cluster maps and fsync'd to this member's journal before
+ * the answer (see UpstreamDirectory), so it survives a full cluster restart.
+ *
+ * <p>Concurrency: handlers run on the event loop; registering and removing (Hazelcast calls and an fsync) run
+ * on a worker.
  */
 public final class UpstreamAdminApi {
 
@@ -105,13 +108,14 @@ public final class UpstreamAdminApi {
         String name = ctx.pathParam(NAME_PARAM);
         mayManage(ctx, name).compose(token -> {
             JsonObject body = body(ctx);
-            UpstreamRegistration r = RegistrationRequest.parse(name, body, token.caller(), clock.millis(), env);
-            return Future.fromCompletionStage(directory.get(name), vertx.getOrCreateContext())
-                    .compose(previous -> Future.fromCompletionStage(directory.put(r), vertx.getOrCreateContext())
-                            .compose(v -> connectHere(r))
+            UpstreamRegistration request = RegistrationRequest.parse(name, body, token.caller(), clock.millis(), env);
+            // Blocking: the cluster maps, then this member's journal, fsync'd before the answer.
+            return vertx.executeBlocking(() -> directory.register(request), false)
+                    .compose(stored -> connectHere(stored.registration())
                             .map(v -> {
+                                UpstreamRegistration r = stored.registration();
                                 LOG.info("upstream {} registered by {} ({})", name, token.caller(), r.url());
-                                return new Answer(previous.isPresent() ? 200 : 201, describe(r));
+                                return new Answer(stored.replaced() ? 200 : 201, describe(r));
                             }));
         }).onComplete(ar -> {
             if (ar.succeeded()) {
@@ -142,7 +146,7 @@ public final class UpstreamAdminApi {
     void delete(RoutingContext ctx) {
         String name = ctx.pathParam(NAME_PARAM);
         mayManage(ctx, name)
-                .compose(token -> Future.fromCompletionStage(directory.remove(name), vertx.getOrCreateContext())
+                .compose(token -> vertx.executeBlocking(() -> directory.remove(name), false)
                         .compose(removed -> {
                             if (removed.isEmpty()) {
                                 return Future.failedFuture(new AdminRefusal(404, UNKNOWN, "no registered upstream '" + name + "'"));

@@ -63,10 +63,15 @@ public final class ClusterNode implements AutoCloseable {
         config.addMapConfig(new MapConfig(ClusterRevocations.MAP_NAME)
                 .setBackupCount(MapConfig.MAX_BACKUP_COUNT)
                 .setMergePolicyConfig(new MergePolicyConfig(PutIfAbsentMergePolicy.class.getName(), 1000)));
-        // Upstreams registered through the admin API: a copy on every member too, so a registration outlives
-        // the member that took it. See UpstreamDirectory.
+        // Upstreams registered through the admin API, and their tombstones: a copy on every member too, so a
+        // registration outlives the member that took it. Put-if-absent merges are corrected by the members'
+        // last-writer-wins reconciliation after a merge. See UpstreamDirectory.
         config.addMapConfig(new MapConfig(UpstreamDirectory.MAP_NAME)
                 .setBackupCount(MapConfig.MAX_BACKUP_COUNT)
+                .setMergePolicyConfig(new MergePolicyConfig(PutIfAbsentMergePolicy.class.getName(), 100)));
+        config.addMapConfig(new MapConfig(UpstreamDirectory.REMOVED_MAP_NAME)
+                .setBackupCount(MapConfig.MAX_BACKUP_COUNT)
+                .setTimeToLiveSeconds((int) UpstreamDirectory.REMOVAL_TTL.toSeconds())
                 .setMergePolicyConfig(new MergePolicyConfig(PutIfAbsentMergePolicy.class.getName(), 100)));
         if (members.isEmpty()) {
             // Single node (the embedded default): nobody to wait for; Hazelcast's default join wait

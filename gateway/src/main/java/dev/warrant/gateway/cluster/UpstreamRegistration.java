@@ -15,7 +15,8 @@ import java.util.Objects;
  * @param headers            header name to value template (every value references an environment variable)
  * @param timeoutMillis      per-request timeout
  * @param registeredBy       the caller whose token registered it (for listing and logs)
- * @param registeredAtMillis when
+ * @param registeredAtMillis when; also the registration's stamp in the last-writer-wins order (see
+ *                           {@link UpstreamState}), so the directory may move it forward past an earlier entry
  * @param id                 unique per registration, so members and the API tell a replacement from a repeat
  */
 public record UpstreamRegistration(String name, String url, Map<String, String> headers, long timeoutMillis,
@@ -28,5 +29,10 @@ public record UpstreamRegistration(String name, String url, Map<String, String> 
         headers = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(headers == null ? Map.of() : headers));
         Objects.requireNonNull(registeredBy, "registeredBy");
         Objects.requireNonNull(id, "id");
+    }
+
+    /** The same registration with another stamp. */
+    public UpstreamRegistration restamped(long atMillis) {
+        return new UpstreamRegistration(name, url, headers, timeoutMillis, registeredBy, atMillis, id);
     }
 }

@@ -151,7 +151,8 @@ public final class RegisteredUpstreams implements UpstreamDirectory.Listener, Au
             firstOutcome.completeExceptionally(e);
             LOG.warn("upstream {}: connection failed, retrying in {}: {}", r.name(), backoff, rootMessage(e));
             Duration next = backoff.multipliedBy(2).compareTo(MAX_RETRY) > 0 ? MAX_RETRY : backoff.multipliedBy(2);
-            CompletableFuture.delayedExecutor(backoff.toMillis(), TimeUnit.MILLISECONDS).execute(() -> {
+            // Runnable::run: enqueue only schedules; the default executor would start a thread per retry on 2 cores.
+            CompletableFuture.delayedExecutor(backoff.toMillis(), TimeUnit.MILLISECONDS, Runnable::run).execute(() -> {
                 if (stillWanted(r)) {
                     enqueue(r.name(), () -> registry.upstream(r.name()) != null
                             ? CompletableFuture.completedFuture(null)

@@ -84,6 +84,17 @@ final class ClusterMembers implements AutoCloseable {
         }
     }
 
+    /** A normal stop (SIGTERM: the serve command's shutdown hook closes the gateway). */
+    void stop(int i) throws InterruptedException {
+        Process p = processes[i];
+        if (p != null && p.isAlive()) {
+            p.destroy();
+            if (!p.waitFor(30, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("member " + i + " did not stop within 30 s");
+            }
+        }
+    }
+
     /** Sends a line to a member's stdin ({@link PartitionableMember}'s commands). */
     void command(int i, String line) throws IOException {
         var stdin = processes[i].getOutputStream();
