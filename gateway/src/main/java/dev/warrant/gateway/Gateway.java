@@ -185,7 +185,8 @@ public final class Gateway implements AutoCloseable {
                     new LimitStage(config.limits(), upstreams, Ticker.SYSTEM),
                     new AuthorizeStage(engine, upstreams, telemetry, builtins),
                     new ApprovalStage(vertx, config.risk(), approvals, cluster.memberId(), clock, ApprovalStage.NOTIFY_EVERY),
-                    new ForwardStage(McpMethods.handlers(VERSION, upstreams, engine, telemetry, builtins))));
+                    new ForwardStage(McpMethods.handlers(VERSION, upstreams, engine, telemetry, builtins,
+                            config.listPageSize()))));
 
             Router router = Router.router(vertx);
             // Headers carry the bearer token: room for the largest token we accept, and no more.
@@ -224,7 +225,7 @@ public final class Gateway implements AutoCloseable {
             // them, and every catalog change (registration, removal, an upstream's own list_changed) is
             // pushed to the sessions whose caller may see a changed item.
             upstreams.addCatalogListener(new ListChangedNotifier(vertx, sessions, engine));
-            directory = new UpstreamDirectory(cluster);
+            directory = new UpstreamDirectory(cluster, config.stateDir().resolve("cluster"), clock);
             registered = new RegisteredUpstreams(upstreams,
                     config.upstreams().stream().map(u -> u.spec().name()).collect(java.util.stream.Collectors.toSet()),
                     System::getenv);

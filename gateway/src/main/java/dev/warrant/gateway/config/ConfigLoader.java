@@ -64,12 +64,13 @@ import java.util.function.Function;
  *   perTool: { ratePerSecond: 200, burst: 400 }    # each tool, all callers together; default off
  *   drift: { maxDenials: 20, window: PT1M }        # quarantine a caller past this; default off
  * risk: { high: { freshAuthorization: PT10M, approval: true, approvalTimeout: PT5M } }   # see RiskRules
+ * lists: { pageSize: 500 }                        # items per page of tools/list etc.; more via nextCursor
  * </pre>
  */
 public final class ConfigLoader {
 
     private static final Set<String> TOP_LEVEL = Set.of("listen", "stateDir", "keys", "tokens", "cluster",
-            "upstreams", "policies", "audit", "allowedHosts", "limits", "tls", "risk");
+            "upstreams", "policies", "audit", "allowedHosts", "limits", "tls", "risk", "lists");
 
     private final Map<String, String> env;
 
@@ -156,6 +157,11 @@ public final class ConfigLoader {
             unknownKeys(limits, Set.of("maxBodyBytes", "perCaller", "perTool", "drift"), "limits.");
             if (limits.has("maxBodyBytes")) b.maxBodyBytes(integer(limits, "maxBodyBytes", "limits.maxBodyBytes"));
             b.limits(limitSettings(limits));
+        }
+        JsonNode lists = object(root, "lists");
+        if (lists != null) {
+            unknownKeys(lists, Set.of("pageSize"), "lists.");
+            if (lists.has("pageSize")) b.listPageSize(integer(lists, "pageSize", "lists.pageSize"));
         }
         JsonNode risk = object(root, "risk");
         if (risk != null) {
@@ -272,6 +278,7 @@ public final class ConfigLoader {
         envValue("WARRANT_CLUSTER_NAME", s -> s).ifPresent(b::clusterName);
         envValue("WARRANT_CLUSTER_PORT", s -> parseInt(s, "WARRANT_CLUSTER_PORT")).ifPresent(b::clusterPort);
         envValue("WARRANT_CLUSTER_MEMBERS", s -> List.of(s.split("\\s*,\\s*"))).ifPresent(b::clusterMembers);
+        envValue("WARRANT_LISTS_PAGE_SIZE", s -> parseInt(s, "WARRANT_LISTS_PAGE_SIZE")).ifPresent(b::listPageSize);
     }
 
     private <T> java.util.Optional<T> envValue(String name, Function<String, T> parse) {

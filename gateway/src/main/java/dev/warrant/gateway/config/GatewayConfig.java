@@ -38,7 +38,8 @@ public record GatewayConfig(
         int maxBodyBytes,
         Optional<Tls> tls,
         RiskRules risk,
-        LimitSettings limits) {
+        LimitSettings limits,
+        int listPageSize) {
 
     /** An upstream with its gateway-side settings. */
     public record Upstream(UpstreamSpec spec, Map<String, RiskTier> risks) {
@@ -123,6 +124,9 @@ public record GatewayConfig(
         if (maxTokenBytes < 256) {
             throw new ConfigException("tokens.maxBytes must be at least 256");
         }
+        if (listPageSize < 1 || listPageSize > MAX_LIST_PAGE_SIZE) {
+            throw new ConfigException("lists.pageSize must be 1.." + MAX_LIST_PAGE_SIZE);
+        }
         if (maxBodyBytes < 1024) {
             throw new ConfigException("limits.maxBodyBytes must be at least 1024");
         }
@@ -134,6 +138,11 @@ public record GatewayConfig(
             throw new ConfigException("upstreams: names must be unique");
         }
     }
+
+    /** Items per page of tools/list, resources/list, resources/templates/list and prompts/list by default. */
+    public static final int DEFAULT_LIST_PAGE_SIZE = 500;
+    /** A page is one JSON answer; beyond this an agent gains nothing from larger ones. */
+    public static final int MAX_LIST_PAGE_SIZE = 100_000;
 
     public static Builder builder() {
         return new Builder();
@@ -161,6 +170,7 @@ public record GatewayConfig(
         private Optional<Tls> tls = Optional.empty();
         private RiskRules risk = RiskRules.NONE;
         private LimitSettings limits = LimitSettings.defaults();
+        private int listPageSize = DEFAULT_LIST_PAGE_SIZE;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -183,11 +193,13 @@ public record GatewayConfig(
         public Builder risk(RiskRules v) { risk = v; return this; }
         /** Rate limits and drift containment; default: 50/s burst 100 per caller, per tool and drift off. */
         public Builder limits(LimitSettings v) { limits = v; return this; }
+        /** Items per page of the list methods; more are reached with {@code nextCursor}. Default 500. */
+        public Builder listPageSize(int v) { listPageSize = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(host, port, stateDir, rootKeys, maxTokenTtl, maxChainDepth, maxTokenBytes,
                     clusterName, clusterPort, clusterMembers, clusterRevokeTimeout, upstreams, policiesDir, auditFile, audit, allowedHosts,
-                    maxBodyBytes, tls, risk, limits);
+                    maxBodyBytes, tls, risk, limits, listPageSize);
         }
     }
 }

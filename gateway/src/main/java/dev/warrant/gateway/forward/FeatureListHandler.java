@@ -24,7 +24,8 @@ import java.util.Optional;
  *
  * <p>A template is listed when the caller may read its literal prefix (the text before the first
  * {@code {expression}}): resource rights are URI prefixes, so that is exactly "every expansion is readable".
- * Answered from the catalog in one page (no cursor); the catalog follows the upstreams' list_changed.
+ * Answered from the catalog in pages of {@code pageSize} ({@link ListPage}); the catalog follows the
+ * upstreams' list_changed.
  */
 public final class FeatureListHandler implements ForwardStage.MethodHandler {
 
@@ -33,23 +34,40 @@ public final class FeatureListHandler implements ForwardStage.MethodHandler {
     private final Kind kind;
     private final UpstreamRegistry upstreams;
     private final PolicyEngine engine;
+    private final int pageSize;
 
-    private FeatureListHandler(Kind kind, UpstreamRegistry upstreams, PolicyEngine engine) {
+    private FeatureListHandler(Kind kind, UpstreamRegistry upstreams, PolicyEngine engine, int pageSize) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be at least 1");
+        }
         this.kind = kind;
         this.upstreams = upstreams;
         this.engine = engine;
+        this.pageSize = pageSize;
     }
 
     public static FeatureListHandler resources(UpstreamRegistry upstreams, PolicyEngine engine) {
-        return new FeatureListHandler(Kind.RESOURCES, upstreams, engine);
+        return resources(upstreams, engine, ListPage.DEFAULT_PAGE_SIZE);
     }
 
     public static FeatureListHandler templates(UpstreamRegistry upstreams, PolicyEngine engine) {
-        return new FeatureListHandler(Kind.TEMPLATES, upstreams, engine);
+        return templates(upstreams, engine, ListPage.DEFAULT_PAGE_SIZE);
     }
 
     public static FeatureListHandler prompts(UpstreamRegistry upstreams, PolicyEngine engine) {
-        return new FeatureListHandler(Kind.PROMPTS, upstreams, engine);
+        return prompts(upstreams, engine, ListPage.DEFAULT_PAGE_SIZE);
+    }
+
+    public static FeatureListHandler resources(UpstreamRegistry upstreams, PolicyEngine engine, int pageSize) {
+        return new FeatureListHandler(Kind.RESOURCES, upstreams, engine, pageSize);
+    }
+
+    public static FeatureListHandler templates(UpstreamRegistry upstreams, PolicyEngine engine, int pageSize) {
+        return new FeatureListHandler(Kind.TEMPLATES, upstreams, engine, pageSize);
+    }
+
+    public static FeatureListHandler prompts(UpstreamRegistry upstreams, PolicyEngine engine, int pageSize) {
+        return new FeatureListHandler(Kind.PROMPTS, upstreams, engine, pageSize);
     }
 
     @Override
@@ -99,7 +117,7 @@ public final class FeatureListHandler implements ForwardStage.MethodHandler {
             case TEMPLATES -> "resourceTemplates";
             case PROMPTS -> "prompts";
         };
-        return new JsonObject().put(key, items);
+        return ListPage.of(key, items, exchange.method() + " " + server, exchange.request().params(), pageSize);
     }
 
     private boolean visible(McpExchange exchange, Operation operation) {

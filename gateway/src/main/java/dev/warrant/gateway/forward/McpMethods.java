@@ -21,17 +21,17 @@ public final class McpMethods {
     }
 
     public static Map<String, ForwardStage.MethodHandler> handlers(String version, UpstreamRegistry upstreams,
-            PolicyEngine engine, Telemetry telemetry, BuiltinTools builtins) {
+            PolicyEngine engine, Telemetry telemetry, BuiltinTools builtins, int listPageSize) {
         UpstreamRequestHandler forward = new UpstreamRequestHandler(upstreams, telemetry);
         SubscriptionHandler subscriptions = new SubscriptionHandler(upstreams, forward);
         return Map.ofEntries(
                 // answered by the gateway
                 entry("initialize", new InitializeHandler(version, upstreams)),
                 entry("ping", ex -> Future.succeededFuture(new JsonObject())),
-                entry("tools/list", new ToolsListHandler(upstreams, engine, builtins)),
-                entry("resources/list", FeatureListHandler.resources(upstreams, engine)),
-                entry("resources/templates/list", FeatureListHandler.templates(upstreams, engine)),
-                entry("prompts/list", FeatureListHandler.prompts(upstreams, engine)),
+                entry("tools/list", new ToolsListHandler(upstreams, engine, builtins, listPageSize)),
+                entry("resources/list", FeatureListHandler.resources(upstreams, engine, listPageSize)),
+                entry("resources/templates/list", FeatureListHandler.templates(upstreams, engine, listPageSize)),
+                entry("prompts/list", FeatureListHandler.prompts(upstreams, engine, listPageSize)),
                 // forwarded to the upstream AuthorizeStage decided about
                 entry("tools/call", new ToolsCallHandler(upstreams, telemetry, builtins)),
                 entry("resources/read", forward),

@@ -20,17 +20,28 @@ import java.util.Map;
  * definition otherwise untouched. Each tool is decided with the same function as a call (DESIGN §12.7).
  * The gateway's own {@code warrant__*} tools act only on the caller's token and are always listed on
  * {@code /mcp}. On {@code /servers/{name}/mcp} only that upstream's tools appear, under their own names.
+ * Answered in pages of {@code pageSize} ({@link ListPage}).
  */
 public final class ToolsListHandler implements ForwardStage.MethodHandler {
 
     private final UpstreamRegistry upstreams;
     private final PolicyEngine engine;
     private final BuiltinTools builtins;
+    private final int pageSize;
 
     public ToolsListHandler(UpstreamRegistry upstreams, PolicyEngine engine, BuiltinTools builtins) {
+        this(upstreams, engine, builtins, ListPage.DEFAULT_PAGE_SIZE);
+    }
+
+    /** @param pageSize tools per page ({@code lists.pageSize}); more are reached with {@code nextCursor} */
+    public ToolsListHandler(UpstreamRegistry upstreams, PolicyEngine engine, BuiltinTools builtins, int pageSize) {
+        if (pageSize < 1) {
+            throw new IllegalArgumentException("pageSize must be at least 1");
+        }
         this.upstreams = upstreams;
         this.engine = engine;
         this.builtins = builtins;
+        this.pageSize = pageSize;
     }
 
     @Override
@@ -59,6 +70,7 @@ public final class ToolsListHandler implements ForwardStage.MethodHandler {
                 tools.add(builtin.definition());
             }
         }
-        return new JsonObject().put("tools", tools);
+        // The whole visible list is decided on every page (rights may have changed); the cursor only slices it.
+        return ListPage.of("tools", tools, "tools/list " + server, exchange.request().params(), pageSize);
     }
 }

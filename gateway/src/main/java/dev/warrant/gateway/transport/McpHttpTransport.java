@@ -32,6 +32,10 @@ import java.util.concurrent.TimeUnit;
  * virtual server with its original names; the route's {@code name} parameter). Both run the same pipeline;
  * the exchange carries which one it came through.
  *
+ * <p>Resumability: every event of the GET stream has an id and the session keeps the recent ones; a GET with
+ * {@code Last-Event-ID} gets the events after it first (see {@link StreamEvents}). Events of a POST's SSE answer
+ * have ids too, but are not kept: such a stream is not resumable.
+ *
  * <p>This class only frames: it validates Host/Origin, media types and the JSON-RPC envelope, hands
  * requests to the {@link Pipeline}, and writes what comes back. Decisions are made by the stages.
  * Everything here runs on the connection's event loop and never blocks.
@@ -42,6 +46,8 @@ public final class McpHttpTransport {
     private static final long KEEPALIVE_MILLIS = 15_000;
     /** The path parameter of {@code /servers/:name/mcp}; absent on {@code /mcp}. */
     public static final String SERVER_PARAM = "name";
+    private static final String LAST_EVENT_ID = "Last-Event-ID";
+    private static final String PRIMING_SINCE = "2025-11-25";
 
     private final Vertx vertx;
     private final Pipeline pipeline;
@@ -86,6 +92,7 @@ public final class McpHttpTransport {
         Context context = vertx.getOrCreateContext();
         ResponseWriter writer = new ResponseWriter(res, context, resourceMetadataUrl);
         McpExchange exchange = new McpExchange(request, http, writer, nowEpochNanos(), virtualServer);
+        writer.eventIdsFrom(exchange::session);
         Future<JsonObject> outcome;
         try {
             outcome = pipeline.execute(exchange);
@@ -163,7 +170,13 @@ public final class McpHttpTransport {
                     .putHeader(HttpHeaders.CONTENT_TYPE, Sse.CONTENT_TYPE)
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
             res.write(Sse.comment("stream open"));
-            session.attachStream(res);
+            // Priming events came with 2025-11-25 (SEP-1699); older clients may not expect empty data.
+            boolean priming = session.protocolVersion().compareTo(PRIMING_SINCE) >= 0;
+            int replayed = session.attachStream(res, req.getHeader(LAST_EVENT_ID), priming);
+            if (req.getHeader(LAST_EVENT_ID) != null) {
+                LOG.debug("session {}: GET resumed from {}: {}", session.id(), req.getHeader(LAST_EVENT_ID),
+                        replayed < 0 ? "unknown or too old, started fresh" : replayed + " event(s) replayed");
+            }
             long timer = vertx.setPeriodic(KEEPALIVE_MILLIS, id -> {
                 if (!res.ended() && !res.closed()) {
                     res.write(Sse.comment("keepalive"));

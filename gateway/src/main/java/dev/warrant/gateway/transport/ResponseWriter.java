@@ -10,7 +10,8 @@ import io.vertx.core.json.JsonObject;
 /**
  * Writes the answer to one POSTed request. It starts undecided; the first notification (e.g. progress)
  * turns the response into an SSE stream, otherwise the result goes out as a single application/json body —
- * the cheapest framing for the common case.
+ * the cheapest framing for the common case. Its SSE events carry ids {@code <k>-<n>} unique within the session
+ * ({@link StreamEvents}); they are not kept, so such a stream cannot be resumed.
  *
  * <p>Concurrency: may be called from any thread (adapters deliver progress on their own threads); every
  * write hops onto the connection's event-loop context.
@@ -21,11 +22,20 @@ final class ResponseWriter implements ReplyChannel {
     private final Context context;
     private final String resourceMetadataUrl;
     private boolean streaming;
+    /** The session of the request, known once the pipeline resolved it; gives this stream its event ids. */
+    private java.util.function.Supplier<Session> session = () -> null;
+    /** {@code <stream>-} when the answer is SSE on a session, else null (no ids: initialize has no session yet). */
+    private String idPrefix;
+    private long lastSeq;
 
     ResponseWriter(HttpServerResponse response, Context context, String resourceMetadataUrl) {
         this.response = response;
         this.context = context;
         this.resourceMetadataUrl = resourceMetadataUrl;
+    }
+
+    void eventIdsFrom(java.util.function.Supplier<Session> session) {
+        this.session = session;
     }
 
     @Override
@@ -35,7 +45,7 @@ final class ResponseWriter implements ReplyChannel {
                 return;
             }
             startStreaming();
-            response.write(Sse.event(notification));
+            response.write(event(notification));
         });
     }
 
@@ -61,7 +71,7 @@ final class ResponseWriter implements ReplyChannel {
                 return;
             }
             if (streaming) {
-                response.end(Sse.event(message));
+                response.end(event(message));
                 return;
             }
             if (sessionId != null) {
@@ -79,16 +89,22 @@ final class ResponseWriter implements ReplyChannel {
             JsonObject body = ErrorResponses.errorResponse(id, error);
             if (streaming) {
                 // Headers are gone: the error travels as the stream's final event.
-                response.end(Sse.event(body));
+                response.end(event(body));
                 return;
             }
             HttpErrors.send(response, error, body, resourceMetadataUrl);
         });
     }
 
+    private io.vertx.core.buffer.Buffer event(JsonObject message) {
+        return idPrefix == null ? Sse.event(message) : StreamEvents.frame(idPrefix + ++lastSeq, message);
+    }
+
     private void startStreaming() {
         if (!streaming) {
             streaming = true;
+            Session s = session.get();
+            idPrefix = s == null ? null : s.postStreamPrefix();
             response.setChunked(true)
                     .putHeader(HttpHeaders.CONTENT_TYPE, Sse.CONTENT_TYPE)
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");

@@ -1,12 +1,15 @@
 package dev.warrant.gateway.transport;
 
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
 import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.errors.Reason;
 
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.Set;
@@ -37,6 +40,10 @@ public final class Session {
     private volatile JsonObject clientCapabilities = new JsonObject();
     private volatile String logLevel;
     private volatile HttpServerResponse stream;
+    /** The GET stream's recent events, for an agent that reconnects with Last-Event-ID. */
+    private final StreamEvents events = new StreamEvents();
+    /** Set once the agent opened a GET stream: from then on its events are kept while it is disconnected. */
+    private volatile boolean listening;
     private volatile java.util.Optional<String> peer = java.util.Optional.empty();
     private volatile long lastSeenMillis;
     private volatile boolean closed;
@@ -185,13 +192,32 @@ public final class Session {
         return true;
     }
 
-    /** The standalone GET stream, if the agent opened one; the previous one is replaced. */
-    void attachStream(HttpServerResponse response) {
-        HttpServerResponse previous = stream;
-        stream = response;
-        if (previous != null && !previous.ended()) {
+    /**
+     * The standalone GET stream, if the agent opened one; the previous one is replaced. With a
+     * {@code lastEventId} this buffer can continue from, the events after it are written first (resumption);
+     * otherwise the stream starts fresh. {@code priming} adds the SEP-1699 event (an id, empty data) when
+     * nothing was replayed, so the agent holds an id to resume from before the first message.
+     *
+     * @return how many events were replayed, or -1 when the stream started fresh
+     */
+    int attachStream(HttpServerResponse response, String lastEventId, boolean priming) {
+        HttpServerResponse previous;
+        int replayed;
+        synchronized (events) {
+            previous = stream;
+            listening = true;
+            Optional<List<Buffer>> missed = events.after(lastEventId);
+            missed.ifPresent(frames -> frames.forEach(response::write));
+            replayed = missed.map(List::size).orElse(-1);
+            if (priming && replayed <= 0) {
+                response.write(events.priming());
+            }
+            stream = response;
+        }
+        if (previous != null && previous != response && !previous.ended()) {
             previous.end();
         }
+        return replayed;
     }
 
     void detachStream(HttpServerResponse response) {
@@ -206,14 +232,34 @@ public final class Session {
         return s != null && !s.ended() && !s.closed();
     }
 
-    /** Sends a server-initiated message on the GET stream; false when no stream is open. */
+    /** Whether the agent ever opened a GET stream: its server-initiated messages are then kept for replay. */
+    public boolean isListening() {
+        return listening && !closed;
+    }
+
+    /**
+     * Sends a server-initiated message on the GET stream, numbered and kept for replay; while the agent is
+     * between GET streams it is only kept, and sent when the agent resumes with Last-Event-ID.
+     *
+     * @return false when the agent never opened a GET stream (nothing is kept then: it could not resume)
+     */
     public boolean push(JsonObject message) {
-        HttpServerResponse s = stream;
-        if (s == null || s.ended() || s.closed()) {
+        if (!listening || closed) {
             return false;
         }
-        s.write(Sse.event(message));
+        synchronized (events) {
+            Buffer frame = events.append(message);
+            HttpServerResponse s = stream;
+            if (s != null && !s.ended() && !s.closed()) {
+                s.write(frame);
+            }
+        }
         return true;
+    }
+
+    /** The id prefix for the events of a POST answer that turned into SSE, unique within this session. */
+    String postStreamPrefix() {
+        return events.postStreamPrefix();
     }
 
     /**

@@ -84,15 +84,16 @@ public final class SessionRegistry {
     }
 
     /**
-     * Sends a server-initiated message (e.g. notifications/tools/list_changed) to every live session with an
-     * open GET stream that {@code audience} accepts; {@code audience} is asked only about such sessions.
+     * Sends a server-initiated message (e.g. notifications/tools/list_changed) to every live session that
+     * listens (opened a GET stream at least once) and that {@code audience} accepts; {@code audience} is asked
+     * only about such sessions. A session between GET streams keeps the message for its Last-Event-ID resume.
      *
-     * @return how many sessions it was sent to
+     * @return how many sessions it was sent to or kept for
      */
     public int pushToStreams(io.vertx.core.json.JsonObject message, java.util.function.Predicate<Session> audience) {
         int sent = 0;
         for (Session s : sessions.values()) {
-            if (!s.isClosed() && s.hasStream() && audience.test(s) && s.push(message)) {
+            if (s.isListening() && audience.test(s) && s.push(message)) {
                 sent++;
             }
         }
