@@ -44,8 +44,33 @@ class SplitBrainTest {
         }
     }
 
+    /**
+     * One retry, and only when the split itself did not take the intended shape ({2 members} | {1 member}): on a
+     * CPU-starved CI machine the two majority members have been seen to suspect each other as well when member 2
+     * is cut off (1 s heartbeats, 10 s timeout), which makes a different experiment, not a failed merge. Every
+     * assertion about the merge and the union is never retried.
+     */
     @Test
     void revocationsMadeOnBothSidesOfASplitAreInForceEverywhereAfterTheMerge() throws Exception {
+        try {
+            scenario();
+        } catch (PartitionNotFormed e) {
+            System.err.println("split brain: the partition did not form as intended (" + e.getMessage()
+                    + "); retrying once with fresh members");
+            members.close();
+            members = null;
+            scenario();
+        }
+    }
+
+    /** The split did not take the shape the scenario needs; see the test's comment. */
+    private static final class PartitionNotFormed extends Exception {
+        PartitionNotFormed(String message) {
+            super(message);
+        }
+    }
+
+    private void scenario() throws Exception {
         long t0 = System.nanoTime();
         Path dir = Files.createTempDirectory("warrant-split-brain");
         SigningKey key = KeyFiles.loadOrCreate(dir.resolve("keys"));
@@ -62,9 +87,13 @@ class SplitBrainTest {
         long started = System.nanoTime();
 
         members.command(2, "isolate");
-        awaitMembers(0, 2);
-        awaitMembers(1, 2);
-        awaitMembers(2, 1);
+        try {
+            awaitMembers(0, 2);
+            awaitMembers(1, 2);
+            awaitMembers(2, 1);
+        } catch (IllegalStateException e) {
+            throw new PartitionNotFormed(e.getMessage());
+        }
         long split = System.nanoTime();
 
         // Each side revokes while apart; each side answers 200: it is the whole cluster as far as it can tell.
