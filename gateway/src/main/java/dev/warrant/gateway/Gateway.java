@@ -37,6 +37,7 @@ import dev.warrant.gateway.transport.McpHttpTransport;
 import dev.warrant.gateway.transport.OriginPolicy;
 import dev.warrant.gateway.transport.ProtocolVersions;
 import dev.warrant.gateway.transport.RevokedSessions;
+import dev.warrant.gateway.transport.Session;
 import dev.warrant.gateway.transport.SessionRegistry;
 import dev.warrant.gateway.transport.SessionStage;
 import dev.warrant.gateway.transport.TlsListener;
@@ -179,7 +180,10 @@ public final class Gateway implements AutoCloseable {
             // The request path (DESIGN §2), in order. Pipeline refuses a wrong order at startup.
             Pipeline pipeline = new Pipeline(List.of(
                     new RecordStage(GatewayObserver.all(new TelemetryObserver(telemetry), drift), audit),
-                    new AuthenticateStage(authenticator),
+                    new AuthenticateStage(authenticator, id -> {
+                        Session session = sessions.peek(id);
+                        return session == null ? null : session.bearerMemo();
+                    }),
                     new TraceStage(telemetry),
                     new SessionStage(sessions),
                     new LimitStage(config.limits(), upstreams, Ticker.SYSTEM),

@@ -39,20 +39,38 @@ public final class Authenticator {
 
     /** Fails with a WarrantException whose reason is an authentication reason (HTTP 401). */
     public Future<VerifiedToken> authenticate(String authorizationHeader) {
+        return authenticate(authorizationHeader, null);
+    }
+
+    /**
+     * Like {@link #authenticate(String)}, first asking the memo of the session the request names (null when it
+     * names none): a session's agent usually presents the same token on every request.
+     */
+    public Future<VerifiedToken> authenticate(String authorizationHeader, BearerMemo memo) {
         String token;
         try {
             token = BearerToken.from(authorizationHeader, maxTokenLength);
         } catch (WarrantException e) {
             return Future.failedFuture(e);
         }
+        VerifiedToken remembered = memo == null ? null : memo.recall(token);
+        if (remembered != null) {
+            return checkStillValid(remembered);
+        }
         TokenDigest digest = TokenDigest.of(token);
         VerifiedToken cached = cache.get(digest);
         if (cached != null) {
+            if (memo != null) {
+                memo.remember(token, cached);
+            }
             return checkStillValid(cached);
         }
         return vertx.<VerifiedToken>executeBlocking(() -> verify(token), false)
                 .compose(verified -> {
                     cache.put(digest, verified);
+                    if (memo != null) {
+                        memo.remember(token, verified);
+                    }
                     return checkStillValid(verified);
                 });
     }

@@ -5,6 +5,7 @@ import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
 import dev.warrant.delegation.VerifiedToken;
+import dev.warrant.gateway.auth.BearerMemo;
 import dev.warrant.gateway.errors.Reason;
 
 import java.util.List;
@@ -27,6 +28,14 @@ import java.util.function.Predicate;
  * agent may use several connections); mutable state is volatile or concurrent.
  */
 public final class Session {
+
+    /** The last bearer token presented on this session (AuthenticateStage skips the cache digest on a match). */
+    private final BearerMemo bearerMemo = new BearerMemo();
+
+    public BearerMemo bearerMemo() {
+        return bearerMemo;
+    }
+
 
     private final String id;
     private final String ownerRoot;

@@ -64,6 +64,12 @@ public final class SessionRegistry {
         return session;
     }
 
+    /** The live session with this id, without any ownership check (for per-session memos only), or null. */
+    public Session peek(String sessionId) {
+        Session session = sessions.get(sessionId);
+        return session == null || session.isClosed() ? null : session;
+    }
+
     public void remove(Session session) {
         sessions.remove(session.id(), session);
         session.close();
