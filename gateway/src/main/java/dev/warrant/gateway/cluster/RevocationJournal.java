@@ -3,16 +3,7 @@ package dev.warrant.gateway.cluster;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -31,33 +22,22 @@ final class RevocationJournal implements AutoCloseable {
 
     static final String FILE = "revocations.jsonl";
 
-    private final Path file;
-    private volatile FileChannel channel;
+    private final JsonLinesJournal file;
     private long lines;
 
     RevocationJournal(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            this.file = dir.resolve(FILE);
-            this.channel = open(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open revocation journal in " + dir, e);
-        }
+        this.file = new JsonLinesJournal(dir, FILE, "revocation");
     }
 
     /** Every well-formed entry in the file, oldest first, including expired ones. */
     List<Revocation> load() {
         List<Revocation> out = new ArrayList<>();
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                lines++;
-                Revocation r = parse(line);
-                if (r != null) {
-                    out.add(r);
-                }
+        for (String line : file.lines()) {
+            lines++;
+            Revocation r = parse(line);
+            if (r != null) {
+                out.add(r);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
         }
         return out;
     }
@@ -67,32 +47,13 @@ final class RevocationJournal implements AutoCloseable {
      * until {@link #sync} ran). Callers serialize appends.
      */
     void append(Revocation r) {
-        byte[] line = (toJson(r).encode() + "\n").getBytes(StandardCharsets.UTF_8);
-        try {
-            ByteBuffer buf = ByteBuffer.wrap(line);
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-            lines++;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + file, e);
-        }
+        file.append(toJson(r));
+        lines++;
     }
 
-    /**
-     * Forces every line appended so far to stable storage. Safe without the append lock (FileChannel is
-     * thread-safe); if a concurrent {@link #rewrite} closed the channel, the rewrite itself was forced and
-     * holds every entry appended before it, so there is nothing left to do.
-     */
+    /** Forces every line appended so far to stable storage; any thread, any time (see JsonLinesJournal#sync). */
     void sync() {
-        FileChannel current = channel;
-        try {
-            current.force(false);
-        } catch (ClosedChannelException replacedByRewrite) {
-            // the rewritten file was forced before it replaced this one
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot sync " + file, e);
-        }
+        file.sync();
     }
 
     long lines() {
@@ -101,50 +62,13 @@ final class RevocationJournal implements AutoCloseable {
 
     /** Replaces the file by exactly these entries (fsync'd, then renamed over the old file). */
     void rewrite(Collection<Revocation> live) {
-        Path tmp = file.resolveSibling(FILE + ".tmp");
-        try {
-            StringBuilder sb = new StringBuilder();
-            for (Revocation r : live) {
-                sb.append(toJson(r).encode()).append('\n');
-            }
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) {
-                    out.write(buf);
-                }
-                out.force(true);
-            }
-            channel.close();
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            syncDirectory(file.getParent());
-            channel = open(file);
-            lines = live.size();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot compact " + file, e);
-        }
+        file.rewrite(live.stream().map(RevocationJournal::toJson).toList());
+        lines = live.size();
     }
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // Every acknowledged line was already forced to disk.
-        }
-    }
-
-    private static FileChannel open(Path file) throws IOException {
-        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-    }
-
-    private static void syncDirectory(Path dir) {
-        // Makes the rename durable; not every platform lets a directory be opened, and then there is nothing to do.
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException ignored) {
-            // best effort
-        }
+        file.close();
     }
 
     static JsonObject toJson(Revocation r) {

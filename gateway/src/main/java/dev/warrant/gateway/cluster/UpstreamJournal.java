@@ -3,18 +3,11 @@ package dev.warrant.gateway.cluster;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.ClosedChannelException;
-import java.nio.channels.FileChannel;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -32,112 +25,56 @@ final class UpstreamJournal implements AutoCloseable {
 
     static final String FILE = "upstreams.jsonl";
 
-    private final Path file;
-    private volatile FileChannel channel;
+    private final JsonLinesJournal file;
 
     UpstreamJournal(Path dir) {
-        try {
-            Files.createDirectories(dir);
-            this.file = dir.resolve(FILE);
-            this.channel = open(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot open upstream journal in " + dir, e);
-        }
+        this.file = new JsonLinesJournal(dir, FILE, "upstream");
     }
 
     /** The file folded by the last-writer-wins rule: name to state. */
     Map<String, UpstreamState> load() {
         Map<String, UpstreamState> out = new HashMap<>();
-        try {
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                Object entry = parse(line);
-                if (entry instanceof UpstreamRegistration r) {
-                    out.merge(r.name(), UpstreamState.UNKNOWN.with(r), UpstreamState::merge);
-                } else if (entry instanceof UpstreamRemoval t) {
-                    out.merge(t.name(), UpstreamState.UNKNOWN.with(t), UpstreamState::merge);
-                }
+        for (String line : file.lines()) {
+            Object entry = parse(line);
+            if (entry instanceof UpstreamRegistration r) {
+                out.merge(r.name(), UpstreamState.UNKNOWN.with(r), UpstreamState::merge);
+            } else if (entry instanceof UpstreamRemoval t) {
+                out.merge(t.name(), UpstreamState.UNKNOWN.with(t), UpstreamState::merge);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + file, e);
         }
         return out;
     }
 
     void append(UpstreamRegistration r) {
-        write(toJson(r));
+        file.append(toJson(r));
     }
 
     void append(UpstreamRemoval t) {
-        write(toJson(t));
+        file.append(toJson(t));
     }
 
-    private void write(JsonObject entry) {
-        ByteBuffer buf = ByteBuffer.wrap((entry.encode() + "\n").getBytes(StandardCharsets.UTF_8));
-        try {
-            while (buf.hasRemaining()) {
-                channel.write(buf);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot append to " + file, e);
-        }
-    }
-
-    /** Forces every line appended so far to stable storage (see RevocationJournal#sync for the closed channel). */
+    /** Forces every line appended so far to stable storage; any thread, any time (see JsonLinesJournal#sync). */
     void sync() {
-        try {
-            channel.force(false);
-        } catch (ClosedChannelException replacedByRewrite) {
-            // the rewritten file was forced before it replaced this one
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot sync " + file, e);
-        }
+        file.sync();
     }
 
     /** Replaces the file by exactly these states (fsync'd, then renamed over the old file). */
     void rewrite(Collection<UpstreamState> states) {
-        Path tmp = file.resolveSibling(FILE + ".tmp");
-        StringBuilder sb = new StringBuilder();
+        List<JsonObject> entries = new ArrayList<>();
         for (UpstreamState s : states) {
             if (s.registration() != null) {
-                sb.append(toJson(s.registration()).encode()).append('\n');
+                entries.add(toJson(s.registration()));
             }
             if (s.removal() != null) {
-                sb.append(toJson(s.removal()).encode()).append('\n');
+                entries.add(toJson(s.removal()));
             }
         }
-        try {
-            try (FileChannel out = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                    StandardOpenOption.TRUNCATE_EXISTING)) {
-                ByteBuffer buf = ByteBuffer.wrap(sb.toString().getBytes(StandardCharsets.UTF_8));
-                while (buf.hasRemaining()) {
-                    out.write(buf);
-                }
-                out.force(true);
-            }
-            channel.close();
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            try (FileChannel d = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
-                d.force(true); // makes the rename durable
-            } catch (IOException ignored) {
-                // not every platform lets a directory be opened: best effort
-            }
-            channel = open(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot compact " + file, e);
-        }
+        file.rewrite(entries);
     }
 
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // every acknowledged line was already forced to disk
-        }
-    }
-
-    private static FileChannel open(Path file) throws IOException {
-        return FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        file.close();
     }
 
     static JsonObject toJson(UpstreamRegistration r) {
