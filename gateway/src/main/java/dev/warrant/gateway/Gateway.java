@@ -134,7 +134,7 @@ public final class Gateway implements AutoCloseable {
         Vertx vertx = Vertx.vertx();
         ClusterNode cluster = null;
         Telemetry telemetry = null;
-        UpstreamRegistry upstreams = new UpstreamRegistry();
+        UpstreamRegistry upstreams = new UpstreamRegistry(vertx);
         AuditSink audit = AuditSink.NONE;
         PolicyReloader policyReloader = null;
         UpstreamDirectory directory = null;

@@ -5,6 +5,7 @@ import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCNotification;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import java.io.IOException;
@@ -40,12 +41,15 @@ import org.slf4j.LoggerFactory;
  * {@code Last-Event-ID} if the server gave event ids) instead of leaving the call to its timeout; a message or
  * event above {@link #MAX_MESSAGE_BYTES} fails its stream.
  *
- * <p>Concurrency: every request is made and every response handled on one event-loop context of
- * {@link AdapterVertx}, so each stream is read in order and delivered on that thread; the GET stream state is
- * touched only there. Inbound handlers ({@link JsonRpcUpstream}) are quick and never block: they complete
- * futures and start sends, so delivering on the event loop is safe. Callers' threads only serialize and hop.
+ * <p>Concurrency: a message sent from an event loop of the channel's Vert.x instance is POSTed on that event
+ * loop and its response handled there (see {@link HttpSession}: no hop between threads on the hot path); every
+ * other request (sends from other threads, the GET stream, resumptions, DELETE) is made and handled on the
+ * channel's home context. Each stream is read in order on one thread; the GET stream state is touched only on
+ * the home context. Inbound handlers ({@link JsonRpcUpstream}) are quick, thread-safe and never block: they
+ * complete futures and start sends, so delivering on an event loop is safe. Callers' threads only serialize
+ * and hop.
  *
- * <p>The parts, each used on that context: {@link HttpSession} (endpoint, client, session id and protocol
+ * <p>The parts: {@link HttpSession} (endpoint, client, session id and protocol
  * version headers, closed and lost state), {@link PostExchange} (one POST and its JSON or SSE answer, resumed
  * if need be), {@link ServerStream} (the GET stream and its reconnection), {@link HttpInbound} (parsing and
  * delivering what arrives). This class keeps the {@link MessageChannel} contract, the wiring and the close.
@@ -65,9 +69,9 @@ final class HttpChannel implements MessageChannel {
     private final ServerStream stream;
     private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
 
-    HttpChannel(HttpUpstreamSpec spec, McpJsonMapper json) {
+    HttpChannel(HttpUpstreamSpec spec, McpJsonMapper json, Vertx vertx) {
         this.json = json;
-        this.session = new HttpSession(spec);
+        this.session = new HttpSession(spec, vertx);
         this.inbound = new HttpInbound(spec.name(), json);
         this.stream = new ServerStream(session, inbound);
     }
@@ -103,7 +107,7 @@ final class HttpChannel implements MessageChannel {
         }
         CompletableFuture<Void> sent = new CompletableFuture<>();
         PostExchange exchange = new PostExchange(session, inbound, message, sent);
-        session.run(() -> exchange.post(body));
+        session.runNearCaller(() -> exchange.post(body));
         if (message instanceof JSONRPCNotification n && "notifications/initialized".equals(n.method())) {
             // The session is initialized now: the server may talk to us outside any request.
             sent.thenRun(() -> session.run(stream::listen));
@@ -135,9 +139,11 @@ final class HttpChannel implements MessageChannel {
                                             response.statusCode());
                                 }
                             });
-            deleted.transform(ignored -> session.client().close()).onComplete(ignored -> closeDone.complete(null));
+            deleted.transform(ignored -> Future.all(session.clients().stream().map(HttpClient::close).toList()))
+                    .onComplete(ignored -> closeDone.complete(null));
         });
-        // A caller on our own event loop must not wait for work queued behind it.
-        return Vertx.currentContext() == session.context() ? CompletableFuture.completedFuture(null) : closeDone;
+        // A caller on one of our event loops must not wait for work queued behind it (or blocked by it).
+        return session.onOurEventLoop() || Vertx.currentContext() == session.context()
+                ? CompletableFuture.completedFuture(null) : closeDone;
     }
 }

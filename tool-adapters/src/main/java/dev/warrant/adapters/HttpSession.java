@@ -7,15 +7,28 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import io.vertx.core.internal.ContextInternal;
+import io.vertx.core.internal.VertxInternal;
 import java.net.URI;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 
 /**
- * What every request of one {@link HttpChannel} shares: where the upstream is, the client and the event-loop
- * context everything runs on, the {@code Mcp-Session-Id} and {@code MCP-Protocol-Version} headers, whether the
+ * What every request of one {@link HttpChannel} shares: where the upstream is, the clients and the event-loop
+ * contexts requests run on, the {@code Mcp-Session-Id} and {@code MCP-Protocol-Version} headers, whether the
  * channel is closed, and reporting the session as lost (once).
+ *
+ * <p>Where requests run: a message sent from an event loop of the channel's Vert.x instance (the gateway's,
+ * when it passed its own to {@link Upstreams#connect(UpstreamSpec, Vertx)}) is POSTed right there, with a client
+ * of that event loop's own, so the agent's request, the upstream exchange and the answer stay on one thread.
+ * Measured with the load harness: the two hops between the gateway's event loop and a separate adapter event
+ * loop were the largest wall-clock cost of a call at one client. One client per event loop because the pool
+ * picks the most recently used connection whatever its event loop, and a connection of another loop would put
+ * the hops back. Everything else (the GET stream, resumptions, DELETE, sends from other threads) runs on the
+ * channel's home context.
  */
 final class HttpSession {
 
@@ -27,6 +40,8 @@ final class HttpSession {
     private final Vertx vertx;
     private final Context context;
     private final HttpClient client;
+    /** Clients of the event loops that sent messages themselves (see the class comment), by event-loop thread. */
+    private final Map<Thread, HttpClient> loopClients = new ConcurrentHashMap<>();
     private final String host;
     private final int port;
     private final boolean ssl;
@@ -37,10 +52,11 @@ final class HttpSession {
     private volatile String protocolVersion = Handshake.PROTOCOL_VERSION;
     private volatile Consumer<UpstreamException> lost = error -> { };
 
-    HttpSession(HttpUpstreamSpec spec) {
+    /** @param vertx the Vert.x instance to run on, or null for the adapters' own ({@link AdapterVertx}) */
+    HttpSession(HttpUpstreamSpec spec, Vertx vertx) {
         this.spec = spec;
-        this.vertx = AdapterVertx.vertx();
-        this.context = AdapterVertx.newContext();
+        this.vertx = vertx == null ? AdapterVertx.vertx() : vertx;
+        this.context = vertx == null ? AdapterVertx.newContext() : ((VertxInternal) vertx).createEventLoopContext();
         URI url = spec.url();
         this.ssl = "https".equalsIgnoreCase(url.getScheme());
         String rawHost = url.getHost();
@@ -48,7 +64,11 @@ final class HttpSession {
         this.port = url.getPort() >= 0 ? url.getPort() : ssl ? 443 : 80;
         this.path = (url.getRawPath() == null || url.getRawPath().isEmpty() ? "/" : url.getRawPath())
                 + (url.getRawQuery() == null ? "" : "?" + url.getRawQuery());
-        this.client = vertx.createHttpClient(new HttpClientOptions()
+        this.client = newClient();
+    }
+
+    private HttpClient newClient() {
+        return vertx.createHttpClient(new HttpClientOptions()
                         .setConnectTimeout(CONNECT_TIMEOUT_MILLIS)
                         .setKeepAliveTimeout(KEEP_ALIVE_SECONDS)
                         .setTcpNoDelay(true)
@@ -62,17 +82,58 @@ final class HttpSession {
         return spec.name();
     }
 
+    /**
+     * The client to make a request with on the current thread: the current event loop's own when it belongs
+     * to our Vert.x instance (its connections live on that loop), else the home context's.
+     */
     HttpClient client() {
+        if (Vertx.currentContext() != context && onOurEventLoop()) {
+            Thread loop = Thread.currentThread();
+            HttpClient own = loopClients.get(loop);
+            if (own == null && !closed.get()) {
+                own = loopClients.computeIfAbsent(loop, ignored -> newClient());
+            }
+            if (own != null) {
+                return own;
+            }
+        }
         return client;
+    }
+
+    /** Every client made so far (home first), for closing. */
+    java.util.List<HttpClient> clients() {
+        java.util.List<HttpClient> all = new java.util.ArrayList<>();
+        all.add(client);
+        all.addAll(loopClients.values());
+        return all;
     }
 
     Context context() {
         return context;
     }
 
-    /** Runs {@code task} on the context. */
+    /** True on an event-loop thread of the Vert.x instance this session runs on. */
+    boolean onOurEventLoop() {
+        ContextInternal current = (ContextInternal) Vertx.currentContext();
+        return current != null && current.isEventLoopContext() && current.owner() == vertx
+                && Context.isOnEventLoopThread();
+    }
+
+    /** Runs {@code task} on the home context. */
     void run(Runnable task) {
         context.runOnContext(v -> task.run());
+    }
+
+    /**
+     * Runs {@code task} right here when the caller is on one of our event loops (a message sent by the gateway
+     * while it handles an agent's request), else on the home context.
+     */
+    void runNearCaller(Runnable task) {
+        if (onOurEventLoop()) {
+            task.run();
+        } else {
+            run(task);
+        }
     }
 
     /** Runs {@code task} on the context after {@code delayMillis}. */

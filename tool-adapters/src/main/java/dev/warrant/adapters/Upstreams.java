@@ -2,6 +2,7 @@ package dev.warrant.adapters;
 
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.vertx.core.Vertx;
 import java.util.concurrent.CompletableFuture;
 
 /** Entry point: connects to an upstream described by an {@link UpstreamSpec}. */
@@ -24,20 +25,35 @@ public final class Upstreams {
      * with backoff until the upstream is closed.
      */
     public static CompletableFuture<Upstream> connect(UpstreamSpec spec) {
-        return connect(spec, Backoff.DEFAULT);
+        return connect(spec, (Vertx) null);
+    }
+
+    /**
+     * As {@link #connect(UpstreamSpec)}, with the Streamable HTTP transport on {@code vertx}'s event loops
+     * (null: the adapters' own instance). A caller that sends from those event loops (the gateway, handling an
+     * agent's request) then makes the upstream request on the same thread, with no hop between threads; see
+     * {@link HttpSession}. Closing {@code vertx} before the upstream is closed fails its requests.
+     */
+    public static CompletableFuture<Upstream> connect(UpstreamSpec spec, Vertx vertx) {
+        return connect(spec, Backoff.DEFAULT, vertx);
     }
 
     static CompletableFuture<Upstream> connect(UpstreamSpec spec, Backoff backoff) {
-        return SupervisedUpstream.start(spec, () -> connectOnce(spec), backoff.copy()).thenApply(LimitedUpstream::new);
+        return connect(spec, backoff, null);
     }
 
-    private static CompletableFuture<Upstream> connectOnce(UpstreamSpec spec) {
+    static CompletableFuture<Upstream> connect(UpstreamSpec spec, Backoff backoff, Vertx vertx) {
+        return SupervisedUpstream.start(spec, () -> connectOnce(spec, vertx), backoff.copy())
+                .thenApply(LimitedUpstream::new);
+    }
+
+    private static CompletableFuture<Upstream> connectOnce(UpstreamSpec spec, Vertx vertx) {
         McpJsonMapper json = McpJsonDefaults.getMapper();
         MessageChannel channel;
         if (spec instanceof StdioUpstreamSpec stdio) {
             channel = new StdioChannel(stdio, json);
         } else if (spec instanceof HttpUpstreamSpec http) {
-            channel = new HttpChannel(http, json);
+            channel = new HttpChannel(http, json, vertx);
         } else if (spec instanceof SseUpstreamSpec sse) {
             channel = new SseChannel(sse, json);
         } else {

@@ -89,6 +89,40 @@ class HttpUpstreamTest {
     }
 
     @Test
+    void aCallSentFromAnEventLoopOfTheGivenVertxGoesAndAnswersOnThatThread() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            Upstream upstream = Upstreams.connect(new HttpUpstreamSpec("scripted", url, Map.of(), Duration.ofSeconds(5)),
+                    vertx).get(10, TimeUnit.SECONDS);
+            java.util.concurrent.CompletableFuture<List<Thread>> threads = new java.util.concurrent.CompletableFuture<>();
+            vertx.runOnContext(v -> {
+                Thread caller = Thread.currentThread();
+                upstream.call("tools/call", Map.of("name", "anything"), null).result().whenComplete((result, error) -> {
+                    if (error != null) {
+                        threads.completeExceptionally(error);
+                    } else {
+                        threads.complete(List.of(caller, Thread.currentThread()));
+                    }
+                });
+            });
+            List<Thread> seenThreads = threads.get(5, TimeUnit.SECONDS);
+            assertThat(io.vertx.core.Context.isOnVertxThread()).isFalse();
+            assertThat(seenThreads.get(0).getName()).startsWith("vert.x-eventloop-thread-");
+            // The answer completed the call on the caller's own event loop: no hop to another thread and back.
+            assertThat(seenThreads.get(1)).isSameAs(seenThreads.get(0));
+
+            // A call from a thread outside Vert.x still works: it runs on the channel's home context.
+            Map<String, Object> result = upstream.call("tools/call", Map.of("name", "outside"), null).result()
+                    .get(5, TimeUnit.SECONDS);
+            assertThat(result).containsKey("echoedParams");
+            upstream.closeAsync().get(5, TimeUnit.SECONDS);
+            assertThat(seen).extracting(Seen::httpMethod).endsWith("DELETE");
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void anUnreachableServerFailsTheConnectAsUnavailable() {
         server.stop(0);
         assertThatThrownBy(() -> Upstreams.connect(new HttpUpstreamSpec("gone", url, Map.of(), Duration.ofSeconds(5)))

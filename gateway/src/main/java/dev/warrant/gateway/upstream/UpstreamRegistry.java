@@ -8,6 +8,7 @@ import dev.warrant.adapters.UpstreamListener;
 import dev.warrant.adapters.UpstreamSpec;
 import dev.warrant.adapters.Upstreams;
 import dev.warrant.policies.RiskTier;
+import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +41,21 @@ public final class UpstreamRegistry implements AutoCloseable {
     private final AtomicReference<FeatureCatalogView> features = new AtomicReference<>(FeatureCatalogView.empty());
     private final List<BiConsumer<String, JsonRpcNotification>> notificationListeners = new CopyOnWriteArrayList<>();
     private final List<Consumer<CatalogChange>> catalogListeners = new CopyOnWriteArrayList<>();
+    private final Vertx vertx;
+
+    /** Upstreams on the adapters' own Vert.x instance. */
+    public UpstreamRegistry() {
+        this(null);
+    }
+
+    /**
+     * Upstreams whose HTTP transport runs on {@code vertx}, the gateway's own: a call forwarded from one of its
+     * event loops then goes upstream and comes back on that same thread ({@link Upstreams#connect(UpstreamSpec,
+     * Vertx)}). Close this registry before {@code vertx}.
+     */
+    public UpstreamRegistry(Vertx vertx) {
+        this.vertx = vertx;
+    }
 
     /** Connects and loads the tool list; the future fails if the upstream cannot be reached. */
     public CompletableFuture<Void> register(UpstreamSpec spec, Map<String, RiskTier> risks) {
@@ -47,7 +63,7 @@ public final class UpstreamRegistry implements AutoCloseable {
             return CompletableFuture.failedFuture(new IllegalArgumentException("upstream '" + spec.name() + "' already registered"));
         }
         riskOverrides.put(spec.name(), Map.copyOf(risks));
-        return Upstreams.connect(spec).thenCompose(upstream -> {
+        return Upstreams.connect(spec, vertx).thenCompose(upstream -> {
             upstreams.put(spec.name(), upstream);
             upstream.addListener(new UpstreamListener() {
                 @Override
