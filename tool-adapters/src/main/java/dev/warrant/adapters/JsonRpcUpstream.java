@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Concurrency: the pending table is a concurrent map and removal from it is the single point that
  * decides who completes a call. Inbound messages arrive on the channel's thread ({@link #onMessage});
- * timeouts on {@link Timers}' thread; cancel and close on the caller's thread. None of them blocks.
+ * timeouts on {@link CallDeadlines}' thread; cancel and close on the caller's thread. None of them blocks.
  */
 final class JsonRpcUpstream implements Upstream {
 
@@ -53,6 +53,7 @@ final class JsonRpcUpstream implements Upstream {
 
     /** Opens the channel and performs initialize + notifications/initialized. Closes itself on failure. */
     CompletableFuture<Upstream> connect() {
+        CallDeadlines.watch(this);
         return channel.open(this::onMessage, this::shutdown)
                 .thenCompose(started -> send("initialize", Handshake.initializeParams(), null, null,
                         Handshake.timeout(spec.requestTimeout())).result())
@@ -92,7 +93,7 @@ final class JsonRpcUpstream implements Upstream {
     private UpstreamCall open(String method, Map<String, Object> params, Consumer<JsonRpcNotification> progress,
             CallRelay relay) {
         if (state.get() != State.OPEN) {
-            PendingCall refused = new PendingCall(this, "-", method, null, null, null);
+            PendingCall refused = new PendingCall(this, "-", method, null, null, null, Duration.ZERO);
             refused.fail(unavailable("is not open"));
             return refused;
         }
@@ -105,20 +106,27 @@ final class JsonRpcUpstream implements Upstream {
         Object callerToken = ProgressTokens.find(params);
         // The upstream token is the request id: unique on this connection, whatever token the agent chose.
         Map<String, Object> wireParams = callerToken == null ? params : ProgressTokens.withToken(params, id);
-        PendingCall call = new PendingCall(this, id, method, callerToken, progress, relay);
+        PendingCall call = new PendingCall(this, id, method, callerToken, progress, relay, timeout);
         pending.put(id, call);
         if (state.get() == State.CLOSED && pending.remove(id, call)) {
             call.fail(unavailable("is closed")); // lost the race with shutdown(), which may not have seen it
             return call;
         }
-        call.timer(Timers.schedule(timeout, () -> abandon(call, UpstreamException.Kind.TIMEOUT,
-                "no response within " + timeout.toMillis() + " ms")));
         channel.send(new JSONRPCRequest(method, id, wireParams)).whenComplete((sent, error) -> {
             if (error != null && pending.remove(id, call)) {
                 call.fail(asUpstreamException(error));
             }
         });
         return call;
+    }
+
+    /** Abandons the calls past their deadline at {@code nowNanos}; {@link CallDeadlines} calls it. */
+    void expire(long nowNanos) {
+        for (PendingCall call : pending.values()) {
+            if (call.expired(nowNanos)) {
+                abandon(call, UpstreamException.Kind.TIMEOUT, "no response within " + call.timeoutMillis() + " ms");
+            }
+        }
     }
 
     /** Gives up on a call (timeout or cancel) and tells the upstream, unless it already completed. */
@@ -186,6 +194,7 @@ final class JsonRpcUpstream implements Upstream {
         if (state.getAndSet(State.CLOSED) == State.CLOSED) {
             return;
         }
+        CallDeadlines.unwatch(this);
         log.info("upstream {} closed: {}", spec.name(), cause.getMessage());
         pending.forEach((id, call) -> {
             if (pending.remove(id, call)) {

@@ -1,9 +1,9 @@
 package dev.warrant.adapters;
 
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,11 +26,15 @@ final class PendingCall implements UpstreamCall {
     private final CompletableFuture<Map<String, Object>> outcome = new CompletableFuture<>();
     /** What callers see: completing or cancelling it cannot corrupt {@link #outcome}. */
     private final CompletableFuture<Map<String, Object>> view = outcome.copy();
-    private volatile ScheduledFuture<?> timer;
+    /** {@link System#nanoTime()} after which the call is abandoned ({@link CallDeadlines}). */
+    private final long deadlineNanos;
+    private final long timeoutMillis;
 
     PendingCall(JsonRpcUpstream owner, String upstreamId, String method, Object callerProgressToken,
-            Consumer<JsonRpcNotification> progress, CallRelay relay) {
+            Consumer<JsonRpcNotification> progress, CallRelay relay, Duration timeout) {
         this.owner = owner;
+        this.timeoutMillis = timeout.toMillis();
+        this.deadlineNanos = System.nanoTime() + timeout.toNanos();
         this.upstreamId = upstreamId;
         this.method = method;
         this.callerProgressToken = callerProgressToken;
@@ -80,20 +84,20 @@ final class PendingCall implements UpstreamCall {
         }
     }
 
-    void timer(ScheduledFuture<?> timer) {
-        this.timer = timer;
-        if (outcome.isDone()) {
-            timer.cancel(false);
-        }
+    /** Whether the call is past its deadline at {@code nowNanos} ({@link System#nanoTime()}). */
+    boolean expired(long nowNanos) {
+        return nowNanos - deadlineNanos >= 0;
+    }
+
+    long timeoutMillis() {
+        return timeoutMillis;
     }
 
     void complete(Map<String, Object> result) {
-        stopTimer();
         outcome.complete(result);
     }
 
     void fail(UpstreamException error) {
-        stopTimer();
         outcome.completeExceptionally(error);
     }
 
@@ -108,13 +112,6 @@ final class PendingCall implements UpstreamCall {
             progress.accept(new JsonRpcNotification("notifications/progress", restored));
         } catch (RuntimeException e) {
             log.warn("progress consumer for {} failed", upstreamId, e);
-        }
-    }
-
-    private void stopTimer() {
-        ScheduledFuture<?> t = timer;
-        if (t != null) {
-            t.cancel(false);
         }
     }
 }

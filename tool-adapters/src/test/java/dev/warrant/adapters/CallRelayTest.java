@@ -74,6 +74,6 @@ class CallRelayTest {
     }
 
     private static PendingCall call(String id, CallRelay relay) {
-        return new PendingCall(null, id, "tools/call", null, relay, relay);
+        return new PendingCall(null, id, "tools/call", null, relay, relay, java.time.Duration.ofSeconds(30));
     }
 }
