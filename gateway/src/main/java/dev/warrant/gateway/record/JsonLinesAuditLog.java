@@ -1,5 +1,7 @@
 package dev.warrant.gateway.record;
 
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -28,7 +30,13 @@ import java.util.concurrent.TimeUnit;
  * every answered call is in the OS (survives a kill -9 of the gateway), and every answered denial or
  * approval is on stable storage (survives a power loss). The event loop never touches the file.
  *
- * <p>Concurrency: any thread may call {@link #record}; the file belongs to the writer thread alone.
+ * <p>Hand-off: a record made on an event loop joins that loop's batch for the current turn, and the batch is
+ * queued once, by a task that runs after the turn's I/O (so the records of every call that finished in one turn
+ * travel together). Measured at 16 agents before this: the writer woke once per call (52 000 times in 10 s,
+ * ~20 % of a core), because each record alone found it asleep. Records from other threads are queued at once.
+ *
+ * <p>Concurrency: any thread may call {@link #record}; a turn's batch belongs to its event-loop thread; the
+ * file belongs to the writer thread alone.
  */
 public final class JsonLinesAuditLog implements AuditSink {
 
@@ -43,6 +51,8 @@ public final class JsonLinesAuditLog implements AuditSink {
     private final RotatingFile file;
     private final AuditSettings settings;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
+    /** The current event-loop turn's records, per event-loop thread. */
+    private final ThreadLocal<List<Pending>> turn = ThreadLocal.withInitial(ArrayList::new);
     private final Thread writer;
     private volatile boolean closed;
 
@@ -72,8 +82,33 @@ public final class JsonLinesAuditLog implements AuditSink {
             return DONE;
         }
         Pending p = new Pending(line, record.mustSync(), new CompletableFuture<>());
-        queue.add(p);
+        Context context = Context.isOnEventLoopThread() ? Vertx.currentContext() : null;
+        if (context == null) {
+            queue.add(p);
+            return p.written();
+        }
+        List<Pending> batch = turn.get();
+        if (batch.isEmpty()) {
+            context.runOnContext(v -> handOff(batch));
+        }
+        batch.add(p);
         return p.written();
+    }
+
+    /** Queues an event-loop turn's records in one go (one wake-up of the writer at most). */
+    private void handOff(List<Pending> batch) {
+        List<Pending> records = List.copyOf(batch);
+        batch.clear();
+        if (closed) {
+            LOG.warn("audit log closed; dropped {} records", records.size());
+            records.forEach(p -> p.written().complete(null));
+            return;
+        }
+        queue.addAll(records);
+        if (closed) {
+            // Lost a race with close(), which may have released the queue before these arrived.
+            records.forEach(p -> p.written().complete(null));
+        }
     }
 
     private void writeLoop() {

@@ -65,6 +65,42 @@ class AuditLogTest {
     }
 
     @Test
+    void recordsMadeOnAnEventLoopTravelAsOneTurnsBatchAndAreAllWrittenInOrder() throws Exception {
+        Path file = dir.resolve("audit.log");
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try (JsonLinesAuditLog log = new JsonLinesAuditLog(file)) {
+            CompletableFuture<List<CompletableFuture<Void>>> made = new CompletableFuture<>();
+            vertx.runOnContext(v -> {
+                List<CompletableFuture<Void>> written = new ArrayList<>();
+                for (int i = 0; i < 50; i++) {
+                    written.add(log.record(record(i % 10 == 0 ? "deny" : "allow", "agent-" + i, i))
+                            .toCompletableFuture());
+                }
+                // The turn has not ended: its batch is still with the event loop, so nothing can be written yet.
+                if (written.stream().anyMatch(CompletableFuture::isDone)) {
+                    made.completeExceptionally(new AssertionError("a record was acknowledged within its turn"));
+                } else {
+                    made.complete(written);
+                }
+            });
+            List<CompletableFuture<Void>> written = made.get(5, TimeUnit.SECONDS);
+            CompletableFuture.allOf(written.toArray(CompletableFuture[]::new)).get(5, TimeUnit.SECONDS);
+            // And one from a thread outside Vert.x, queued at once.
+            log.record(record("allow", "outside", 50)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            List<String> callers = Files.readAllLines(file).stream()
+                    .map(line -> new JsonObject(line).getString("caller")).toList();
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                expected.add("agent-" + i);
+            }
+            expected.add("outside");
+            assertThat(callers).containsExactlyElementsOf(expected);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void rawArgumentsOnlyWhenConfigured() throws Exception {
         Path file = dir.resolve("audit.log");
         try (JsonLinesAuditLog log = new JsonLinesAuditLog(file, new AuditSettings(1 << 20, 3, true))) {
