@@ -33,6 +33,7 @@ import dev.warrant.gateway.record.JsonLinesAuditLog;
 import dev.warrant.gateway.record.RecordStage;
 import dev.warrant.gateway.record.TelemetryObserver;
 import dev.warrant.gateway.trace.TraceStage;
+import dev.warrant.gateway.transport.AgentListeners;
 import dev.warrant.gateway.transport.McpHttpTransport;
 import dev.warrant.gateway.transport.OriginPolicy;
 import dev.warrant.gateway.transport.ProtocolVersions;
@@ -51,9 +52,9 @@ import dev.warrant.policies.PolicyEngine;
 import dev.warrant.policies.limits.DenialWindow;
 import dev.warrant.policies.limits.Ticker;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.Http2Settings;
-import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -91,7 +92,7 @@ public final class Gateway implements AutoCloseable {
     private final UpstreamRegistry upstreams;
     private final SessionRegistry sessions;
     private final AuditSink audit;
-    private final HttpServer server;
+    private final AgentListeners server;
     private final String host;
     private final String scheme;
     /** Set when this node created its telemetry for its cluster member; closed with the node. */
@@ -103,7 +104,7 @@ public final class Gateway implements AutoCloseable {
     private RegisteredUpstreams registeredUpstreams;
 
     private Gateway(Vertx vertx, ClusterNode cluster, ClusterRevocations revocations, UpstreamRegistry upstreams,
-                    SessionRegistry sessions, AuditSink audit, HttpServer server, String host, String scheme) {
+                    SessionRegistry sessions, AuditSink audit, AgentListeners server, String host, String scheme) {
         this.vertx = vertx;
         this.cluster = cluster;
         this.revocations = revocations;
@@ -131,7 +132,9 @@ public final class Gateway implements AutoCloseable {
 
     private static Gateway start(GatewayConfig config, Function<String, Telemetry> telemetryForMember,
                                  boolean ownsTelemetry, Clock clock) throws Exception {
-        Vertx vertx = Vertx.vertx();
+        // Vert.x's default pool (two event loops per core), or more if the agent port is to use more.
+        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
+                Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, config.eventLoops())));
         ClusterNode cluster = null;
         Telemetry telemetry = null;
         UpstreamRegistry upstreams = new UpstreamRegistry(vertx);
@@ -201,8 +204,8 @@ public final class Gateway implements AutoCloseable {
             // TLS/mTLS on the agent port (DESIGN §9): a client certificate's URI SAN becomes peer(...).
             config.tls().ifPresent(tls -> TlsListener.apply(options, tls, vertx));
             String scheme = config.tls().isPresent() ? "https" : "http";
-            HttpServer server = vertx.createHttpServer(options).requestHandler(router)
-                    .listen(config.port(), config.host()).toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+            AgentListeners server = AgentListeners.listen(vertx, options, router, config.host(), config.port(),
+                    config.eventLoops());
             int port = server.actualPort();
             String base = scheme + "://" + hostForUrl(config.host()) + ":" + port;
             String metadataUrl = base + "/.well-known/oauth-protected-resource";

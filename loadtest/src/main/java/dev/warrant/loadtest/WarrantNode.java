@@ -43,13 +43,18 @@ final class WarrantNode {
 
     private WarrantNode() {}
 
-    /** Writes the config under {@code dir} (keys already in dir/keys) and starts the gateway (not yet listening). */
+    /**
+     * Writes the config under {@code dir} (keys already in dir/keys) and starts the gateway (not yet listening).
+     * One event loop on the agent port, like {@link PassThroughProxy}: the floor and the gateway get the same
+     * share of this machine's cores, and the load generator and upstream keep theirs. (The default, one loop
+     * per core, measured no better here: the three processes already share two cores.)
+     */
     static ChildProcess start(Path dir, int port, int upstreamHttpPort) throws Exception {
         Files.createDirectories(dir.resolve("policies"));
         Files.writeString(dir.resolve("policies/operator.datalog"), POLICIES);
         Path config = dir.resolve("warrant.yaml");
         Files.writeString(config, String.join("\n",
-                "listen: { host: 127.0.0.1, port: " + port + " }",
+                "listen: { host: 127.0.0.1, port: " + port + ", eventLoops: 1 }",
                 "stateDir: state",
                 "keys:",
                 "  - { publicKeyFile: keys/root.pub }",

@@ -39,7 +39,7 @@ import java.util.function.Function;
  * errors too, so a typo never silently falls back to a default.
  *
  * <pre>
- * listen: { host: 127.0.0.1, port: 8080 }
+ * listen: { host: 127.0.0.1, port: 8080, eventLoops: 2 }   # eventLoops: default the number of cores
  * tls: { certFile: server.pem, keyFile: server.key, clientCaFile: clients-ca.pem, clientAuth: REQUIRED }
  * stateDir: .warrant
  * keys: [ { publicKeyFile: path/to/root.pub } ]   # or publicKey: "hex"; id: defaults to the key's own id
@@ -113,9 +113,10 @@ public final class ConfigLoader {
 
         JsonNode listen = object(root, "listen");
         if (listen != null) {
-            unknownKeys(listen, Set.of("host", "port"), "listen.");
+            unknownKeys(listen, Set.of("host", "port", "eventLoops"), "listen.");
             if (listen.has("host")) b.host(text(listen, "host", "listen.host"));
             if (listen.has("port")) b.port(integer(listen, "port", "listen.port"));
+            if (listen.has("eventLoops")) b.eventLoops(integer(listen, "eventLoops", "listen.eventLoops"));
         }
         JsonNode tls = object(root, "tls");
         if (tls != null) {
@@ -274,6 +275,7 @@ public final class ConfigLoader {
     private void applyEnv(GatewayConfig.Builder b) {
         envValue("WARRANT_HOST", s -> s).ifPresent(b::host);
         envValue("WARRANT_PORT", s -> parseInt(s, "WARRANT_PORT")).ifPresent(b::port);
+        envValue("WARRANT_EVENT_LOOPS", s -> parseInt(s, "WARRANT_EVENT_LOOPS")).ifPresent(b::eventLoops);
         envValue("WARRANT_STATE_DIR", Path::of).ifPresent(b::stateDir);
         envValue("WARRANT_CLUSTER_NAME", s -> s).ifPresent(b::clusterName);
         envValue("WARRANT_CLUSTER_PORT", s -> parseInt(s, "WARRANT_CLUSTER_PORT")).ifPresent(b::clusterPort);

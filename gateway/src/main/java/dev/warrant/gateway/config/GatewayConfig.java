@@ -39,7 +39,8 @@ public record GatewayConfig(
         Optional<Tls> tls,
         RiskRules risk,
         LimitSettings limits,
-        int listPageSize) {
+        int listPageSize,
+        int eventLoops) {
 
     /** An upstream with its gateway-side settings. */
     public record Upstream(UpstreamSpec spec, Map<String, RiskTier> risks) {
@@ -124,6 +125,9 @@ public record GatewayConfig(
         if (maxTokenBytes < 256) {
             throw new ConfigException("tokens.maxBytes must be at least 256");
         }
+        if (eventLoops < 1 || eventLoops > MAX_EVENT_LOOPS) {
+            throw new ConfigException("listen.eventLoops must be 1.." + MAX_EVENT_LOOPS);
+        }
         if (listPageSize < 1 || listPageSize > MAX_LIST_PAGE_SIZE) {
             throw new ConfigException("lists.pageSize must be 1.." + MAX_LIST_PAGE_SIZE);
         }
@@ -143,6 +147,9 @@ public record GatewayConfig(
     public static final int DEFAULT_LIST_PAGE_SIZE = 500;
     /** A page is one JSON answer; beyond this an agent gains nothing from larger ones. */
     public static final int MAX_LIST_PAGE_SIZE = 100_000;
+    /** Event loops serving the agent port unless configured: one per core ({@code AgentListeners}). */
+    public static final int DEFAULT_EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
+    public static final int MAX_EVENT_LOOPS = 256;
 
     public static Builder builder() {
         return new Builder();
@@ -171,6 +178,7 @@ public record GatewayConfig(
         private RiskRules risk = RiskRules.NONE;
         private LimitSettings limits = LimitSettings.defaults();
         private int listPageSize = DEFAULT_LIST_PAGE_SIZE;
+        private int eventLoops = DEFAULT_EVENT_LOOPS;
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -195,11 +203,13 @@ public record GatewayConfig(
         public Builder limits(LimitSettings v) { limits = v; return this; }
         /** Items per page of the list methods; more are reached with {@code nextCursor}. Default 500. */
         public Builder listPageSize(int v) { listPageSize = v; return this; }
+        /** Event loops serving the agent port, each with its own share of the connections. Default: cores. */
+        public Builder eventLoops(int v) { eventLoops = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(host, port, stateDir, rootKeys, maxTokenTtl, maxChainDepth, maxTokenBytes,
                     clusterName, clusterPort, clusterMembers, clusterRevokeTimeout, upstreams, policiesDir, auditFile, audit, allowedHosts,
-                    maxBodyBytes, tls, risk, limits, listPageSize);
+                    maxBodyBytes, tls, risk, limits, listPageSize, eventLoops);
         }
     }
 }
