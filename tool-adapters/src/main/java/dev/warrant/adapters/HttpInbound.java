@@ -1,12 +1,9 @@
 package dev.warrant.adapters;
 
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.TypeRef;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import org.slf4j.Logger;
@@ -20,7 +17,6 @@ final class HttpInbound {
 
     // The channel's logger, so its messages keep the category operators already configure.
     private static final Logger log = LoggerFactory.getLogger(HttpChannel.class);
-    private static final TypeRef<List<Object>> BATCH = new TypeRef<>() { };
 
     private final String upstream;
     private final McpJsonMapper json;
@@ -93,14 +89,6 @@ final class HttpInbound {
 
     /** One JSON-RPC message, or a batch (a JSON array) of them. */
     private List<JSONRPCMessage> parse(String text) throws IOException {
-        String trimmed = text.strip();
-        if (!trimmed.startsWith("[")) {
-            return List.of(McpSchema.deserializeJsonRpcMessage(json, trimmed));
-        }
-        List<JSONRPCMessage> messages = new ArrayList<>();
-        for (Object item : json.readValue(trimmed, BATCH)) {
-            messages.add(McpSchema.deserializeJsonRpcMessage(json, json.writeValueAsString(item)));
-        }
-        return messages;
+        return JsonRpcMessages.parseAll(json, text);
     }
 }

@@ -1,7 +1,6 @@
 package dev.warrant.adapters;
 
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -150,7 +149,7 @@ final class SseChannel implements MessageChannel {
         }
         JSONRPCMessage message;
         try {
-            message = McpSchema.deserializeJsonRpcMessage(json, data);
+            message = JsonRpcMessages.parse(json, data);
         } catch (IOException | RuntimeException e) {
             log.warn("upstream {} sent an SSE message that is not JSON-RPC, skipped: {}", spec.name(),
                     data.length() <= 200 ? data : data.substring(0, 200) + "...");

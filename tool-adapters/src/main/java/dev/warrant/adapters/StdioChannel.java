@@ -1,7 +1,6 @@
 package dev.warrant.adapters;
 
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,9 +27,8 @@ import org.slf4j.LoggerFactory;
  * environment (its {@code ServerParameters} then adds HOME, LOGNAME, PATH, SHELL, TERM, USER on top), keeps
  * the {@code Process} private so stdin can never be closed and the child never force-killed (its close is
  * SIGTERM and an unbounded wait), never reports that the child exited, and stops reading for good at the
- * first line it cannot parse. Any of these leaves calls hanging or leaks secrets. This class reuses the SDK's
- * message codec ({@link McpSchema#deserializeJsonRpcMessage} and its JSON mapper), so the messages are
- * identical.
+ * first line it cannot parse. Any of these leaves calls hanging or leaks secrets. This class uses the SDK's
+ * message records and JSON mapper, read in one pass by {@link JsonRpcMessages}.
  *
  * <p>Threads (all daemon, named after the upstream): one reads stdout and delivers messages in order, one
  * copies stderr to the log, one writes stdin (writes block when the child does not read; callers never do).
@@ -127,7 +125,7 @@ final class StdioChannel implements MessageChannel {
                 }
                 JSONRPCMessage message;
                 try {
-                    message = McpSchema.deserializeJsonRpcMessage(json, line);
+                    message = JsonRpcMessages.parse(json, line);
                 } catch (IOException | RuntimeException e) {
                     // stdout is the protocol; a stray line is the server's bug. Skip it rather than go deaf.
                     log.warn("upstream {} wrote a line that is not JSON-RPC, skipped: {}", spec.name(),
