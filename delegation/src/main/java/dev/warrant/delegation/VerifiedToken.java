@@ -2,6 +2,7 @@ package dev.warrant.delegation;
 
 import dev.warrant.delegation.internal.Datalog;
 import dev.warrant.delegation.internal.PreparedAuthorizer;
+import dev.warrant.delegation.internal.RequestFact;
 import dev.warrant.delegation.internal.PreparedAuthorizerBuilder;
 import org.biscuitsec.biscuit.datalog.RunLimits;
 import org.biscuitsec.biscuit.error.Error;
@@ -108,7 +109,7 @@ public final class VerifiedToken {
 
     private Decision decide(RequestFacts request, PolicySet policies, AuthorizationLimits limits, boolean mayPrepare) {
         try {
-            List<Fact> requestFacts = requestFacts(request);
+            List<RequestFact> requestFacts = requestFacts(request);
             RunLimits runLimits = new RunLimits(limits.maxFacts(), limits.maxIterations(), limits.maxTime());
             PreparedAuthorizer prepared = mayPrepare ? prepared(policies) : null;
             long allowPolicy;
@@ -116,7 +117,7 @@ public final class VerifiedToken {
                 allowPolicy = prepared.authorize(requestFacts, runLimits);
             } else {
                 Authorizer authorizer = biscuit.authorizer();
-                requestFacts.forEach(authorizer::add_fact);
+                requestFacts.forEach(f -> authorizer.add_fact(f.toFact()));
                 chainFacts().forEach(authorizer::add_fact);
                 policies.applyTo(authorizer);
                 allowPolicy = authorizer.authorize(runLimits);
@@ -165,20 +166,20 @@ public final class VerifiedToken {
 
     private record Prepared(PolicySet policies, PreparedAuthorizer authorizer) {}
 
-    private static List<Fact> requestFacts(RequestFacts r) {
-        List<Fact> facts = new ArrayList<>();
-        facts.add(Datalog.fact(TIME, Datalog.date(r.time())));
-        facts.add(Datalog.fact(METHOD, Datalog.str(r.method())));
-        facts.add(Datalog.fact(REQUEST, Datalog.str(r.kind()), Datalog.str(r.server()), Datalog.str(r.name())));
-        facts.add(Datalog.fact(SERVER, Datalog.str(r.server())));
+    private static List<RequestFact> requestFacts(RequestFacts r) {
+        List<RequestFact> facts = new ArrayList<>();
+        facts.add(RequestFact.of(TIME, Datalog.date(r.time())));
+        facts.add(RequestFact.of(METHOD, Datalog.str(r.method())));
+        facts.add(RequestFact.of(REQUEST, Datalog.str(r.kind()), Datalog.str(r.server()), Datalog.str(r.name())));
+        facts.add(RequestFact.of(SERVER, Datalog.str(r.server())));
         for (Arg arg : r.args()) {
-            facts.add(Datalog.fact(ARG, Datalog.str(arg.key()), term(arg.value())));
+            facts.add(RequestFact.of(ARG, Datalog.str(arg.key()), term(arg.value())));
         }
         for (Arg path : r.argPaths()) {
-            facts.add(Datalog.fact(ARG_PATH, Datalog.str(path.key()), term(path.value())));
+            facts.add(RequestFact.of(ARG_PATH, Datalog.str(path.key()), term(path.value())));
         }
-        r.risk().ifPresent(tier -> facts.add(Datalog.fact(RISK, Datalog.str(tier))));
-        r.peer().ifPresent(id -> facts.add(Datalog.fact(PEER, Datalog.str(id))));
+        r.risk().ifPresent(tier -> facts.add(RequestFact.of(RISK, Datalog.str(tier))));
+        r.peer().ifPresent(id -> facts.add(RequestFact.of(PEER, Datalog.str(id))));
         return facts;
     }
 

@@ -31,6 +31,7 @@ import java.util.List;
  */
 public final class PreparedAuthorizer {
     private final SymbolTable symbols;
+    private final SymbolIndex symbolIndex;
     private final FactBase facts;
     private final List<DerivationRule> rules;
     private final List<PreparedCheck> authorizerChecks;
@@ -49,6 +50,7 @@ public final class PreparedAuthorizer {
                        List<PreparedCheck> authorizerChecks, List<List<PreparedCheck>> blockChecks,
                        List<PreparedPolicy> policies) {
         this.symbols = symbols;
+        this.symbolIndex = new SymbolIndex(symbols);
         this.facts = facts;
         this.rules = List.copyOf(rules);
         this.authorizerChecks = List.copyOf(authorizerChecks);
@@ -57,12 +59,13 @@ public final class PreparedAuthorizer {
     }
 
     /** Index of the allow policy that matched; throws the library's errors exactly as its Authorizer would. */
-    public long authorize(List<Fact> requestFacts, RunLimits limits) throws Error {
+    public long authorize(List<RequestFact> requestFacts, RunLimits limits) throws Error {
         Deadline deadline = new Deadline(limits.maxTime);
         RequestWorld world = new RequestWorld(facts);
         SymbolTable symbols = new SymbolTable(this.symbols);
-        for (Fact f : requestFacts) {
-            world.add(OriginMask.AUTHORIZER, f.convert(symbols));
+        SymbolIndex.Converter converter = symbolIndex.converter(symbols);
+        for (RequestFact f : requestFacts) {
+            world.add(OriginMask.AUTHORIZER, converter.fact(f));
         }
         run(world, limits, symbols, deadline);
 
