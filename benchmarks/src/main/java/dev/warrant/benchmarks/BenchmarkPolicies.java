@@ -8,29 +8,7 @@ import dev.warrant.delegation.PolicySet;
  * the defaults (risk tiers, denylists, sanity checks): 16 statements, 21 with the 5 defaults.
  */
 final class BenchmarkPolicies {
-    static final String REALISTIC_SOURCE = """
-            // Derived facts the other statements use.
-            writes($s, $n) <- request("tool", $s, $n), ["write_note", "delete_note", "create_issue", "merge_pr"].contains($n);
-            high_risk(true) <- risk("high");
-            delegated(true) <- depth($d), $d > 0;
-            sensitive_path($p) <- arg_path($k, $p), $p.starts_with("/etc/");
-            sensitive_path($p) <- arg_path($k, $p), $p.contains("/.ssh/");
-
-            // Sanity checks on every call.
-            check if method($m), ["tools/call", "tools/list", "resources/read", "resources/list", "prompts/get", "prompts/list"].contains($m);
-            check if depth($d), $d <= 8;
-            check if time($t), $t > 2020-01-01T00:00:00Z;
-            check if request($k, $s, $n), $n.length() < 128;
-            check if caller($c), $c.length() > 0;
-
-            // Denylists and risk rules, before the default allows.
-            deny if sensitive_path($p);
-            deny if high_risk(true), delegated(true), depth($d), $d > 2;
-            deny if writes($s, $n), caller($c), ["intern-bot"].contains($c);
-            deny if caller($c), ["quarantined-agent", "mallory"].contains($c);
-            deny if server($s), ["legacy-admin"].contains($s);
-            allow if request("tool", "status", "ping");
-            """;
+    static final String REALISTIC_SOURCE = RealisticPolicies.source();
 
     /**
      * The same decisions as {@link #REALISTIC_SOURCE} without derived rules (each helper inlined where it is

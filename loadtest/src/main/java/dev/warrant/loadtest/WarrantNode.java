@@ -16,30 +16,15 @@ final class WarrantNode {
     static final String HTTP_UPSTREAM = "fast";
     static final String STDIO_UPSTREAM = "faststdio";
 
-    /** The operator statements of benchmarks' {@code BenchmarkPolicies.REALISTIC_SOURCE}, same shape and size. */
-    static final String POLICIES = """
-            // Derived facts the other statements use.
-            writes($s, $n) <- request("tool", $s, $n), ["write_note", "delete_note", "create_issue", "merge_pr"].contains($n);
-            high_risk(true) <- risk("high");
-            delegated(true) <- depth($d), $d > 0;
-            sensitive_path($p) <- arg_path($k, $p), $p.starts_with("/etc/");
-            sensitive_path($p) <- arg_path($k, $p), $p.contains("/.ssh/");
-
-            // Sanity checks on every call.
-            check if method($m), ["tools/call", "tools/list", "resources/read", "resources/list", "prompts/get", "prompts/list"].contains($m);
-            check if depth($d), $d <= 8;
-            check if time($t), $t > 2020-01-01T00:00:00Z;
-            check if request($k, $s, $n), $n.length() < 128;
-            check if caller($c), $c.length() > 0;
-
-            // Denylists and risk rules, before the default allows.
-            deny if sensitive_path($p);
-            deny if high_risk(true), delegated(true), depth($d), $d > 2;
-            deny if writes($s, $n), caller($c), ["intern-bot"].contains($c);
-            deny if caller($c), ["quarantined-agent", "mallory"].contains($c);
-            deny if server($s), ["legacy-admin"].contains($s);
-            allow if request("tool", "status", "ping");
-            """;
+    /** bench/policies/realistic.datalog (packaged into this jar by the pom): the benchmarks' operator policy set. */
+    static String policies() throws java.io.IOException {
+        try (java.io.InputStream in = WarrantNode.class.getResourceAsStream("/realistic.datalog")) {
+            if (in == null) {
+                throw new IllegalStateException("realistic.datalog is not on the class path (see loadtest/pom.xml)");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
 
     private WarrantNode() {}
 
@@ -51,7 +36,7 @@ final class WarrantNode {
      */
     static ChildProcess start(Path dir, int port, int upstreamHttpPort) throws Exception {
         Files.createDirectories(dir.resolve("policies"));
-        Files.writeString(dir.resolve("policies/operator.datalog"), POLICIES);
+        Files.writeString(dir.resolve("policies/operator.datalog"), policies());
         Path config = dir.resolve("warrant.yaml");
         Files.writeString(config, String.join("\n",
                 "listen: { host: 127.0.0.1, port: " + port + ", eventLoops: 1 }",

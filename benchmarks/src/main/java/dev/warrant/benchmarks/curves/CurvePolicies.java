@@ -1,6 +1,7 @@
 package dev.warrant.benchmarks.curves;
 
 import dev.warrant.delegation.PolicyParseException;
+import dev.warrant.benchmarks.RealisticPolicies;
 import dev.warrant.delegation.PolicySet;
 
 import java.util.List;
@@ -8,8 +9,8 @@ import java.util.List;
 /**
  * Operator policy sets of a given size, built from the statement kinds operators write (DESIGN §5): sanity
  * checks, derived helper rules, denylists of callers, servers, tools and path prefixes, risk rules and extra
- * allows. {@link #BASE} is the 16-statement set of the authorization benchmark (its depth check raised to 16
- * hops so the depth curve stays allowed); {@link #ofSize} takes its first statements for small sets and pads
+ * allows. {@link #BASE} is the 16-statement set of the authorization benchmark, {@code bench/policies/
+ * realistic.datalog} (its depth check raised to 16 hops so the depth curve stays allowed); {@link #ofSize} takes its first statements for small sets and pads
  * it with generated denylist entries for large ones, one statement each (the way a set grows as an operator
  * blocks things one by one), then adds the 5 defaults.
  * None of the generated statements matches the benchmark request, so every sample evaluates them all and
@@ -17,23 +18,8 @@ import java.util.List;
  */
 final class CurvePolicies {
     /** In the order an operator would add them, so a small set is the first few (derived rules before their users). */
-    static final List<String> BASE = List.of(
-            "check if method($m), [\"tools/call\", \"tools/list\", \"resources/read\", \"resources/list\", \"prompts/get\", \"prompts/list\"].contains($m);",
-            "deny if caller($c), [\"quarantined-agent\", \"mallory\"].contains($c);",
-            "deny if server($s), [\"legacy-admin\"].contains($s);",
-            "check if depth($d), $d <= 16;",
-            "check if time($t), $t > 2020-01-01T00:00:00Z;",
-            "check if request($k, $s, $n), $n.length() < 128;",
-            "check if caller($c), $c.length() > 0;",
-            "sensitive_path($p) <- arg_path($k, $p), $p.starts_with(\"/etc/\");",
-            "sensitive_path($p) <- arg_path($k, $p), $p.contains(\"/.ssh/\");",
-            "deny if sensitive_path($p);",
-            "high_risk(true) <- risk(\"high\");",
-            "delegated(true) <- depth($d), $d > 0;",
-            "deny if high_risk(true), delegated(true), depth($d), $d > 2;",
-            "writes($s, $n) <- request(\"tool\", $s, $n), [\"write_note\", \"delete_note\", \"create_issue\", \"merge_pr\"].contains($n);",
-            "deny if writes($s, $n), caller($c), [\"intern-bot\"].contains($c);",
-            "allow if request(\"tool\", \"status\", \"ping\");");
+    static final List<String> BASE = RealisticPolicies.statements().stream()
+            .map(statement -> statement.replace("$d <= 8;", "$d <= 16;")).toList();
     static final int DEFAULT_STATEMENTS = 5;
 
     private CurvePolicies() {}
