@@ -3,7 +3,6 @@ package dev.warrant.gateway.admin;
 import dev.warrant.gateway.auth.Authenticator;
 import dev.warrant.gateway.cluster.ClusterRevocations;
 import dev.warrant.gateway.cluster.Revocation;
-import dev.warrant.gateway.cluster.RevocationIncompleteException;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.policy.PolicyReloader;
@@ -41,7 +40,6 @@ public final class AdminApi {
     public static final String POLICIES_READ = "policies.read";
     public static final String CLUSTER_READ = "cluster.read";
     /** 503: not every live member confirmed; the revocation may still spread, but nothing is promised. */
-    public static final String REVOCATION_INCOMPLETE = "revocation_incomplete";
 
     private final Vertx vertx;
     private final AdminAccess access;
@@ -76,23 +74,8 @@ public final class AdminApi {
                 AdminAccess.json(res, 200, new JsonObject().put("revoked", ar.result().subject())
                         .put("kind", ar.result().kind().name().toLowerCase(Locale.ROOT))
                         .put("expiresAt", Instant.ofEpochMilli(ar.result().expiresAtMillis()).toString()));
-            } else if (ar.cause() instanceof RevocationIncompleteException e) {
-                LOG.warn("revocation not confirmed by every member: {}", e.getMessage());
-                AdminAccess.json(res, 503, new JsonObject().put("error", new JsonObject().put("reason", REVOCATION_INCOMPLETE)
-                        .put("detail", e.getMessage())));
             } else {
-                WarrantException e = WarrantException.wrap(ar.cause());
-                int status = switch (e.reason()) {
-                    case INVALID_REQUEST, PARSE_ERROR, INVALID_PARAMS -> 400;
-                    case INTERNAL -> 500;
-                    default -> e.reason().isAuthentication() ? 401 : 403;
-                };
-                if (status == 500) {
-                    LOG.error("revocation failed", ar.cause());
-                }
-                JsonObject body = new JsonObject().put("error", new JsonObject().put("reason", e.reason().code())
-                        .put("detail", e.detail()));
-                AdminAccess.json(res, status, body);
+                AdminErrors.send(res, ar.cause(), LOG);
             }
         });
     }
@@ -104,9 +87,7 @@ public final class AdminApi {
     public void policies(RoutingContext ctx, java.util.function.Supplier<Optional<PolicyReloader.Status>> status) {
         access.authorize(ctx, POLICIES_READ).onComplete(ar -> {
             if (ar.failed()) {
-                WarrantException e = WarrantException.wrap(ar.cause());
-                AdminAccess.json(ctx.response(), e.reason().isAuthentication() ? 401 : 403,
-                        new JsonObject().put("error", new JsonObject().put("reason", e.reason().code())));
+                AdminErrors.send(ctx.response(), ar.cause(), LOG);
                 return;
             }
             JsonObject body = status.get().map(s -> new JsonObject()
@@ -127,9 +108,7 @@ public final class AdminApi {
                 AdminAccess.json(ctx.response(), 200, new JsonObject().put("members", revocations.clusterSize())
                         .put("revocations", revocations.size()));
             } else {
-                WarrantException e = WarrantException.wrap(ar.cause());
-                AdminAccess.json(ctx.response(), e.reason().isAuthentication() ? 401 : 403,
-                        new JsonObject().put("error", new JsonObject().put("reason", e.reason().code())));
+                AdminErrors.send(ctx.response(), ar.cause(), LOG);
             }
         });
     }

@@ -1,25 +1,19 @@
 package dev.warrant.gateway.admin;
 
 /**
- * An admin API refusal that is not a token or policy failure: an HTTP status and a stable reason code,
- * answered as {@code {"error": {"reason", "detail"}}}. Stackless: refusals are expected outcomes.
+ * An admin API refusal that is not a token or policy failure: a stable reason (with its HTTP status) and a
+ * detail for the caller, answered by {@link AdminErrors}. Stackless: refusals are expected outcomes.
  */
 final class AdminRefusal extends RuntimeException {
 
-    private final int status;
-    private final String reason;
+    private final AdminReason reason;
 
-    AdminRefusal(int status, String reason, String detail) {
+    AdminRefusal(AdminReason reason, String detail) {
         super(detail, null, false, false);
-        this.status = status;
         this.reason = reason;
     }
 
-    int status() {
-        return status;
-    }
-
-    String reason() {
+    AdminReason reason() {
         return reason;
     }
 }

@@ -37,7 +37,7 @@ final class RegistrationRequest {
 
     static void requireName(String name) {
         if (name == null || !NAME.matcher(name).matches() || name.contains("__")) {
-            throw bad("invalid_name", "upstream name must match [a-z0-9][a-z0-9_-]{0,31} without \"__\"");
+            throw bad(AdminReason.INVALID_NAME, "upstream name must match [a-z0-9][a-z0-9_-]{0,31} without \"__\"");
         }
     }
 
@@ -46,11 +46,11 @@ final class RegistrationRequest {
         Object transport = body.getValue("transport", "http");
         if (!"http".equals(transport) || body.containsKey("command") || body.containsKey("stdio")) {
             // stdio would make the gateway start a process of the caller's choosing on every member.
-            throw bad("transport_not_allowed", "only transport \"http\" (Streamable HTTP) can be registered through the API");
+            throw bad(AdminReason.TRANSPORT_NOT_ALLOWED, "only transport \"http\" (Streamable HTTP) can be registered through the API");
         }
         for (String field : body.fieldNames()) {
             if (!FIELDS.contains(field)) {
-                throw bad("unknown_field", "unknown field '" + field + "' (allowed: transport, url, headers, timeout)");
+                throw bad(AdminReason.UNKNOWN_FIELD, "unknown field '" + field + "' (allowed: transport, url, headers, timeout)");
             }
         }
         URI url = url(body.getValue("url"));
@@ -62,25 +62,25 @@ final class RegistrationRequest {
             // The adapter's own checks (reserved headers, URL shape) on the spec this member will connect with.
             RegisteredUpstreams.spec(registration, env);
         } catch (IllegalArgumentException e) {
-            throw bad("invalid_upstream", e.getMessage());
+            throw bad(AdminReason.INVALID_UPSTREAM, e.getMessage());
         }
         return registration;
     }
 
     private static URI url(Object value) {
         if (!(value instanceof String text) || text.isBlank() || text.length() > 2048) {
-            throw bad("invalid_url", "url must be an absolute http(s) URL (at most 2048 characters)");
+            throw bad(AdminReason.INVALID_URL, "url must be an absolute http(s) URL (at most 2048 characters)");
         }
         try {
             URI uri = new URI(text);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
             if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null
                     || uri.getRawUserInfo() != null || uri.getRawFragment() != null) {
-                throw bad("invalid_url", "url must be an absolute http(s) URL without user info or fragment");
+                throw bad(AdminReason.INVALID_URL, "url must be an absolute http(s) URL without user info or fragment");
             }
             return uri;
         } catch (URISyntaxException e) {
-            throw bad("invalid_url", "url is not a URL: " + e.getReason());
+            throw bad(AdminReason.INVALID_URL, "url is not a URL: " + e.getReason());
         }
     }
 
@@ -89,30 +89,30 @@ final class RegistrationRequest {
             return Map.of();
         }
         if (!(value instanceof JsonObject object) || object.size() > MAX_HEADERS) {
-            throw bad("invalid_header", "headers must be an object of at most " + MAX_HEADERS + " string values");
+            throw bad(AdminReason.INVALID_HEADER, "headers must be an object of at most " + MAX_HEADERS + " string values");
         }
         Map<String, String> out = new LinkedHashMap<>();
         for (String header : object.fieldNames()) {
             if (!header.matches("[A-Za-z0-9!#$%&'*+.^_`|~-]{1,128}")) {
-                throw bad("invalid_header", "not a header name: '" + header + "'");
+                throw bad(AdminReason.INVALID_HEADER, "not a header name: '" + header + "'");
             }
             if (!(object.getValue(header) instanceof String template) || template.length() > 4096) {
-                throw bad("invalid_header", "header " + header + ": value must be a string (at most 4096 characters)");
+                throw bad(AdminReason.INVALID_HEADER, "header " + header + ": value must be a string (at most 4096 characters)");
             }
             var references = CredentialTemplates.references(template);
             if (references.isEmpty()) {
                 // Header values are treated as credentials: they come from the gateway host, never from the body.
-                throw bad("credential_not_referenced", "header " + header
+                throw bad(AdminReason.CREDENTIAL_NOT_REFERENCED, "header " + header
                         + ": the value must reference an environment variable, e.g. \"Bearer ${env:"
                         + CredentialTemplates.namespace(name) + "TOKEN}\"");
             }
             for (String variable : references) {
                 if (!CredentialTemplates.allowed(name, variable)) {
-                    throw bad("credential_env_forbidden", "header " + header + ": upstream '" + name
+                    throw bad(AdminReason.CREDENTIAL_ENV_FORBIDDEN, "header " + header + ": upstream '" + name
                             + "' may reference only environment variables named " + CredentialTemplates.namespace(name) + "*");
                 }
                 if (env.apply(variable) == null) {
-                    throw bad("credential_env_unset", "header " + header + ": environment variable " + variable
+                    throw bad(AdminReason.CREDENTIAL_ENV_UNSET, "header " + header + ": environment variable " + variable
                             + " is not set on this gateway");
                 }
             }
@@ -132,12 +132,12 @@ final class RegistrationRequest {
             d = null;
         }
         if (d == null || d.compareTo(Duration.ofSeconds(1)) < 0 || d.compareTo(MAX_TIMEOUT) > 0) {
-            throw bad("invalid_timeout", "timeout must be an ISO-8601 duration between PT1S and " + MAX_TIMEOUT);
+            throw bad(AdminReason.INVALID_TIMEOUT, "timeout must be an ISO-8601 duration between PT1S and " + MAX_TIMEOUT);
         }
         return d;
     }
 
-    private static AdminRefusal bad(String reason, String detail) {
-        return new AdminRefusal(400, reason, detail);
+    private static AdminRefusal bad(AdminReason reason, String detail) {
+        return new AdminRefusal(reason, detail);
     }
 }

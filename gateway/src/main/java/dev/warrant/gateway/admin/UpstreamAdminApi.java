@@ -8,7 +8,6 @@ import dev.warrant.gateway.auth.Authenticator;
 import dev.warrant.gateway.cluster.UpstreamDirectory;
 import dev.warrant.gateway.cluster.UpstreamRegistration;
 import dev.warrant.gateway.config.GatewayConfig;
-import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.upstream.CredentialTemplates;
 import dev.warrant.gateway.upstream.RegisteredUpstreams;
 import dev.warrant.gateway.upstream.ToolEntry;
@@ -65,10 +64,6 @@ public final class UpstreamAdminApi {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamAdminApi.class);
     public static final String WRITE = "upstreams.write";
     public static final String READ = "upstreams.read";
-    static final String FORBIDDEN = "forbidden";
-    static final String STATIC = "upstream_static";
-    static final String UNKNOWN = "upstream_unknown";
-    static final String UNREACHABLE = "upstream_unreachable";
     static final String NAME_PARAM = "name";
     /** How long PUT waits for this member's connection beyond the upstream's own timeout. */
     static final Duration CONNECT_GRACE = Duration.ofSeconds(15);
@@ -139,7 +134,7 @@ public final class UpstreamAdminApi {
                             r.registeredBy(), e.toString());
                     return directory.withdraw(r);
                 }, false)
-                .transform(w -> Future.failedFuture(new AdminRefusal(502, UNREACHABLE, "upstream '" + r.name()
+                .transform(w -> Future.failedFuture(new AdminRefusal(AdminReason.UPSTREAM_UNREACHABLE, "upstream '" + r.name()
                         + "' could not be connected from this gateway: " + rootMessage(e)))));
     }
 
@@ -149,7 +144,7 @@ public final class UpstreamAdminApi {
                 .compose(token -> vertx.executeBlocking(() -> directory.remove(name), false)
                         .compose(removed -> {
                             if (removed.isEmpty()) {
-                                return Future.failedFuture(new AdminRefusal(404, UNKNOWN, "no registered upstream '" + name + "'"));
+                                return Future.failedFuture(new AdminRefusal(AdminReason.UPSTREAM_UNKNOWN, "no registered upstream '" + name + "'"));
                             }
                             LOG.info("upstream {} removed by {}", name, token.caller());
                             // Disconnected here before answering; the other members follow the map event.
@@ -191,10 +186,10 @@ public final class UpstreamAdminApi {
         return authenticator.authenticate(ctx.request().getHeader(HttpHeaders.AUTHORIZATION)).map(token -> {
             RegistrationRequest.requireName(name);
             if (!isAdmin(token, WRITE) && !provides(token, name)) {
-                throw new AdminRefusal(403, FORBIDDEN, "no admin or provider right for upstream '" + name + "'");
+                throw new AdminRefusal(AdminReason.FORBIDDEN, "no admin or provider right for upstream '" + name + "'");
             }
             if (registered.isStatic(name)) {
-                throw new AdminRefusal(409, STATIC, "'" + name + "' comes from the static configuration; change it there");
+                throw new AdminRefusal(AdminReason.UPSTREAM_STATIC, "'" + name + "' comes from the static configuration; change it there");
             }
             return token;
         });
@@ -252,33 +247,16 @@ public final class UpstreamAdminApi {
         try {
             JsonObject body = ctx.body().asJsonObject();
             if (body == null) {
-                throw new AdminRefusal(400, "invalid_request", "body must be a JSON object");
+                throw new AdminRefusal(AdminReason.INVALID_REQUEST, "body must be a JSON object");
             }
             return body;
         } catch (DecodeException | ClassCastException e) {
-            throw new AdminRefusal(400, "parse_error", "body must be a JSON object");
+            throw new AdminRefusal(AdminReason.PARSE_ERROR, "body must be a JSON object");
         }
     }
 
     private static void fail(RoutingContext ctx, Throwable cause) {
-        int status;
-        String reason;
-        String detail;
-        if (cause instanceof AdminRefusal r) {
-            status = r.status();
-            reason = r.reason();
-            detail = r.getMessage();
-        } else {
-            WarrantException e = WarrantException.wrap(cause);
-            status = e.reason().isAuthentication() ? 401 : e.reason().httpStatus() == 500 ? 500 : 403;
-            reason = e.reason().code();
-            detail = e.detail();
-            if (status == 500) {
-                LOG.error("upstream admin request failed", cause);
-            }
-        }
-        AdminAccess.json(ctx.response(), status, new JsonObject().put("error",
-                new JsonObject().put("reason", reason).put("detail", detail)));
+        AdminErrors.send(ctx.response(), cause, LOG);
     }
 
     /** One plain phrase for the caller (the gateway log has the full cause): no exception names, no internals. */

@@ -2,9 +2,8 @@ package dev.warrant.gateway.approval;
 
 import dev.warrant.gateway.admin.AdminApi;
 import dev.warrant.gateway.admin.AdminAccess;
+import dev.warrant.gateway.admin.AdminErrors;
 import dev.warrant.gateway.auth.Authenticator;
-import dev.warrant.gateway.errors.Reason;
-import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.policies.PolicyEngine;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonArray;
@@ -70,17 +69,6 @@ public final class ApprovalApi {
     }
 
     private static void error(HttpServerResponse res, Throwable cause) {
-        WarrantException e = WarrantException.wrap(cause);
-        int status = e.reason() == Reason.APPROVAL_UNKNOWN ? 404
-                : e.reason() == Reason.INTERNAL ? 500
-                : e.reason().isAuthentication() ? 401 : 403;
-        if (status == 500) {
-            LOG.error("approvals admin request failed", cause);
-        }
-        JsonObject err = new JsonObject().put("reason", e.reason().code());
-        if (e.detail() != null) {
-            err.put("detail", e.detail());
-        }
-        AdminAccess.json(res, status, new JsonObject().put("error", err));
+        AdminErrors.send(res, cause, LOG);
     }
 }
