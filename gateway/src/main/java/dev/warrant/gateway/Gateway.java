@@ -182,7 +182,8 @@ public final class Gateway implements AutoCloseable {
 
             // The request path (DESIGN §2), in order. Pipeline refuses a wrong order at startup.
             Pipeline pipeline = new Pipeline(List.of(
-                    new RecordStage(GatewayObserver.all(new TelemetryObserver(telemetry), drift), audit),
+                    new RecordStage(GatewayObserver.all(new TelemetryObserver(telemetry), drift), audit,
+                            config.audit().refuseWhenFailing()),
                     new AuthenticateStage(authenticator, id -> {
                         Session session = sessions.peek(id);
                         return session == null ? null : session.bearerMemo();

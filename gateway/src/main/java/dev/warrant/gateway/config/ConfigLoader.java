@@ -56,7 +56,8 @@ import java.util.function.Function;
  *   - name: legacy
  *     sse: { url: "http://127.0.0.1:3002/sse" }       # 2024-11-05 HTTP+SSE; same keys as http
  * policies: { dir: policies }
- * audit: { file: .warrant/audit.log, maxFileBytes: 67108864, maxFiles: 10, includeArguments: false }
+ * audit: { file: .warrant/audit.log, maxFileBytes: 67108864, maxFiles: 10, includeArguments: false,
+ *          onFailure: refuse }                  # refuse: no audit, no action (default); answer: only log it
  * allowedHosts: [ "gateway.example.org:8443" ]
  * limits:
  *   maxBodyBytes: 1048576
@@ -148,7 +149,7 @@ public final class ConfigLoader {
         }
         JsonNode audit = object(root, "audit");
         if (audit != null) {
-            unknownKeys(audit, Set.of("file", "maxFileBytes", "maxFiles", "includeArguments"), "audit.");
+            unknownKeys(audit, Set.of("file", "maxFileBytes", "maxFiles", "includeArguments", "onFailure"), "audit.");
             if (audit.has("file")) b.auditFile(resolve(base, text(audit, "file", "audit.file")));
             b.audit(auditSettings(audit));
         }
@@ -511,8 +512,17 @@ public final class ConfigLoader {
             }
             includeArguments = audit.get("includeArguments").asBoolean();
         }
+        boolean refuse = d.refuseWhenFailing();
+        if (audit.has("onFailure")) {
+            JsonNode node = audit.get("onFailure");
+            String onFailure = node.isTextual() ? node.asText() : "";
+            if (!onFailure.equals("refuse") && !onFailure.equals("answer")) {
+                throw new ConfigException("audit.onFailure: must be refuse or answer");
+            }
+            refuse = onFailure.equals("refuse");
+        }
         try {
-            return new AuditSettings(maxFileBytes, maxFiles, includeArguments);
+            return new AuditSettings(maxFileBytes, maxFiles, includeArguments, refuse);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

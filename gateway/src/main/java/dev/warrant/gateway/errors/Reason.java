@@ -69,6 +69,9 @@ public enum Reason {
     UPSTREAM_BUSY("upstream_busy", 200, -32013),
     CANCELLED("cancelled", 200, -32800),
 
+    // The audit log cannot be written: no audit, no action (audit.onFailure: refuse, the default).
+    AUDIT_UNAVAILABLE("audit_unavailable", 200, -32014),
+
     INTERNAL("internal_error", 500, -32603);
 
     private final String code;

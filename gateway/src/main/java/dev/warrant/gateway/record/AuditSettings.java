@@ -6,8 +6,10 @@ package dev.warrant.gateway.record;
  * @param maxFileBytes     rotate when the live file would grow past this (audit.log -> audit.log.1 -> ...)
  * @param maxFiles         rotated files kept besides the live one; older ones are deleted
  * @param includeArguments write the raw call arguments too (off by default: they may hold secrets or personal data)
+ * @param refuseWhenFailing while the log cannot be written, refuse every request with {@code audit_unavailable}
+ *                          (the default: no audit, no action); false answers them and only logs the failure
  */
-public record AuditSettings(long maxFileBytes, int maxFiles, boolean includeArguments) {
+public record AuditSettings(long maxFileBytes, int maxFiles, boolean includeArguments, boolean refuseWhenFailing) {
 
     public static final long DEFAULT_MAX_FILE_BYTES = 64L * 1024 * 1024;
     public static final int DEFAULT_MAX_FILES = 10;
@@ -21,7 +23,12 @@ public record AuditSettings(long maxFileBytes, int maxFiles, boolean includeArgu
         }
     }
 
+    /** Refusing while the log cannot be written, as by default. */
+    public AuditSettings(long maxFileBytes, int maxFiles, boolean includeArguments) {
+        this(maxFileBytes, maxFiles, includeArguments, true);
+    }
+
     public static AuditSettings defaults() {
-        return new AuditSettings(DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, false);
+        return new AuditSettings(DEFAULT_MAX_FILE_BYTES, DEFAULT_MAX_FILES, false, true);
     }
 }

@@ -14,6 +14,14 @@ public interface AuditSink extends AutoCloseable {
 
     CompletionStage<Void> record(AuditRecord record);
 
+    /**
+     * False while records cannot be written (the last write failed); {@link RecordStage} then refuses requests
+     * if configured to. The refusals are recorded too, so the first write that succeeds ends them.
+     */
+    default boolean healthy() {
+        return true;
+    }
+
     @Override
     default void close() {
     }

@@ -57,6 +57,8 @@ public final class JsonLinesAuditLog implements AuditSink {
     private final ThreadLocal<List<Pending>> turn = ThreadLocal.withInitial(ArrayList::new);
     private final Thread writer;
     private volatile boolean closed;
+    /** False from a failed write until a write succeeds ({@link #healthy()}). */
+    private volatile boolean healthy = true;
 
     public JsonLinesAuditLog(Path file) throws IOException {
         this(file, AuditSettings.defaults());
@@ -138,8 +140,13 @@ public final class JsonLinesAuditLog implements AuditSink {
                     if (sync) {
                         file.sync();
                     }
+                    if (!healthy) {
+                        healthy = true;
+                        LOG.warn("audit log writable again");
+                    }
                 }
             } catch (IOException | RuntimeException e) {
+                healthy = false;
                 LOG.error("audit log write failed ({} records): {}", batch.size(), e.toString());
             }
             batch.forEach(p -> p.written().complete(null));
@@ -148,6 +155,11 @@ public final class JsonLinesAuditLog implements AuditSink {
                 return;
             }
         }
+    }
+
+    @Override
+    public boolean healthy() {
+        return healthy;
     }
 
     static JsonObject toJson(AuditRecord r, boolean includeArguments) {

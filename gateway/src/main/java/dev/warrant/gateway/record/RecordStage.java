@@ -38,10 +38,18 @@ public final class RecordStage implements Stage {
 
     private final GatewayObserver observer;
     private final AuditSink audit;
+    private final boolean refuseWhenAuditFails;
 
+    /** Refusing every request while the audit sink cannot write (no audit, no action). */
     public RecordStage(GatewayObserver observer, AuditSink audit) {
+        this(observer, audit, true);
+    }
+
+    /** @param refuseWhenAuditFails {@code audit.onFailure: refuse}; false answers and only logs the failures */
+    public RecordStage(GatewayObserver observer, AuditSink audit, boolean refuseWhenAuditFails) {
         this.observer = observer;
         this.audit = audit;
+        this.refuseWhenAuditFails = refuseWhenAuditFails;
     }
 
     @Override
@@ -51,7 +59,14 @@ public final class RecordStage implements Stage {
 
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
-        return chain.proceed(exchange).transform(outcome -> {
+        // No audit, no action: while the log cannot be written, nothing further in runs (no token check, no
+        // upstream call). The refusal is recorded like any outcome, and that write is the probe: the first
+        // one that succeeds ends the refusals. A call already forwarded when a write fails is still answered:
+        // its action happened; it is the next ones that are refused.
+        Future<JsonObject> result = refuseWhenAuditFails && !audit.healthy()
+                ? Future.failedFuture(WarrantException.of(Reason.AUDIT_UNAVAILABLE, "the audit log cannot be written"))
+                : chain.proceed(exchange);
+        return result.transform(outcome -> {
             CompletionStage<Void> written;
             try {
                 written = record(exchange, outcome);

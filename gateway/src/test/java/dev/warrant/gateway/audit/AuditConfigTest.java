@@ -13,7 +13,7 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The {@code audit:} config section: rotation and argument settings, safe defaults, one-line errors. */
+/** The {@code audit:} config section: rotation, argument and failure settings, safe defaults, one-line errors. */
 class AuditConfigTest {
 
     private static final String KEYS = "keys: [ { id: root, publicKey: \"" + SigningKey.generate("root").publicKey().hex() + "\" } ]\n";
@@ -28,6 +28,17 @@ class AuditConfigTest {
         assertThat(d.includeArguments()).isFalse();
         assertThat(d.maxFileBytes()).isEqualTo(64L * 1024 * 1024);
         assertThat(d.maxFiles()).isEqualTo(10);
+        assertThat(d.refuseWhenFailing()).as("no audit, no action by default").isTrue();
+    }
+
+    @Test
+    void onFailureChoosesBetweenRefusingAndAnswering() {
+        assertThat(parse("audit: { onFailure: answer }\n").audit().refuseWhenFailing()).isFalse();
+        assertThat(parse("audit: { onFailure: refuse }\n").audit().refuseWhenFailing()).isTrue();
+        assertThatThrownBy(() -> parse("audit: { onFailure: ignore }\n")).isInstanceOf(ConfigException.class)
+                .hasMessage("audit.onFailure: must be refuse or answer");
+        assertThatThrownBy(() -> parse("audit: { onFailure: 1 }\n")).isInstanceOf(ConfigException.class)
+                .hasMessage("audit.onFailure: must be refuse or answer");
     }
 
     @Test

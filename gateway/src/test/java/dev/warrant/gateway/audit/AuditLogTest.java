@@ -101,6 +101,16 @@ class AuditLogTest {
     }
 
     @Test
+    void aWriteThatFailsMarksTheLogUnhealthyAndStillReleasesTheCaller() throws Exception {
+        // /dev/full answers every write with ENOSPC: a full disk.
+        try (JsonLinesAuditLog log = new JsonLinesAuditLog(Path.of("/dev/full"))) {
+            assertThat(log.healthy()).isTrue();
+            log.record(record("allow", "researcher", 1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            assertThat(log.healthy()).isFalse();
+        }
+    }
+
+    @Test
     void rawArgumentsOnlyWhenConfigured() throws Exception {
         Path file = dir.resolve("audit.log");
         try (JsonLinesAuditLog log = new JsonLinesAuditLog(file, new AuditSettings(1 << 20, 3, true))) {
