@@ -17,8 +17,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.ServerSocket;
-import java.net.InetAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -54,8 +52,8 @@ class ApprovalClusterTest {
         stateDir = Files.createTempDirectory("warrant-approval-cluster");
         SigningKey rootKey = KeyFiles.loadOrCreate(stateDir);
         minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
-        int portA = freePort();
-        int portB = freePort();
+        int portA = ProcessPorts.freePort();
+        int portB = ProcessPorts.freePort();
         List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
         String cluster = "warrant-approval-" + UUID.randomUUID();
         RiskRules risk = new RiskRules(Map.of(RiskTier.HIGH,
@@ -143,9 +141,4 @@ class ApprovalClusterTest {
                 .header("Authorization", "Bearer " + admin).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -1,9 +1,5 @@
 package dev.warrant.gateway;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -32,7 +28,7 @@ public final class NodeProcess implements AutoCloseable {
 
     /** Starts server-everything's Streamable HTTP transport on a free loopback port and waits until it listens. */
     public static NodeProcess everythingHttp() throws Exception {
-        int port = freePort();
+        int port = ProcessPorts.freePort();
         Path tools = nodeTools();
         Path entry = tools.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
         if (!Files.exists(entry)) {
@@ -48,31 +44,13 @@ public final class NodeProcess implements AutoCloseable {
         env.put("PORT", Integer.toString(port));
         Process p = pb.start();
         NodeProcess np = new NodeProcess(p, port);
-        np.awaitListening(Duration.ofSeconds(30));
+        try {
+            ProcessPorts.awaitListening(port, p, "node server", Duration.ofSeconds(30));
+        } catch (Exception e) {
+            np.close();
+            throw e;
+        }
         return np;
-    }
-
-    private void awaitListening(Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("node server exited with " + process.exitValue());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
-        }
-        close();
-        throw new IllegalStateException("node server did not listen on 127.0.0.1:" + port);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

@@ -20,8 +20,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -62,8 +60,8 @@ class RevocationEndsCallsTest {
         SigningKey rootKey = KeyFiles.loadOrCreate(stateDir);
         minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
         verifier = new Verifier(KeyRing.of(rootKey.publicKey()), VerifierSettings.defaults(), Clock.systemUTC());
-        int portA = freePort();
-        int portB = freePort();
+        int portA = ProcessPorts.freePort();
+        int portB = ProcessPorts.freePort();
         List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
         String cluster = "warrant-revocation-ends-" + UUID.randomUUID();
         RiskRules risk = new RiskRules(Map.of(RiskTier.HIGH,
@@ -272,9 +270,4 @@ class RevocationEndsCallsTest {
         return revoked;
     }
 
-    private static int freePort() throws Exception {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -10,9 +10,6 @@ import io.modelcontextprotocol.client.McpSyncClient;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,7 +34,7 @@ class ServeProcessTest {
     @Test
     void servesFromAYamlConfigWithStdioAndHttpUpstreams() throws Exception {
         SigningKey key = KeyFiles.loadOrCreate(dir.resolve("keys"));
-        int port = NodeProcess.freePort();
+        int port = ProcessPorts.freePort();
         try (NodeProcess everything = NodeProcess.everythingHttp()) {
             String java = ProcessHandle.current().info().command().orElse("java");
             Path config = dir.resolve("warrant.yaml");
@@ -62,7 +59,7 @@ class ServeProcessTest {
             pb.environment().put("TEST_CLASSPATH", System.getProperty("java.class.path"));
             Process serve = pb.start();
             try {
-                awaitPort(port, serve, Duration.ofSeconds(60));
+                ProcessPorts.awaitListening(port, serve, "warrant serve", Duration.ofSeconds(60));
                 String token = new Minter(key, Clock.systemUTC(), Duration.ofHours(24)).mint(MintSpec.builder("ops")
                         .right("tool", "notes", "read_note").right("tool", "everything", "echo")
                         .ttl(Duration.ofMinutes(10)).build());
@@ -98,19 +95,4 @@ class ServeProcessTest {
         assertThat(output).startsWith("warrant: listen.prot: unknown setting");
     }
 
-    private static void awaitPort(int port, Process process, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("warrant serve exited with " + process.exitValue());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new IllegalStateException("warrant serve did not listen on " + port);
-    }
 }

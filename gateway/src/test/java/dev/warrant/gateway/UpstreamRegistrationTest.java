@@ -105,7 +105,7 @@ class UpstreamRegistrationTest {
                 new JsonObject().put("Authorization", "Bearer ${env:WARRANT_UPSTREAM_ACME_TOKEN}"))), 400, "credential_env_unset");
         // Not reachable from the gateway: refused, and not left behind in the registry.
         refused(AdminClient.put(base, acmeProvider, "acme", acme.copy()
-                .put("url", "http://127.0.0.1:" + NodeProcess.freePort() + "/mcp").put("timeout", "PT2S")), 502, "upstream_unreachable");
+                .put("url", "http://127.0.0.1:" + ProcessPorts.freePort() + "/mcp").put("timeout", "PT2S")), 502, "upstream_unreachable");
         assertThat(new JsonObject(AdminClient.list(base, acmeProvider).body()).getJsonArray("upstreams")).isEmpty();
         assertThat(gw.gateway.upstreams().names()).containsExactly("notes");
     }

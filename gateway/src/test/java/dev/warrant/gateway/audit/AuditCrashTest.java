@@ -1,5 +1,6 @@
 package dev.warrant.gateway.audit;
 
+import dev.warrant.gateway.ProcessPorts;
 import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.MintSpec;
 import dev.warrant.delegation.Minter;
@@ -10,10 +11,6 @@ import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -52,7 +49,7 @@ class AuditCrashTest {
     @Test
     void everyAnsweredCallIsInTheAuditFileAfterKill9() throws Exception {
         SigningKey key = KeyFiles.loadOrCreate(dir.resolve("keys"));
-        int port = freePort();
+        int port = ProcessPorts.freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         Path config = dir.resolve("warrant.yaml");
         Files.writeString(config, String.join("\n",
@@ -78,7 +75,7 @@ class AuditCrashTest {
         int answeredDenied = 0;
         String token = null;
         try {
-            awaitPort(port, serve);
+            ProcessPorts.awaitListening(port, serve, "warrant serve", Duration.ofSeconds(60));
             token = new Minter(key, Clock.systemUTC(), Duration.ofHours(24)).mint(MintSpec.builder("auditor-test")
                     .right("tool", "notes", "read_note").ttl(Duration.ofMinutes(10)).build());
             URI mcp = URI.create("http://127.0.0.1:" + port + "/mcp");
@@ -170,25 +167,4 @@ class AuditCrashTest {
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
-
-    private static void awaitPort(int port, Process process) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("warrant serve exited with " + process.exitValue());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new IllegalStateException("warrant serve did not listen on " + port);
-    }
 }

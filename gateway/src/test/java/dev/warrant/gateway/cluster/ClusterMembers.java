@@ -1,11 +1,10 @@
 package dev.warrant.gateway.cluster;
 
+import dev.warrant.gateway.ProcessPorts;
 import dev.warrant.gateway.cli.WarrantCli;
 import io.vertx.core.json.JsonObject;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,8 +49,8 @@ final class ClusterMembers implements AutoCloseable {
         clusterPorts = new int[count];
         processes = new Process[count];
         for (int i = 0; i < count; i++) {
-            httpPorts[i] = freePort();
-            clusterPorts[i] = freePort();
+            httpPorts[i] = ProcessPorts.freePort();
+            clusterPorts[i] = ProcessPorts.freePort();
         }
     }
 
@@ -156,12 +155,6 @@ final class ClusterMembers implements AutoCloseable {
             }
         }
         throw new IllegalStateException("member " + i + " not ready with " + expected + " members: " + last);
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     @Override

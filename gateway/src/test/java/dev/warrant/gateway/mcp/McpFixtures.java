@@ -1,14 +1,11 @@
 package dev.warrant.gateway.mcp;
 
+import dev.warrant.gateway.ProcessPorts;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
 import io.modelcontextprotocol.spec.McpError;
 
-import java.io.IOException;
-import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.file.Files;
@@ -37,7 +34,7 @@ final class McpFixtures {
         final int port;
 
         Everything() throws Exception {
-            port = freePort();
+            port = ProcessPorts.freePort();
             Path tools = nodeTools();
             Path entry = tools.resolve("node_modules/@modelcontextprotocol/server-everything/dist/index.js");
             if (!Files.exists(entry)) {
@@ -50,18 +47,11 @@ final class McpFixtures {
             pb.environment().keySet().retainAll(List.of("PATH", "HOME"));
             pb.environment().put("PORT", Integer.toString(port));
             process = pb.start();
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (true) {
-                try (Socket s = new Socket()) {
-                    s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                    return;
-                } catch (IOException notYet) {
-                    if (!process.isAlive() || System.nanoTime() > deadline) {
-                        close();
-                        throw new IllegalStateException("server-everything did not listen on 127.0.0.1:" + port);
-                    }
-                    Thread.sleep(100);
-                }
+            try {
+                ProcessPorts.awaitListening(port, process, "server-everything", Duration.ofSeconds(30));
+            } catch (Exception e) {
+                close();
+                throw e;
             }
         }
 
@@ -75,12 +65,6 @@ final class McpFixtures {
             if (!process.waitFor(5, TimeUnit.SECONDS)) {
                 process.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             }
-        }
-    }
-
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.otel;
 
+import dev.warrant.gateway.ProcessPorts;
 import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.MintSpec;
 import dev.warrant.delegation.Minter;
@@ -15,8 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -51,7 +50,7 @@ class OtlpGrpcExportTest {
     @Test
     void toolsCallSpansArriveOverOtlpGrpcFromEnvironmentVariables() throws Exception {
         SigningKey key = KeyFiles.loadOrCreate(dir.resolve("keys"));
-        int port = freePort();
+        int port = ProcessPorts.freePort();
         String java = ProcessHandle.current().info().command().orElse("java");
         Path config = dir.resolve("warrant.yaml");
         Files.writeString(config, String.join("\n",
@@ -59,7 +58,7 @@ class OtlpGrpcExportTest {
                 "stateDir: state",
                 "keys:",
                 "  - { publicKeyFile: keys/root.pub }",
-                "cluster: { name: grpc-otel-" + UUID.randomUUID() + ", port: " + freePort() + " }",
+                "cluster: { name: grpc-otel-" + UUID.randomUUID() + ", port: " + ProcessPorts.freePort() + " }",
                 "upstreams:",
                 "  - name: notes",
                 "    stdio:",
@@ -178,12 +177,6 @@ class OtlpGrpcExportTest {
             Thread.sleep(200);
         }
         throw new IllegalStateException("warrant serve did not answer on " + base);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
     }
 
     private static byte[] nonZero(Random random, int n) {
