@@ -8,7 +8,6 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
-import java.io.IOException;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -100,10 +99,9 @@ final class HttpChannel implements MessageChannel {
         }
         String body;
         try {
-            body = json.writeValueAsString(message);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(
-                    new UpstreamException(UpstreamException.Kind.PROTOCOL, "cannot serialize: " + e.getMessage()));
+            body = JsonRpcMessages.write(json, message);
+        } catch (UpstreamException e) {
+            return CompletableFuture.failedFuture(e);
         }
         CompletableFuture<Void> sent = new CompletableFuture<>();
         PostExchange exchange = new PostExchange(session, inbound, message, sent);
@@ -142,8 +140,8 @@ final class HttpChannel implements MessageChannel {
             deleted.transform(ignored -> Future.all(session.clients().stream().map(HttpClient::close).toList()))
                     .onComplete(ignored -> closeDone.complete(null));
         });
-        // A caller on one of our event loops must not wait for work queued behind it (or blocked by it).
-        return session.onOurEventLoop() || Vertx.currentContext() == session.context()
-                ? CompletableFuture.completedFuture(null) : closeDone;
+        // A caller on one of our event loops (the home context's included) must not wait for work queued behind
+        // it, or blocked by it.
+        return session.onOurEventLoop() ? CompletableFuture.completedFuture(null) : closeDone;
     }
 }

@@ -10,6 +10,8 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.internal.ContextInternal;
 import io.vertx.core.internal.VertxInternal;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -101,8 +103,8 @@ final class HttpSession {
     }
 
     /** Every client made so far (home first), for closing. */
-    java.util.List<HttpClient> clients() {
-        java.util.List<HttpClient> all = new java.util.ArrayList<>();
+    List<HttpClient> clients() {
+        List<HttpClient> all = new ArrayList<>();
         all.add(client);
         all.addAll(loopClients.values());
         return all;

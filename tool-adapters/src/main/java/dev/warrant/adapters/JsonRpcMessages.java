@@ -13,7 +13,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Reads what an upstream sends into the SDK's JSON-RPC message records, in one pass.
+ * Reads what an upstream sends into the SDK's JSON-RPC message records, in one pass, and writes what we send
+ * (the one place every channel serializes a message and reports that it could not).
  *
  * <p>Why not {@code McpSchema.deserializeJsonRpcMessage}, which this replaces: it parses the text into a map
  * and then converts the map into the record with Jackson's {@code convertValue}, a second serialization and
@@ -27,6 +28,15 @@ final class JsonRpcMessages {
     private static final TypeRef<Object> ANY = new TypeRef<>() { };
 
     private JsonRpcMessages() {
+    }
+
+    /** {@code message} as compact JSON (never a raw newline); a message that cannot be written is a protocol error. */
+    static String write(McpJsonMapper json, JSONRPCMessage message) {
+        try {
+            return json.writeValueAsString(message);
+        } catch (IOException e) {
+            throw new UpstreamException(UpstreamException.Kind.PROTOCOL, "cannot serialize: " + e.getMessage());
+        }
     }
 
     /** One message, or a batch (a JSON array) of them. */

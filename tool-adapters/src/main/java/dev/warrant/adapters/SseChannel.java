@@ -166,10 +166,9 @@ final class SseChannel implements MessageChannel {
         }
         String body;
         try {
-            body = json.writeValueAsString(message);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(
-                    new UpstreamException(UpstreamException.Kind.PROTOCOL, "cannot serialize: " + e.getMessage()));
+            body = JsonRpcMessages.write(json, message);
+        } catch (UpstreamException e) {
+            return CompletableFuture.failedFuture(e);
         }
         HttpRequest.Builder post = HttpRequest.newBuilder(target)
                 .POST(HttpRequest.BodyPublishers.ofString(body))

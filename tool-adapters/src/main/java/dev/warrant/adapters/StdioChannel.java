@@ -92,10 +92,9 @@ final class StdioChannel implements MessageChannel {
         byte[] line;
         try {
             // Compact JSON never contains a raw newline, so one message is one line.
-            line = (json.writeValueAsString(message) + "\n").getBytes(StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            return CompletableFuture.failedFuture(
-                    new UpstreamException(UpstreamException.Kind.PROTOCOL, "cannot serialize: " + e.getMessage()));
+            line = (JsonRpcMessages.write(json, message) + "\n").getBytes(StandardCharsets.UTF_8);
+        } catch (UpstreamException e) {
+            return CompletableFuture.failedFuture(e);
         }
         try {
             return CompletableFuture.runAsync(() -> write(line), writer);
