@@ -1,6 +1,5 @@
 package dev.warrant.gateway;
 
-import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.MintSpec;
 import dev.warrant.delegation.Minter;
@@ -9,7 +8,6 @@ import dev.warrant.gateway.admin.AdminApi;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.config.RiskRules;
 import dev.warrant.gateway.demo.NotesServer;
-import dev.warrant.otel.Telemetry;
 import dev.warrant.policies.RiskTier;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -28,7 +26,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -45,6 +42,7 @@ class ApprovalClusterTest {
     static Minter minter;
     static Gateway a;
     static Gateway b;
+    static TwoMembers members;
     static String admin;
 
     @BeforeAll
@@ -52,49 +50,21 @@ class ApprovalClusterTest {
         stateDir = Files.createTempDirectory("warrant-approval-cluster");
         SigningKey rootKey = KeyFiles.loadOrCreate(stateDir);
         minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
-        int portA = ProcessPorts.freePort();
-        int portB = ProcessPorts.freePort();
-        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-        String cluster = "warrant-approval-" + UUID.randomUUID();
         RiskRules risk = new RiskRules(Map.of(RiskTier.HIGH,
                 new RiskRules.Rule(Optional.empty(), true, Duration.ofSeconds(30))));
-        String java = ProcessHandle.current().info().command().orElse("java");
-        GatewayConfig.Upstream notes = new GatewayConfig.Upstream(new StdioUpstreamSpec("notes", java,
-                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                        NotesServer.class.getName(), "--state-dir", stateDir.toString()),
-                Map.of(), Duration.ofSeconds(20)), Map.of("write_note", RiskTier.HIGH));
-        GatewayConfig.Builder common = GatewayConfig.builder().host("127.0.0.1").port(0)
-                .rootKeys(List.of(rootKey.publicKey())).clusterName(cluster).clusterMembers(members).risk(risk);
-        CompletableFuture<Gateway> startA = CompletableFuture.supplyAsync(() -> start(common
-                .stateDir(stateDir.resolve("a")).clusterPort(portA).upstreams(List.of(notes)).build()));
-        CompletableFuture<Gateway> startB = CompletableFuture.supplyAsync(() -> start(GatewayConfig.builder()
-                .host("127.0.0.1").port(0).rootKeys(List.of(rootKey.publicKey())).clusterName(cluster)
-                .clusterMembers(members).risk(risk).stateDir(stateDir.resolve("b")).clusterPort(portB).build()));
-        a = startA.get(90, TimeUnit.SECONDS);
-        b = startB.get(90, TimeUnit.SECONDS);
+        GatewayConfig.Upstream notes = new GatewayConfig.Upstream(JavaUpstreams.stdio("notes", NotesServer.class,
+                List.of("--state-dir", stateDir.toString()), Map.of(), Duration.ofSeconds(20)),
+                Map.of("write_note", RiskTier.HIGH));
         admin = minter.mint(MintSpec.builder("alice").right("admin", AdminApi.AREA, "*").ttl(Duration.ofHours(1)).build());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (new JsonObject(get(b, "/admin/cluster").body()).getInteger("members") < 2) {
-            assertThat(System.nanoTime()).as("members joined in time").isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    private static Gateway start(GatewayConfig config) {
-        try {
-            return Gateway.start(config, Telemetry.noop(), Clock.systemUTC());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        members = TwoMembers.start(rootKey.publicKey(), stateDir, "warrant-approval-", risk, List.of(notes), admin);
+        a = members.a;
+        b = members.b;
     }
 
     @AfterAll
     static void stop() {
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
+        if (members != null) {
+            members.close();
         }
     }
 

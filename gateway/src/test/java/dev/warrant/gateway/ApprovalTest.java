@@ -1,6 +1,5 @@
 package dev.warrant.gateway;
 
-import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.MintSpec;
 import dev.warrant.delegation.Minter;
@@ -58,11 +57,8 @@ class ApprovalTest {
         stateDir = Files.createTempDirectory("warrant-approval");
         rootKey = KeyFiles.loadOrCreate(stateDir);
         minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
-        String java = ProcessHandle.current().info().command().orElse("java");
-        GatewayConfig.Upstream notes = new GatewayConfig.Upstream(new StdioUpstreamSpec("notes", java,
-                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                        NotesServer.class.getName(), "--state-dir", stateDir.toString()),
-                Map.of(), Duration.ofSeconds(20)),
+        GatewayConfig.Upstream notes = new GatewayConfig.Upstream(JavaUpstreams.stdio("notes", NotesServer.class,
+                List.of("--state-dir", stateDir.toString()), Map.of(), Duration.ofSeconds(20)),
                 Map.of("write_note", RiskTier.HIGH, "list_notes", RiskTier.MEDIUM, "read_note", RiskTier.LOW));
         RiskRules risk = new RiskRules(Map.of(
                 RiskTier.HIGH, new RiskRules.Rule(Optional.of(Duration.ofMinutes(10)), true, Duration.ofSeconds(30)),

@@ -1,6 +1,5 @@
 package dev.warrant.gateway;
 
-import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.KeyRing;
 import dev.warrant.delegation.MintSpec;
@@ -12,7 +11,6 @@ import dev.warrant.gateway.admin.AdminApi;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.config.RiskRules;
 import dev.warrant.gateway.transport.RevokedSessions;
-import dev.warrant.otel.Telemetry;
 import dev.warrant.policies.RiskTier;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +30,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -52,6 +49,7 @@ class RevocationEndsCallsTest {
     static Verifier verifier;
     static Gateway a;
     static Gateway b;
+    static TwoMembers members;
     static String admin;
 
     @BeforeAll
@@ -60,49 +58,21 @@ class RevocationEndsCallsTest {
         SigningKey rootKey = KeyFiles.loadOrCreate(stateDir);
         minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
         verifier = new Verifier(KeyRing.of(rootKey.publicKey()), VerifierSettings.defaults(), Clock.systemUTC());
-        int portA = ProcessPorts.freePort();
-        int portB = ProcessPorts.freePort();
-        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-        String cluster = "warrant-revocation-ends-" + UUID.randomUUID();
         RiskRules risk = new RiskRules(Map.of(RiskTier.HIGH,
                 new RiskRules.Rule(Optional.empty(), true, Duration.ofSeconds(60))));
-        String java = ProcessHandle.current().info().command().orElse("java");
-        GatewayConfig.Upstream slow = new GatewayConfig.Upstream(new StdioUpstreamSpec("slow", java,
-                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                        SlowUpstream.class.getName(), stateDir.resolve("upstream.log").toString()),
-                Map.of(), Duration.ofSeconds(60)), Map.of("hold", RiskTier.HIGH, "slow", RiskTier.LOW));
-        CompletableFuture<Gateway> startA = CompletableFuture.supplyAsync(() -> start(GatewayConfig.builder()
-                .host("127.0.0.1").port(0).rootKeys(List.of(rootKey.publicKey())).clusterName(cluster)
-                .clusterMembers(members).risk(risk).stateDir(stateDir.resolve("a")).clusterPort(portA)
-                .upstreams(List.of(slow)).build()));
-        CompletableFuture<Gateway> startB = CompletableFuture.supplyAsync(() -> start(GatewayConfig.builder()
-                .host("127.0.0.1").port(0).rootKeys(List.of(rootKey.publicKey())).clusterName(cluster)
-                .clusterMembers(members).risk(risk).stateDir(stateDir.resolve("b")).clusterPort(portB).build()));
-        a = startA.get(90, TimeUnit.SECONDS);
-        b = startB.get(90, TimeUnit.SECONDS);
+        GatewayConfig.Upstream slow = new GatewayConfig.Upstream(JavaUpstreams.stdio("slow", SlowUpstream.class,
+                List.of(stateDir.resolve("upstream.log").toString()), Map.of(), Duration.ofSeconds(60)),
+                Map.of("hold", RiskTier.HIGH, "slow", RiskTier.LOW));
         admin = minter.mint(MintSpec.builder("alice").right("admin", AdminApi.AREA, "*").ttl(Duration.ofHours(1)).build());
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        while (new JsonObject(admin(b, "GET", "/admin/cluster", null).body()).getInteger("members") < 2) {
-            assertThat(System.nanoTime()).as("members joined in time").isLessThan(deadline);
-            Thread.sleep(100);
-        }
-    }
-
-    private static Gateway start(GatewayConfig config) {
-        try {
-            return Gateway.start(config, Telemetry.noop(), Clock.systemUTC());
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
-        }
+        members = TwoMembers.start(rootKey.publicKey(), stateDir, "warrant-revocation-ends-", risk, List.of(slow), admin);
+        a = members.a;
+        b = members.b;
     }
 
     @AfterAll
     static void stop() {
-        if (b != null) {
-            b.close();
-        }
-        if (a != null) {
-            a.close();
+        if (members != null) {
+            members.close();
         }
     }
 

@@ -1,7 +1,6 @@
 package dev.warrant.gateway;
 
 import dev.warrant.adapters.HttpUpstreamSpec;
-import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.Minter;
 import dev.warrant.delegation.SigningKey;
@@ -62,11 +61,9 @@ public final class TestGateway implements AutoCloseable {
                 .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance())).build();
 
         List<GatewayConfig.Upstream> upstreams = new ArrayList<>();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        upstreams.add(new GatewayConfig.Upstream(new StdioUpstreamSpec("notes", java,
-                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                        NotesServer.class.getName(), "--state-dir", stateDir.toString()),
-                Map.of("NOTES_META_LOG", metaLog.toString()), Duration.ofSeconds(20)),
+        upstreams.add(new GatewayConfig.Upstream(JavaUpstreams.stdio("notes", NotesServer.class,
+                List.of("--state-dir", stateDir.toString()), Map.of("NOTES_META_LOG", metaLog.toString()),
+                Duration.ofSeconds(20)),
                 Map.of("write_note", RiskTier.HIGH)));
         if (httpUpstream != null) {
             upstreams.add(new GatewayConfig.Upstream(new HttpUpstreamSpec("everything", httpUpstream, Map.of(),

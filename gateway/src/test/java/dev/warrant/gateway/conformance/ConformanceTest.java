@@ -1,5 +1,6 @@
 package dev.warrant.gateway.conformance;
 
+import dev.warrant.gateway.JavaUpstreams;
 import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.MintSpec;
@@ -79,11 +80,8 @@ class ConformanceTest {
     }
 
     private GatewayConfig config(SigningKey rootKey, int proxyPort) {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        StdioUpstreamSpec fixture = new StdioUpstreamSpec("fixture", java,
-                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                        ConformanceFixtureServer.class.getName()),
-                Map.of(), Duration.ofSeconds(20));
+        StdioUpstreamSpec fixture = JavaUpstreams.stdio("fixture", ConformanceFixtureServer.class,
+                List.of(), Map.of(), Duration.ofSeconds(20));
         return GatewayConfig.builder()
                 .host("127.0.0.1").port(0).stateDir(dir.resolve("state"))
                 .rootKeys(List.of(rootKey.publicKey()))

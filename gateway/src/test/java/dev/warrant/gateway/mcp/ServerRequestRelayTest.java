@@ -1,5 +1,6 @@
 package dev.warrant.gateway.mcp;
 
+import dev.warrant.gateway.JavaUpstreams;
 import dev.warrant.adapters.HttpUpstreamSpec;
 import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.delegation.MintSpec;
@@ -42,11 +43,8 @@ class ServerRequestRelayTest {
     @BeforeAll
     static void start() throws Exception {
         everything = new McpFixtures.Everything();
-        String java = ProcessHandle.current().info().command().orElse("java");
-        StdioUpstreamSpec fixture = new StdioUpstreamSpec("fixture", java,
-                List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                        ConformanceFixtureServer.class.getName()),
-                Map.of(), Duration.ofSeconds(20));
+        StdioUpstreamSpec fixture = JavaUpstreams.stdio("fixture", ConformanceFixtureServer.class,
+                List.of(), Map.of(), Duration.ofSeconds(20));
         UnaryOperator<GatewayConfig.Builder> upstreams = b -> b.upstreams(List.of(
                 new GatewayConfig.Upstream(new HttpUpstreamSpec("everything", everything.mcpUrl(), Map.of(),
                         Duration.ofSeconds(20)), Map.of("trigger-sampling-request", RiskTier.LOW)),

@@ -1,6 +1,6 @@
 package dev.warrant.gateway.otel;
 
-import dev.warrant.adapters.StdioUpstreamSpec;
+import dev.warrant.gateway.JavaUpstreams;
 import dev.warrant.delegation.Delegator;
 import dev.warrant.delegation.HopSpec;
 import dev.warrant.delegation.KeyFiles;
@@ -72,16 +72,14 @@ class PipelineTraceTest {
         SigningKey rootKey = KeyFiles.loadOrCreate(stateDir);
         minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
         metaLog = stateDir.resolve("meta.log");
-        String java = ProcessHandle.current().info().command().orElse("java");
         GatewayConfig config = GatewayConfig.builder()
                 .host("127.0.0.1").port(0).stateDir(stateDir)
                 .rootKeys(List.of(rootKey.publicKey()))
                 .clusterName("warrant-otel-" + UUID.randomUUID())
                 .clusterPort(6400 + (int) (Math.random() * 500))
-                .upstreams(List.of(new GatewayConfig.Upstream(new StdioUpstreamSpec("notes", java,
-                        List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
-                                NotesServer.class.getName(), "--state-dir", stateDir.toString()),
-                        Map.of("NOTES_META_LOG", metaLog.toString()), Duration.ofSeconds(20)), Map.of())))
+                .upstreams(List.of(new GatewayConfig.Upstream(JavaUpstreams.stdio("notes", NotesServer.class,
+                        List.of("--state-dir", stateDir.toString()), Map.of("NOTES_META_LOG", metaLog.toString()),
+                        Duration.ofSeconds(20)), Map.of())))
                 .build();
         // Exactly what an operator sets as OTEL_* variables, passed as properties so the test JVM's env is untouched.
         Map<String, String> otel = Map.of(
