@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.stream.Collectors;
 
 /**
  * DESIGN §11's end-to-end budget, checked against one run's results (ratios within the run, so a slower
@@ -14,6 +16,12 @@ import java.util.Optional;
  *   <li>over stdio: Warrant's latency no worse than the no-auth peer bridge's on the same server (p50 and p99);</li>
  *   <li>every run: zero errors (denials, rate limits and failures alike).</li>
  * </ul>
+ *
+ * <p>Each line is computed within each round (the scenarios of a round ran one after the other, under the same
+ * host conditions) and judged on the median round. Why: on a shared 2-vCPU host a burst of someone else's work
+ * during one scenario's run moves a single-round ratio by more than the budget's margins (docs/PERFORMANCE.md
+ * lists runs of the same code 2-5x apart); the median of interleaved rounds is the usual answer, and every
+ * round's value is shown next to it.
  */
 final class Budget {
 
@@ -26,35 +34,41 @@ final class Budget {
         List<Check> checks = new ArrayList<>();
         List<Integer> levels = results.stream().map(ScenarioResult::agents).distinct().toList();
         for (int n : levels) {
-            Optional<ScenarioResult> direct = find(results, Scenario.DIRECT, n);
-            Optional<ScenarioResult> proxy = find(results, Scenario.PROXY, n);
-            Optional<ScenarioResult> http = find(results, Scenario.WARRANT_HTTP, n);
-            Optional<ScenarioResult> stdio = find(results, Scenario.WARRANT_STDIO, n);
-            Optional<ScenarioResult> peer = find(results, Scenario.PEER_STDIO, n);
+            List<Round> rounds = rounds(results, n);
             String at = n + (n == 1 ? " client" : " clients");
-            if (http.isPresent() && direct.isPresent()) {
-                double addedP50 = http.get().p50() - direct.get().p50();
-                double addedP99 = http.get().p99() - direct.get().p99();
+            List<Double> addedP50 = each(rounds, r -> r.minus(Scenario.WARRANT_HTTP, Scenario.DIRECT, ScenarioResult::p50));
+            List<Double> addedP99 = each(rounds, r -> r.minus(Scenario.WARRANT_HTTP, Scenario.DIRECT, ScenarioResult::p99));
+            if (!addedP99.isEmpty()) {
                 if (n == 1) {
-                    checks.add(new Check(at + ": Warrant's added p50 over direct", ms(addedP50), "<= 0.200 ms", addedP50 <= 200));
-                    checks.add(new Check(at + ": Warrant's added p99 over direct", ms(addedP99), "<= 1.000 ms", addedP99 <= 1000));
+                    checks.add(new Check(at + ": Warrant's added p50 over direct", ms(addedP50), "<= 0.200 ms",
+                            median(addedP50) <= 200));
+                    checks.add(new Check(at + ": Warrant's added p99 over direct", ms(addedP99), "<= 1.000 ms",
+                            median(addedP99) <= 1000));
                 } else {
-                    checks.add(new Check(at + ": Warrant's added p99 over direct", ms(addedP99), "<= 3.000 ms", addedP99 <= 3000));
+                    checks.add(new Check(at + ": Warrant's added p99 over direct", ms(addedP99), "<= 3.000 ms",
+                            median(addedP99) <= 3000));
                 }
-                checks.add(new Check(at + ": throughput Warrant / direct", ratio(http.get(), direct.get()), "(reported)", true));
+                checks.add(new Check(at + ": throughput Warrant / direct",
+                        ratio(each(rounds, r -> r.throughputRatio(Scenario.WARRANT_HTTP, Scenario.DIRECT))), "(reported)", true));
             }
-            if (http.isPresent() && proxy.isPresent()) {
-                double r = http.get().throughput() / proxy.get().throughput();
+            List<Double> ofProxy = each(rounds, r -> r.throughputRatio(Scenario.WARRANT_HTTP, Scenario.PROXY));
+            if (!ofProxy.isEmpty()) {
                 boolean applies = n > 1;
-                checks.add(new Check(at + ": throughput Warrant / pass-through proxy", ratio(http.get(), proxy.get()),
-                        applies ? ">= 0.60" : "(reported)", !applies || r >= 0.60));
+                checks.add(new Check(at + ": throughput Warrant / pass-through proxy", ratio(ofProxy),
+                        applies ? ">= 0.60" : "(reported)", !applies || median(ofProxy) >= 0.60));
             }
-            if (stdio.isPresent() && peer.isPresent()) {
-                checks.add(new Check(at + ": stdio p50, Warrant vs supergateway", ms(stdio.get().p50()) + " vs " + ms(peer.get().p50()),
-                        "Warrant <= peer", stdio.get().p50() <= peer.get().p50()));
-                checks.add(new Check(at + ": stdio p99, Warrant vs supergateway", ms(stdio.get().p99()) + " vs " + ms(peer.get().p99()),
-                        "Warrant <= peer", stdio.get().p99() <= peer.get().p99()));
-                checks.add(new Check(at + ": stdio throughput Warrant / supergateway", ratio(stdio.get(), peer.get()), "(reported)", true));
+            List<Double> stdioP50 = each(rounds, r -> r.value(Scenario.WARRANT_STDIO, ScenarioResult::p50));
+            List<Double> peerP50 = each(rounds, r -> r.value(Scenario.PEER_STDIO, ScenarioResult::p50));
+            if (!stdioP50.isEmpty() && !peerP50.isEmpty()) {
+                List<Double> stdioP99 = each(rounds, r -> r.value(Scenario.WARRANT_STDIO, ScenarioResult::p99));
+                List<Double> peerP99 = each(rounds, r -> r.value(Scenario.PEER_STDIO, ScenarioResult::p99));
+                checks.add(new Check(at + ": stdio p50, Warrant vs supergateway", ms(stdioP50) + " vs " + ms(peerP50),
+                        "Warrant <= peer", median(stdioP50) <= median(peerP50)));
+                checks.add(new Check(at + ": stdio p99, Warrant vs supergateway", ms(stdioP99) + " vs " + ms(peerP99),
+                        "Warrant <= peer", median(stdioP99) <= median(peerP99)));
+                checks.add(new Check(at + ": stdio throughput Warrant / supergateway",
+                        ratio(each(rounds, r -> r.throughputRatio(Scenario.WARRANT_STDIO, Scenario.PEER_STDIO))),
+                        "(reported)", true));
             }
         }
         long errors = results.stream().mapToLong(ScenarioResult::errors).sum();
@@ -62,15 +76,58 @@ final class Budget {
         return checks;
     }
 
-    private static Optional<ScenarioResult> find(List<ScenarioResult> results, Scenario s, int agents) {
-        return results.stream().filter(r -> r.scenario().equals(s.id) && r.agents() == agents).findFirst();
+    /** The results of one round at one client count, by scenario. */
+    private record Round(List<ScenarioResult> results) {
+
+        Optional<ScenarioResult> find(Scenario s) {
+            return results.stream().filter(r -> r.scenario().equals(s.id)).findFirst();
+        }
+
+        Optional<Double> value(Scenario s, Function<ScenarioResult, Double> metric) {
+            return find(s).map(metric);
+        }
+
+        Optional<Double> minus(Scenario a, Scenario b, Function<ScenarioResult, Double> metric) {
+            return find(a).flatMap(x -> find(b).map(y -> metric.apply(x) - metric.apply(y)));
+        }
+
+        Optional<Double> throughputRatio(Scenario a, Scenario b) {
+            return find(a).flatMap(x -> find(b).filter(y -> y.throughput() > 0).map(y -> x.throughput() / y.throughput()));
+        }
+    }
+
+    private static List<Round> rounds(List<ScenarioResult> results, int agents) {
+        return results.stream().filter(r -> r.agents() == agents).map(ScenarioResult::round).distinct().sorted()
+                .map(round -> new Round(results.stream().filter(r -> r.agents() == agents && r.round() == round).toList()))
+                .toList();
+    }
+
+    private static List<Double> each(List<Round> rounds, Function<Round, Optional<Double>> line) {
+        return rounds.stream().map(line).flatMap(Optional::stream).toList();
+    }
+
+    static double median(List<Double> values) {
+        List<Double> sorted = values.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     static String ms(double micros) {
         return String.format(Locale.ROOT, "%.3f ms", micros / 1000);
     }
 
-    private static String ratio(ScenarioResult a, ScenarioResult b) {
-        return b.throughput() == 0 ? "n/a" : String.format(Locale.ROOT, "%.2f", a.throughput() / b.throughput());
+    /** The median, and with several rounds every round's value in run order. */
+    private static String ms(List<Double> micros) {
+        return shown(micros, Budget::ms);
+    }
+
+    private static String ratio(List<Double> ratios) {
+        return shown(ratios, r -> String.format(Locale.ROOT, "%.2f", r));
+    }
+
+    private static String shown(List<Double> values, Function<Double, String> format) {
+        String median = format.apply(median(values));
+        return values.size() == 1 ? median
+                : median + " (rounds: " + values.stream().map(format).collect(Collectors.joining(", ")) + ")";
     }
 }

@@ -11,8 +11,8 @@ import java.util.List;
 
 /**
  * The load benchmark in one command: starts the echo server, the pass-through proxy, {@code warrant serve} and
- * the supergateway bridge (each its own process), then for every client count runs every scenario with a fresh
- * load-generator JVM, prints the results with DESIGN §11's budget, and rewrites the results block of
+ * the supergateway bridge (each its own process), then for every client count runs rounds of every scenario in
+ * turn, each run with a fresh load-generator JVM, prints the results with DESIGN §11's budget, and rewrites the results block of
  * docs/PERFORMANCE.md. Exit code 0 when no call failed, 1 when any did (or a target failed), 2 for a bad
  * command line. A missed budget is reported, not an error: the harness worked.
  */
@@ -61,16 +61,18 @@ public final class LoadBench {
             }
             log("targets ready");
             for (int agents : o.agents()) {
-                for (Scenario s : o.scenarios()) {
-                    log("run " + s.id + " with " + agents + " agent(s)");
-                    ScenarioResult r = generate(o, targets, s, agents, tokenFile);
-                    List<String> dead = targets.dead();
-                    if (!dead.isEmpty()) {
-                        throw new IllegalStateException("a target died during " + s.id + ": " + String.join("; ", dead));
+                for (int round = 1; round <= o.rounds(); round++) {
+                    for (Scenario s : o.scenarios()) {
+                        log("run " + s.id + " with " + agents + " agent(s), round " + round + " of " + o.rounds());
+                        ScenarioResult r = generate(o, targets, s, agents, round, tokenFile);
+                        List<String> dead = targets.dead();
+                        if (!dead.isEmpty()) {
+                            throw new IllegalStateException("a target died during " + s.id + ": " + String.join("; ", dead));
+                        }
+                        log(String.format(java.util.Locale.ROOT, "  %d calls, %d errors, p50 %s, p99 %s, %.0f/s",
+                                r.calls(), r.errors(), Budget.ms(r.p50()), Budget.ms(r.p99()), r.throughput()));
+                        results.add(r);
                     }
-                    log(String.format(java.util.Locale.ROOT, "  %d calls, %d errors, p50 %s, p99 %s, %.0f/s",
-                            r.calls(), r.errors(), Budget.ms(r.p50()), Budget.ms(r.p99()), r.throughput()));
-                    results.add(r);
                 }
             }
         }
@@ -102,11 +104,12 @@ public final class LoadBench {
         throw new IllegalStateException(s.id + " is not ready: " + String.join("; ", probe.errorSamples()));
     }
 
-    private static ScenarioResult generate(LoadOptions o, Targets targets, Scenario s, int agents, Path tokenFile)
-            throws Exception {
-        Path out = o.workDir().resolve("result-" + s.id + "-" + agents + ".json");
+    private static ScenarioResult generate(LoadOptions o, Targets targets, Scenario s, int agents, int round,
+                                           Path tokenFile) throws Exception {
+        String name = s.id + "-" + agents + "-" + round;
+        Path out = o.workDir().resolve("result-" + name + ".json");
         Files.deleteIfExists(out);
-        try (ChildProcess generator = ChildProcess.start("generator-" + s.id + "-" + agents,
+        try (ChildProcess generator = ChildProcess.start("generator-" + name,
                 ChildProcess.java(LoadGenerator.class.getName(), "--scenario", s.id, "--url", targets.url(s).toString(),
                         "--tool", Targets.tool(s), "--token-file", tokenFile.toString(),
                         "--agents", Integer.toString(agents), "--warmup-calls", Long.toString(o.warmupCalls()),
@@ -115,7 +118,7 @@ public final class LoadBench {
                 o.workDir(), java.util.Map.of())) {
             generator.awaitExit(Duration.ofSeconds((long) (o.warmupSeconds() + o.seconds()) + 300));
         }
-        return ScenarioResult.fromJson(new JsonObject(Files.readString(out)));
+        return ScenarioResult.fromJson(new JsonObject(Files.readString(out))).inRound(round);
     }
 
     private static final long STARTED = System.nanoTime();

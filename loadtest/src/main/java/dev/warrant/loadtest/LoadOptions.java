@@ -14,9 +14,11 @@ import java.util.Set;
  * time limit, whichever comes first.
  *
  * <pre>
- * --agents 1,16            concurrent agents (one run of every scenario per value)
+ * --agents 1,16            concurrent agents (every scenario runs at each value)
+ * --rounds 3               rounds per client count; a round runs every scenario once, in turn, so the
+ *                          scenarios it compares share the host's conditions; the verdict is the median round
  * --warmup-calls 20000     --warmup-seconds 10     warm-up phase per run (not measured)
- * --calls 200000           --seconds 30            measured phase per run
+ * --calls 100000           --seconds 15            measured phase per run
  * --hops 3                 delegation hops of the agents' token
  * --scenarios a,b          default: all (direct, proxy, warrant-http, warrant-stdio, supergateway-stdio)
  * --doc docs/PERFORMANCE.md  results table is written between its load-results markers; "none" = don't
@@ -25,11 +27,11 @@ import java.util.Set;
  * --json FILE              also write the raw results as JSON
  * </pre>
  */
-record LoadOptions(List<Integer> agents, long warmupCalls, double warmupSeconds, long calls, double seconds, int hops,
+record LoadOptions(List<Integer> agents, int rounds, long warmupCalls, double warmupSeconds, long calls, double seconds, int hops,
                    Set<Scenario> scenarios, Optional<Path> doc, Path nodeTools, Path workDir, Optional<Path> json,
                    String commandLine) {
 
-    static final Set<String> KNOWN = Set.of("agents", "warmup-calls", "warmup-seconds", "calls", "seconds", "hops",
+    static final Set<String> KNOWN = Set.of("agents", "rounds", "warmup-calls", "warmup-seconds", "calls", "seconds", "hops",
             "scenarios", "doc", "node-tools", "work-dir", "json");
 
     static LoadOptions parse(String... args) throws Exception {
@@ -53,10 +55,11 @@ record LoadOptions(List<Integer> agents, long warmupCalls, double warmupSeconds,
                 .toAbsolutePath().normalize();
         Path workDir = o.containsKey("work-dir") ? Files.createDirectories(Path.of(o.get("work-dir")).toAbsolutePath())
                 : Files.createTempDirectory("warrant-loadbench-");
-        return new LoadOptions(agents, Long.parseLong(o.getOrDefault("warmup-calls", "20000")),
+        int rounds = (int) positive(Long.parseLong(o.getOrDefault("rounds", "3")), "--rounds");
+        return new LoadOptions(agents, rounds, Long.parseLong(o.getOrDefault("warmup-calls", "20000")),
                 Double.parseDouble(o.getOrDefault("warmup-seconds", "10")),
-                positive(Long.parseLong(o.getOrDefault("calls", "200000")), "--calls"),
-                Double.parseDouble(o.getOrDefault("seconds", "30")),
+                positive(Long.parseLong(o.getOrDefault("calls", "100000")), "--calls"),
+                Double.parseDouble(o.getOrDefault("seconds", "15")),
                 Integer.parseInt(o.getOrDefault("hops", "3")), scenarios, docPath, nodeTools, workDir,
                 Optional.ofNullable(o.get("json")).map(Path::of), shownCommandLine(o));
     }

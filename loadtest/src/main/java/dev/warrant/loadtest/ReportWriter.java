@@ -26,14 +26,18 @@ final class ReportWriter {
                 .append(o.commandLine().isBlank() ? "" : " " + o.commandLine()).append("`: ")
                 .append(o.hops()).append("-hop delegated token; per run a warm-up of up to ")
                 .append(o.warmupCalls()).append(" calls / ").append(num(o.warmupSeconds())).append(" s, then up to ")
-                .append(o.calls()).append(" calls / ").append(num(o.seconds())).append(" s measured.\n\n");
+                .append(o.calls()).append(" calls / ").append(num(o.seconds())).append(" s measured; ")
+                .append(o.rounds()).append(o.rounds() == 1 ? " round" : " rounds")
+                .append(" per client count, each running every scenario in turn, and each budget line judged on its")
+                .append(" median round (every round's value in brackets).\n\n");
         md.append("Machine: ").append(m.cores()).append(" cores, ").append(m.cpu()).append(", ").append(m.ram())
                 .append(" RAM, ").append(m.jdk()).append(", ").append(m.os()).append(". Load average (1/5/15 min) before: ")
                 .append(loadBefore).append(", after: ").append(loadAfter).append(".\n\n");
-        md.append("| scenario | clients | calls | errors | p50 | p90 | p99 | max | throughput |\n");
-        md.append("|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| scenario | clients | round | calls | errors | p50 | p90 | p99 | max | throughput |\n");
+        md.append("|---|---|---|---|---|---|---|---|---|---|\n");
         for (ScenarioResult r : results) {
-            md.append("| ").append(r.scenario()).append(" | ").append(r.agents()).append(" | ").append(r.calls())
+            md.append("| ").append(r.scenario()).append(" | ").append(r.agents()).append(" | ").append(r.round())
+                    .append(" | ").append(r.calls())
                     .append(" | ").append(r.errors()).append(" | ").append(Budget.ms(r.p50())).append(" | ")
                     .append(Budget.ms(r.p90())).append(" | ").append(Budget.ms(r.p99())).append(" | ")
                     .append(Budget.ms(r.max())).append(" | ")

@@ -28,7 +28,7 @@ class LoadBenchTest {
                 + "\n\n## Later section\n");
 
         LoadBench.Outcome outcome = LoadBench.run(LoadOptions.parse("--agents", "1", "--warmup-calls", "50",
-                "--warmup-seconds", "5", "--calls", "200", "--seconds", "20", "--doc", doc.toString(),
+                "--warmup-seconds", "5", "--calls", "200", "--seconds", "20", "--rounds", "1", "--doc", doc.toString(),
                 "--work-dir", dir.resolve("work").toString()));
 
         assertThat(outcome.results()).extracting(ScenarioResult::scenario)
@@ -47,7 +47,7 @@ class LoadBenchTest {
         String text = Files.readString(doc);
         assertThat(text).startsWith("# Performance\n\nintro\n\n").endsWith("\n\n## Later section\n")
                 .doesNotContain("stale table")
-                .contains("| warrant-http | 1 | 200 | 0 |", "| supergateway-stdio | 1 | 200 | 0 |",
+                .contains("| warrant-http | 1 | 1 | 200 | 0 |", "| supergateway-stdio | 1 | 1 | 200 | 0 |",
                         "cores", "Warrant's added p50 over direct", "| errors in all runs (denials included) | 0 | 0 | yes |");
     }
 }
