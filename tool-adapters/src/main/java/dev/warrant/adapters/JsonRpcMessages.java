@@ -1,6 +1,7 @@
 package dev.warrant.adapters;
 
 import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCNotification;
@@ -9,8 +10,15 @@ import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCResponse.JSONRPCError;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonParser;
+import tools.jackson.core.JsonToken;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.ObjectReader;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Reads what an upstream sends into the SDK's JSON-RPC message records, in one pass, and writes what we send
@@ -41,6 +49,10 @@ final class JsonRpcMessages {
 
     /** One message, or a batch (a JSON array) of them. */
     static List<JSONRPCMessage> parseAll(McpJsonMapper json, String text) throws IOException {
+        JsonMapper mapper = streaming(json, text);
+        if (mapper != null) {
+            return List.of(readObject(mapper, text));
+        }
         Object parsed = json.readValue(text, ANY);
         if (parsed instanceof List<?> batch) {
             List<JSONRPCMessage> messages = new ArrayList<>(batch.size());
@@ -54,7 +66,70 @@ final class JsonRpcMessages {
 
     /** Exactly one message (a batch is refused). */
     static JSONRPCMessage parse(McpJsonMapper json, String text) throws IOException {
-        return fromJson(json.readValue(text, ANY));
+        JsonMapper mapper = streaming(json, text);
+        return mapper != null ? readObject(mapper, text) : fromJson(json.readValue(text, ANY));
+    }
+
+    /** A member's value read by the mapper's rules, without requiring it to be the last thing in the text. */
+    private record ValueReader(JsonMapper mapper, ObjectReader reader) {
+    }
+
+    private static volatile ValueReader values;
+
+    private static ObjectReader values(JsonMapper mapper) {
+        ValueReader known = values;
+        if (known == null || known.mapper() != mapper) {
+            known = new ValueReader(mapper, mapper.readerFor(Object.class)
+                    .without(DeserializationFeature.FAIL_ON_TRAILING_TOKENS));
+            values = known;
+        }
+        return known.reader();
+    }
+
+    /** The Jackson mapper to read {@code text} with {@link #readObject}, or null to read it as a tree. */
+    private static JsonMapper streaming(McpJsonMapper json, String text) {
+        if (!(json instanceof JacksonMcpJsonMapper jackson)) {
+            return null;
+        }
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
+                return c == '{' ? jackson.getJsonMapper() : null;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * One JSON object read token by token, the same map as the tree reader gives except that an object
+     * {@code result} is kept as its text ({@link RawJsonObject}): the parser checks it as it skips it, and a
+     * gateway that relays it untouched writes those characters instead of a tree it built and serialized.
+     * Measured on the fast echo server's answer at 16 agents, parse and re-serialization were ~4 % of the
+     * gateway's event loop (docs/PERFORMANCE.md); they grow with the result, the skip stays a scan.
+     */
+    static JSONRPCMessage readObject(JsonMapper mapper, String text) throws IOException {
+        try (JsonParser parser = mapper.createParser(text)) {
+            parser.nextToken();
+            Map<String, Object> fields = new LinkedHashMap<>();
+            JsonToken token = parser.nextToken();
+            for (; token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
+                String name = parser.currentName();
+                if (parser.nextToken() == JsonToken.START_OBJECT && "result".equals(name)) {
+                    long start = parser.currentTokenLocation().getCharOffset();
+                    parser.skipChildren();
+                    long end = parser.currentLocation().getCharOffset();
+                    fields.put(name, RawJsonObject.of(text.substring((int) start, (int) end), mapper));
+                } else {
+                    fields.put(name, values(mapper).readValue(parser));
+                }
+            }
+            if (token != JsonToken.END_OBJECT || parser.nextToken() != null) {
+                throw new IOException("not one JSON object");
+            }
+            return fromJson(fields);
+        } catch (JacksonException e) {
+            throw new IOException(e.getOriginalMessage(), e);
+        }
     }
 
     static JSONRPCMessage fromJson(Object parsed) {

@@ -40,6 +40,48 @@ class JsonRpcMessagesTest {
     }
 
     @Test
+    void aResultObjectIsKeptAsTheTextItArrivedInUntilSomeoneReadsIt() throws Exception {
+        String result = "{ \"n\": 1.0E2, \"s\": \"a\\\"b\\u00e9 \u00e9\uD83D\uDE00\", \"list\": [1, {\"x\": null}] }";
+        JSONRPCMessage message = JsonRpcMessages.parse(JSON, "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":" + result + " }");
+
+        Object parsed = ((McpSchema.JSONRPCResponse) message).result();
+        assertThat(parsed).isInstanceOf(RawJsonObject.class);
+        RawJsonObject raw = (RawJsonObject) parsed;
+        // Exactly the characters sent, spaces and escapes included (a re-serialization would write 100.0 and é).
+        assertThat(raw.untouched()).isEqualTo(result);
+        assertThat(raw.get("n")).isEqualTo(100.0);
+        assertThat(raw.get("s")).isEqualTo("a\"b\u00e9 \u00e9\uD83D\uDE00");
+        // Read once, the parsed map is the value from then on: a writer may no longer use the text.
+        assertThat(raw.untouched()).isNull();
+    }
+
+    @Test
+    void aLargeResultIsCutAtItsOwnBracesAndOneWithLineBreaksIsParsedAtOnce() throws Exception {
+        String big = "{\"content\":[{\"type\":\"text\",\"text\":\"" + "\u00e9x".repeat(100_000) + "\"}],\"isError\":false}";
+        RawJsonObject raw = (RawJsonObject) ((McpSchema.JSONRPCResponse) JsonRpcMessages.parse(JSON,
+                "{\"id\":\"w-2\",\"result\":" + big + ",\"jsonrpc\":\"2.0\"}")).result();
+        assertThat(raw.untouched()).isEqualTo(big);
+
+        // SSE and stdio frame messages by line breaks: text with one cannot be relayed as it came.
+        RawJsonObject multiline = (RawJsonObject) ((McpSchema.JSONRPCResponse) JsonRpcMessages.parse(JSON,
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\n  \"ok\": true\r\n}}")).result();
+        assertThat(multiline.untouched()).isNull();
+        assertThat(multiline).containsEntry("ok", true);
+    }
+
+    @Test
+    void aMalformedResultOrTrailingTextIsRefusedAsBefore() {
+        for (String text : List.of("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"a\":[1,2}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"a\":\"\u0001\"}}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"a\":1}} {}",
+                "{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":{\"a\":1}")) {
+            assertThatThrownBy(() -> JsonRpcMessages.parse(JSON, text)).as(text).isInstanceOf(java.io.IOException.class);
+        }
+        assertThatThrownBy(() -> RawJsonObject.parse("[1]")).isInstanceOf(java.io.IOException.class);
+        assertThatThrownBy(() -> RawJsonObject.parse("{} {}")).isInstanceOf(java.io.IOException.class);
+    }
+
+    @Test
     void whatIsNotJsonRpcIsRefused() {
         for (String text : List.of("[]x", "42", "\"text\"", "{\"jsonrpc\":\"2.0\",\"id\":1}",
                 "{\"jsonrpc\":\"2.0\",\"method\":5}", "{\"jsonrpc\":\"2.0\",\"id\":1,\"error\":\"bad\"}",
