@@ -23,6 +23,7 @@ import dev.warrant.gateway.cluster.UpstreamDirectory;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.forward.ForwardStage;
 import dev.warrant.gateway.forward.McpMethods;
+import dev.warrant.gateway.json.RawJsonCodec;
 import dev.warrant.gateway.limit.DriftContainment;
 import dev.warrant.gateway.limit.LimitStage;
 import dev.warrant.gateway.pipeline.Pipeline;
@@ -132,6 +133,7 @@ public final class Gateway implements AutoCloseable {
 
     private static Gateway start(GatewayConfig config, Function<String, Telemetry> telemetryForMember,
                                  boolean ownsTelemetry, Clock clock) throws Exception {
+        RawJsonCodec.install();
         // Vert.x's default pool (two event loops per core), or more if the agent port is to use more.
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
                 Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, config.eventLoops())));
@@ -200,6 +202,10 @@ public final class Gateway implements AutoCloseable {
             // Headers carry the bearer token: room for the largest token we accept, and no more.
             int headerLimit = Math.max(8192, config.maxTokenBytes() * 2 + 4096);
             HttpServerOptions options = new HttpServerOptions()
+                    // No WebSockets here: without these Vert.x puts a compression-negotiating handler in
+                    // front of every request (it looked at each request's headers, on every call).
+                    .setPerMessageWebSocketCompressionSupported(false)
+                    .setPerFrameWebSocketCompressionSupported(false)
                     .setMaxHeaderSize(headerLimit)
                     .setInitialSettings(new Http2Settings().setMaxHeaderListSize(headerLimit));
             // TLS/mTLS on the agent port (DESIGN §9): a client certificate's URI SAN becomes peer(...).
