@@ -19,6 +19,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -29,7 +30,10 @@ import java.util.concurrent.TimeUnit;
  */
 public final class TraceStage implements Stage {
 
+    private static final int MAX_KNOWN_HOPS = 10_000;
+
     private final Telemetry telemetry;
+    private final Map<String, SpanContext> hopLinks = new ConcurrentHashMap<>();
 
     public TraceStage(Telemetry telemetry) {
         this.telemetry = telemetry;
@@ -44,22 +48,42 @@ public final class TraceStage implements Stage {
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
         VerifiedToken token = exchange.token();
         List<String> hops = token == null ? List.of() : token.traceContexts();
-        Span span = startServerSpan(telemetry, exchange, hops);
-        exchange.span(span, Context.root().with(span));
-        return chain.proceed(exchange);
-    }
-
-    /** Starts (does not end) the SERVER span for an exchange; also used for requests refused before this stage. */
-    public static Span startServerSpan(Telemetry telemetry, McpExchange ex, List<String> hopTraces) {
-        TextMapPropagator propagator = telemetry.propagator();
-        Context parent = requestContext(propagator, ex);
-        List<SpanContext> links = new ArrayList<>();
-        for (String hop : hopTraces) {
-            SpanContext link = Span.fromContext(MetaPropagation.fromTraceparent(propagator, hop)).getSpanContext();
+        List<SpanContext> links = new ArrayList<>(hops.size());
+        for (String hop : hops) {
+            SpanContext link = hopLink(hop);
             if (link.isValid()) {
                 links.add(link);
             }
         }
+        Span span = startServerSpan(telemetry, exchange, links);
+        exchange.span(span, Context.root().with(span));
+        return chain.proceed(exchange);
+    }
+
+    /**
+     * A hop's recorded traceparent as a span context, parsed once: a token's hops are the same on each of its
+     * calls, and parsing them (through the whole propagator, baggage included) was ~1 us per hop per call.
+     * Bounded: past {@link #MAX_KNOWN_HOPS} a hop is parsed each time.
+     */
+    private SpanContext hopLink(String traceparent) {
+        SpanContext known = hopLinks.get(traceparent);
+        if (known == null) {
+            known = Span.fromContext(MetaPropagation.fromTraceparent(telemetry.propagator(), traceparent))
+                    .getSpanContext();
+            if (hopLinks.size() < MAX_KNOWN_HOPS) {
+                hopLinks.putIfAbsent(traceparent, known);
+            }
+        }
+        return known;
+    }
+
+    /**
+     * Starts (does not end) the SERVER span for an exchange, linked to the delegation hops' recorded contexts
+     * ({@code links}, valid ones only); also used for requests refused before this stage.
+     */
+    public static Span startServerSpan(Telemetry telemetry, McpExchange ex, List<SpanContext> links) {
+        TextMapPropagator propagator = telemetry.propagator();
+        Context parent = requestContext(propagator, ex);
         if (!Span.fromContext(parent).getSpanContext().isValid() && !links.isEmpty()) {
             parent = Context.root().with(Span.wrap(links.get(links.size() - 1)));
         }

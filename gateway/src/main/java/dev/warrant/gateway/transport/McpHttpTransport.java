@@ -256,7 +256,8 @@ public final class McpHttpTransport {
         originPolicy.check(authority(req), req.getHeader(HttpHeaders.ORIGIN));
         String contentType = req.getHeader(HttpHeaders.CONTENT_TYPE);
         // The media type exactly (parameters such as charset allowed): not application/jsonp, json-seq, ...
-        String mediaType = contentType == null ? "" : contentType.split(";", 2)[0].strip();
+        int parameters = contentType == null ? -1 : contentType.indexOf(';');
+        String mediaType = contentType == null ? "" : (parameters < 0 ? contentType : contentType.substring(0, parameters)).strip();
         if (!mediaType.equalsIgnoreCase("application/json")) {
             throw WarrantException.of(Reason.UNSUPPORTED_MEDIA_TYPE, "Content-Type must be application/json");
         }

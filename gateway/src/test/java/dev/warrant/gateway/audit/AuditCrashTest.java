@@ -74,6 +74,7 @@ class AuditCrashTest {
         int answeredAllowed = 0;
         int answeredDenied = 0;
         String token = null;
+        List<String> tools = new ArrayList<>();
         try {
             ProcessPorts.awaitListening(port, serve, "warrant serve", Duration.ofSeconds(60));
             token = new Minter(key, Clock.systemUTC(), Duration.ofHours(24)).mint(MintSpec.builder("auditor-test")
@@ -84,7 +85,6 @@ class AuditCrashTest {
 
             ExecutorService clients = Executors.newFixedThreadPool(4);
             List<Future<HttpResponse<String>>> calls = new ArrayList<>();
-            List<String> tools = new ArrayList<>();
             for (int i = 0; i < ALLOWED + DENIED; i++) {
                 tools.add(i < ALLOWED ? "notes__read_note" : "notes__write_note");
             }
@@ -129,6 +129,19 @@ class AuditCrashTest {
                     assertThat(r.getString("reason")).isNotBlank();
                     assertThat(r.getString("traceId")).matches("[0-9a-f]{32}");
                 });
+        // The digest is SHA-256 of the arguments' JSON as sent, per call (one reused digest per thread must
+        // not carry state from one call into the next).
+        assertThat(calls.stream().filter(r -> "notes__read_note".equals(r.getString("target")))
+                .map(r -> r.getString("argumentDigest")).distinct())
+                .containsExactly(sha256(new JsonObject().put("path", "/notes/public/hello.md").encode()));
+        List<String> writes = new ArrayList<>();
+        for (int i = 0; i < tools.size(); i++) {
+            if (tools.get(i).equals("notes__write_note")) {
+                writes.add(sha256(writeArguments(100 + i).encode()));
+            }
+        }
+        assertThat(calls.stream().filter(r -> "notes__write_note".equals(r.getString("target")))
+                .map(r -> r.getString("argumentDigest"))).containsExactlyInAnyOrderElementsOf(writes);
         // Never the token, never raw arguments (only their digest) unless configured.
         assertThat(Files.readString(dir.resolve("state/audit.log"))).doesNotContain(token.substring(0, 40))
                 .doesNotContain("secret-").contains("\"argumentDigest\":\"sha256:");
@@ -149,11 +162,20 @@ class AuditCrashTest {
     private HttpResponse<String> call(URI mcp, String token, String session, int id, String tool) throws Exception {
         JsonObject args = "notes__read_note".equals(tool)
                 ? new JsonObject().put("path", "/notes/public/hello.md")
-                : new JsonObject().put("path", "/notes/public/x" + id + ".md").put("text", "secret-" + id);
+                : writeArguments(id);
         String body = new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", "tools/call")
                 .put("params", new JsonObject().put("name", tool).put("arguments", args)).encode();
         return post(mcp, body, "Authorization", "Bearer " + token, "Mcp-Session-Id", session,
                 "MCP-Protocol-Version", "2025-06-18");
+    }
+
+    private static JsonObject writeArguments(int id) {
+        return new JsonObject().put("path", "/notes/public/x" + id + ".md").put("text", "secret-" + id);
+    }
+
+    private static String sha256(String text) throws Exception {
+        return "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
 
     private HttpResponse<String> post(URI url, String body, String... headers) throws Exception {
