@@ -17,7 +17,7 @@ import java.util.Set;
  * --agents 1,16            concurrent agents (every scenario runs at each value)
  * --rounds 3               rounds per client count; a round runs every scenario once, in turn, so the
  *                          scenarios it compares share the host's conditions; the verdict is the median round
- * --warmup-calls 20000     --warmup-seconds 10     warm-up phase per run (not measured)
+ * --warmup-calls 20000     --warmup-seconds 10     warm-up phase per run (not measured; 3x in round 1)
  * --calls 100000           --seconds 15            measured phase per run
  * --hops 3                 delegation hops of the agents' token
  * --scenarios a,b          default: all (direct, proxy, warrant-http, warrant-stdio, supergateway-stdio)

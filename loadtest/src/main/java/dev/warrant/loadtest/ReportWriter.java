@@ -24,7 +24,7 @@ final class ReportWriter {
         StringBuilder md = new StringBuilder();
         md.append("Measured ").append(m.date()).append(" with `./bench/load.sh")
                 .append(o.commandLine().isBlank() ? "" : " " + o.commandLine()).append("`: ")
-                .append(o.hops()).append("-hop delegated token; per run a warm-up of up to ")
+                .append(o.hops()).append("-hop delegated token; per run a warm-up (three times as long in the first round) of up to ")
                 .append(o.warmupCalls()).append(" calls / ").append(num(o.warmupSeconds())).append(" s, then up to ")
                 .append(o.calls()).append(" calls / ").append(num(o.seconds())).append(" s measured; ")
                 .append(o.rounds()).append(o.rounds() == 1 ? " round" : " rounds")
