@@ -52,6 +52,29 @@ class BearerMemoTest {
         assertThat(memo.recall(new String(flipped))).as("same length, one character different").isNull();
         assertThat(memo.recall(token + "A")).isNull();
         assertThat(memo.recall(mint("planner"))).as("another token of the same agent").isNull();
+        // A difference anywhere counts: first character, inside the 8-byte words, in the tail after them.
+        for (int at : new int[] {0, 7, 8, token.length() - 9, token.length() - 1}) {
+            char[] changed = token.toCharArray();
+            changed[at] = changed[at] == 'A' ? 'B' : 'A';
+            assertThat(memo.recall(new String(changed))).as("changed at " + at).isNull();
+            // Characters beyond ISO-8859-1 become '?' in bytes: never equal to a remembered token's.
+            changed[at] = '\u20ac';
+            assertThat(memo.recall(new String(changed))).as("euro sign at " + at).isNull();
+            changed[at] = '\u00e9';
+            assertThat(memo.recall(new String(changed))).as("e-acute at " + at).isNull();
+        }
+        assertThat(memo.recall(new String(token.toCharArray()))).as("still the exact token").isSameAs(verified);
+    }
+
+    @Test
+    void aBearerThatIsNotPlainAsciiIsNeverRemembered() throws Exception {
+        VerifiedToken verified = verifier.verify(mint("planner"));
+        BearerMemo memo = new BearerMemo();
+        for (String odd : new String[] {"abc?def", "abc\u00e9def", "abc def", "abc\u20acdef"}) {
+            memo.remember(odd, verified);
+            assertThat(memo.recall(odd)).as(odd).isNull();
+            assertThat(memo.recall(odd.replace(odd.charAt(3), '?'))).as(odd + " as ISO-8859-1 bytes").isNull();
+        }
     }
 
     @Test
