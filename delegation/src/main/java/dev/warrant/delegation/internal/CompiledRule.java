@@ -52,6 +52,8 @@ final class CompiledRule {
     private final boolean[][] binds;
     private final long[] variables;
     private final List<Expression> expressions;
+    /** Whether every variable of the head is bound by the body: {@link #head} fails for every binding if not. */
+    private final boolean headBound;
 
     /** Outcome of visiting one complete binding: stop searching, or go on. */
     private interface Visitor {
@@ -88,6 +90,13 @@ final class CompiledRule {
             }
         }
         variables = vars.stream().mapToLong(Long::longValue).toArray();
+        boolean bound = true;
+        for (Term t : rule.head().terms()) {
+            if (t instanceof Term.Variable v && slotOf(v.value()) < 0) {
+                bound = false;
+            }
+        }
+        headBound = bound;
     }
 
     Rule rule() {
@@ -102,7 +111,11 @@ final class CompiledRule {
         boolean[] found = {false};
         search(world, 0, new Term[variables.length], 0L, (binding, origins) -> {
             if (satisfiedInStream(binding, symbols)) {
-                head(binding); // the library builds the head of the first match and fails if it cannot
+                // The library builds the head of the first match and fails if it cannot, which depends only on
+                // the rule: checked, not built (building it was most of the bytes a request allocated).
+                if (!headBound) {
+                    throw new Error.InternalError();
+                }
                 found[0] = true;
                 return expressions.isEmpty(); // with expressions, a later binding may still fail: see class doc
             }
