@@ -2,15 +2,12 @@ package dev.warrant.gateway.record;
 
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -110,6 +107,7 @@ public final class JsonLinesAuditLog implements AuditSink {
 
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>();
+        AuditLine line = new AuditLine();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
         while (true) {
             try {
@@ -127,8 +125,7 @@ public final class JsonLinesAuditLog implements AuditSink {
                     continue;
                 }
                 try {
-                    bytes.writeBytes((toJson(p.record(), settings.includeArguments()).encode() + "\n")
-                            .getBytes(StandardCharsets.UTF_8));
+                    line.write(p.record(), settings.includeArguments(), bytes);
                     sync |= p.record().mustSync();
                 } catch (RuntimeException e) {
                     LOG.error("cannot encode an audit record for {}: {}", p.record().method(), e.toString());
@@ -162,30 +159,6 @@ public final class JsonLinesAuditLog implements AuditSink {
         return healthy;
     }
 
-    static JsonObject toJson(AuditRecord r, boolean includeArguments) {
-        JsonObject json = new JsonObject()
-                .put("time", r.time().toString())
-                .put("decision", r.decision())
-                .put("reason", r.reason())
-                .put("policy", r.policy())
-                .put("caller", r.caller())
-                .put("chain", new JsonArray(r.chain()))
-                .put("task", r.task())
-                .put("method", r.method())
-                .put("target", r.target())
-                .put("argumentDigest", r.argumentDigest())
-                .put("riskTier", r.riskTier())
-                .put("approvalId", r.approvalId())
-                .put("approver", r.approver())
-                .put("revocationIds", new JsonArray(r.revocationIds()))
-                .put("traceId", r.traceId())
-                .put("sessionId", r.sessionId())
-                .put("latencyMicros", r.latencyMicros());
-        if (includeArguments) {
-            json.put("arguments", r.arguments());
-        }
-        return json;
-    }
 
     /** Writes and syncs everything queued so far, then closes the file. */
     @Override

@@ -111,6 +111,31 @@ class AuditLogTest {
     }
 
     @Test
+    void anyTextInAFieldStaysOnItsLineAndReadsBackAsWritten() throws Exception {
+        Path file = dir.resolve("audit.log");
+        String odd = "ag\"ent\\ \n\r\t\u0000 \u2028 \u00e9\u20ac\uD83D\uDE00 </script>";
+        AuditRecord r = new AuditRecord(Instant.parse("2026-11-25T20:00:00Z"), "deny", "not_permitted", odd, odd,
+                List.of(odd, "b"), odd, "tools/call", odd, null, null, null, null, List.of(), null, null, 7,
+                new JsonObject().put("text", odd).put("n", 1.5));
+        try (JsonLinesAuditLog log = new JsonLinesAuditLog(file, new AuditSettings(1 << 20, 3, true))) {
+            log.record(r).toCompletableFuture().get(5, TimeUnit.SECONDS);
+            log.record(record("allow", "next", 1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+        List<String> lines = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(2);
+        JsonObject line = new JsonObject(lines.get(0));
+        assertThat(line.getString("policy")).isEqualTo(odd);
+        assertThat(line.getString("caller")).isEqualTo(odd);
+        assertThat(line.getJsonArray("chain").getList()).containsExactly(odd, "b");
+        assertThat(line.getString("target")).isEqualTo(odd);
+        assertThat(line.getValue("argumentDigest")).isNull();
+        assertThat(line.containsKey("argumentDigest")).isTrue();
+        assertThat(line.getLong("latencyMicros")).isEqualTo(7);
+        assertThat(line.getJsonObject("arguments")).isEqualTo(new JsonObject().put("text", odd).put("n", 1.5));
+        assertThat(new JsonObject(lines.get(1)).getString("caller")).isEqualTo("next");
+    }
+
+    @Test
     void rawArgumentsOnlyWhenConfigured() throws Exception {
         Path file = dir.resolve("audit.log");
         try (JsonLinesAuditLog log = new JsonLinesAuditLog(file, new AuditSettings(1 << 20, 3, true))) {
