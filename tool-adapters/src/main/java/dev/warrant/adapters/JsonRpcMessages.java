@@ -86,15 +86,21 @@ final class JsonRpcMessages {
         return known.reader();
     }
 
+    /** The Jackson mapper behind {@code json}, or null when the SDK was given another JSON library. */
+    static JsonMapper jackson(McpJsonMapper json) {
+        return json instanceof JacksonMcpJsonMapper jackson ? jackson.getJsonMapper() : null;
+    }
+
     /** The Jackson mapper to read {@code text} with {@link #readObject}, or null to read it as a tree. */
     private static JsonMapper streaming(McpJsonMapper json, String text) {
-        if (!(json instanceof JacksonMcpJsonMapper jackson)) {
+        JsonMapper mapper = jackson(json);
+        if (mapper == null) {
             return null;
         }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (c != ' ' && c != '\t' && c != '\n' && c != '\r') {
-                return c == '{' ? jackson.getJsonMapper() : null;
+                return c == '{' ? mapper : null;
             }
         }
         return null;
@@ -115,10 +121,7 @@ final class JsonRpcMessages {
             for (; token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
                 String name = parser.currentName();
                 if (parser.nextToken() == JsonToken.START_OBJECT && "result".equals(name)) {
-                    long start = parser.currentTokenLocation().getCharOffset();
-                    parser.skipChildren();
-                    long end = parser.currentLocation().getCharOffset();
-                    fields.put(name, RawJsonObject.of(text.substring((int) start, (int) end), mapper));
+                    fields.put(name, RawJsonObject.of(RawJsonObject.objectText(parser, text), mapper));
                 } else {
                     fields.put(name, values(mapper).readValue(parser));
                 }

@@ -1,7 +1,6 @@
 package dev.warrant.adapters;
 
 import io.modelcontextprotocol.json.McpJsonDefaults;
-import io.modelcontextprotocol.json.jackson3.JacksonMcpJsonMapper;
 import java.io.IOException;
 import java.util.AbstractMap;
 import java.util.LinkedHashMap;
@@ -54,20 +53,31 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
      * an upstream sent); anything else is refused.
      */
     public static RawJsonObject parse(String text) throws IOException {
-        JsonMapper mapper = McpJsonDefaults.getMapper() instanceof JacksonMcpJsonMapper jackson
-                ? jackson.getJsonMapper() : JsonMapper.builder().build();
+        JsonMapper jackson = JsonRpcMessages.jackson(McpJsonDefaults.getMapper());
+        JsonMapper mapper = jackson != null ? jackson : JsonMapper.builder().build();
         try (JsonParser parser = mapper.createParser(text)) {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
             }
-            parser.skipChildren();
+            String object = objectText(parser, text);
             if (parser.nextToken() != null) {
                 throw new IOException("more than one JSON value");
             }
+            return of(object, mapper);
         } catch (JacksonException e) {
             throw new IOException(e.getOriginalMessage(), e);
         }
-        return of(text.strip(), mapper);
+    }
+
+    /**
+     * The text of the object whose {@code START_OBJECT} is {@code parser}'s current token, which the parser
+     * checks as it skips to the object's end (where it is left).
+     */
+    static String objectText(JsonParser parser, String text) {
+        long start = parser.currentTokenLocation().getCharOffset();
+        parser.skipChildren();
+        long end = parser.currentLocation().getCharOffset();
+        return text.substring((int) start, (int) end);
     }
 
     /** The object's JSON text as the upstream sent it, or null once anyone has read it as a map. */
