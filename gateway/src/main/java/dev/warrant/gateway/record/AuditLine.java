@@ -54,11 +54,12 @@ final class AuditLine {
                 }
             }
             g.writeEndObject();
+            g.flush();
+            line.write('\n');
+            line.writeTo(out);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        line.write('\n');
-        out.write(line.toByteArray(), 0, line.size());
     }
 
     private static void strings(JsonGenerator g, String name, List<String> values) throws IOException {

@@ -159,7 +159,6 @@ public final class JsonLinesAuditLog implements AuditSink {
         return healthy;
     }
 
-
     /** Writes and syncs everything queued so far, then closes the file. */
     @Override
     public void close() {
