@@ -40,10 +40,7 @@ public final class AdminErrors {
         }
         WarrantException e = WarrantException.wrap(cause);
         Reason r = e.reason();
-        int status = r == Reason.INVALID_REQUEST || r == Reason.PARSE_ERROR || r == Reason.INVALID_PARAMS ? 400
-                : r == Reason.APPROVAL_UNKNOWN ? 404
-                : r == Reason.INTERNAL ? 500
-                : r.isAuthentication() ? 401 : 403;
+        int status = r.adminStatus();
         return new Answer(status, r.code(), status == 500 ? null : e.detail());
     }
 

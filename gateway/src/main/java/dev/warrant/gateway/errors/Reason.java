@@ -9,87 +9,141 @@ package dev.warrant.gateway.errors;
  */
 public enum Reason {
     // Transport and protocol.
-    PARSE_ERROR("parse_error", 400, -32700),
-    INVALID_REQUEST("invalid_request", 400, -32600),
-    METHOD_NOT_FOUND("method_not_found", 200, -32601),
-    INVALID_PARAMS("invalid_params", 200, -32602),
-    BODY_TOO_LARGE("body_too_large", 413, -32600),
-    UNSUPPORTED_MEDIA_TYPE("unsupported_media_type", 415, -32600),
-    NOT_ACCEPTABLE("not_acceptable", 406, -32600),
-    ORIGIN_FORBIDDEN("origin_forbidden", 403, -32600),
-    HOST_FORBIDDEN("host_forbidden", 403, -32600),
-    PROTOCOL_VERSION_UNSUPPORTED("protocol_version_unsupported", 400, -32600),
-    SESSION_MISSING("session_missing", 400, -32600),
-    SESSION_UNKNOWN("session_unknown", 404, -32001),
-    SESSION_OWNER_MISMATCH("session_owner_mismatch", 403, -32001),
-    METHOD_NOT_ALLOWED("method_not_allowed", 405, -32600),
+    PARSE_ERROR(Category.TRANSPORT, "parse_error", 400, -32700),
+    INVALID_REQUEST(Category.TRANSPORT, "invalid_request", 400, -32600),
+    METHOD_NOT_FOUND(Category.TRANSPORT, "method_not_found", 200, -32601),
+    INVALID_PARAMS(Category.TRANSPORT, "invalid_params", 200, -32602),
+    BODY_TOO_LARGE(Category.TRANSPORT, "body_too_large", 413, -32600),
+    UNSUPPORTED_MEDIA_TYPE(Category.TRANSPORT, "unsupported_media_type", 415, -32600),
+    NOT_ACCEPTABLE(Category.TRANSPORT, "not_acceptable", 406, -32600),
+    ORIGIN_FORBIDDEN(Category.TRANSPORT, "origin_forbidden", 403, -32600),
+    HOST_FORBIDDEN(Category.TRANSPORT, "host_forbidden", 403, -32600),
+    PROTOCOL_VERSION_UNSUPPORTED(Category.TRANSPORT, "protocol_version_unsupported", 400, -32600),
+    SESSION_MISSING(Category.TRANSPORT, "session_missing", 400, -32600),
+    SESSION_UNKNOWN(Category.TRANSPORT, "session_unknown", 404, -32001),
+    SESSION_OWNER_MISMATCH(Category.DENIAL, "session_owner_mismatch", 403, -32001),
+    METHOD_NOT_ALLOWED(Category.TRANSPORT, "method_not_allowed", 405, -32600),
 
     // Authentication: the token itself (HTTP 401).
-    TOKEN_MISSING("token_missing", 401, -32001),
-    TOKEN_MALFORMED("token_malformed", 401, -32001),
-    TOKEN_TOO_LARGE("token_too_large", 401, -32001),
-    SIGNATURE_INVALID("signature_invalid", 401, -32001),
-    SIGNATURE_NOT_CANONICAL("signature_not_canonical", 401, -32001),
-    UNKNOWN_ROOT_KEY("unknown_root_key", 401, -32001),
-    TOKEN_EXPIRED("token_expired", 401, -32001),
-    TTL_EXCEEDS_MAXIMUM("ttl_exceeds_maximum", 401, -32001),
-    EXPIRY_MISSING("expiry_missing", 401, -32001),
-    CHAIN_BROKEN("chain_broken", 401, -32001),
-    CHAIN_TOO_DEEP("chain_too_deep", 401, -32001),
-    REVOKED("revoked", 401, -32001),
+    TOKEN_MISSING(Category.AUTHENTICATION, "token_missing", 401, -32001),
+    TOKEN_MALFORMED(Category.AUTHENTICATION, "token_malformed", 401, -32001),
+    TOKEN_TOO_LARGE(Category.AUTHENTICATION, "token_too_large", 401, -32001),
+    SIGNATURE_INVALID(Category.AUTHENTICATION, "signature_invalid", 401, -32001),
+    SIGNATURE_NOT_CANONICAL(Category.AUTHENTICATION, "signature_not_canonical", 401, -32001),
+    UNKNOWN_ROOT_KEY(Category.AUTHENTICATION, "unknown_root_key", 401, -32001),
+    TOKEN_EXPIRED(Category.AUTHENTICATION, "token_expired", 401, -32001),
+    TTL_EXCEEDS_MAXIMUM(Category.AUTHENTICATION, "ttl_exceeds_maximum", 401, -32001),
+    EXPIRY_MISSING(Category.AUTHENTICATION, "expiry_missing", 401, -32001),
+    CHAIN_BROKEN(Category.AUTHENTICATION, "chain_broken", 401, -32001),
+    CHAIN_TOO_DEEP(Category.AUTHENTICATION, "chain_too_deep", 401, -32001),
+    REVOKED(Category.AUTHENTICATION, "revoked", 401, -32001),
 
     // Authorization of one operation (HTTP 200 + JSON-RPC error; 403 on the admin API).
-    UNKNOWN_TOOL("unknown_tool", 200, -32602),
-    UNKNOWN_PROMPT("unknown_prompt", 200, -32602),
+    UNKNOWN_TOOL(Category.DENIAL, "unknown_tool", 200, -32602),
+    UNKNOWN_PROMPT(Category.DENIAL, "unknown_prompt", 200, -32602),
     // MCP's "resource not found" code.
-    UNKNOWN_RESOURCE("unknown_resource", 200, -32002),
-    NOT_PERMITTED("not_permitted", 403, -32003),
-    CONSTRAINT_FAILED("constraint_failed", 403, -32003),
-    AUTHORITY_CHECK_FAILED("authority_check_failed", 403, -32003),
-    POLICY_CHECK_FAILED("policy_check_failed", 403, -32003),
-    ARGUMENT_LIMIT("argument_limit", 403, -32003),
-    AUTHORIZER_LIMIT("authorizer_limit", 403, -32003),
-    AUTHORIZER_TIMEOUT("authorizer_timeout", 403, -32003),
-    EVALUATION_ERROR("evaluation_error", 403, -32003),
+    UNKNOWN_RESOURCE(Category.DENIAL, "unknown_resource", 200, -32002),
+    NOT_PERMITTED(Category.DENIAL, "not_permitted", 403, -32003),
+    CONSTRAINT_FAILED(Category.DENIAL, "constraint_failed", 403, -32003),
+    AUTHORITY_CHECK_FAILED(Category.DENIAL, "authority_check_failed", 403, -32003),
+    POLICY_CHECK_FAILED(Category.DENIAL, "policy_check_failed", 403, -32003),
+    ARGUMENT_LIMIT(Category.DENIAL, "argument_limit", 403, -32003),
+    AUTHORIZER_LIMIT(Category.DENIAL, "authorizer_limit", 403, -32003),
+    AUTHORIZER_TIMEOUT(Category.DENIAL, "authorizer_timeout", 403, -32003),
+    EVALUATION_ERROR(Category.DENIAL, "evaluation_error", 403, -32003),
     // Over a per-caller or per-tool rate limit (per node): the caller may retry after data.detail's hint.
-    RATE_LIMITED("rate_limited", 200, -32004),
+    RATE_LIMITED(Category.DENIAL, "rate_limited", 200, -32004),
+    // The token's grant holds its quota of sessions (or the table is full and it holds the most): end one first.
+    SESSION_LIMIT(Category.DENIAL, "session_limit", 429, -32004),
 
     // Risk-tier rules after an allow (DESIGN §5).
-    AUTHORIZATION_STALE("authorization_not_fresh", 403, -32003),
-    APPROVAL_DENIED("approval_denied", 403, -32003),
-    APPROVAL_TIMEOUT("approval_timeout", 403, -32003),
+    AUTHORIZATION_STALE(Category.DENIAL, "authorization_not_fresh", 403, -32003),
+    APPROVAL_DENIED(Category.DENIAL, "approval_denied", 403, -32003),
+    APPROVAL_TIMEOUT(Category.DENIAL, "approval_timeout", 403, -32003),
     // Admin API: no pending approval with that id (already resolved, withdrawn, timed out, or never existed).
-    APPROVAL_UNKNOWN("approval_unknown", 404, -32002),
+    APPROVAL_UNKNOWN(Category.TRANSPORT, "approval_unknown", 404, -32002),
 
     // Upstream.
-    UPSTREAM_ERROR("upstream_error", 200, -32000),
-    UPSTREAM_UNAVAILABLE("upstream_unavailable", 200, -32010),
-    UPSTREAM_TIMEOUT("upstream_timeout", 200, -32011),
-    UPSTREAM_PROTOCOL("upstream_protocol", 200, -32012),
-    UPSTREAM_BUSY("upstream_busy", 200, -32013),
-    CANCELLED("cancelled", 200, -32800),
+    UPSTREAM_ERROR(Category.UPSTREAM, "upstream_error", 200, -32000),
+    UPSTREAM_UNAVAILABLE(Category.UPSTREAM, "upstream_unavailable", 200, -32010),
+    UPSTREAM_TIMEOUT(Category.UPSTREAM, "upstream_timeout", 200, -32011),
+    UPSTREAM_PROTOCOL(Category.UPSTREAM, "upstream_protocol", 200, -32012),
+    UPSTREAM_BUSY(Category.UPSTREAM, "upstream_busy", 200, -32013),
+    CANCELLED(Category.UPSTREAM, "cancelled", 200, -32800),
 
     // The audit log cannot be written: no audit, no action (audit.onFailure: refuse, the default).
-    AUDIT_UNAVAILABLE("audit_unavailable", 200, -32014),
+    AUDIT_UNAVAILABLE(Category.INTERNAL, "audit_unavailable", 200, -32014),
 
-    INTERNAL("internal_error", 500, -32603);
+    INTERNAL(Category.INTERNAL, "internal_error", 500, -32603);
 
+    /** What kind of refusal a reason is; the HTTP mapping, the audit's decision and the admin API read it. */
+    public enum Category {
+        /** The token itself was refused: HTTP 401 with a WWW-Authenticate challenge. */
+        AUTHENTICATION,
+        /** A valid token was refused this operation (policy, limits, approval): audited as {@code deny}. */
+        DENIAL,
+        /** The message, its headers or its session could not be served as sent. */
+        TRANSPORT,
+        /** Allowed, but the upstream failed, timed out or was cancelled. */
+        UPSTREAM,
+        /** Warrant itself failed (including an unwritable audit log). */
+        INTERNAL
+    }
+
+    private final Category category;
     private final String code;
     private final int httpStatus;
     private final int jsonRpcCode;
 
-    Reason(String code, int httpStatus, int jsonRpcCode) {
+    Reason(Category category, String code, int httpStatus, int jsonRpcCode) {
+        this.category = category;
         this.code = code;
         this.httpStatus = httpStatus;
         this.jsonRpcCode = jsonRpcCode;
+    }
+
+    public Category category() {
+        return category;
     }
 
     public String code() {
         return code;
     }
 
+    /**
+     * The HTTP status when this refusal is the whole answer to a JSON-RPC request. Denials of one call on a
+     * healthy session stay HTTP 200 carrying a JSON-RPC error, so standard MCP clients surface them and keep
+     * the session.
+     */
     public int httpStatus() {
-        return httpStatus;
+        return category == Category.DENIAL && jsonRpcCode == -32003 ? 200 : httpStatus;
+    }
+
+    /**
+     * The HTTP status when this refusal answers a message that has no JSON-RPC answer of its own (a POSTed
+     * notification or response, a GET, a DELETE): there a 200 would read as accepted.
+     */
+    public int httpStatusWithoutAnswer() {
+        if (httpStatus != 200) {
+            return httpStatus;
+        }
+        return switch (category) {
+            case DENIAL -> jsonRpcCode == -32004 ? 429 : 403;
+            case INTERNAL -> 503;
+            case UPSTREAM -> 502;
+            default -> 400;
+        };
+    }
+
+    /** The status on the admin API, where every refusal is the whole answer. */
+    public int adminStatus() {
+        return switch (category) {
+            case AUTHENTICATION -> 401;
+            case DENIAL -> 403;
+            case INTERNAL -> this == AUDIT_UNAVAILABLE ? 503 : 500;
+            case UPSTREAM -> 502;
+            case TRANSPORT -> this == APPROVAL_UNKNOWN || this == SESSION_UNKNOWN ? 404 : 400;
+        };
     }
 
     public int jsonRpcCode() {
@@ -97,16 +151,29 @@ public enum Reason {
     }
 
     public boolean isAuthentication() {
-        return httpStatus == 401;
+        return category == Category.AUTHENTICATION;
     }
 
-    /** Maps a policy/delegation reason code to the enum; unknown codes fail closed as an evaluation error. */
-    public static Reason fromCode(String code) {
+    /** A refusal of a valid caller's operation, audited as {@code deny} (authentication failures are too). */
+    public boolean isDenial() {
+        return category == Category.DENIAL || category == Category.AUTHENTICATION;
+    }
+
+    /** The reason with this stable code, if there is one. */
+    public static java.util.Optional<Reason> find(String code) {
         for (Reason r : values()) {
             if (r.code.equals(code)) {
-                return r;
+                return java.util.Optional.of(r);
             }
         }
-        return EVALUATION_ERROR;
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * Maps a policy/delegation reason code to the enum. Every code of those vocabularies is mapped
+     * (ReasonCategoryTest); one that is not still fails closed, as an evaluation error.
+     */
+    public static Reason fromCode(String code) {
+        return find(code).orElse(EVALUATION_ERROR);
     }
 }

@@ -133,10 +133,7 @@ public final class RecordStage implements Stage {
         if (failure == null) {
             return "allow";
         }
-        Reason r = failure.reason();
-        if (r.isAuthentication() || r.httpStatus() == 403 || r == Reason.UNKNOWN_TOOL
-                || r == Reason.UNKNOWN_PROMPT || r == Reason.UNKNOWN_RESOURCE || r == Reason.SESSION_OWNER_MISMATCH
-                || r == Reason.RATE_LIMITED) {
+        if (failure.reason().isDenial()) {
             return "deny";
         }
         // Allowed by policy but failed later (upstream error, timeout, bad params).

@@ -53,6 +53,7 @@ public final class ErrorResponses {
             case REVOKED -> "Token revoked";
             case CANCELLED -> "Request cancelled";
             case RATE_LIMITED -> "Rate limit exceeded";
+            case SESSION_LIMIT -> "Too many sessions";
             case UPSTREAM_UNAVAILABLE -> "Upstream unavailable";
             case UPSTREAM_TIMEOUT -> "Upstream timed out";
             case UPSTREAM_PROTOCOL, UPSTREAM_ERROR -> "Upstream error";
