@@ -12,6 +12,7 @@ import dev.warrant.adapters.UpstreamSpec;
 import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.RootPublicKey;
 import dev.warrant.gateway.record.AuditSettings;
+import dev.warrant.gateway.transport.SessionSettings;
 import dev.warrant.policies.RiskTier;
 import dev.warrant.policies.limits.DriftThreshold;
 import dev.warrant.policies.limits.LimitSettings;
@@ -66,12 +67,13 @@ import java.util.function.Function;
  *   drift: { maxDenials: 20, window: PT1M }        # quarantine a caller past this; default off
  * risk: { high: { freshAuthorization: PT10M, approval: true, approvalTimeout: PT5M } }   # see RiskRules
  * lists: { pageSize: 500 }                        # items per page of tools/list etc.; more via nextCursor
+ * sessions: { idleTimeout: PT1H, max: 10000, perGrant: 256 }   # the defaults; perGrant: per minted token
  * </pre>
  */
 public final class ConfigLoader {
 
     private static final Set<String> TOP_LEVEL = Set.of("listen", "stateDir", "keys", "tokens", "cluster",
-            "upstreams", "policies", "audit", "allowedHosts", "limits", "tls", "risk", "lists");
+            "upstreams", "policies", "audit", "allowedHosts", "limits", "tls", "risk", "lists", "sessions");
 
     private final Map<String, String> env;
 
@@ -164,6 +166,19 @@ public final class ConfigLoader {
         if (lists != null) {
             unknownKeys(lists, Set.of("pageSize"), "lists.");
             if (lists.has("pageSize")) b.listPageSize(integer(lists, "pageSize", "lists.pageSize"));
+        }
+        JsonNode sessions = object(root, "sessions");
+        if (sessions != null) {
+            unknownKeys(sessions, Set.of("idleTimeout", "max", "perGrant"), "sessions.");
+            SessionSettings d = SessionSettings.defaults();
+            try {
+                b.sessions(new SessionSettings(
+                        sessions.has("idleTimeout") ? duration(sessions, "idleTimeout", "sessions.idleTimeout") : d.idleTimeout(),
+                        sessions.has("max") ? integer(sessions, "max", "sessions.max") : d.max(),
+                        sessions.has("perGrant") ? integer(sessions, "perGrant", "sessions.perGrant") : d.perGrant()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
         }
         JsonNode risk = object(root, "risk");
         if (risk != null) {

@@ -40,7 +40,8 @@ public record GatewayConfig(
         RiskRules risk,
         LimitSettings limits,
         int listPageSize,
-        int eventLoops) {
+        int eventLoops,
+        dev.warrant.gateway.transport.SessionSettings sessions) {
 
     /** An upstream with its gateway-side settings. */
     public record Upstream(UpstreamSpec spec, Map<String, RiskTier> risks) {
@@ -110,6 +111,7 @@ public record GatewayConfig(
         tls = tls == null ? Optional.empty() : tls;
         risk = risk == null ? RiskRules.NONE : risk;
         limits = limits == null ? LimitSettings.defaults() : limits;
+        sessions = sessions == null ? dev.warrant.gateway.transport.SessionSettings.defaults() : sessions;
         if (port < 0 || port > 65535) {
             throw new ConfigException("listen.port must be 0..65535");
         }
@@ -179,6 +181,8 @@ public record GatewayConfig(
         private LimitSettings limits = LimitSettings.defaults();
         private int listPageSize = DEFAULT_LIST_PAGE_SIZE;
         private int eventLoops = DEFAULT_EVENT_LOOPS;
+        private dev.warrant.gateway.transport.SessionSettings sessions =
+                dev.warrant.gateway.transport.SessionSettings.defaults();
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -206,10 +210,13 @@ public record GatewayConfig(
         /** Event loops serving the agent port, each with its own share of the connections. Default: cores. */
         public Builder eventLoops(int v) { eventLoops = v; return this; }
 
+        /** Session table bounds: idle timeout, member-wide cap, per-grant quota. */
+        public Builder sessions(dev.warrant.gateway.transport.SessionSettings v) { sessions = v; return this; }
+
         public GatewayConfig build() {
             return new GatewayConfig(host, port, stateDir, rootKeys, maxTokenTtl, maxChainDepth, maxTokenBytes,
                     clusterName, clusterPort, clusterMembers, clusterRevokeTimeout, upstreams, policiesDir, auditFile, audit, allowedHosts,
-                    maxBodyBytes, tls, risk, limits, listPageSize, eventLoops);
+                    maxBodyBytes, tls, risk, limits, listPageSize, eventLoops, sessions);
         }
     }
 }

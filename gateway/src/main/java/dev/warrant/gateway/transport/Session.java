@@ -79,6 +79,11 @@ public final class Session {
         return ownerCaller;
     }
 
+    /** The revocation id of the owner's authority block: the grant this session counts against. */
+    public String ownerRoot() {
+        return ownerRoot;
+    }
+
     public boolean isOwnedBy(String rootRevocationId, String caller) {
         return ownerRoot.equals(rootRevocationId) && ownerCaller.equals(caller);
     }
@@ -277,6 +282,11 @@ public final class Session {
      */
     public Reason endReason() {
         return endReason;
+    }
+
+    /** Records why the gateway is about to end this session; {@link #close()} then ends it. */
+    void endReason(Reason reason) {
+        endReason = reason;
     }
 
     /** Ends the session for {@code reason}: in-flight calls are cancelled (and can ask why), the GET stream ends. */

@@ -2,6 +2,7 @@ package dev.warrant.gateway.mcp;
 
 import dev.warrant.gateway.transport.Session;
 import dev.warrant.gateway.transport.SessionRegistry;
+import dev.warrant.gateway.transport.SessionSettings;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -17,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RelayedRequestOwnershipTest {
 
-    private final SessionRegistry sessions = new SessionRegistry(Clock.systemUTC(), Duration.ofMinutes(5), 10);
+    private final SessionRegistry sessions = new SessionRegistry(Clock.systemUTC(),
+            new SessionSettings(Duration.ofMinutes(5), 10, 10));
 
     @Test
     void onlyTheSessionThatWasAskedCanAnswerAndOnlyOnce() {
