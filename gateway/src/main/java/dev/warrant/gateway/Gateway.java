@@ -22,11 +22,14 @@ import dev.warrant.gateway.cluster.ClusterRevocations;
 import dev.warrant.gateway.cluster.UpstreamDirectory;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.forward.ForwardStage;
+import dev.warrant.gateway.forward.NotificationStage;
+import dev.warrant.gateway.forward.ResponseStage;
 import dev.warrant.gateway.forward.McpMethods;
 import dev.warrant.gateway.json.RawJsonCodec;
 import dev.warrant.gateway.limit.DriftContainment;
 import dev.warrant.gateway.limit.LimitStage;
-import dev.warrant.gateway.pipeline.Pipeline;
+import dev.warrant.gateway.pipeline.MessageKind;
+import dev.warrant.gateway.pipeline.Pipelines;
 import dev.warrant.gateway.policy.PolicyReloader;
 import dev.warrant.gateway.record.AuditSink;
 import dev.warrant.gateway.record.GatewayObserver;
@@ -35,7 +38,9 @@ import dev.warrant.gateway.record.RecordStage;
 import dev.warrant.gateway.record.TelemetryObserver;
 import dev.warrant.gateway.trace.TraceStage;
 import dev.warrant.gateway.transport.AgentListeners;
+import dev.warrant.gateway.transport.EndSessionStage;
 import dev.warrant.gateway.transport.McpHttpTransport;
+import dev.warrant.gateway.transport.OpenStreamStage;
 import dev.warrant.gateway.transport.OriginPolicy;
 import dev.warrant.gateway.transport.ProtocolVersions;
 import dev.warrant.gateway.transport.RevokedSessions;
@@ -164,7 +169,7 @@ public final class Gateway implements AutoCloseable {
             audit = new JsonLinesAuditLog(config.auditFile().orElse(config.stateDir().resolve("audit.log")), config.audit());
             // base64url inflates by 4/3: refuse longer text before decoding anything.
             int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
-            SessionRegistry sessions = new SessionRegistry(clock, Duration.ofHours(1), 10_000);
+            SessionRegistry sessions = new SessionRegistry(clock, config.sessions());
             Authenticator authenticator = new Authenticator(vertx, verifier,
                     new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock), revocations, clock, maxTokenLength);
 
@@ -182,8 +187,9 @@ public final class Gateway implements AutoCloseable {
                             revocations, alerts, clock, config.maxTokenTtl()))
                     .orElse(GatewayObserver.NOOP);
 
-            // The request path (DESIGN §2), in order. Pipeline refuses a wrong order at startup.
-            Pipeline pipeline = new Pipeline(List.of(
+            // The request path (DESIGN §2), in order. Every message passes the common stages; each kind ends
+            // in its own terminal handler, and only requests are authorized and forwarded.
+            Pipelines pipelines = Pipelines.startingWith(List.of(
                     new RecordStage(GatewayObserver.all(new TelemetryObserver(telemetry), drift), audit,
                             config.audit().refuseWhenFailing()),
                     new AuthenticateStage(authenticator, id -> {
@@ -192,11 +198,18 @@ public final class Gateway implements AutoCloseable {
                     }),
                     new TraceStage(telemetry),
                     new SessionStage(sessions),
-                    new LimitStage(config.limits(), upstreams, Ticker.SYSTEM),
-                    new AuthorizeStage(engine, upstreams, telemetry, builtins),
-                    new ApprovalStage(vertx, config.risk(), approvals, cluster.memberId(), clock, ApprovalStage.NOTIFY_EVERY),
-                    new ForwardStage(McpMethods.handlers(VERSION, upstreams, engine, telemetry, builtins,
-                            config.listPageSize()))));
+                    new LimitStage(config.limits(), upstreams, Ticker.SYSTEM)))
+                    .route(MessageKind.REQUEST,
+                            new AuthorizeStage(engine, upstreams, telemetry, builtins),
+                            new ApprovalStage(vertx, config.risk(), approvals, cluster.memberId(), clock,
+                                    ApprovalStage.NOTIFY_EVERY),
+                            new ForwardStage(McpMethods.handlers(VERSION, upstreams, engine, telemetry, builtins,
+                                    config.listPageSize())))
+                    .route(MessageKind.NOTIFICATION, new NotificationStage())
+                    .route(MessageKind.RESPONSE, new ResponseStage())
+                    .route(MessageKind.OPEN_STREAM, new OpenStreamStage())
+                    .route(MessageKind.END_SESSION, new EndSessionStage(sessions))
+                    .build();
 
             Router router = Router.router(vertx);
             // Headers carry the bearer token: room for the largest token we accept, and no more.
@@ -218,7 +231,7 @@ public final class Gateway implements AutoCloseable {
             String metadataUrl = base + "/.well-known/oauth-protected-resource";
 
             OriginPolicy origins = originPolicy(config, port);
-            McpHttpTransport transport = new McpHttpTransport(vertx, pipeline, authenticator, sessions, origins, metadataUrl);
+            McpHttpTransport transport = new McpHttpTransport(vertx, pipelines, origins, metadataUrl);
             AdminApi admin = new AdminApi(vertx, authenticator, engine, revocations, clock, config.maxTokenTtl());
 
             BodyHandler body = BodyHandler.create(false).setBodyLimit(config.maxBodyBytes());

@@ -76,10 +76,10 @@ public final class ApprovalStage implements Stage {
                 now.toEpochMilli(), now.plus(rule.approvalTimeout()).toEpochMilli(), memberId,
                 PendingApproval.Status.PENDING, null);
         // The audit line names the approval whatever happens to it (approved, denied, timed out, withdrawn).
-        exchange.approval(pending.id(), null);
+        exchange.approvalId(pending.id());
         return new HeldCall(vertx, approvals, exchange, pending, rule.approvalTimeout(), notifyEvery).start()
                 .compose(approved -> {
-                    exchange.approval(approved.id(), approved.approver());
+                    exchange.approver(approved.approver());
                     return chain.proceed(exchange);
                 });
     }

@@ -30,7 +30,7 @@ public final class ForwardStage implements Stage {
 
     @Override
     public StageKind kind() {
-        return StageKind.FORWARD;
+        return StageKind.TERMINAL;
     }
 
     @Override

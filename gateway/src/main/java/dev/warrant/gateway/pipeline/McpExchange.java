@@ -8,36 +8,46 @@ import dev.warrant.gateway.upstream.UpstreamRoute;
 import dev.warrant.policies.Verdict;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Context;
+import io.vertx.core.json.JsonObject;
 
 import java.util.Objects;
 
 /**
- * One JSON-RPC request on its way through the stages. Per-call data travels in typed slots (DESIGN §12.3),
- * each written by exactly one stage:
+ * One message of an agent on its way through the stages (docs/ARCHITECTURE.md, "The request path"). Per-call
+ * data travels in typed slots, each written once, by one stage; a second write fails and names both writers:
  * <ul>
- *   <li>{@link #token()} — AuthenticateStage</li>
- *   <li>{@link #span()}, {@link #traceContext()} — TraceStage</li>
- *   <li>{@link #session()} — SessionStage</li>
- *   <li>{@link #target()}, {@link #route()}, {@link #verdict()} — AuthorizeStage</li>
+ *   <li>{@link #token()}: AuthenticateStage</li>
+ *   <li>{@link #span()}, {@link #traceContext()}: TraceStage (or RecordStage for a message refused before it)</li>
+ *   <li>{@link #session()}: SessionStage</li>
+ *   <li>{@link #target()}, {@link #route()}, {@link #verdict()}: AuthorizeStage</li>
+ *   <li>{@link #approvalId()}, then {@link #approver()}: ApprovalStage</li>
  * </ul>
  * Concurrency: an exchange lives on the event loop of its HTTP connection; stages that go off-loop hop back
  * before touching it.
  */
 public final class McpExchange {
 
+    private static final String OUTSIDE = "code outside the pipeline";
+
+    private final MessageKind kind;
     private final JsonRpc.Request request;
+    private final JsonObject body;
     private final HttpFacts http;
     private final ReplyChannel channel;
     private final long startEpochNanos;
     private final String virtualServer;
+    /** The stage running now, so a slot written twice can name who wrote it. */
+    private String stage = OUTSIDE;
 
-    private VerifiedToken token;
-    private Span span;
+    private final Slot<VerifiedToken> token = new Slot<>("token");
+    private final Slot<Span> span = new Slot<>("span");
     private Context traceContext = Context.root();
-    private Session session;
-    private ToolEntry target;
-    private UpstreamRoute route;
-    private Verdict verdict;
+    private final Slot<Session> session = new Slot<>("session");
+    private final Slot<ToolEntry> target = new Slot<>("target");
+    private final Slot<UpstreamRoute> route = new Slot<>("route");
+    private final Slot<Verdict> verdict = new Slot<>("verdict");
+    private final Slot<String> approvalId = new Slot<>("approvalId");
+    private final Slot<String> approver = new Slot<>("approver");
 
     public McpExchange(JsonRpc.Request request, HttpFacts http, ReplyChannel channel, long startEpochNanos) {
         this(request, http, channel, startEpochNanos, null);
@@ -46,19 +56,61 @@ public final class McpExchange {
     /** @param virtualServer the upstream named by {@code /servers/{name}/mcp}; null on {@code /mcp} */
     public McpExchange(JsonRpc.Request request, HttpFacts http, ReplyChannel channel, long startEpochNanos,
                        String virtualServer) {
+        this(MessageKind.REQUEST, request, null, http, channel, startEpochNanos, virtualServer);
+    }
+
+    private McpExchange(MessageKind kind, JsonRpc.Request request, JsonObject body, HttpFacts http,
+                        ReplyChannel channel, long startEpochNanos, String virtualServer) {
+        this.kind = Objects.requireNonNull(kind);
         this.request = Objects.requireNonNull(request);
+        this.body = body;
         this.http = Objects.requireNonNull(http);
         this.channel = Objects.requireNonNull(channel);
         this.startEpochNanos = startEpochNanos;
         this.virtualServer = virtualServer;
     }
 
+    /** A POSTed notification: {@link #method()} is its method, {@link #request()} has a null id. */
+    public static McpExchange notification(JsonRpc.Notification notification, HttpFacts http, long startEpochNanos,
+                                           String virtualServer) {
+        return new McpExchange(MessageKind.NOTIFICATION,
+                new JsonRpc.Request(null, notification.method(), notification.params()), null, http,
+                ReplyChannel.NONE, startEpochNanos, virtualServer);
+    }
+
+    /** The agent's answer to a relayed request: {@link #body()} is the whole message, the id its id. */
+    public static McpExchange response(JsonRpc.Response response, HttpFacts http, long startEpochNanos,
+                                       String virtualServer) {
+        return new McpExchange(MessageKind.RESPONSE,
+                new JsonRpc.Request(response.id(), MessageKind.RESPONSE.label(), new JsonObject()), response.body(),
+                http, ReplyChannel.NONE, startEpochNanos, virtualServer);
+    }
+
+    /** A GET, a DELETE or an unreadable POST: no JSON-RPC message, the kind's label as method. */
+    public static McpExchange transport(MessageKind kind, HttpFacts http, long startEpochNanos, String virtualServer) {
+        if (kind != MessageKind.OPEN_STREAM && kind != MessageKind.END_SESSION && kind != MessageKind.UNREADABLE) {
+            throw new IllegalArgumentException(kind + " carries a JSON-RPC message");
+        }
+        return new McpExchange(kind, new JsonRpc.Request(null, kind.label(), new JsonObject()), null, http,
+                ReplyChannel.NONE, startEpochNanos, virtualServer);
+    }
+
+    public MessageKind kind() {
+        return kind;
+    }
+
+    /** The request; for other kinds a stand-in with their method (or label), params and id (or null). */
     public JsonRpc.Request request() {
         return request;
     }
 
     public String method() {
         return request.method();
+    }
+
+    /** The whole JSON-RPC message of a {@link MessageKind#RESPONSE}; null for other kinds. */
+    public JsonObject body() {
+        return body;
     }
 
     public HttpFacts http() {
@@ -81,77 +133,84 @@ public final class McpExchange {
         return virtualServer;
     }
 
-    /** The verified token; null before AuthenticateStage or when authentication failed. */
-    public VerifiedToken token() {
-        return token;
+    /** Called by the pipeline as each stage starts, so that a slot written twice names its writers. */
+    void enter(String stageName) {
+        stage = stageName;
     }
 
-    public void token(VerifiedToken token) {
-        this.token = token;
+    /** The verified token; null before AuthenticateStage or when authentication failed. */
+    public VerifiedToken token() {
+        return token.get();
+    }
+
+    public void token(VerifiedToken value) {
+        token.set(value, stage);
     }
 
     public Span span() {
-        return span;
+        return span.get();
     }
 
     public Context traceContext() {
         return traceContext;
     }
 
-    public void span(Span span, Context context) {
-        this.span = span;
+    public void span(Span value, Context context) {
+        span.set(value, stage);
         this.traceContext = context;
     }
 
     public Session session() {
-        return session;
+        return session.get();
     }
 
-    public void session(Session session) {
-        this.session = session;
+    public void session(Session value) {
+        session.set(value, stage);
     }
 
     /** The catalog entry of the tool a tools/call targets; null for other methods. */
     public ToolEntry target() {
-        return target;
+        return target.get();
     }
 
-    public void target(ToolEntry target) {
-        this.target = target;
+    public void target(ToolEntry value) {
+        target.set(value, stage);
     }
 
     /** Where an authorized resources/prompts/completion request goes; null for other methods. */
     public UpstreamRoute route() {
-        return route;
+        return route.get();
     }
 
-    public void route(UpstreamRoute route) {
-        this.route = route;
+    public void route(UpstreamRoute value) {
+        route.set(value, stage);
     }
 
     public Verdict verdict() {
-        return verdict;
+        return verdict.get();
     }
 
-    public void verdict(Verdict verdict) {
-        this.verdict = verdict;
+    public void verdict(Verdict value) {
+        verdict.set(value, stage);
     }
-
-    private String approvalId;
-    private String approver;
 
     /** The human approval this call was held for (ApprovalStage); null when none was needed. */
     public String approvalId() {
-        return approvalId;
+        return approvalId.get();
     }
 
     /** Who approved or denied the held call; null while pending, on timeout, or when none was needed. */
     public String approver() {
-        return approver;
+        return approver.get();
     }
 
-    public void approval(String id, String approver) {
-        this.approvalId = id;
-        this.approver = approver;
+    /** The call is held for approval {@code id}: the audit line names it whatever happens to it. */
+    public void approvalId(String id) {
+        approvalId.set(id, stage);
+    }
+
+    /** Who decided the held call. */
+    public void approver(String who) {
+        approver.set(who, stage);
     }
 }

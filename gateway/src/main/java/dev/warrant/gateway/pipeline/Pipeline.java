@@ -10,7 +10,7 @@ import java.util.List;
  * The request path as one readable list of stages, like OkHttp's interceptor chain.
  *
  * <p>A wrongly assembled pipeline fails at construction (DESIGN §12.2): stages must appear in
- * {@link StageKind} order, each kind at most once, and the list must end with the FORWARD stage. At run time
+ * {@link StageKind} order, each kind at most once, and the list must end with a TERMINAL stage. At run time
  * a stage that calls {@code proceed} twice, or returns null, is reported by name instead of hanging the call.
  */
 public final class Pipeline {
@@ -35,8 +35,8 @@ public final class Pipeline {
             }
             previous = kind;
         }
-        if (previous != StageKind.FORWARD) {
-            throw new IllegalStateException("pipeline must end with a FORWARD stage, but ends with "
+        if (previous != StageKind.TERMINAL) {
+            throw new IllegalStateException("pipeline must end with a TERMINAL stage, but ends with "
                     + name(stages.get(stages.size() - 1)));
         }
     }
@@ -74,6 +74,7 @@ public final class Pipeline {
             }
             called = true;
             Stage stage = stages.get(index);
+            exchange.enter(name(stage));
             Future<JsonObject> result;
             try {
                 result = stage.handle(exchange, new RealChain(index + 1));

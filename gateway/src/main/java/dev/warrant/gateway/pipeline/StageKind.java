@@ -1,8 +1,8 @@
 package dev.warrant.gateway.pipeline;
 
 /**
- * The order stages must run in. {@code RECORD} wraps everything so that denials are recorded too; the
- * terminal {@code FORWARD} stage answers every request that got that far.
+ * The order stages must run in. {@code RECORD} wraps everything so that refusals are recorded too; each
+ * pipeline ends with one {@code TERMINAL} stage that answers the messages that got that far.
  */
 public enum StageKind {
     RECORD, AUTHENTICATE, TRACE, SESSION,
@@ -11,5 +11,6 @@ public enum StageKind {
     AUTHORIZE,
     /** Risk-tier rules after an allow: fresh authorization, human approval (the call may be held). */
     APPROVE,
-    FORWARD
+    /** Answers the message: forwards a request, or acts on a notification, response, GET or DELETE. */
+    TERMINAL
 }

@@ -15,11 +15,20 @@ final class HttpErrors {
     private HttpErrors() {
     }
 
+    /** A refusal of a JSON-RPC request: per-call denials on a healthy session stay HTTP 200. */
     static void send(HttpServerResponse response, WarrantException error, JsonObject body, String resourceMetadataUrl) {
+        send(response, error, error.reason().httpStatus(), body, resourceMetadataUrl);
+    }
+
+    /** A refusal of a message without a JSON-RPC answer (notification, response, GET, DELETE). */
+    static void sendWithoutAnswer(HttpServerResponse response, WarrantException error, String resourceMetadataUrl) {
+        send(response, error, error.reason().httpStatusWithoutAnswer(), ErrorResponses.errorResponse(null, error),
+                resourceMetadataUrl);
+    }
+
+    private static void send(HttpServerResponse response, WarrantException error, int status, JsonObject body,
+                             String resourceMetadataUrl) {
         Reason reason = error.reason();
-        // Per-call refusals on a healthy session are HTTP 200 with a JSON-RPC error; only transport and
-        // token failures change the HTTP status.
-        int status = reason.httpStatus() == 403 && reason.jsonRpcCode() == -32003 ? 200 : reason.httpStatus();
         response.setStatusCode(status);
         if (reason.isAuthentication()) {
             String code = reason == Reason.TOKEN_MISSING ? "" : ", error=\"invalid_token\"";

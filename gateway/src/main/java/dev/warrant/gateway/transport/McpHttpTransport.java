@@ -1,12 +1,11 @@
 package dev.warrant.gateway.transport;
 
-import dev.warrant.delegation.VerifiedToken;
-import dev.warrant.gateway.auth.Authenticator;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.pipeline.HttpFacts;
 import dev.warrant.gateway.pipeline.McpExchange;
-import dev.warrant.gateway.pipeline.Pipeline;
+import dev.warrant.gateway.pipeline.MessageKind;
+import dev.warrant.gateway.pipeline.Pipelines;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -29,15 +28,17 @@ import java.util.concurrent.TimeUnit;
  * POST carries one JSON-RPC message, GET opens the server-to-client stream, DELETE ends the session.
  *
  * <p>Two endpoints share it: {@code /mcp} (all upstreams) and {@code /servers/{name}/mcp} (one upstream as a
- * virtual server with its original names; the route's {@code name} parameter). Both run the same pipeline;
- * the exchange carries which one it came through.
+ * virtual server with its original names; the route's {@code name} parameter). Both run the same pipelines;
+ * the exchange carries which one it came through. Every message (POSTed request, notification or response,
+ * GET, DELETE) passes the same stages ({@link Pipelines}): each is authenticated, rate limited, traced and
+ * audited, and only its terminal handler differs.
  *
  * <p>Resumability: every event of the GET stream has an id and the session keeps the recent ones; a GET with
  * {@code Last-Event-ID} gets the events after it first (see {@link StreamEvents}). Events of a POST's SSE answer
  * have ids too, but are not kept: such a stream is not resumable.
  *
  * <p>This class only frames: it validates Host/Origin, media types and the JSON-RPC envelope, hands
- * requests to the {@link Pipeline}, and writes what comes back. Decisions are made by the stages.
+ * messages to the {@link Pipelines}, and writes what comes back. Decisions are made by the stages.
  * Everything here runs on the connection's event loop and never blocks.
  */
 public final class McpHttpTransport {
@@ -50,18 +51,13 @@ public final class McpHttpTransport {
     private static final String PRIMING_SINCE = "2025-11-25";
 
     private final Vertx vertx;
-    private final Pipeline pipeline;
-    private final Authenticator authenticator;
-    private final SessionRegistry sessions;
+    private final Pipelines pipelines;
     private final OriginPolicy originPolicy;
     private final String resourceMetadataUrl;
 
-    public McpHttpTransport(Vertx vertx, Pipeline pipeline, Authenticator authenticator, SessionRegistry sessions,
-                            OriginPolicy originPolicy, String resourceMetadataUrl) {
+    public McpHttpTransport(Vertx vertx, Pipelines pipelines, OriginPolicy originPolicy, String resourceMetadataUrl) {
         this.vertx = vertx;
-        this.pipeline = pipeline;
-        this.authenticator = authenticator;
-        this.sessions = sessions;
+        this.pipelines = pipelines;
         this.originPolicy = originPolicy;
         this.resourceMetadataUrl = resourceMetadataUrl;
     }
@@ -71,20 +67,22 @@ public final class McpHttpTransport {
         HttpServerRequest req = ctx.request();
         HttpServerResponse res = ctx.response();
         JsonRpc.Message message;
+        HttpFacts http = httpFacts(req);
         try {
             checkHeaders(req);
             message = JsonRpc.parse(parseBody(ctx.body().buffer()));
         } catch (WarrantException e) {
-            HttpErrors.send(res, e, resourceMetadataUrl);
+            refuse(McpExchange.transport(MessageKind.UNREADABLE, http, nowEpochNanos(), ctx.pathParam(SERVER_PARAM)),
+                    e, res, false);
             return;
         }
-        HttpFacts http = httpFacts(req);
+        String virtualServer = ctx.pathParam(SERVER_PARAM);
         if (message instanceof JsonRpc.Request request) {
-            handleRequest(request, http, res, ctx.pathParam(SERVER_PARAM));
+            handleRequest(request, http, res, virtualServer);
         } else if (message instanceof JsonRpc.Notification notification) {
-            handleNotification(notification, http, res);
+            accept(McpExchange.notification(notification, http, nowEpochNanos(), virtualServer), res);
         } else {
-            handleResponse((JsonRpc.Response) message, http, res);
+            accept(McpExchange.response((JsonRpc.Response) message, http, nowEpochNanos(), virtualServer), res);
         }
     }
 
@@ -93,13 +91,7 @@ public final class McpHttpTransport {
         ResponseWriter writer = new ResponseWriter(res, context, resourceMetadataUrl);
         McpExchange exchange = new McpExchange(request, http, writer, nowEpochNanos(), virtualServer);
         writer.eventIdsFrom(exchange::session);
-        Future<JsonObject> outcome;
-        try {
-            outcome = pipeline.execute(exchange);
-        } catch (RuntimeException e) {
-            outcome = Future.failedFuture(e);
-        }
-        outcome.onComplete(ar -> {
+        execute(exchange).onComplete(ar -> {
             if (ar.succeeded()) {
                 String sessionId = "initialize".equals(request.method()) && exchange.session() != null
                         ? exchange.session().id() : null;
@@ -110,39 +102,14 @@ public final class McpHttpTransport {
         });
     }
 
-    /**
-     * A client's answer to a request the gateway relayed to it (sampling, elicitation, roots). Only the
-     * session's owner gets this far, and a session completes only requests it was sent, so one agent can
-     * never answer another's. Accepted (202) either way: a late answer is harmless.
-     */
-    private void handleResponse(JsonRpc.Response response, HttpFacts http, HttpServerResponse res) {
-        authenticatedSession(http).onComplete(ar -> {
-            if (ar.failed()) {
-                HttpErrors.send(res, WarrantException.wrap(ar.cause()), resourceMetadataUrl);
-                return;
+    /** A notification or response: 202 once its stages (and its terminal handler) accepted it. */
+    private void accept(McpExchange exchange, HttpServerResponse res) {
+        execute(exchange).onComplete(ar -> {
+            if (ar.succeeded()) {
+                res.setStatusCode(202).end();
+            } else {
+                HttpErrors.sendWithoutAnswer(res, WarrantException.wrap(ar.cause()), resourceMetadataUrl);
             }
-            if (!ar.result().answerServerRequest(response.id(), response.body())) {
-                LOG.debug("session {}: response to unknown or finished request {} dropped", ar.result().id(),
-                        response.id());
-            }
-            res.setStatusCode(202).end();
-        });
-    }
-
-    private void handleNotification(JsonRpc.Notification notification, HttpFacts http, HttpServerResponse res) {
-        authenticatedSession(http).onComplete(ar -> {
-            if (ar.failed()) {
-                HttpErrors.send(res, WarrantException.wrap(ar.cause()), resourceMetadataUrl);
-                return;
-            }
-            Session session = ar.result();
-            if ("notifications/cancelled".equals(notification.method())) {
-                Object requestId = notification.params().getValue("requestId");
-                if (requestId != null) {
-                    session.cancelCall(requestId);
-                }
-            }
-            res.setStatusCode(202).end();
         });
     }
 
@@ -150,6 +117,8 @@ public final class McpHttpTransport {
     public void get(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         HttpServerResponse res = ctx.response();
+        McpExchange exchange = McpExchange.transport(MessageKind.OPEN_STREAM, httpFacts(req), nowEpochNanos(),
+                ctx.pathParam(SERVER_PARAM));
         try {
             originPolicy.check(authority(req), req.getHeader(HttpHeaders.ORIGIN));
             String accept = req.getHeader(HttpHeaders.ACCEPT);
@@ -157,68 +126,84 @@ public final class McpHttpTransport {
                 throw WarrantException.of(Reason.NOT_ACCEPTABLE, "GET requires Accept: text/event-stream");
             }
         } catch (WarrantException e) {
-            HttpErrors.send(res, e, resourceMetadataUrl);
+            refuse(exchange, e, res, true);
             return;
         }
-        authenticatedSession(httpFacts(req)).onComplete(ar -> {
+        execute(exchange).onComplete(ar -> {
             if (ar.failed()) {
-                HttpErrors.send(res, WarrantException.wrap(ar.cause()), resourceMetadataUrl);
+                HttpErrors.sendWithoutAnswer(res, WarrantException.wrap(ar.cause()), resourceMetadataUrl);
                 return;
             }
-            Session session = ar.result();
-            res.setChunked(true)
-                    .putHeader(HttpHeaders.CONTENT_TYPE, Sse.CONTENT_TYPE)
-                    .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
-            res.write(Sse.comment("stream open"));
-            // Priming events came with 2025-11-25 (SEP-1699); older clients may not expect empty data.
-            boolean priming = session.protocolVersion().compareTo(PRIMING_SINCE) >= 0;
-            int replayed = session.attachStream(res, req.getHeader(LAST_EVENT_ID), priming);
-            if (req.getHeader(LAST_EVENT_ID) != null) {
-                LOG.debug("session {}: GET resumed from {}: {}", session.id(), req.getHeader(LAST_EVENT_ID),
-                        replayed < 0 ? "unknown or too old, started fresh" : replayed + " event(s) replayed");
+            if (res.closed()) {
+                return;
             }
-            long timer = vertx.setPeriodic(KEEPALIVE_MILLIS, id -> {
-                if (!res.ended() && !res.closed()) {
-                    res.write(Sse.comment("keepalive"));
-                }
-            });
-            res.closeHandler(v -> {
-                vertx.cancelTimer(timer);
-                session.detachStream(res);
-            });
-            res.endHandler(v -> vertx.cancelTimer(timer));
+            openStream(exchange.session(), req, res);
         });
+    }
+
+    private void openStream(Session session, HttpServerRequest req, HttpServerResponse res) {
+        res.setChunked(true)
+                .putHeader(HttpHeaders.CONTENT_TYPE, Sse.CONTENT_TYPE)
+                .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+        res.write(Sse.comment("stream open"));
+        // Priming events came with 2025-11-25 (SEP-1699); older clients may not expect empty data.
+        boolean priming = session.protocolVersion().compareTo(PRIMING_SINCE) >= 0;
+        int replayed = session.attachStream(res, req.getHeader(LAST_EVENT_ID), priming);
+        if (req.getHeader(LAST_EVENT_ID) != null) {
+            LOG.debug("session {}: GET resumed from {}: {}", session.id(), req.getHeader(LAST_EVENT_ID),
+                    replayed < 0 ? "unknown or too old, started fresh" : replayed + " event(s) replayed");
+        }
+        long timer = vertx.setPeriodic(KEEPALIVE_MILLIS, id -> {
+            if (!res.ended() && !res.closed()) {
+                res.write(Sse.comment("keepalive"));
+            }
+        });
+        res.closeHandler(v -> {
+            vertx.cancelTimer(timer);
+            session.detachStream(res);
+        });
+        res.endHandler(v -> vertx.cancelTimer(timer));
     }
 
     /** DELETE: the client ends its session. */
     public void delete(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         HttpServerResponse res = ctx.response();
+        McpExchange exchange = McpExchange.transport(MessageKind.END_SESSION, httpFacts(req), nowEpochNanos(),
+                ctx.pathParam(SERVER_PARAM));
         try {
             originPolicy.check(authority(req), req.getHeader(HttpHeaders.ORIGIN));
         } catch (WarrantException e) {
-            HttpErrors.send(res, e, resourceMetadataUrl);
+            refuse(exchange, e, res, true);
             return;
         }
-        authenticatedSession(httpFacts(req)).onComplete(ar -> {
-            if (ar.failed()) {
-                HttpErrors.send(res, WarrantException.wrap(ar.cause()), resourceMetadataUrl);
-                return;
+        execute(exchange).onComplete(ar -> {
+            if (ar.succeeded()) {
+                res.setStatusCode(200).end();
+            } else {
+                HttpErrors.sendWithoutAnswer(res, WarrantException.wrap(ar.cause()), resourceMetadataUrl);
             }
-            sessions.remove(ar.result());
-            res.setStatusCode(200).end();
         });
     }
 
-    /** Token, then MCP-Protocol-Version, then session: the order SessionStage applies to requests. */
-    private Future<Session> authenticatedSession(HttpFacts http) {
-        return authenticator.authenticate(http.authorization()).map((VerifiedToken token) -> {
-            String version = http.protocolVersion();
-            if (version != null && !ProtocolVersions.isSupported(version)) {
-                throw WarrantException.of(Reason.PROTOCOL_VERSION_UNSUPPORTED, "unsupported MCP-Protocol-Version: " + version);
+    /** Records a message refused before its pipeline could run, then answers the refusal. */
+    private void refuse(McpExchange exchange, WarrantException refusal, HttpServerResponse res, boolean withoutAnswer) {
+        pipelines.refuse(exchange, refusal).onComplete(ar -> {
+            WarrantException e = WarrantException.wrap(ar.cause());
+            if (withoutAnswer) {
+                HttpErrors.sendWithoutAnswer(res, e, resourceMetadataUrl);
+            } else {
+                HttpErrors.send(res, e, resourceMetadataUrl);
             }
-            return sessions.resolve(http.sessionId(), token.revocationIds().get(0), token.caller());
         });
+    }
+
+    private Future<JsonObject> execute(McpExchange exchange) {
+        try {
+            return pipelines.execute(exchange);
+        } catch (RuntimeException e) {
+            return Future.failedFuture(e);
+        }
     }
 
     /**

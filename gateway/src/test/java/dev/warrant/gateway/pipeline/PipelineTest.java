@@ -79,7 +79,7 @@ class PipelineTest {
 
         @Override
         public StageKind kind() {
-            return StageKind.FORWARD;
+            return StageKind.TERMINAL;
         }
 
         @Override
@@ -149,7 +149,7 @@ class PipelineTest {
     static final class TerminalProceeds implements Stage {
         @Override
         public StageKind kind() {
-            return StageKind.FORWARD;
+            return StageKind.TERMINAL;
         }
 
         @Override
@@ -209,11 +209,11 @@ class PipelineTest {
     }
 
     @Test
-    void aMissingForwardFailsAtConstruction() {
+    void aMissingTerminalStageFailsAtConstruction() {
         List<String> trail = new ArrayList<>();
         assertThatThrownBy(() -> new Pipeline(List.of(new Record(trail), new Authenticate(trail), new Authorize(trail))))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("FORWARD")
+                .hasMessageContaining("TERMINAL")
                 .hasMessageContaining("Authorize");
         assertThatThrownBy(() -> new Pipeline(List.of(new Forward(trail), new Authorize(trail))))
                 .isInstanceOf(IllegalStateException.class);
@@ -293,7 +293,7 @@ class PipelineTest {
         Stage async = new Stage() {
             @Override
             public StageKind kind() {
-                return StageKind.FORWARD;
+                return StageKind.TERMINAL;
             }
 
             @Override

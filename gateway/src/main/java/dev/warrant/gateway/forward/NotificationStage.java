@@ -1,0 +1,33 @@
+package dev.warrant.gateway.forward;
+
+import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.pipeline.Stage;
+import dev.warrant.gateway.pipeline.StageKind;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Terminal stage for a notification the agent POSTs. {@code notifications/cancelled} withdraws one of the
+ * session's own calls (a session holds only its owner's calls, so one agent can never cancel another's);
+ * every other notification is accepted and has no effect: the gateway holds its own sessions upstream.
+ */
+public final class NotificationStage implements Stage {
+
+    private static final JsonObject ACCEPTED = new JsonObject();
+
+    @Override
+    public StageKind kind() {
+        return StageKind.TERMINAL;
+    }
+
+    @Override
+    public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
+        if ("notifications/cancelled".equals(exchange.method())) {
+            Object requestId = exchange.request().params().getValue("requestId");
+            if (requestId != null) {
+                exchange.session().cancelCall(requestId);
+            }
+        }
+        return Future.succeededFuture(ACCEPTED);
+    }
+}

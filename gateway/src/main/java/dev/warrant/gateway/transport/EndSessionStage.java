@@ -1,0 +1,30 @@
+package dev.warrant.gateway.transport;
+
+import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.pipeline.Stage;
+import dev.warrant.gateway.pipeline.StageKind;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+
+/** Terminal stage for a DELETE: the owner ends its session; its stream and in-flight calls end with it. */
+public final class EndSessionStage implements Stage {
+
+    private static final JsonObject ENDED = new JsonObject();
+
+    private final SessionRegistry sessions;
+
+    public EndSessionStage(SessionRegistry sessions) {
+        this.sessions = sessions;
+    }
+
+    @Override
+    public StageKind kind() {
+        return StageKind.TERMINAL;
+    }
+
+    @Override
+    public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
+        sessions.remove(exchange.session());
+        return Future.succeededFuture(ENDED);
+    }
+}
