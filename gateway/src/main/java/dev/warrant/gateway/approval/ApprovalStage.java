@@ -34,9 +34,16 @@ public final class ApprovalStage implements Stage {
     private final String memberId;
     private final Clock clock;
     private final Duration notifyEvery;
+    private final HeldCallQuota quota;
 
     public ApprovalStage(Vertx vertx, RiskRules rules, ClusterApprovals approvals, String memberId, Clock clock,
                          Duration notifyEvery) {
+        this(vertx, rules, approvals, memberId, clock, notifyEvery, new HeldCallQuota(HeldCallQuota.DEFAULT_PER_GRANT));
+    }
+
+    public ApprovalStage(Vertx vertx, RiskRules rules, ClusterApprovals approvals, String memberId, Clock clock,
+                         Duration notifyEvery, HeldCallQuota quota) {
+        this.quota = quota;
         this.vertx = vertx;
         this.rules = rules;
         this.approvals = approvals;
@@ -69,6 +76,8 @@ public final class ApprovalStage implements Stage {
         if (!rule.approval()) {
             return chain.proceed(exchange);
         }
+        String grant = token.revocationIds().get(0);
+        quota.acquire(grant);
         Instant now = clock.instant();
         PendingApproval pending = new PendingApproval(java.util.UUID.randomUUID().toString(), token.caller(),
                 token.chain(), token.task().orElse(null), tool.exposedName(),
@@ -77,7 +86,14 @@ public final class ApprovalStage implements Stage {
                 PendingApproval.Status.PENDING, null);
         // The audit line names the approval whatever happens to it (approved, denied, timed out, withdrawn).
         exchange.approvalId(pending.id());
-        return new HeldCall(vertx, approvals, exchange, pending, rule.approvalTimeout(), notifyEvery).start()
+        Future<PendingApproval> decided;
+        try {
+            decided = new HeldCall(vertx, approvals, exchange, pending, rule.approvalTimeout(), notifyEvery).start();
+        } catch (RuntimeException e) {
+            quota.release(grant);
+            throw e;
+        }
+        return decided.onComplete(ignored -> quota.release(grant))
                 .compose(approved -> {
                     exchange.approver(approved.approver());
                     return chain.proceed(exchange);

@@ -60,6 +60,8 @@ public enum Reason {
     AUTHORIZATION_STALE(Category.DENIAL, "authorization_not_fresh", 403, -32003),
     APPROVAL_DENIED(Category.DENIAL, "approval_denied", 403, -32003),
     APPROVAL_TIMEOUT(Category.DENIAL, "approval_timeout", 403, -32003),
+    // The caller's grant already has its quota of calls waiting for approval on this member.
+    APPROVAL_LIMIT(Category.DENIAL, "approval_limit", 200, -32004),
     // Admin API: no pending approval with that id (already resolved, withdrawn, timed out, or never existed).
     APPROVAL_UNKNOWN(Category.TRANSPORT, "approval_unknown", 404, -32002),
 

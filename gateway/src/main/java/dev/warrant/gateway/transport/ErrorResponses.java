@@ -54,6 +54,7 @@ public final class ErrorResponses {
             case CANCELLED -> "Request cancelled";
             case RATE_LIMITED -> "Rate limit exceeded";
             case SESSION_LIMIT -> "Too many sessions";
+            case APPROVAL_LIMIT -> "Too many calls awaiting approval";
             case UPSTREAM_UNAVAILABLE -> "Upstream unavailable";
             case UPSTREAM_TIMEOUT -> "Upstream timed out";
             case UPSTREAM_PROTOCOL, UPSTREAM_ERROR -> "Upstream error";
