@@ -19,7 +19,7 @@ import java.util.Optional;
 import static dev.warrant.delegation.Vocabulary.*;
 
 /**
- * Recognizes the checks Warrant writes (DESIGN section 3) and says what they mean in plain words, and spots
+ * Recognizes the checks Warrant writes (docs/ARCHITECTURE.md §3.2) and says what they mean in plain words, and spots
  * constraints that are weaker than they look. A check it does not recognize is reported as-is, never guessed.
  */
 final class Narrowing {

@@ -182,7 +182,7 @@ public final class Gateway implements AutoCloseable {
                             revocations, alerts, clock, config.maxTokenTtl()))
                     .orElse(GatewayObserver.NOOP);
 
-            // The request path (DESIGN §2), in order. Pipeline refuses a wrong order at startup.
+            // The request path (docs/ARCHITECTURE.md §2), in order. Pipeline refuses a wrong order at startup.
             Pipeline pipeline = new Pipeline(List.of(
                     new RecordStage(GatewayObserver.all(new TelemetryObserver(telemetry), drift), audit,
                             config.audit().refuseWhenFailing()),
@@ -208,7 +208,7 @@ public final class Gateway implements AutoCloseable {
                     .setPerFrameWebSocketCompressionSupported(false)
                     .setMaxHeaderSize(headerLimit)
                     .setInitialSettings(new Http2Settings().setMaxHeaderListSize(headerLimit));
-            // TLS/mTLS on the agent port (DESIGN §9): a client certificate's URI SAN becomes peer(...).
+            // TLS/mTLS on the agent port (docs/ARCHITECTURE.md §6): a client certificate's URI SAN becomes peer(...).
             config.tls().ifPresent(tls -> TlsListener.apply(options, tls, vertx));
             String scheme = config.tls().isPresent() ? "https" : "http";
             AgentListeners server = AgentListeners.listen(vertx, options, router, config.host(), config.port(),

@@ -8,7 +8,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * DESIGN §11's end-to-end budget, checked against one run's results (ratios within the run, so a slower
+ * The end-to-end budget of docs/ARCHITECTURE.md §10, checked against one run's results (ratios within the run, so a slower
  * machine moves baseline and gateway together):
  * <ul>
  *   <li>one client: Warrant's added latency over the direct call p50 <= 0.2 ms, p99 <= 1 ms;</li>

@@ -14,7 +14,7 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Warrant's instruments (DESIGN §8). Attribute sets are kept to bounded values: method names, decisions,
+ * Warrant's instruments (docs/OBSERVABILITY.md, "Metrics"). Attribute sets are kept to bounded values: method names, decisions,
  * reason codes, upstream and catalog tool names — never the tool name an agent typed (an unknown tool
  * name is attacker-chosen and would grow the series without bound).
  */

@@ -54,7 +54,7 @@ public enum Reason {
     // Over a per-caller or per-tool rate limit (per node): the caller may retry after data.detail's hint.
     RATE_LIMITED("rate_limited", 200, -32004),
 
-    // Risk-tier rules after an allow (DESIGN §5).
+    // Risk-tier rules after an allow (docs/ARCHITECTURE.md §4.3).
     AUTHORIZATION_STALE("authorization_not_fresh", 403, -32003),
     APPROVAL_DENIED("approval_denied", 403, -32003),
     APPROVAL_TIMEOUT("approval_timeout", 403, -32003),

@@ -12,7 +12,7 @@ import io.opentelemetry.context.Context;
 import java.util.Objects;
 
 /**
- * One JSON-RPC request on its way through the stages. Per-call data travels in typed slots (DESIGN §12.3),
+ * One JSON-RPC request on its way through the stages. Per-call data travels in typed slots (docs/ARCHITECTURE.md §2.3),
  * each written by exactly one stage:
  * <ul>
  *   <li>{@link #token()} — AuthenticateStage</li>

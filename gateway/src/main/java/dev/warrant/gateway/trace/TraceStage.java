@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the SERVER span of an authenticated request so that the trace spans the delegation chain
- * (DESIGN §8): the parent is the request's own context (HTTP traceparent, else {@code params._meta}), else
+ * (docs/OBSERVABILITY.md): the parent is the request's own context (HTTP traceparent, else {@code params._meta}), else
  * the latest hop's recorded {@code trace(...)}; every hop's recorded context is also a span link. Runs
  * after authentication because only a verified token's hops may shape the trace.
  */
