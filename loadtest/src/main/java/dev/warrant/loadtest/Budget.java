@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  *
  * <p>Each line is computed within each round (the scenarios of a round ran one after the other, under the same
  * host conditions) and judged on the median round. Why: on a shared 2-vCPU host a burst of someone else's work
- * during one scenario's run moves a single-round ratio by more than the budget's margins (docs/PERFORMANCE.md
+ * during one scenario's run moves a single-round ratio by more than the budget's margins (docs/PERFORMANCE-HISTORY.md
  * lists runs of the same code 2-5x apart); the median of interleaved rounds is the usual answer, and every
  * round's value is shown next to it.
  */

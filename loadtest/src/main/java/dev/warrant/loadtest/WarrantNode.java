@@ -31,8 +31,8 @@ final class WarrantNode {
     /**
      * Writes the config under {@code dir} (keys already in dir/keys) and starts the gateway (not yet listening).
      * One event loop on the agent port, like {@link PassThroughProxy}: the floor and the gateway get the same
-     * share of this machine's cores, and the load generator and upstream keep theirs. (The default, one loop
-     * per core, measured no better here: the three processes already share two cores.)
+     * share of this machine's cores, and the load generator and upstream keep theirs (docs/ARCHITECTURE.md
+     * §11.13).
      */
     static ChildProcess start(Path dir, int port, int upstreamHttpPort) throws Exception {
         Files.createDirectories(dir.resolve("policies"));

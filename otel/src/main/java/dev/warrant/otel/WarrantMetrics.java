@@ -102,8 +102,8 @@ public final class WarrantMetrics {
     }
 
     /**
-     * Attribute sets already built, by their values. Building one sorts and copies its entries; with four
-     * instruments touched per call that was ~2 % of the event loop at 16 agents (docs/PERFORMANCE.md). The
+     * Attribute sets already built, by their values: building one sorts and copies its entries, four times per
+     * call (docs/PERFORMANCE-HISTORY.md). The
      * values are bounded (see the class comment), and the cache stops growing at {@link #MAX} sets anyway.
      */
     private static final class AttributeSets {

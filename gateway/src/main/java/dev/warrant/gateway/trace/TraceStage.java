@@ -62,7 +62,7 @@ public final class TraceStage implements Stage {
 
     /**
      * A hop's recorded traceparent as a span context, parsed once: a token's hops are the same on each of its
-     * calls, and parsing them (through the whole propagator, baggage included) was ~1 us per hop per call.
+     * calls, and parsing them through the whole propagator cost per hop per call (docs/PERFORMANCE-HISTORY.md).
      * Bounded: past {@link #MAX_KNOWN_HOPS} a hop is parsed each time.
      */
     private SpanContext hopLink(String traceparent) {
