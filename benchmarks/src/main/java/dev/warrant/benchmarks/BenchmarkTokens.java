@@ -18,7 +18,7 @@ import java.time.ZoneOffset;
 /**
  * Realistic Warrant tokens for the benchmarks: an authority block plus {@code blocks - 1} delegation hops
  * (planner -> agent-1 -> agent-2 ...), each hop with a tool allow-list, a {@code check all} path constraint and
- * a shorter expiry, as the DESIGN section 3 example. Time is fixed so runs are reproducible.
+ * a shorter expiry, as the hop example of docs/ARCHITECTURE.md §3.2. Time is fixed so runs are reproducible.
  */
 final class BenchmarkTokens {
     static final Instant NOW = Instant.parse("2026-11-25T20:00:00Z");

@@ -16,7 +16,7 @@ import static dev.warrant.delegation.Vocabulary.*;
 import static dev.warrant.delegation.internal.Datalog.*;
 
 /**
- * Translates a {@link HopSpec} into a Biscuit block (DESIGN section 3 delegation hop), with builder objects
+ * Translates a {@link HopSpec} into a Biscuit block (docs/ARCHITECTURE.md §3.2), with builder objects
  * only. Never emits {@code !=} (inverted for booleans in biscuit-java 4.0.1, defect 3) nor scopes.
  */
 final class HopBlock {

@@ -16,7 +16,7 @@ import java.util.Objects;
 import static dev.warrant.delegation.Vocabulary.*;
 
 /**
- * Issues root tokens (DESIGN section 3 authority block). Thread safe.
+ * Issues root tokens (docs/ARCHITECTURE.md §3.1). Thread safe.
  *
  * <pre>
  * agent("planner"); right("tool", "notes", "read_note"); task("T-42");

@@ -19,7 +19,7 @@ import java.util.Optional;
 import static dev.warrant.delegation.Vocabulary.*;
 
 /**
- * Recognizes the checks Warrant writes (DESIGN section 3) and says what they mean in plain words, and spots
+ * Recognizes the checks Warrant writes (docs/ARCHITECTURE.md §3.2) and says what they mean in plain words, and spots
  * constraints that are weaker than they look. A check it does not recognize is reported as-is, never guessed.
  */
 final class Narrowing {
@@ -256,7 +256,7 @@ final class Narrowing {
                     + " look like they should fail");
         }
         if (block.external()) {
-            out.add("third-party block (external signature): Warrant does not rely on these (DESIGN 4.8)");
+            out.add("third-party block (external signature): Warrant does not rely on these (docs/ARCHITECTURE.md §3.6)");
         }
         return out;
     }

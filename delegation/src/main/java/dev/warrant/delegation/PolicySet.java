@@ -21,7 +21,7 @@ import java.util.Objects;
  * <p>Scopes ({@code trusting ...}) are refused: they would let facts of attenuation blocks widen a token.
  */
 public final class PolicySet {
-    /** DESIGN section 3 default policy. */
+    /** The default policy (docs/ARCHITECTURE.md §3.4). */
     static final String DEFAULT_SOURCE = """
             // Rights of the authority block; "*" = any name on that server; resources by URI prefix.
             allow if request($k, $s, $n), right($k, $s, $n);

@@ -7,7 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * The authorizer's facts for one request (DESIGN section 3): time, method, request(kind, server, name),
+ * The authorizer's facts for one request (docs/ARCHITECTURE.md §3.3): time, method, request(kind, server, name),
  * server, arg/arg_path per argument, risk and peer when known. Every value is untrusted and is only ever
  * passed to the authorizer as a string/integer/boolean term, never as Datalog text.
  */

@@ -19,7 +19,7 @@ import static dev.warrant.delegation.Vocabulary.*;
 
 /**
  * Explains a token: the chain hop by hop, what each block narrows in plain words, the effective narrowing, and
- * warnings where a constraint is weaker than it looks (DESIGN section 3: {@code warrant inspect}).
+ * warnings where a constraint is weaker than it looks (docs/ARCHITECTURE.md §3.5).
  *
  * <p>{@link #inspect(String)} reads the token WITHOUT verifying it and says so; the {@link KeyRing} and
  * {@link Verifier} forms verify through {@link Verifier} (the one safe path) before explaining. Thread safe.

@@ -3,7 +3,7 @@ package dev.warrant.delegation;
 import java.util.Set;
 
 /**
- * The Datalog vocabulary of Warrant tokens and requests (DESIGN section 3), in one place. Anything that reads
+ * The Datalog vocabulary of Warrant tokens and requests (docs/ARCHITECTURE.md §3), in one place. Anything that reads
  * or writes these names uses these constants.
  */
 public final class Vocabulary {

@@ -14,7 +14,7 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** No biscuit, protobuf or vavr type appears in a public signature of dev.warrant.delegation (DESIGN 4.7). */
+/** No biscuit, protobuf or vavr type appears in a public signature of dev.warrant.delegation (docs/ARCHITECTURE.md §3.6, item 7). */
 class ApiSurfaceTest {
 
     @Test

@@ -9,7 +9,7 @@ import java.time.Duration;
 import static dev.warrant.delegation.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** DESIGN section 3: planner delegates read-only access to /notes/public/ to a researcher. */
+/** docs/DELEGATION.md: planner delegates read-only access to /notes/public/ to a researcher. */
 class DelegationScenarioTest {
     static VerifiedToken researcher;
 

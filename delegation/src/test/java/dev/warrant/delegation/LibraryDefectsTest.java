@@ -24,7 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
-/** Regression tests for the biscuit-java 4.0.1 defects of DESIGN section 4. */
+/** Regression tests for the biscuit-java 4.0.1 defects listed in docs/ARCHITECTURE.md §3.6. */
 class LibraryDefectsTest {
     /** The library's default 5 ms wall clock fails these tests on a cold JVM (defect 5 itself). */
     static final RunLimits RELAXED = new RunLimits(1000, 100, Duration.ofSeconds(5));

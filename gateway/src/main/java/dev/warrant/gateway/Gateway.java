@@ -187,8 +187,8 @@ public final class Gateway implements AutoCloseable {
                             revocations, alerts, clock, config.maxTokenTtl()))
                     .orElse(GatewayObserver.NOOP);
 
-            // The request path (DESIGN §2), in order. Every message passes the common stages; each kind ends
-            // in its own terminal handler, and only requests are authorized and forwarded.
+            // The request path (docs/ARCHITECTURE.md §2), in order. Every message passes the common stages; each
+            // kind ends in its own terminal handler, and only requests are authorized and forwarded.
             Pipelines pipelines = Pipelines.startingWith(List.of(
                     new RecordStage(GatewayObserver.all(new TelemetryObserver(telemetry), drift), audit,
                             config.audit().refuseWhenFailing()),
@@ -221,7 +221,7 @@ public final class Gateway implements AutoCloseable {
                     .setPerFrameWebSocketCompressionSupported(false)
                     .setMaxHeaderSize(headerLimit)
                     .setInitialSettings(new Http2Settings().setMaxHeaderListSize(headerLimit));
-            // TLS/mTLS on the agent port (DESIGN §9): a client certificate's URI SAN becomes peer(...).
+            // TLS/mTLS on the agent port (docs/ARCHITECTURE.md §6): a client certificate's URI SAN becomes peer(...).
             config.tls().ifPresent(tls -> TlsListener.apply(options, tls, vertx));
             String scheme = config.tls().isPresent() ? "https" : "http";
             AgentListeners server = AgentListeners.listen(vertx, options, router, config.host(), config.port(),

@@ -38,7 +38,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Risk-tier rules (DESIGN §5) on a real gateway: write_note is high risk (fresh authorization within 10 minutes
+ * Risk-tier rules (docs/ARCHITECTURE.md §4.3) on a real gateway: write_note is high risk (fresh authorization within 10 minutes
  * and a human approval, 30 s to decide); list_notes is medium with approval and a 2 s timeout; read_note is low.
  * Calls are raw HTTP so the SSE stream of a held call (its waiting notifications) is visible as sent.
  */

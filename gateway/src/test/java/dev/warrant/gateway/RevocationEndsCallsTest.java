@@ -37,7 +37,7 @@ import java.util.stream.Stream;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A revoked token's open session and in-flight calls end (DESIGN §7), across the cluster: the agent works on
+ * A revoked token's open session and in-flight calls end (docs/ARCHITECTURE.md §5.2), across the cluster: the agent works on
  * member A (a GET stream, a call held for human approval, a call in flight upstream), the revocation is made on
  * member B. Two members in this JVM, each with its own Vert.x and Hazelcast member.
  */

@@ -8,7 +8,7 @@ import java.util.function.Function;
 import java.util.stream.Collectors;
 
 /**
- * DESIGN §11's end-to-end budget, checked against one run's results (ratios within the run, so a slower
+ * The end-to-end budget of docs/ARCHITECTURE.md §10, checked against one run's results (ratios within the run, so a slower
  * machine moves baseline and gateway together):
  * <ul>
  *   <li>one client: Warrant's added latency over the direct call p50 <= 0.2 ms, p99 <= 1 ms;</li>
@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  *
  * <p>Each line is computed within each round (the scenarios of a round ran one after the other, under the same
  * host conditions) and judged on the median round. Why: on a shared 2-vCPU host a burst of someone else's work
- * during one scenario's run moves a single-round ratio by more than the budget's margins (docs/PERFORMANCE.md
+ * during one scenario's run moves a single-round ratio by more than the budget's margins (docs/PERFORMANCE-HISTORY.md
  * lists runs of the same code 2-5x apart); the median of interleaved rounds is the usual answer, and every
  * round's value is shown next to it.
  */

@@ -12,7 +12,7 @@ import java.util.List;
 /**
  * The load benchmark in one command: starts the echo server, the pass-through proxy, {@code warrant serve} and
  * the supergateway bridge (each its own process), then for every client count runs rounds of every scenario in
- * turn, each run with a fresh load-generator JVM, prints the results with DESIGN §11's budget, and rewrites the
+ * turn, each run with a fresh load-generator JVM, prints the results with the budget of docs/ARCHITECTURE.md §10, and rewrites the
  * results block of docs/PERFORMANCE.md. Exit code 0 when no call failed, 1 when any did (or a target failed), 2 for a bad
  * command line. A missed budget is reported, not an error: the harness worked.
  */

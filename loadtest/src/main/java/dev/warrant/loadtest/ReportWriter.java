@@ -43,7 +43,7 @@ final class ReportWriter {
                     .append(Budget.ms(r.max())).append(" | ")
                     .append(String.format(Locale.ROOT, "%,.0f/s", r.throughput())).append(" |\n");
         }
-        md.append("\n| DESIGN §11 budget | measured | budget | met? |\n|---|---|---|---|\n");
+        md.append("\n| budget (ARCHITECTURE.md §10) | measured | budget | met? |\n|---|---|---|---|\n");
         for (Budget.Check c : checks) {
             md.append("| ").append(c.what()).append(" | ").append(c.value()).append(" | ").append(c.budget())
                     .append(" | ").append(c.budget().startsWith("(") ? "-" : c.pass() ? "yes" : "**no**").append(" |\n");

@@ -8,7 +8,7 @@ import java.util.UUID;
 /**
  * {@code warrant serve --config FILE} as a separate JVM, as an operator runs it: two upstreams for the same
  * echo server ({@code fast} over Streamable HTTP, {@code faststdio} over stdio), an operator policy set of 16
- * statements (21 with the defaults: DESIGN §11's "~20 policy rules"), the audit log on as shipped, and the
+ * statements (21 with the defaults, the set docs/ARCHITECTURE.md §10's budget assumes), the audit log on as shipped, and the
  * per-caller rate limit off (50/s by default, which a benchmark agent exceeds by design).
  */
 final class WarrantNode {
@@ -31,8 +31,8 @@ final class WarrantNode {
     /**
      * Writes the config under {@code dir} (keys already in dir/keys) and starts the gateway (not yet listening).
      * One event loop on the agent port, like {@link PassThroughProxy}: the floor and the gateway get the same
-     * share of this machine's cores, and the load generator and upstream keep theirs. (The default, one loop
-     * per core, measured no better here: the three processes already share two cores.)
+     * share of this machine's cores, and the load generator and upstream keep theirs (docs/ARCHITECTURE.md
+     * §11.13).
      */
     static ChildProcess start(Path dir, int port, int upstreamHttpPort) throws Exception {
         Files.createDirectories(dir.resolve("policies"));

@@ -9,7 +9,7 @@ import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** The verdicts against DESIGN §11 and the document update, on made-up results. */
+/** The verdicts against the budget of docs/ARCHITECTURE.md §10 and the document update, on made-up results. */
 class BudgetTest {
 
     @TempDir

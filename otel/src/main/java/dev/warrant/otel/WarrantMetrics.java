@@ -14,7 +14,7 @@ import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
- * Warrant's instruments (DESIGN §8). Attribute sets are kept to bounded values: method names, decisions,
+ * Warrant's instruments (docs/OBSERVABILITY.md, "Metrics"). Attribute sets are kept to bounded values: method names, decisions,
  * reason codes, upstream and catalog tool names — never the tool name an agent typed (an unknown tool
  * name is attacker-chosen and would grow the series without bound).
  */
@@ -102,8 +102,8 @@ public final class WarrantMetrics {
     }
 
     /**
-     * Attribute sets already built, by their values. Building one sorts and copies its entries; with four
-     * instruments touched per call that was ~2 % of the event loop at 16 agents (docs/PERFORMANCE.md). The
+     * Attribute sets already built, by their values: building one sorts and copies its entries, four times per
+     * call (docs/PERFORMANCE-HISTORY.md). The
      * values are bounded (see the class comment), and the cache stops growing at {@link #MAX} sets anyway.
      */
     private static final class AttributeSets {

@@ -13,7 +13,7 @@ import java.util.Set;
 
 /**
  * Flattens an MCP {@code arguments} object into {@code arg(key, value)} and {@code arg_path(key, path)} facts
- * (DESIGN §3): nested keys are dotted ({@code options.depth}); an array gives one fact per element under the
+ * (docs/ARCHITECTURE.md §3.3): nested keys are dotted ({@code options.depth}); an array gives one fact per element under the
  * same key, so that a {@code check all} constraint sees every element; strings that are absolute paths or
  * {@code file:} URIs also give a normalized {@code arg_path}.
  *

@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * What an agent asks to do, in MCP terms, before it becomes Datalog facts.
  *
- * <p>One type for listing and for calling (DESIGN §12.7): a list is decided item by item with
+ * <p>One type for listing and for calling (docs/ARCHITECTURE.md §4.2): a list is decided item by item with
  * {@code method = tools/list} and no arguments, so the same policy serves both.
  *
  * @param method    the MCP method (tools/call, tools/list, resources/read, ...)

@@ -36,7 +36,7 @@ public final class PolicyEngine {
         this.clock = Objects.requireNonNull(clock, "clock");
     }
 
-    /** The engine with DESIGN §3's default policy and default limits. */
+    /** The engine with the default policy (docs/ARCHITECTURE.md §3.4) and default limits. */
     public static PolicyEngine withDefaults(Clock clock) {
         return new PolicyEngine(PolicySet.defaults(), AuthorizationLimits.defaults(), ArgumentLimits.defaults(), clock);
     }

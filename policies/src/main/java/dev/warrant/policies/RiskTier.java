@@ -22,7 +22,7 @@ public enum RiskTier {
     }
 
     /**
-     * Derives a tier from MCP tool annotations (DESIGN §5): destructive or open-world tools are high,
+     * Derives a tier from MCP tool annotations (docs/ARCHITECTURE.md §4.3): destructive or open-world tools are high,
      * read-only ones low, everything else medium. Destructive wins over read-only because annotations are
      * hints from the tool provider and the safer reading is the one that asks for more.
      */

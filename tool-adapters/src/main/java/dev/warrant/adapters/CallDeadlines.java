@@ -10,11 +10,10 @@ import org.slf4j.LoggerFactory;
  * Request timeouts without a timer per call: one daemon thread sweeps the pending tables of the open upstreams
  * every {@link #SWEEP_MILLIS} and abandons the calls past their deadline.
  *
- * <p>Why not a scheduled task per call (as before): with one call in flight, every schedule made the new task
- * the head of the {@code ScheduledThreadPoolExecutor}'s queue and woke its thread, and every cancel took its
- * lock: a thread wake-up per call on the hot path, for a timeout that almost never fires. A sweep costs a look
- * at each call in flight ({@code maxConcurrent} per upstream at most) a few times a second, and a timeout fires
- * up to one sweep late, which no request timeout (seconds) notices.
+ * <p>Why not a scheduled task per call: scheduling and cancelling woke or locked the timer thread once per call,
+ * for a timeout that almost never fires (docs/PERFORMANCE-HISTORY.md). A sweep looks at each call in flight
+ * ({@code maxConcurrent} per upstream at most) a few times a second; a timeout fires up to one sweep late,
+ * which no request timeout (seconds) notices.
  */
 final class CallDeadlines {
 

@@ -15,30 +15,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The Streamable HTTP transport (MCP 2025-03-26 and later), our own, on the Vert.x HttpClient (HTTP/1.1,
- * keep-alive pool, TCP_NODELAY).
- *
- * <p>Why not the SDK's {@code HttpClientStreamableHttpTransport} (JDK HttpClient + Reactor), which this
- * replaced: measured with the load harness at one client, a tools/call through the gateway to a Streamable HTTP
- * upstream cost 4.8 ms p50 with it, against 0.65 ms over stdio and 0.235 ms for the upstream called directly;
- * a bare JDK HttpClient POST loop alone took 0.85 ms. It also started a thread per request on two cores
- * (CompletableFuture's default executor). What it did for us, and what this class does the same way:
- * <ul>
- *   <li>POSTs each message ({@code Accept: application/json, text/event-stream}); 202/204/empty completes the
- *       send; a JSON body (one message or a batch) or an SSE stream is parsed and delivered, each message with
- *       the id of the request whose POST carried it (null for initialize, as before).</li>
- *   <li>Keeps the {@code Mcp-Session-Id} of the initialize response and sends it on every later request;
- *       sends {@code MCP-Protocol-Version} (the handshake's until {@link #protocolVersion} names the agreed
- *       one) and the spec's configured headers on every POST, GET and DELETE.</li>
- *   <li>Opens the GET stream for server-initiated messages once the session is initialized (405: the server
- *       has none); here it is also reopened with backoff if it drops, resuming with {@code Last-Event-ID}.</li>
- *   <li>A 404 to a request that carried the session id: the session is gone, reported once as lost. (The SDK
- *       also took a 400 for that; we do not, a 400 is an error about one message.)</li>
- *   <li>Sends DELETE on close.</li>
- * </ul>
- * Beyond it: an HTTP error whose body is the JSON-RPC response to our request is delivered as that response;
- * a POST stream that ends without answering its request fails the send (after resuming with
- * {@code Last-Event-ID} if the server gave event ids) instead of leaving the call to its timeout; a message or
- * event above {@link #MAX_MESSAGE_BYTES} fails its stream.
+ * keep-alive pool, TCP_NODELAY). Why, and what it does like the SDK's transport and beyond it: docs/ARCHITECTURE.md
+ * §11.1 (measurements: docs/PERFORMANCE-HISTORY.md).
  *
  * <p>Concurrency: a message sent from an event loop of the channel's Vert.x instance is POSTed on that event
  * loop and its response handled there (see {@link HttpSession}: no hop between threads on the hot path); every

@@ -26,8 +26,7 @@ import java.util.function.Consumer;
  * <p>Where requests run: a message sent from an event loop of the channel's Vert.x instance (the gateway's,
  * when it passed its own to {@link Upstreams#connect(UpstreamSpec, Vertx)}) is POSTed right there, with a client
  * of that event loop's own, so the agent's request, the upstream exchange and the answer stay on one thread.
- * Measured with the load harness: the two hops between the gateway's event loop and a separate adapter event
- * loop were the largest wall-clock cost of a call at one client. One client per event loop because the pool
+ * Two thread hops less per call (docs/PERFORMANCE-HISTORY.md). One client per event loop because the pool
  * picks the most recently used connection whatever its event loop, and a connection of another loop would put
  * the hops back. Everything else (the GET stream, resumptions, DELETE, sends from other threads) runs on the
  * channel's home context.

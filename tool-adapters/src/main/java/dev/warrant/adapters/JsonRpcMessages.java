@@ -26,8 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Why not {@code McpSchema.deserializeJsonRpcMessage}, which this replaces: it parses the text into a map
  * and then converts the map into the record with Jackson's {@code convertValue}, a second serialization and
- * parse of the whole message (the result included). Measured on a tools/call answer: 1.9-3.9 us with it,
- * 0.6-1.3 us parsing once and building the record from the map; on the gateway's event loop, per call. The
+ * parse of the whole message, on the gateway's event loop, per call (docs/ARCHITECTURE.md §11.1). The
  * rules are the SDK's: {@code method} and {@code id} make a request, {@code method} alone a notification,
  * {@code result} or {@code error} a response; anything else is not JSON-RPC.
  */
@@ -110,8 +109,7 @@ final class JsonRpcMessages {
      * One JSON object read token by token, the same map as the tree reader gives except that an object
      * {@code result} is kept as its text ({@link RawJsonObject}): the parser checks it as it skips it, and a
      * gateway that relays it untouched writes those characters instead of a tree it built and serialized.
-     * Measured on the fast echo server's answer at 16 agents, parse and re-serialization were ~4 % of the
-     * gateway's event loop (docs/PERFORMANCE.md); they grow with the result, the skip stays a scan.
+     * Parse and re-serialization grow with the result, the skip stays a scan (docs/PERFORMANCE-HISTORY.md).
      */
     static JSONRPCMessage readObject(JsonMapper mapper, String text) throws IOException {
         try (JsonParser parser = mapper.createParser(text)) {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Cached authorization of one tools/call ({@link CachedCallPath}) versus delegation chain depth, with the
- * 21-statement realistic policy set. DESIGN §11 allows at worst linear growth in depth.
+ * 21-statement realistic policy set. docs/ARCHITECTURE.md §10 allows at worst linear growth in depth.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

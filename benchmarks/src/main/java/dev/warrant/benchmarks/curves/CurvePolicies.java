@@ -7,7 +7,7 @@ import dev.warrant.delegation.PolicySet;
 import java.util.List;
 
 /**
- * Operator policy sets of a given size, built from the statement kinds operators write (DESIGN §5): sanity
+ * Operator policy sets of a given size, built from the statement kinds operators write (docs/POLICY-COOKBOOK.md): sanity
  * checks, derived helper rules, denylists of callers, servers, tools and path prefixes, risk rules and extra
  * allows. {@link #BASE} is the 16-statement set of the authorization benchmark, {@code bench/policies/
  * realistic.datalog} (its depth check raised to 16 hops so the depth curve stays allowed); {@link #ofSize} takes its first statements for small sets and pads
@@ -24,7 +24,7 @@ final class CurvePolicies {
 
     private CurvePolicies() {}
 
-    /** The base set + defaults: 21 statements, the "~20 policy rules" of DESIGN §11. */
+    /** The base set + defaults: 21 statements, the set the budget assumes (docs/ARCHITECTURE.md §10). */
     static PolicySet realistic() {
         return ofSize(BASE.size() + DEFAULT_STATEMENTS);
     }

@@ -17,7 +17,7 @@ import java.time.ZoneOffset;
 /**
  * Tokens for the curves: an authority block (5 rights, a task) plus {@code hops} delegation hops, each with a
  * tool allow-list, a resource allow-list, a {@code check all} path prefix, a shorter expiry and a recorded trace
- * context, as DESIGN §3's example. The verifier allows 16 hops (the gateway's default is 8, configurable with
+ * context, as the hop example of docs/ARCHITECTURE.md §3.2. The verifier allows 16 hops (the gateway's default is 8, configurable with
  * {@code maxChainDepth}) so the depth curve can go past the default. Time is fixed so runs are reproducible.
  */
 final class CurveTokens {

@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Cached authorization of one tools/call ({@link CachedCallPath}) versus the number of policy statements
- * ({@link CurvePolicies#ofSize}, defaults included), for a 3-hop token (DESIGN §11's reference chain).
+ * ({@link CurvePolicies#ofSize}, defaults included), for a 3-hop token (the budget's reference chain, docs/ARCHITECTURE.md §10).
  * Also shows when a large set meets the authorizer's 5 ms run limit: setup fails if the call is not allowed.
  */
 @State(Scope.Benchmark)

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * The per-request revocation check ({@link LocalRevocationIndex#isRevoked}, the gateway's class) for a 3-hop
  * token that is not revoked, versus the number of entries in force. Entries are what operators revoke:
  * 90 % block revocation ids (random 64-byte ids, like Ed25519 signatures), 5 % agents (half of them with
- * "issued before"), 5 % tasks. DESIGN §7/§11: flat in the number of entries.
+ * "issued before"), 5 % tasks. docs/ARCHITECTURE.md §5.2 and §10: flat in the number of entries.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SampleTime)

@@ -36,7 +36,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * Heap held by open MCP sessions: starts a gateway in this JVM on 127.0.0.1 (no upstream, telemetry as
  * {@code warrant serve} makes it, per-caller rate limit off), opens {@code --sessions} real Streamable HTTP sessions over loopback
  * (initialize + notifications/initialized, then left open), forces GC and prints heap used after GC before and
- * after, per session and in total. DESIGN budget: 10 000 sessions in at most 512 MB of heap — run it with
+ * after, per session and in total. Budget (docs/ARCHITECTURE.md §10): 10 000 sessions in at most 512 MB of heap — run it with
  * {@code -Xmx512m} to prove the fit, as {@link Curves} does.
  *
  * <p>Sessions are spread over {@code --tokens} agents (default 100: a few dozen sessions per agent's token, as

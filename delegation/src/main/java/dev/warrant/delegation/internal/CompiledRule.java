@@ -18,8 +18,7 @@ import java.util.NoSuchElementException;
 /**
  * One library datalog rule (a derivation rule, or one query of a check or policy) with its variables
  * resolved to slots once, evaluated over a {@link RequestWorld} without the library's per-match streams,
- * variable-set recomputation and map copies (most of the ~190 kB a call used to allocate,
- * docs/PERFORMANCE.md).
+ * variable-set recomputation and map copies (docs/ARCHITECTURE.md §11.5).
  *
  * <p>Same semantics as biscuit-java 4.0.1's {@code Rule.find_match}, {@code check_match_all} and
  * {@code apply} (via {@code Combinator}): body predicates are joined left to right over the facts visible to

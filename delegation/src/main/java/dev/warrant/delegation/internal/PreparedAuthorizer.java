@@ -18,8 +18,8 @@ import java.util.List;
  * {@link #authorize} evaluates a request. It does what biscuit-java 4.0.1's {@code Authorizer.authorize(RunLimits)}
  * does, in the same order and with the same errors, minus the per-call work that never changes for a cached
  * token: loading the token into a new world, converting every check and policy from builder objects to
- * datalog (~30 % of a call), copying the world (facts and rules), and the library's stream-based matching,
- * which allocated ~190 kB per call (docs/PERFORMANCE.md). Matching is {@link CompiledRule}'s.
+ * datalog, copying the world, and the library's allocation-heavy matching (docs/ARCHITECTURE.md §11.5).
+ * Matching is {@link CompiledRule}'s.
  *
  * <p>Only for first-party tokens without block scopes and with at most {@link OriginMask#MAX_BLOCKS} blocks
  * ({@link PreparedAuthorizerBuilder} refuses others): then the library's public-key table is empty and every

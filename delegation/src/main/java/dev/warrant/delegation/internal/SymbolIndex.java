@@ -14,9 +14,8 @@ import java.util.Map;
  *
  * <p>Why: the library's {@code Fact.convert} interns every string with {@code SymbolTable.insert}, which is a
  * linear {@code indexOf} over the default symbols and then over every symbol of the token and the policies,
- * and a request's own strings (argument values) are never found, so each costs a full scan. A JFR profile of
- * the gateway at 16 agents put that conversion at 4.9 % of the event loop's samples (3.3 % in
- * {@code ArrayList.indexOf}), more than a quarter of the cached authorization.
+ * and a request's own strings (argument values) are never found, so each costs a full scan
+ * (docs/PERFORMANCE-HISTORY.md).
  *
  * <p>Ids are the library's: a prepared symbol keeps its id, a new string is appended to the call's own copy of
  * the table exactly as {@code insert} would append it, so a later {@code insert} of the same string (by an

@@ -41,7 +41,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  * Interop with the Biscuit reference implementation (biscuit-rust as wasm, {@code @biscuit-auth/biscuit-wasm}
  * 0.6.0): it verifies, reads and authorizes a Warrant token exactly like Warrant does, and a token it attenuated
  * with a plain first-party block is accepted by Warrant and narrowed exactly as written. Third-party blocks are
- * out of scope (DESIGN section 4.8).
+ * out of scope (docs/ARCHITECTURE.md §3.6, item 8).
  */
 class ReferenceInteropTest {
     private static final Instant NOW = Instant.parse("2026-11-25T20:00:00Z");
@@ -51,7 +51,7 @@ class ReferenceInteropTest {
     private static final Verifier VERIFIER =
             new Verifier(KeyRing.of(ROOT.publicKey()), VerifierSettings.defaults(), CLOCK);
 
-    /** DESIGN section 3 default policy, as text for the reference's authorizer (Warrant's is PolicySet.defaults()). */
+    /** The default policy (docs/ARCHITECTURE.md §3.4), as text for the reference's authorizer (Warrant's is PolicySet.defaults()). */
     private static final String DEFAULT_POLICY = """
             allow if request($k, $s, $n), right($k, $s, $n);
             allow if request($k, $s, $n), right($k, $s, "*");

@@ -38,7 +38,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class HostileBlockPropertyTest {
     static final String PEER = "spiffe://example.org/planner";
 
-    /** Every statement a widening attempt could use: DESIGN section 3's vocabulary, as facts and as rules. */
+    /** Every statement a widening attempt could use: the token vocabulary of docs/ARCHITECTURE.md §3, as facts and as rules. */
     static final List<String> HOSTILE = List.of(
             "right(\"tool\", \"notes\", \"*\")",
             "right(\"tool\", \"fs\", \"write_note\")",

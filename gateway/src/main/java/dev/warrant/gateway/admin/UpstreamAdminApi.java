@@ -40,7 +40,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
- * Upstreams registered by tool providers (DESIGN §6):
+ * Upstreams registered by tool providers (docs/ARCHITECTURE.md §7):
  * <ul>
  *   <li>{@code PUT /admin/upstreams/{name}}: register or replace a Streamable HTTP upstream; 201 (new) or 200
  *       (replaced) once this member has connected it and listed its tools; every member connects it too.</li>

@@ -17,7 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 
 /**
- * Risk-tier rules after the policy allowed a tool call (DESIGN §5): the tier of the target tool may require
+ * Risk-tier rules after the policy allowed a tool call (docs/ARCHITECTURE.md §4.3): the tier of the target tool may require
  * fresh authorization (a token minted recently) and/or a human approval, per {@link RiskRules}. Tiers without
  * rules, other methods and the gateway's built-in tools pass straight on.
  *

@@ -17,7 +17,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 /**
- * Pending approvals in the cluster (DESIGN §5): any member lists them and resolves them; the member holding the
+ * Pending approvals in the cluster (docs/ARCHITECTURE.md §4.3): any member lists them and resolves them; the member holding the
  * call hears about the decision through an entry listener and settles the call itself.
  *
  * <p>Settling is always "remove the entry and look at what was removed": whichever of approval, denial, timeout

@@ -10,8 +10,8 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The last bearer token a session presented and what it verified to, so the session's next request with the
- * same token skips the SHA-256 that keys the shared cache (9 % of the gateway's CPU under load, see
- * docs/PERFORMANCE.md). A hit needs the presented token to be byte-for-byte the remembered one, compared in
+ * same token skips the SHA-256 that keys the shared cache (a large share of a cached call's CPU:
+ * docs/PERFORMANCE-HISTORY.md). A hit needs the presented token to be byte-for-byte the remembered one, compared in
  * constant time: knowing a session id gains nothing, and there is no hash to collide. Expiry and revocation are
  * still checked on every request by the caller.
  *
@@ -51,9 +51,7 @@ public final class BearerMemo {
 
     /**
      * Whether two byte arrays of equal length are equal, looking at every byte whatever the first difference,
-     * eight at a time. Why not a loop over the strings' characters (the first version): under load the JIT did
-     * not keep {@code String.charAt} inlined in it, and the comparison of a ~1.6 kB token was 7-8 % of the
-     * event loop's samples at 16 agents; the copy to bytes is one array copy (docs/PERFORMANCE.md).
+     * eight at a time: a loop over chars was not kept inlined under load (docs/PERFORMANCE-HISTORY.md).
      */
     static boolean sameInConstantTime(byte[] a, byte[] b) {
         long difference = 0;

@@ -11,7 +11,7 @@ import java.time.Duration;
 
 /**
  * Tokens whose signatures and chain were already checked, so later calls pay only authorization and the
- * revocation lookup (DESIGN §11). Bounded; an entry never outlives its token's {@code expires}. Revocation
+ * revocation lookup (docs/ARCHITECTURE.md §10). Bounded; an entry never outlives its token's {@code expires}. Revocation
  * is NOT cached here: it is checked on every call.
  */
 public final class VerifiedTokenCache {

@@ -20,8 +20,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
- * Decides each operation with the token and the policies (DESIGN §3, §5). A tool the caller may not even see
- * is answered exactly like a tool that does not exist (DESIGN §12.6), so denials do not reveal what exists;
+ * Decides each operation with the token and the policies (docs/ARCHITECTURE.md §3, §4). A tool the caller may not even see
+ * is answered exactly like a tool that does not exist (docs/ARCHITECTURE.md §2.5), so denials do not reveal what exists;
  * a visible tool refused by a constraint names the reason.
  *
  * <p>Resources, prompts and completions are decided the same way ({@link FeatureTargets} says what the request
@@ -30,10 +30,10 @@ import java.util.Map;
  * names are the upstream's own and only that upstream is reachable.
  *
  * <p>List methods pass through here: they are filtered item by item in the forward stage with the same
- * {@link PolicyEngine#decide} (DESIGN §12.7).
+ * {@link PolicyEngine#decide} (docs/ARCHITECTURE.md §4.2).
  *
  * <p>Cost: one Biscuit authorization of a cached token (~7 us p50, 26 kB allocated; docs/PERFORMANCE.md), run
- * on the event loop (measured cheap; DESIGN §2). The {@code authorize} span names the deciding statement
+ * on the event loop (measured cheap; docs/ARCHITECTURE.md §2.6). The {@code authorize} span names the deciding statement
  * ({@code warrant.policy}).
  */
 public final class AuthorizeStage implements Stage {

@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * Resolves a resources/prompts/completion request against the catalog of its endpoint: which upstream it
  * goes to, with which params, and the two operations the decision function judges — the request itself,
- * and whether the caller may even see the item (else the answer is "unknown", DESIGN §12.6).
+ * and whether the caller may even see the item (else the answer is "unknown", docs/ARCHITECTURE.md §2.5).
  *
  * <p>On {@code /mcp} a prompt is {@code server__name} and a resource URI goes to the upstream that listed it
  * (or whose template matches it). On {@code /servers/{name}/mcp} names are the upstream's own; a resource

@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code warrant attenuate}: appends a delegation hop (with {@code --to}) or a self-attenuation to a token,
- * offline, and prints the new token. A hop can only narrow (DESIGN section 3).
+ * offline, and prints the new token. A hop can only narrow (docs/ARCHITECTURE.md §3.5).
  */
 @Command(name = "attenuate", mixinStandardHelpOptions = true,
         description = "Narrow a token offline: delegate it to another agent (--to) or restrict it for yourself; "

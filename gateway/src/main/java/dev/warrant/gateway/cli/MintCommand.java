@@ -18,7 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-/** {@code warrant mint}: issues a root token (DESIGN section 3 authority block) and prints it. */
+/** {@code warrant mint}: issues a root token (docs/ARCHITECTURE.md §3.1) and prints it. */
 @Command(name = "mint", mixinStandardHelpOptions = true,
         description = "Issue a token for an agent, signed with the root key; prints the token.")
 final class MintCommand implements Callable<Integer> {

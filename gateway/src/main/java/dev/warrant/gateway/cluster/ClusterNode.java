@@ -13,7 +13,7 @@ import java.util.List;
 
 /**
  * This gateway's embedded Hazelcast member. Members find each other by an explicit TCP-IP member list on
- * loopback or the configured interface; multicast is off (DESIGN §7). One member alone is a valid cluster.
+ * loopback or the configured interface; multicast is off (docs/ARCHITECTURE.md §5). One member alone is a valid cluster.
  *
  * <p>Timing: a member that stops answering is dropped after {@value #NO_HEARTBEAT_SECONDS} s without
  * heartbeat (Hazelcast's default is 60 s); until then a revocation cannot be confirmed by it and the admin API

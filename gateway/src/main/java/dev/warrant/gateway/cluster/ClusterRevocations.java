@@ -47,8 +47,8 @@ import java.util.function.Consumer;
  * landed); a member that joins after that re-check joined after (1) completed and loads the map before it
  * serves. Any other missing answer fails the call ({@link RevocationIncompleteException}, HTTP 503
  * {@code revocation_incomplete}); the entry then still spreads through the map listener, but nothing was
- * promised. Doing (1)-(3) in parallel instead of one after the other took the map round trip off the critical
- * path. Measured: docs/PERFORMANCE.md, "Revocation and the cluster".
+ * promised. (1)-(3) run in parallel so the critical path is the slowest of them, not the sum
+ * (docs/PERFORMANCE.md, "Revocation and the cluster"; before and after: its history file).
  *
  * <p>Durability. Every member journals every entry itself (not a Hazelcast MapStore: Hazelcast calls a
  * MapStore's loadAllKeys on one member only, so node-local files would lose what that member missed while it

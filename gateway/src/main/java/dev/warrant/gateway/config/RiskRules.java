@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * What each risk tier requires beyond the token's authority (DESIGN §5), from the config's {@code risk:} section:
+ * What each risk tier requires beyond the token's authority (docs/ARCHITECTURE.md §4.3), from the config's {@code risk:} section:
  * <pre>
  * risk:
  *   high: { freshAuthorization: PT10M, approval: true, approvalTimeout: PT5M }

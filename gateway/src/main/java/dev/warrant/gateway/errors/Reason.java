@@ -56,7 +56,7 @@ public enum Reason {
     // The token's grant holds its quota of sessions (or the table is full and it holds the most): end one first.
     SESSION_LIMIT(Category.DENIAL, "session_limit", 429, -32004),
 
-    // Risk-tier rules after an allow (DESIGN §5).
+    // Risk-tier rules after an allow (docs/ARCHITECTURE.md §4.3).
     AUTHORIZATION_STALE(Category.DENIAL, "authorization_not_fresh", 403, -32003),
     APPROVAL_DENIED(Category.DENIAL, "approval_denied", 403, -32003),
     APPROVAL_TIMEOUT(Category.DENIAL, "approval_timeout", 403, -32003),

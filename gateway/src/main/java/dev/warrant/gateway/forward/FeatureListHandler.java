@@ -19,7 +19,7 @@ import java.util.Optional;
 /**
  * {@code resources/list}, {@code resources/templates/list} and {@code prompts/list}: the items of the
  * endpoint's upstreams the caller may see, each decided with the same function as a read or get
- * (DESIGN §12.7), the upstream's objects otherwise untouched. Prompts are renamed {@code server__name} on
+ * (docs/ARCHITECTURE.md §4.2), the upstream's objects otherwise untouched. Prompts are renamed {@code server__name} on
  * {@code /mcp}; resources and templates keep their URIs.
  *
  * <p>A template is listed when the caller may read its literal prefix (the text before the first

@@ -19,7 +19,7 @@ import java.util.Map;
 
 /**
  * Forwards an authorized {@code tools/call} to its upstream under the upstream's own tool name, inside a
- * CLIENT span whose context travels in {@code params._meta} (DESIGN §8). Only the JSON-RPC params travel:
+ * CLIENT span whose context travels in {@code params._meta} (docs/OBSERVABILITY.md). Only the JSON-RPC params travel:
  * the agent's token and HTTP headers never reach the upstream.
  *
  * <p>Concurrency: the adapter completes on its own threads; the result is brought back to the caller's

@@ -17,7 +17,7 @@ import java.util.Map;
 
 /**
  * {@code tools/list}: every upstream tool the caller may call, under its exposed name, with the upstream's
- * definition otherwise untouched. Each tool is decided with the same function as a call (DESIGN §12.7).
+ * definition otherwise untouched. Each tool is decided with the same function as a call (docs/ARCHITECTURE.md §4.2).
  * The gateway's own {@code warrant__*} tools act only on the caller's token and are always listed on
  * {@code /mcp}. On {@code /servers/{name}/mcp} only that upstream's tools appear, under their own names.
  * Answered in pages of {@code pageSize} ({@link ListPage}).

@@ -46,7 +46,7 @@ public final class UpstreamRequestHandler implements ForwardStage.MethodHandler 
         if (upstream == null || !upstream.isOpen()) {
             throw WarrantException.of(Reason.UPSTREAM_UNAVAILABLE, server);
         }
-        // A CLIENT span per upstream call, its context in params._meta (DESIGN §8), like tools/call.
+        // A CLIENT span per upstream call, its context in params._meta (docs/OBSERVABILITY.md), like tools/call.
         UpstreamSpan client = UpstreamSpan.start(telemetry, exchange, upstream, method, target(params), null);
         return UpstreamExchange.send(exchange, upstream, client, method, params);
     }

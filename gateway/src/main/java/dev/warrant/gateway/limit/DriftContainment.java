@@ -21,7 +21,7 @@ import java.time.Duration;
 import java.util.Optional;
 
 /**
- * Drift containment (DESIGN §5): counts each caller's denials in a sliding window; the denial that passes the
+ * Drift containment (docs/ARCHITECTURE.md §4.4): counts each caller's denials in a sliding window; the denial that passes the
  * threshold quarantines the caller — every token naming it is revoked by agent, cluster-wide, for the maximum
  * token TTL — and writes an {@code alert} audit record with reason {@value #REASON}
  * ({@value #REASON_INCOMPLETE} when not every member confirmed; the entry then still spreads).

@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Token-bucket rate limits (DESIGN §5), before the policy decision so that a flood costs no authorizations:
+ * Token-bucket rate limits (docs/ARCHITECTURE.md §4.4), before the policy decision so that a flood costs no authorizations:
  * one bucket per caller (the token's last delegatee) for every request but {@code ping}, and one bucket per
  * tool across all callers for {@code tools/call} of a tool that exists. Over a limit the call is refused with
  * {@code rate_limited} (a JSON-RPC error on HTTP 200, the session stays usable) and a retry hint.

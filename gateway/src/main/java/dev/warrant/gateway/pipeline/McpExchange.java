@@ -13,8 +13,8 @@ import io.vertx.core.json.JsonObject;
 import java.util.Objects;
 
 /**
- * One message of an agent on its way through the stages (docs/ARCHITECTURE.md, "The request path"). Per-call
- * data travels in typed slots, each written once, by one stage; a second write fails and names both writers:
+ * One message of an agent on its way through the stages (docs/ARCHITECTURE.md §2). Per-call data travels in
+ * typed slots (§2.3), each written once, by one stage; a second write fails and names both writers:
  * <ul>
  *   <li>{@link #token()}: AuthenticateStage</li>
  *   <li>{@link #span()}, {@link #traceContext()}: TraceStage (or RecordStage for a message refused before it)</li>

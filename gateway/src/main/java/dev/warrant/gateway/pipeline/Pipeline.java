@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * The request path as one readable list of stages, like OkHttp's interceptor chain.
  *
- * <p>A wrongly assembled pipeline fails at construction (DESIGN §12.2): stages must appear in
+ * <p>A wrongly assembled pipeline fails at construction (docs/ARCHITECTURE.md §2.4): stages must appear in
  * {@link StageKind} order, each kind at most once, and the list must end with a TERMINAL stage. At run time
  * a stage that calls {@code proceed} twice, or returns null, is reported by name instead of hanging the call.
  */

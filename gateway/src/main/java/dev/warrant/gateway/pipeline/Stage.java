@@ -4,7 +4,7 @@ import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 /**
- * One step of the request path (DESIGN §2). A stage either answers (returns a future of the JSON-RPC
+ * One step of the request path (docs/ARCHITECTURE.md §2). A stage either answers (returns a future of the JSON-RPC
  * {@code result}, or fails it with a WarrantException) or passes on with {@link Chain#proceed} exactly once.
  */
 public interface Stage {

@@ -10,9 +10,8 @@ import java.util.List;
 
 /**
  * One audit record as one line of JSON: every field in a fixed order, absent values as {@code null}, then a
- * line feed. Written with a streaming generator straight into the writer's buffer: building a
- * {@code JsonObject}, encoding it to a String and that to bytes cost the writer thread about a sixth of a core
- * at 16 agents, on a machine where the event loop needs the other cores (docs/PERFORMANCE.md).
+ * line feed. Written with a streaming generator straight into the writer's buffer, which costs the writer
+ * thread less CPU than a {@code JsonObject} encoded to a String and then bytes (docs/PERFORMANCE-HISTORY.md).
  *
  * <p>Concurrency: not thread-safe; owned by the audit writer thread.
  */

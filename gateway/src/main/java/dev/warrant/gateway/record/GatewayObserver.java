@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Sees every request once its outcome is known — allowed, denied, failed upstream or refused token
- * (DESIGN §12.8, like Vert.x's {@code VertxTracer.NOOP} or OkHttp's {@code EventListener}). Implementations
+ * (docs/ARCHITECTURE.md §9, like Vert.x's {@code VertxTracer.NOOP} or OkHttp's {@code EventListener}). Implementations
  * must be fast and must not throw; {@link #NOOP} does nothing. The OpenTelemetry one is
  * {@link TelemetryObserver}.
  */

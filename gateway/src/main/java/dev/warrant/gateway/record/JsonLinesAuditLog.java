@@ -21,8 +21,8 @@ import java.util.concurrent.TimeUnit;
  * The audit log: one JSON object per line, rotated by size ({@link RotatingFile}).
  *
  * <p>Durability: {@link #record} queues the record and returns at once; one writer thread drains the queue in
- * batches (group commit), encodes each line (off the event loop: JSON encoding was 6 % of the event loop's
- * samples at 16 agents), writes the batch with one {@code write}, and
+ * batches (group commit), encodes each line (off the event loop, where it was costly:
+ * docs/PERFORMANCE-HISTORY.md), writes the batch with one {@code write}, and
  * {@code fsync}s when the batch holds a denial or an approval decision. Only then are the batch's futures
  * completed. {@link RecordStage} sends the response when its future completes, so:
  * every answered call is in the OS (survives a kill -9 of the gateway), and every answered denial or
@@ -30,8 +30,8 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Hand-off: a record made on an event loop joins that loop's batch for the current turn, and the batch is
  * queued once, by a task that runs after the turn's I/O (so the records of every call that finished in one turn
- * travel together). Measured at 16 agents before this: the writer woke once per call (52 000 times in 10 s,
- * ~20 % of a core), because each record alone found it asleep. Records from other threads are queued at once.
+ * travel together), so the writer wakes once per turn, not per call (docs/PERFORMANCE-HISTORY.md). Records
+ * from other threads are queued at once.
  *
  * <p>Concurrency: any thread may call {@link #record}; a turn's batch belongs to its event-loop thread; the
  * file belongs to the writer thread alone.

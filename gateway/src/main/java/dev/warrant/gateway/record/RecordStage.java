@@ -141,9 +141,8 @@ public final class RecordStage implements Stage {
     }
 
     /**
-     * One SHA-256 per thread, reused: {@code MessageDigest.getInstance} walks the security providers on every
-     * call, which was 1 % of the event loop's samples at 16 agents (docs/PERFORMANCE.md). {@code digest()}
-     * resets it.
+     * One SHA-256 per thread, reused: {@code getInstance} walks the security providers on every call
+     * (docs/PERFORMANCE-HISTORY.md). {@code digest()} resets it.
      */
     private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {

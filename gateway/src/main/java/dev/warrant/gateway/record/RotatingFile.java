@@ -18,9 +18,8 @@ import org.slf4j.LoggerFactory;
  * the oldest deleted. A batch of whole lines is never split across two files.
  *
  * <p>A file rotated out is forced to disk and closed by a thread of its own ({@code warrant-audit-sync}), not
- * by the writer: forcing 64 MB of written pages took the writer away for up to ~100 ms, and every answer
- * waiting for its line waited with it (the slowest calls of the load benchmark at 16 agents). Nothing is
- * promised weaker: an allowed call's line is promised to the OS (which the rename does not change), a
+ * by the writer, where a force held up every answer waiting for its line (docs/PERFORMANCE-HISTORY.md). Nothing
+ * is promised weaker: an allowed call's line is promised to the OS (which the rename does not change), a
  * denial's is forced when written, and {@link #close()} waits for the rotated files' forces.
  *
  * <p>Concurrency: not thread-safe; owned by the audit writer thread.

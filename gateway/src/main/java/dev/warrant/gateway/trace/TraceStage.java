@@ -24,7 +24,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Starts the SERVER span of an authenticated request so that the trace spans the delegation chain
- * (DESIGN §8): the parent is the request's own context (HTTP traceparent, else {@code params._meta}), else
+ * (docs/OBSERVABILITY.md): the parent is the request's own context (HTTP traceparent, else {@code params._meta}), else
  * the latest hop's recorded {@code trace(...)}; every hop's recorded context is also a span link. Runs
  * after authentication because only a verified token's hops may shape the trace.
  */
@@ -62,7 +62,7 @@ public final class TraceStage implements Stage {
 
     /**
      * A hop's recorded traceparent as a span context, parsed once: a token's hops are the same on each of its
-     * calls, and parsing them (through the whole propagator, baggage included) was ~1 us per hop per call.
+     * calls, and parsing them through the whole propagator cost per hop per call (docs/PERFORMANCE-HISTORY.md).
      * Bounded: past {@link #MAX_KNOWN_HOPS} a hop is parsed each time.
      */
     private SpanContext hopLink(String traceparent) {

@@ -17,7 +17,7 @@ import io.opentelemetry.context.Context;
 import java.util.Map;
 
 /**
- * The CLIENT side of one upstream call (DESIGN §8): a span named {@code {method} {target}} under the
+ * The CLIENT side of one upstream call (docs/OBSERVABILITY.md): a span named {@code {method} {target}} under the
  * request's SERVER span, the trace context for {@code params._meta}, and the client duration and error
  * metrics when it ends. Any forwarder (tools, resources, prompts) uses it the same way:
  * {@code start} before sending, {@link #inject} the params, then {@link #succeeded} or {@link #failed}.

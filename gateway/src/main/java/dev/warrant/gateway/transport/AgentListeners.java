@@ -22,9 +22,8 @@ import java.util.concurrent.TimeUnit;
  * The agent port, served by several event loops: one HTTP server per event loop, all on the same port, and
  * Vert.x hands each new connection to the next server in turn (its "server sharing").
  *
- * <p>Why: with one server, one event-loop thread parsed, authorized, forwarded, recorded and answered every
- * call. Measured at 16 agents, that thread ran at 100 % of a core (10.96 s of CPU in a 10 s window) while
- * the machine had CPU to spare, so calls queued behind it; that queue was the tail latency. A connection stays
+ * <p>Why: with one server, one event-loop thread serves every call and saturates a core while others idle
+ * (docs/ARCHITECTURE.md §11.13; docs/PERFORMANCE-HISTORY.md). A connection stays
  * on its event loop for its life, and so do the calls it carries (with the upstream HTTP leg, which runs on the
  * calling loop). Everything a request shares with other connections (sessions, caches, limits, catalogs) is
  * already safe across event loops, as an agent's several connections always needed.

@@ -7,7 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.util.Map;
 
 /**
- * The one place where refusals become JSON-RPC error objects (DESIGN §12.6). Nothing else builds error
+ * The one place where refusals become JSON-RPC error objects (docs/ARCHITECTURE.md §2.5). Nothing else builds error
  * bodies, so codes, messages and {@code error.data.reason} cannot drift between paths.
  *
  * <p>Messages are fixed per reason and never include internals; {@code data.detail} carries the short,

@@ -2,7 +2,7 @@ package dev.warrant.gateway.transport;
 
 import java.util.List;
 
-/** MCP protocol versions the agent endpoint speaks (DESIGN §6), newest first. */
+/** MCP protocol versions the agent endpoint speaks (docs/ARCHITECTURE.md §6), newest first. */
 public final class ProtocolVersions {
 
     private ProtocolVersions() {

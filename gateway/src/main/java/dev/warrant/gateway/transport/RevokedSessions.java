@@ -9,7 +9,7 @@ import dev.warrant.gateway.record.AuditSink;
 import java.time.Clock;
 
 /**
- * Ends this node's sessions whose tokens a revocation now covers (DESIGN §7: a revoked token's open sessions
+ * Ends this node's sessions whose tokens a revocation now covers (docs/ARCHITECTURE.md §5.2: a revoked token's open sessions
  * and in-flight calls end). Each session ends with {@link Reason#REVOKED}: its GET stream closes, a call held for
  * approval is withdrawn (the cluster entry removed) and answered {@code revoked}, an upstream call is cancelled
  * upstream ({@code notifications/cancelled}) and answered {@code revoked}; those answers are audited by the

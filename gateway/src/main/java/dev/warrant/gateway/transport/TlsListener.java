@@ -9,7 +9,7 @@ import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.net.PemTrustOptions;
 
 /**
- * TLS and mTLS on the agent port (DESIGN §9). The client certificate is verified by the TLS handshake
+ * TLS and mTLS on the agent port (docs/ARCHITECTURE.md §6). The client certificate is verified by the TLS handshake
  * against the configured client CA; {@link PeerIdentity} then reads its URI SAN for {@code peer(...)}.
  *
  * <p>The PEM files are loaded here, before the server listens, so a bad certificate or key is one config

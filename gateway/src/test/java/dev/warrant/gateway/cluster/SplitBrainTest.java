@@ -25,7 +25,7 @@ import java.util.concurrent.TimeUnit;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * A real split brain between three gateway processes on loopback, and its heal (DESIGN §7: revocations merge by
+ * A real split brain between three gateway processes on loopback, and its heal (docs/ARCHITECTURE.md §5.4: revocations merge by
  * union). Member 2 is cut off the cluster's network ({@link PartitionableMember}: its Hazelcast networking stops,
  * so connections fail both ways as in a network partition); each side revokes a token of its own while apart;
  * after the networking is back and Hazelcast has merged the two clusters, every member denies both tokens.

@@ -53,7 +53,7 @@ import static org.awaitility.Awaitility.await;
  */
 class PipelineTraceTest {
 
-    /** The default policy's first allow (DESIGN §3), by its source and line. */
+    /** The default policy's first allow (docs/ARCHITECTURE.md §3.4), by its source and line. */
     static final String ALLOWING_POLICY = "<default policy>:2: allow if request($k, $s, $n), right($k, $s, $n)";
     static final String DENYING_CHECK = "block 3, check 1: check all arg_path(\"path\", $p), "
             + "$p.starts_with(\"/notes/public/\") or method(\"tools/list\")";

@@ -18,7 +18,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
- * The pipeline's own contract (DESIGN §12.2): a wrong assembly fails at construction, and a stage that breaks
+ * The pipeline's own contract (docs/ARCHITECTURE.md §2.4): a wrong assembly fails at construction, and a stage that breaks
  * the "answer or proceed exactly once" rule is reported by name instead of hanging the call.
  */
 class PipelineTest {

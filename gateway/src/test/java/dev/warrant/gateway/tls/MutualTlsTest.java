@@ -103,7 +103,7 @@ class MutualTlsTest {
         gw.spans.reset();
         try (McpSyncClient client = TlsAgents.connect(gw.mcpUrl(), plannerBound, intruderTls)) {
             assertThat(TlsAgents.upstreamToolNames(client)).isEmpty();
-            // The tool is invisible to this connection, so it is answered like an unknown tool (DESIGN §12.6);
+            // The tool is invisible to this connection, so it is answered like an unknown tool (docs/ARCHITECTURE.md §2.5);
             // the verdict behind it is the failed peer check of the authority block.
             assertThatThrownBy(() -> TlsAgents.call(client, "notes__read_note", HELLO))
                     .isInstanceOfSatisfying(McpError.class, e -> assertThat(TlsAgents.reason(e)).isEqualTo("unknown_tool"));
