@@ -6,6 +6,7 @@ import dev.warrant.delegation.Minter;
 import dev.warrant.delegation.SigningKey;
 import dev.warrant.gateway.Gateway;
 import dev.warrant.gateway.config.GatewayConfig;
+import dev.warrant.gateway.transport.SessionSettings;
 import dev.warrant.otel.Telemetry;
 import dev.warrant.policies.limits.LimitSettings;
 
@@ -66,6 +67,10 @@ public final class SessionMemory {
                 // The per-caller rate limit (50/s) would refuse a loop that opens sessions as fast as it can;
                 // its buckets are per caller, not per session, so turning it off changes no per-session memory.
                 .limits(LimitSettings.defaults().withPerCaller(null))
+                // Room for every session asked for, spread over the tokens (each token is its own grant).
+                .sessions(new SessionSettings(SessionSettings.DEFAULT_IDLE_TIMEOUT,
+                        Math.max(sessions, SessionSettings.DEFAULT_MAX),
+                        Math.max(SessionSettings.DEFAULT_PER_GRANT, (sessions + tokens - 1) / tokens)))
                 .build();
         Minter minter = new Minter(root, Clock.systemUTC(), Duration.ofHours(24));
         List<String> bearer = new ArrayList<>();
