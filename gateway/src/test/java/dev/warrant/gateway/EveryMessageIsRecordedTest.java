@@ -139,6 +139,21 @@ class EveryMessageIsRecordedTest {
         String flooderRoot = dev.warrant.delegation.TokenInspector.inspect(flooder).revocationIds().get(0);
         assertThat(gw.gateway.sessions().heldBy(flooderRoot)).as("refused requests left no session").isEqualTo(PER_GRANT);
 
-        openSession(token("bystander"));
+        String bystander = token("bystander");
+        String session = openSession(bystander);
+        HttpResponse<String> call = Agents.post(gw.mcpUrl(), "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\","
+                        + "\"params\":{\"name\":\"notes__read_note\",\"arguments\":{\"path\":\"/notes/public/hello.md\"}}}",
+                "Authorization", "Bearer " + bystander, "Mcp-Session-Id", session);
+        assertThat(call.statusCode()).isEqualTo(200);
+        assertThat(call.body()).contains("Hello").doesNotContain("\"error\"");
+    }
+
+    @Test
+    void aPostFromAForeignOriginIsRefusedAndRecorded() throws Exception {
+        HttpResponse<String> r = Agents.post(gw.mcpUrl(), Agents.INITIALIZE, "Origin", "http://evil.example");
+        assertThat(r.statusCode()).isEqualTo(403);
+        JsonObject line = auditLine(j -> "unreadable".equals(j.getString("method")));
+        assertThat(line.getString("reason")).isEqualTo("origin_forbidden");
+        assertThat(line.getString("decision")).isEqualTo("deny");
     }
 }
