@@ -3,8 +3,7 @@ package dev.warrant.gateway.forward;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.pipeline.McpExchange;
-import dev.warrant.gateway.pipeline.Stage;
-import dev.warrant.gateway.pipeline.StageKind;
+import dev.warrant.gateway.pipeline.TerminalStage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -15,7 +14,7 @@ import java.util.Map;
  * (tools/call), like OkHttp's CallServerInterceptor. An unknown method is answered "method not found";
  * nothing reaches an upstream that this stage does not know.
  */
-public final class ForwardStage implements Stage {
+public final class ForwardStage implements TerminalStage {
 
     /** Answers one MCP method. */
     public interface MethodHandler {
@@ -26,11 +25,6 @@ public final class ForwardStage implements Stage {
 
     public ForwardStage(Map<String, MethodHandler> handlers) {
         this.handlers = Map.copyOf(handlers);
-    }
-
-    @Override
-    public StageKind kind() {
-        return StageKind.TERMINAL;
     }
 
     @Override

@@ -1,8 +1,7 @@
 package dev.warrant.gateway.forward;
 
 import dev.warrant.gateway.pipeline.McpExchange;
-import dev.warrant.gateway.pipeline.Stage;
-import dev.warrant.gateway.pipeline.StageKind;
+import dev.warrant.gateway.pipeline.TerminalStage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -11,14 +10,9 @@ import io.vertx.core.json.JsonObject;
  * session's own calls (a session holds only its owner's calls, so one agent can never cancel another's);
  * every other notification is accepted and has no effect: the gateway holds its own sessions upstream.
  */
-public final class NotificationStage implements Stage {
+public final class NotificationStage implements TerminalStage {
 
     private static final JsonObject ACCEPTED = new JsonObject();
-
-    @Override
-    public StageKind kind() {
-        return StageKind.TERMINAL;
-    }
 
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {

@@ -1,8 +1,7 @@
 package dev.warrant.gateway.forward;
 
 import dev.warrant.gateway.pipeline.McpExchange;
-import dev.warrant.gateway.pipeline.Stage;
-import dev.warrant.gateway.pipeline.StageKind;
+import dev.warrant.gateway.pipeline.TerminalStage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -13,15 +12,10 @@ import org.slf4j.LoggerFactory;
  * roots). A session completes only requests it was sent, so one agent can never answer another's. Accepted
  * either way: a late answer is harmless.
  */
-public final class ResponseStage implements Stage {
+public final class ResponseStage implements TerminalStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResponseStage.class);
     private static final JsonObject ACCEPTED = new JsonObject();
-
-    @Override
-    public StageKind kind() {
-        return StageKind.TERMINAL;
-    }
 
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {

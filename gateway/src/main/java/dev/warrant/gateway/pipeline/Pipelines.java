@@ -47,17 +47,7 @@ public final class Pipelines {
      * so that every refusal on every route has its audit line, and answers with that refusal.
      */
     public Future<JsonObject> refuse(McpExchange exchange, RuntimeException refusal) {
-        Stage refuse = new Stage() {
-            @Override
-            public StageKind kind() {
-                return StageKind.TERMINAL;
-            }
-
-            @Override
-            public Future<JsonObject> handle(McpExchange ex, Chain chain) {
-                return Future.failedFuture(refusal);
-            }
-        };
+        TerminalStage refuse = (ex, chain) -> Future.failedFuture(refusal);
         return new Pipeline(List.of(record, refuse)).execute(exchange);
     }
 

@@ -1,13 +1,12 @@
 package dev.warrant.gateway.transport;
 
 import dev.warrant.gateway.pipeline.McpExchange;
-import dev.warrant.gateway.pipeline.Stage;
-import dev.warrant.gateway.pipeline.StageKind;
+import dev.warrant.gateway.pipeline.TerminalStage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 /** Terminal stage for a DELETE: the owner ends its session; its stream and in-flight calls end with it. */
-public final class EndSessionStage implements Stage {
+public final class EndSessionStage implements TerminalStage {
 
     private static final JsonObject ENDED = new JsonObject();
 
@@ -15,11 +14,6 @@ public final class EndSessionStage implements Stage {
 
     public EndSessionStage(SessionRegistry sessions) {
         this.sessions = sessions;
-    }
-
-    @Override
-    public StageKind kind() {
-        return StageKind.TERMINAL;
     }
 
     @Override

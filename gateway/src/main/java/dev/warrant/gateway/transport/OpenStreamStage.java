@@ -1,8 +1,7 @@
 package dev.warrant.gateway.transport;
 
 import dev.warrant.gateway.pipeline.McpExchange;
-import dev.warrant.gateway.pipeline.Stage;
-import dev.warrant.gateway.pipeline.StageKind;
+import dev.warrant.gateway.pipeline.TerminalStage;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -10,14 +9,9 @@ import io.vertx.core.json.JsonObject;
  * Terminal stage for a GET: the caller may open its session's stream. The transport attaches the stream only
  * after the grant is recorded, so no stream is ever open without its audit line.
  */
-public final class OpenStreamStage implements Stage {
+public final class OpenStreamStage implements TerminalStage {
 
     private static final JsonObject GRANTED = new JsonObject();
-
-    @Override
-    public StageKind kind() {
-        return StageKind.TERMINAL;
-    }
 
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
