@@ -42,8 +42,8 @@ public final class Delegator {
         }
     }
 
-    /** The current holder (last delegatee, else the authority agent). Unverified read. */
-    public static String holder(String token) {
+    /** The current holder (last delegatee, else the authority agent), read without verifying the token. */
+    public static String holderUnverified(String token) {
         return read(parse(decode(token))).holder();
     }
 

@@ -12,7 +12,8 @@ import java.util.Objects;
  *
  * <p>Key ids are strings. In the token they become the integer {@code rootKeyId} of the Biscuit format: a
  * decimal id that fits an int is used as is, any other id maps to a stable 31-bit hash (see
- * {@code internal.KeyIds}). {@link #toString()} never prints the private key.
+ * {@code internal.KeyIds}). The raw private key never leaves this package: {@link KeyFiles} is the one place that
+ * reads and writes it, and {@link #toString()} never prints it.
  */
 public final class SigningKey {
     private final String keyId;
@@ -29,8 +30,8 @@ public final class SigningKey {
         return new SigningKey(keyId, new KeyPair(new SecureRandom()));
     }
 
-    /** @param privateHex the 32-byte Ed25519 seed as 64 hex digits */
-    public static SigningKey fromHex(String keyId, String privateHex) {
+    /** @param privateHex the 32-byte Ed25519 seed as 64 hex digits; package-private: keys come in through KeyFiles */
+    static SigningKey fromHex(String keyId, String privateHex) {
         Objects.requireNonNull(privateHex, "privateHex");
         return new SigningKey(keyId, new KeyPair(Hex.decode(privateHex.trim(), 32, "private key")));
     }
@@ -39,7 +40,8 @@ public final class SigningKey {
         return keyId;
     }
 
-    public String privateKeyHex() {
+    /** Package-private: only {@link KeyFiles} persists the key, so no other module can hold its raw bytes. */
+    String privateKeyHex() {
         return Hex.encode(keyPair.toBytes());
     }
 

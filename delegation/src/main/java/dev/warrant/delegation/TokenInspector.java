@@ -21,8 +21,9 @@ import static dev.warrant.delegation.Vocabulary.*;
  * Explains a token: the chain hop by hop, what each block narrows in plain words, the effective narrowing, and
  * warnings where a constraint is weaker than it looks (docs/ARCHITECTURE.md §3.5).
  *
- * <p>{@link #inspect(String)} reads the token WITHOUT verifying it and says so; the {@link KeyRing} and
- * {@link Verifier} forms verify through {@link Verifier} (the one safe path) before explaining. Thread safe.
+ * <p>{@link #inspectUnverified(String)} reads the token WITHOUT verifying it, and its name and result say so; every
+ * {@code inspect} form takes a {@link KeyRing} or {@link Verifier} and verifies through {@link Verifier} (the one
+ * safe path) before explaining. Thread safe.
  */
 public final class TokenInspector {
     /** Inspection verifies signatures and structure, not dates: an expired token can still be explained. */
@@ -95,12 +96,12 @@ public final class TokenInspector {
         }
     }
 
-    /** Reads the token without verifying anything; the result says it is unverified. */
-    public static Inspection inspect(String token) throws TokenException {
-        return inspect(token, Clock.systemUTC());
+    /** Reads the token without verifying anything: every field is only what the token claims. */
+    public static Inspection inspectUnverified(String token) throws TokenException {
+        return inspectUnverified(token, Clock.systemUTC());
     }
 
-    public static Inspection inspect(String token, Clock clock) throws TokenException {
+    public static Inspection inspectUnverified(String token, Clock clock) throws TokenException {
         Objects.requireNonNull(clock, "clock");
         byte[] bytes = decode(token);
         try {
@@ -121,7 +122,7 @@ public final class TokenInspector {
     }
 
     public static Inspection inspect(String token, KeyRing ring, Clock clock) throws TokenException {
-        Inspection unverified = inspect(token, clock);
+        Inspection unverified = inspectUnverified(token, clock);
         // Pin the verifier's clock to the token's own issue time, so an expired token still verifies here.
         Instant at = unverified.issuedAt().orElse(clock.instant());
         Verifier verifier = new Verifier(ring, SIGNATURES_ONLY, Clock.fixed(at, ZoneOffset.UTC));
@@ -130,7 +131,7 @@ public final class TokenInspector {
 
     /** Verifies with {@code verifier} exactly as the gateway would (dates included), then explains. */
     public static Inspection inspect(String token, Verifier verifier, Clock clock) throws TokenException {
-        Inspection unverified = inspect(token, clock);
+        Inspection unverified = inspectUnverified(token, clock);
         return unverified.asVerified(verifiedKeyId(verifier, token));
     }
 

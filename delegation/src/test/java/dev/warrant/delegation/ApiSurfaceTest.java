@@ -14,7 +14,10 @@ import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** No biscuit, protobuf or vavr type appears in a public signature of dev.warrant.delegation (docs/ARCHITECTURE.md §3.6, item 7). */
+/**
+ * No biscuit, protobuf, vavr or internal type appears in a public signature of dev.warrant.delegation
+ * (docs/ARCHITECTURE.md §3.6, item 7), and the dangerous operations say so in their names or are not public at all.
+ */
 class ApiSurfaceTest {
 
     @Test
@@ -69,7 +72,32 @@ class ApiSurfaceTest {
 
     private static boolean leaks(String signature) {
         return signature.contains("org.biscuitsec") || signature.contains("io.vavr")
-                || signature.contains("biscuit.format") || signature.contains("com.google.protobuf");
+                || signature.contains("biscuit.format") || signature.contains("com.google.protobuf")
+                || signature.contains("dev.warrant.delegation.internal");
+    }
+
+    private static List<String> publicMethodNames(Class<?> c) {
+        return Stream.of(c.getDeclaredMethods()).filter(m -> Modifier.isPublic(m.getModifiers()))
+                .map(Method::getName).distinct().toList();
+    }
+
+    @Test
+    void aSigningKeyNeverHandsOutNorTakesItsRawPrivateKeyOutsideThePackage() {
+        assertThat(publicMethodNames(SigningKey.class))
+                .containsExactlyInAnyOrder("generate", "keyId", "publicKey", "toString");
+    }
+
+    @Test
+    void everyInspectionThatDoesNotVerifySaysUnverifiedInItsName() {
+        for (Method m : TokenInspector.class.getDeclaredMethods()) {
+            if (!Modifier.isPublic(m.getModifiers())) {
+                continue;
+            }
+            boolean verifies = Stream.of(m.getParameterTypes()).anyMatch(t -> t == KeyRing.class || t == Verifier.class);
+            assertThat(m.getName().endsWith("Unverified")).as(m.toGenericString()).isEqualTo(!verifies);
+        }
+        // Attenuation needs no verification (the gateway verifies on use); the one read of a claim says it is unverified.
+        assertThat(publicMethodNames(Delegator.class)).containsExactlyInAnyOrder("attenuate", "holderUnverified");
     }
 
     @Test

@@ -39,7 +39,7 @@ class TokenInspectorTest {
 
     @Test
     void unverifiedInspectionReadsTheChainAndSaysItIsUnverified() throws Exception {
-        Inspection in = TokenInspector.inspect(chain, CLOCK);
+        Inspection in = TokenInspector.inspectUnverified(chain, CLOCK);
         assertThat(in.verified()).isFalse();
         assertThat(in.rootKeyId()).hasValue("1");
         assertThat(in.agent()).isEqualTo("planner");
@@ -62,7 +62,7 @@ class TokenInspectorTest {
 
     @Test
     void explanationNamesEveryHopAndTheEffectiveNarrowing() throws Exception {
-        String text = TokenInspector.inspect(chain, CLOCK).explain();
+        String text = TokenInspector.inspectUnverified(chain, CLOCK).explain();
         assertThat(text)
                 .contains("Chain: planner -> researcher -> summarizer (2 delegation hops)")
                 .contains("authority: issued to planner; task T-42; may: tool notes/read_note, tool notes/write_note;"
@@ -92,7 +92,7 @@ class TokenInspectorTest {
                 .right("resource", "fs", "file:///repo/").right("tool", "notes", "read_note").build());
         String child = Delegator.attenuate(token, HopSpec.selfAttenuation().tools("github", "get_issue", "list_issues")
                 .resources("fs", "file:///repo/src/").resources("web", "https://").build(), CLOCK);
-        Inspection in = TokenInspector.inspect(child, CLOCK);
+        Inspection in = TokenInspector.inspectUnverified(child, CLOCK);
         assertThat(in.blocks().get(1).kind()).isEqualTo(BlockKind.SELF_ATTENUATION);
         assertThat(in.chain()).containsExactly("planner");
         assertThat(in.effective().allowed()).containsExactlyInAnyOrder(
@@ -103,7 +103,7 @@ class TokenInspectorTest {
     @Test
     void hopWithoutAllowListKeepsTheParentsRights() throws Exception {
         String child = Delegator.attenuate(plannerToken(), HopSpec.delegateTo("researcher").build(), CLOCK);
-        Inspection in = TokenInspector.inspect(child, CLOCK);
+        Inspection in = TokenInspector.inspectUnverified(child, CLOCK);
         assertThat(in.blocks().get(1).narrowing()).containsExactly("keeps every right of the previous holder");
         assertThat(in.effective().allowed()).containsExactly("tool notes/read_note", "tool notes/write_note");
     }
@@ -137,13 +137,13 @@ class TokenInspectorTest {
         TokenException bad = catchThrowableOfType(TokenException.class, () -> TokenInspector.inspect(tampered, RING, CLOCK));
         assertThat(bad.reason()).isEqualTo(TokenReason.SIGNATURE_INVALID);
         // Unverified, the same bytes still read: that is what "unverified" means, and the text says so.
-        assertThat(TokenInspector.inspect(tampered, CLOCK).explain()).startsWith("UNVERIFIED");
+        assertThat(TokenInspector.inspectUnverified(tampered, CLOCK).explain()).startsWith("UNVERIFIED");
     }
 
     @Test
     void garbageIsMalformed() {
         for (String garbage : new String[] {"", "not base64 !!", Base64.getUrlEncoder().encodeToString(new byte[] {1, 2, 3, 4, 5})}) {
-            TokenException e = catchThrowableOfType(TokenException.class, () -> TokenInspector.inspect(garbage, CLOCK));
+            TokenException e = catchThrowableOfType(TokenException.class, () -> TokenInspector.inspectUnverified(garbage, CLOCK));
             assertThat(e).as(garbage).isNotNull();
             assertThat(e.reason()).isEqualTo(TokenReason.MALFORMED);
         }
@@ -153,7 +153,7 @@ class TokenInspectorTest {
     void checkIfOverAnArgumentIsWeak() throws Exception {
         String weak = appendRaw(plannerToken(), "delegation(\"planner\", \"researcher\");"
                 + "check if arg_path(\"path\", $p), $p.starts_with(\"/notes/public/\")");
-        Inspection in = TokenInspector.inspect(weak, CLOCK);
+        Inspection in = TokenInspector.inspectUnverified(weak, CLOCK);
         assertThat(in.warnings()).singleElement().asString()
                 .startsWith("block 1: `check if arg_path(\"path\", $p), $p.starts_with(\"/notes/public/\")`")
                 .contains("passes when ANY one value of a multi-valued argument matches")
@@ -165,7 +165,7 @@ class TokenInspectorTest {
     @Test
     void checkAllWithoutListAlternativeHidesTheTool() throws Exception {
         String hidden = appendRaw(plannerToken(), "check all arg(\"limit\", $v), $v <= 10");
-        assertThat(TokenInspector.inspect(hidden, CLOCK).warnings()).singleElement().asString()
+        assertThat(TokenInspector.inspectUnverified(hidden, CLOCK).warnings()).singleElement().asString()
                 .contains("no `or method(\"tools/list\")` alternative").contains("hides the tool");
     }
 
@@ -177,7 +177,7 @@ class TokenInspectorTest {
         block.add_rule("ok($n) <- request(\"tool\", \"notes\", $n)");
         block.add_check("check if request(\"tool\", \"notes\", $n), $n != \"write_note\"");
         String token = UnverifiedBiscuit.from_b64url(plannerToken()).attenuate(block).serialize_b64url();
-        Inspection in = TokenInspector.inspect(token, CLOCK);
+        Inspection in = TokenInspector.inspectUnverified(token, CLOCK);
         assertThat(in.warnings()).anySatisfy(w -> assertThat(w).contains("uses `!=`"))
                 .anySatisfy(w -> assertThat(w).contains("defines 1 rule(s)").contains("only feeds that block's own checks"))
                 .anySatisfy(w -> assertThat(w).contains("fact right(...) grants nothing"));
@@ -189,7 +189,7 @@ class TokenInspectorTest {
     @Test
     void brokenChainIsReportedUpFront() throws Exception {
         String broken = appendRaw(plannerToken(), "delegation(\"mallory\", \"eve\")");
-        Inspection in = TokenInspector.inspect(broken, CLOCK);
+        Inspection in = TokenInspector.inspectUnverified(broken, CLOCK);
         assertThat(in.warnings().get(0)).startsWith("the gateway would refuse this token (chain_broken)");
         assertThat(catchThrowableOfType(TokenException.class, () -> TokenInspector.inspect(broken, RING, CLOCK)).reason())
                 .isEqualTo(TokenReason.BROKEN_CHAIN);

@@ -7,6 +7,8 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.autoconfigure.AutoConfiguredOpenTelemetrySdk;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigProperties;
+import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.resources.Resource;
 
 import java.util.HashMap;
@@ -25,6 +27,8 @@ public final class Telemetry implements AutoCloseable {
 
     public static final String INSTRUMENTATION_SCOPE = "dev.warrant";
     static final AttributeKey<String> SERVICE_INSTANCE_ID = AttributeKey.stringKey("service.instance.id");
+    private static final String SERVICE_INSTANCE_ID_PROVIDER =
+            "io.opentelemetry.sdk.autoconfigure.ServiceInstanceIdResourceProvider";
 
     private final OpenTelemetry openTelemetry;
     private final OpenTelemetrySdk sdkToClose;
@@ -59,10 +63,13 @@ public final class Telemetry implements AutoCloseable {
         defaults.put("otel.metrics.exporter", "none");
         defaults.put("otel.logs.exporter", "none");
         defaults.put("otel.service.name", "warrant");
+        // Its random service.instance.id is replaced by the member id below; left on, the SDK warns at every start.
+        defaults.put("otel.java.disabled.resource.providers", SERVICE_INSTANCE_ID_PROVIDER);
         PrometheusReader prometheus = new PrometheusReader();
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
                 .addPropertiesCustomizer(config -> overrides)
+                .addPropertiesCustomizer(Telemetry::refusePrometheusServer)
                 // The member id wins over OTEL_RESOURCE_ATTRIBUTES: it is what joins spans to cluster logs.
                 .addResourceCustomizer((resource, config) -> resource.merge(
                         Resource.create(Attributes.of(SERVICE_INSTANCE_ID, instanceId))))
@@ -72,6 +79,18 @@ public final class Telemetry implements AutoCloseable {
                 .build()
                 .getOpenTelemetrySdk();
         return new Telemetry(sdk, sdk, prometheus);
+    }
+
+    /**
+     * The exporter's own Prometheus HTTP server is not shipped (the gateway serves {@code GET /metrics}); without
+     * this check, asking for it would fail with a missing class instead of saying so.
+     */
+    private static Map<String, String> refusePrometheusServer(ConfigProperties config) {
+        if (config.getList("otel.metrics.exporter").contains("prometheus")) {
+            throw new ConfigurationException("otel.metrics.exporter=prometheus is not supported: Warrant serves the "
+                    + "metrics in Prometheus format at GET /metrics on the agent port");
+        }
+        return Map.of();
     }
 
     /** Wraps an instance the caller owns (tests hand in an SDK with an in-memory exporter). */

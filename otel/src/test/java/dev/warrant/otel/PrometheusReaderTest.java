@@ -30,7 +30,8 @@ class PrometheusReaderTest {
                     .contains("mcp_server_operation_duration_seconds_count{error_type=\"constraint_failed\",mcp_method_name=\"tools/call\",warrant_decision=\"deny\"} 1")
                     .contains("# TYPE warrant_decisions_total counter")
                     .contains("warrant_decisions_total{warrant_decision=\"deny\",warrant_reason=\"constraint_failed\"} 2")
-                    .contains("warrant_authorization_duration_seconds_bucket{warrant_decision=\"allow\",le=\"0.0001\"} 1")
+                    // Bounds are spelled as Java doubles, as by every Prometheus Java client; Prometheus parses them as floats.
+                    .contains("warrant_authorization_duration_seconds_bucket{warrant_decision=\"allow\",le=\"1.0E-4\"} 1")
                     .contains("mcp_client_operation_duration_seconds_bucket{error_type=\"upstream_timeout\",gen_ai_tool_name=\"read_note\",mcp_method_name=\"tools/call\",warrant_upstream=\"notes\",le=\"+Inf\"} 1")
                     .contains("warrant_upstream_errors_total{error_type=\"upstream_timeout\",warrant_upstream=\"notes\"} 1")
                     .contains("warrant_revocations 3")

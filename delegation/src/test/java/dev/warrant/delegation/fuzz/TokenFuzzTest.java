@@ -5,6 +5,7 @@ import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.ByteString;
 import dev.warrant.delegation.Delegator;
+import dev.warrant.delegation.FixedTestKey;
 import dev.warrant.delegation.HopSpec;
 import dev.warrant.delegation.KeyRing;
 import dev.warrant.delegation.MintSpec;
@@ -39,8 +40,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class TokenFuzzTest {
     static final Instant NOW = Instant.parse("2026-11-25T20:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    static final SigningKey ROOT =
-            SigningKey.fromHex("1", "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    static final SigningKey ROOT = FixedTestKey.root("1");
     static final Verifier VERIFIER = new Verifier(KeyRing.of(ROOT.publicKey()), VerifierSettings.defaults(), CLOCK);
     static final Duration BOUND = Duration.ofSeconds(2);
 

@@ -1,5 +1,6 @@
 package dev.warrant.delegation.property;
 
+import dev.warrant.delegation.FixedTestKey;
 import dev.warrant.delegation.KeyRing;
 import dev.warrant.delegation.Minter;
 import dev.warrant.delegation.SigningKey;
@@ -18,8 +19,7 @@ import java.time.ZoneOffset;
 final class TestKeys {
     static final Instant NOW = Instant.parse("2026-11-25T20:00:00Z");
     static final Clock CLOCK = Clock.fixed(NOW, ZoneOffset.UTC);
-    static final SigningKey ROOT =
-            SigningKey.fromHex("1", "9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
+    static final SigningKey ROOT = FixedTestKey.root("1");
     static final Minter MINTER = new Minter(ROOT, CLOCK, Duration.ofHours(24));
     static final Verifier VERIFIER = new Verifier(KeyRing.of(ROOT.publicKey()), VerifierSettings.defaults(), CLOCK);
 

@@ -50,7 +50,7 @@ final class InspectCommand implements Callable<Integer> {
         TokenInspector.Inspection inspection;
         if (publicKeyFile == null) {
             try {
-                inspection = TokenInspector.inspect(token);
+                inspection = TokenInspector.inspectUnverified(token);
             } catch (TokenException e) {
                 throw new CliErrors.CliFailure("cannot read the token (" + e.reason().code() + "): " + e.getMessage(), 2);
             }

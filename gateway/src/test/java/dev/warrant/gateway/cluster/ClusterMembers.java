@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -119,8 +120,12 @@ final class ClusterMembers implements AutoCloseable {
                         + "], revokeTimeout: PT5S }",
                 ""));
         String java = ProcessHandle.current().info().command().orElse("java");
-        return new ProcessBuilder(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m",
-                "-cp", System.getProperty("java.class.path"), mainClass.getName(), "serve", "--config", config.toString())
+        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m"));
+        // The JDK access Hazelcast asks for, as the jar's manifest gives it (set by the parent pom).
+        Arrays.stream(System.getProperty("warrant.jdkAccess", "").split(" ")).filter(a -> !a.isBlank()).forEach(command::add);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName(), "serve", "--config",
+                config.toString()));
+        return new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("serve.log").toFile()))
                 .start();
