@@ -3,7 +3,6 @@ package dev.warrant.gateway.authorize;
 import dev.warrant.delegation.AuthorizationLimits;
 import dev.warrant.delegation.HopSpec;
 import dev.warrant.delegation.PolicySet;
-import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.builtin.BuiltinTools;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.pipeline.EchoTool;
