@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static dev.warrant.delegation.Fixtures.*;
@@ -169,7 +170,7 @@ class LibraryDefectsTest {
                 }));
             }
             for (Future<String> f : results) {
-                assertThat(f.get()).isEqualTo("ok");
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo("ok");
             }
         } finally {
             pool.shutdownNow();

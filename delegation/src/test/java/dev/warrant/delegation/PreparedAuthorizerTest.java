@@ -10,6 +10,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import static dev.warrant.delegation.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -190,7 +191,7 @@ class PreparedAuthorizerTest {
                 }));
             }
             for (Future<String> f : results) {
-                assertThat(f.get()).isEqualTo("ok");
+                assertThat(f.get(60, TimeUnit.SECONDS)).isEqualTo("ok");
             }
         } finally {
             pool.shutdownNow();

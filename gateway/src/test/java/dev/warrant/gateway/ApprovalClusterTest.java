@@ -9,7 +9,6 @@ import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.config.RiskRules;
 import dev.warrant.gateway.demo.NotesServer;
 import dev.warrant.policies.RiskTier;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +29,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Pending approvals live in the cluster: a call held on member A is listed and approved through member B's admin
@@ -87,14 +87,11 @@ class ApprovalClusterTest {
             }
         });
 
-        JsonObject pending = null;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (pending == null && System.nanoTime() < deadline) {
-            JsonArray list = new JsonObject(get(b, "/admin/approvals").body()).getJsonArray("approvals");
-            pending = list.isEmpty() ? null : list.getJsonObject(0);
-            Thread.sleep(50);
-        }
-        assertThat(pending).as("member B lists the call held on A").isNotNull();
+        JsonObject pending = await("member B lists the call held on A").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> new JsonObject(get(b, "/admin/approvals").body()).getJsonArray("approvals"),
+                        list -> !list.isEmpty())
+                .getJsonObject(0);
         HttpResponse<String> approve = HTTP.send(HttpRequest.newBuilder(
                         URI.create(b.baseUrl() + "/admin/approvals/" + pending.getString("id") + "/approve"))
                 .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody()).build(),

@@ -33,9 +33,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Risk-tier rules (docs/ARCHITECTURE.md §4.3) on a real gateway: write_note is high risk (fresh authorization within 10 minutes
@@ -67,7 +70,7 @@ class ApprovalTest {
                 .host("127.0.0.1").port(0).stateDir(stateDir)
                 .rootKeys(List.of(rootKey.publicKey()))
                 .clusterName("warrant-approval-" + UUID.randomUUID())
-                .clusterPort(6400 + (int) (Math.random() * 500))
+                .clusterPort(ProcessPorts.freePort())
                 .upstreams(List.of(notes))
                 .risk(risk)
                 .build();
@@ -115,21 +118,21 @@ class ApprovalTest {
     @Test
     void approvedCallCompletesAfterProgressNotifications() throws Exception {
         String session = initialize(planner);
-        CompletableFuture<List<JsonObject>> held = callAsync(planner, session, 10, "notes__write_note",
+        Streamed held = callStreamed(planner, session, 10, "notes__write_note",
                 new JsonObject().put("path", "/notes/public/approved.md").put("text", "approved text"), "tok-1");
         JsonObject pending = awaitPending("notes__write_note");
         assertThat(pending.getString("caller")).isEqualTo("planner");
         assertThat(pending.getString("argumentDigest")).startsWith("sha256:");
         assertThat(pending.encode()).doesNotContain("approved text");
-        // Stay pending long enough for a periodic progress notification on top of the first one.
-        Thread.sleep(2500);
-        assertThat(held).isNotDone();
+        // Stay pending until a periodic progress notification has come on top of the first one.
+        await().atMost(Duration.ofSeconds(15)).until(() -> held.count("notifications/progress") >= 2);
+        assertThat(held.done()).isNotDone();
 
         HttpResponse<String> approve = post("/admin/approvals/" + pending.getString("id") + "/approve", approver);
         assertThat(approve.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(approve.body()).getString("approver")).isEqualTo("alice");
 
-        List<JsonObject> events = held.get(20, TimeUnit.SECONDS);
+        List<JsonObject> events = held.done().get(20, TimeUnit.SECONDS);
         List<JsonObject> progress = events.stream().filter(e -> "notifications/progress".equals(e.getString("method"))).toList();
         assertThat(progress).hasSizeGreaterThanOrEqualTo(2);
         assertThat(progress.get(0).getJsonObject("params").getString("progressToken")).isEqualTo("tok-1");
@@ -202,13 +205,9 @@ class ApprovalTest {
             socket.getOutputStream().flush();
             pending = awaitPending("notes__write_note");
         } // the client is gone: the connection closes with the call still held
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        boolean withdrawn = false;
-        while (!withdrawn && System.nanoTime() < deadline) {
-            withdrawn = pendingList().stream().noneMatch(o -> pending.getString("id").equals(((JsonObject) o).getString("id")));
-            Thread.sleep(50);
-        }
-        assertThat(withdrawn).as("the held call is withdrawn when its client disconnects").isTrue();
+        String id = pending.getString("id");
+        await("the held call is withdrawn when its client disconnects").atMost(Duration.ofSeconds(10))
+                .until(() -> pendingList().stream().noneMatch(o -> id.equals(((JsonObject) o).getString("id"))));
         assertThat(post("/admin/approvals/" + pending.getString("id") + "/approve", approver).statusCode()).isEqualTo(404);
         assertThat(Files.exists(stateDir.resolve("notes/public/gone.md"))).isFalse();
     }
@@ -291,6 +290,45 @@ class ApprovalTest {
         });
     }
 
+    /** A call's messages as they arrive ({@link #events}), and all of them once the response ends. */
+    private record Streamed(List<JsonObject> events, CompletableFuture<List<JsonObject>> done) {
+        long count(String method) {
+            return events.stream().filter(e -> method.equals(e.getString("method"))).count();
+        }
+    }
+
+    private static Streamed callStreamed(String token, String session, int id, String tool, JsonObject args,
+                                         String progressToken) {
+        JsonObject params = new JsonObject().put("name", tool).put("arguments", args)
+                .put("_meta", new JsonObject().put("progressToken", progressToken));
+        HttpRequest request = HttpRequest.newBuilder(gateway.mcpUrl()).timeout(Duration.ofSeconds(20))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + token).header("Mcp-Session-Id", session)
+                .header("MCP-Protocol-Version", "2025-06-18")
+                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("jsonrpc", "2.0").put("id", id)
+                        .put("method", "tools/call").put("params", params).encode()))
+                .build();
+        List<JsonObject> events = new CopyOnWriteArrayList<>();
+        CompletableFuture<List<JsonObject>> done = new CompletableFuture<>();
+        // Its own thread: the read blocks until the stream ends, and must hold no shared pool thread meanwhile.
+        Thread reader = new Thread(() -> {
+            try {
+                HttpResponse<java.util.stream.Stream<String>> r = HTTP.send(request, HttpResponse.BodyHandlers.ofLines());
+                if (!r.headers().firstValue("Content-Type").orElse("").startsWith("text/event-stream")) {
+                    events.add(new JsonObject(r.body().collect(Collectors.joining("\n"))));
+                } else {
+                    r.body().filter(l -> l.startsWith("data:")).forEach(l -> events.add(new JsonObject(l.substring(5).trim())));
+                }
+                done.complete(List.copyOf(events));
+            } catch (Exception | AssertionError e) {
+                done.completeExceptionally(e);
+            }
+        }, "held-call-" + id);
+        reader.setDaemon(true);
+        reader.start();
+        return new Streamed(events, done);
+    }
+
     /** The JSON-RPC messages of a response: one JSON body, or the data lines of an SSE stream. */
     private static List<JsonObject> messages(HttpResponse<String> r) {
         List<JsonObject> out = new ArrayList<>();
@@ -312,17 +350,11 @@ class ApprovalTest {
         return new JsonObject(r.body()).getJsonArray("approvals");
     }
 
-    private static JsonObject awaitPending(String tool) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            for (Object o : pendingList()) {
-                if (tool.equals(((JsonObject) o).getString("tool"))) {
-                    return (JsonObject) o;
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no pending approval for " + tool);
+    private static JsonObject awaitPending(String tool) {
+        return await("a pending approval for " + tool).atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> pendingList().stream().map(o -> (JsonObject) o)
+                        .filter(o -> tool.equals(o.getString("tool"))).findFirst(), Optional::isPresent)
+                .orElseThrow();
     }
 
     private static HttpResponse<String> get(String path, String token) throws Exception {

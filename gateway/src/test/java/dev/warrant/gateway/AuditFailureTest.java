@@ -46,11 +46,11 @@ class AuditFailureTest {
                 false, false);
         try (TestGateway gw = new TestGateway(null, null, b -> b.auditFile(FULL_DISK).audit(answer))) {
             String token = reader(gw);
+            // An answer leaves only after its audit write was tried, so each next request meets the failed log.
             for (int i = 0; i < 3; i++) {
                 HttpResponse<String> r = Agents.post(gw.mcpUrl(), Agents.INITIALIZE, "Authorization", "Bearer " + token);
                 assertThat(r.statusCode()).isEqualTo(200);
                 assertThat(new JsonObject(r.body()).containsKey("result")).as(r.body()).isTrue();
-                Thread.sleep(100); // let each failed write happen before the next request
             }
         }
     }

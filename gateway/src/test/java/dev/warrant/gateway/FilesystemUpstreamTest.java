@@ -3,6 +3,7 @@ package dev.warrant.gateway;
 import static dev.warrant.gateway.EndToEndTest.reason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.delegation.Delegator;
@@ -18,6 +19,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,17 +105,15 @@ class FilesystemUpstreamTest {
                     .filter(p -> p.isAlive() && p.info().commandLine().orElse("").contains(root.toString()))
                     .findFirst().orElseThrow();
             server.destroyForcibly();
-            server.onExit().get();
-            Thread.sleep(100); // the adapter reads the end of stdout
+            server.onExit().get(10, TimeUnit.SECONDS);
+            await("the adapter saw the end of stdout").atMost(Duration.ofSeconds(10))
+                    .until(() -> !gw.gateway.upstreams().upstream("fs").isOpen());
             assertThatThrownBy(() -> Agents.call(client, "fs__read_file",
                     Map.of("path", root.resolve("docs/readme.txt").toString())))
                     .isInstanceOfSatisfying(McpError.class,
                             e -> assertThat(reason(e)).isEqualTo("upstream_unavailable"));
 
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!gw.gateway.upstreams().upstream("fs").isOpen() && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            await("fs restarted").atMost(Duration.ofSeconds(30)).until(() -> gw.gateway.upstreams().upstream("fs").isOpen());
             assertThat(Agents.text(Agents.call(client, "fs__read_file",
                     Map.of("path", root.resolve("docs/readme.txt").toString())))).isEqualTo("public words");
             assertThat(Agents.upstreamToolNames(client)).contains("fs__read_file", "fs__list_directory");

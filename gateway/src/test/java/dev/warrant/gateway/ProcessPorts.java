@@ -7,6 +7,8 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 
+import static org.awaitility.Awaitility.await;
+
 /** Loopback ports for the processes tests start, and waiting for such a process to listen. */
 public final class ProcessPorts {
 
@@ -24,19 +26,22 @@ public final class ProcessPorts {
      * Waits until {@code process} accepts connections on 127.0.0.1:{@code port}; fails at once if it exits, and
      * after {@code timeout} if it never listens. {@code what} names it in the failure.
      */
-    public static void awaitListening(int port, Process process, String what, Duration timeout) throws Exception {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException(what + " exited with " + process.exitValue());
-            }
-            try (Socket s = new Socket()) {
-                s.connect(new InetSocketAddress("127.0.0.1", port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(100);
-            }
+    public static void awaitListening(int port, Process process, String what, Duration timeout) {
+        await(what + " listening on 127.0.0.1:" + port).atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException(what + " exited with " + process.exitValue());
+                    }
+                    return accepts(port);
+                });
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
-        throw new IllegalStateException(what + " did not listen on 127.0.0.1:" + port + " within " + timeout);
     }
 }

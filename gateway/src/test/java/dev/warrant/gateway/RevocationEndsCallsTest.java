@@ -12,6 +12,7 @@ import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.config.RiskRules;
 import dev.warrant.gateway.transport.RevokedSessions;
 import dev.warrant.policies.RiskTier;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
@@ -35,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A revoked token's open session and in-flight calls end (docs/ARCHITECTURE.md §5.2), across the cluster: the agent works on
@@ -197,47 +199,29 @@ class RevocationEndsCallsTest {
                 .build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    private static JsonObject awaitPending() throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            JsonArray list = new JsonObject(admin(b, "GET", "/admin/approvals", null).body()).getJsonArray("approvals");
-            if (!list.isEmpty()) {
-                return list.getJsonObject(0);
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("member B never listed the held call");
+    private static JsonObject awaitPending() {
+        return await("member B lists the held call").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(50))
+                .until(() -> new JsonObject(admin(b, "GET", "/admin/approvals", null).body()).getJsonArray("approvals"),
+                        list -> !list.isEmpty())
+                .getJsonObject(0);
     }
 
-    private static String awaitLine(Path file, String prefix) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(file)) {
-                Optional<String> line = Files.readAllLines(file).stream().filter(l -> l.startsWith(prefix)).findFirst();
-                if (line.isPresent()) {
-                    return line.get();
-                }
-            }
-            Thread.sleep(50);
-        }
-        throw new AssertionError("no line starting with '" + prefix + "' in " + file);
+    private static String awaitLine(Path file, String prefix) {
+        return await("a line starting with '" + prefix + "' in " + file).atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> l.startsWith(prefix))
+                        .findFirst() : Optional.<String>empty(), Optional::isPresent)
+                .orElseThrow();
     }
 
     /** The audit lines with reason "revoked", once there are at least {@code atLeast} of them. */
-    private static List<JsonObject> awaitAudit(Path file, int atLeast) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        List<JsonObject> revoked = List.of();
-        while (System.nanoTime() < deadline) {
-            if (Files.exists(file)) {
-                revoked = Files.readAllLines(file).stream().filter(l -> !l.isBlank()).map(JsonObject::new)
-                        .filter(r -> "revoked".equals(r.getString("reason"))).toList();
-                if (revoked.size() >= atLeast) {
-                    return revoked;
-                }
-            }
-            Thread.sleep(50);
-        }
-        return revoked;
+    private static List<JsonObject> awaitAudit(Path file, int atLeast) {
+        // A line is appended whole, but a read may still meet the end of one being written: poll again.
+        return await(atLeast + " audit lines with reason revoked").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50)).ignoreExceptionsInstanceOf(DecodeException.class)
+                .until(() -> !Files.exists(file) ? List.<JsonObject>of() : Files.readAllLines(file).stream()
+                        .filter(l -> !l.isBlank()).map(JsonObject::new)
+                        .filter(r -> "revoked".equals(r.getString("reason"))).toList(), revoked -> revoked.size() >= atLeast);
     }
 
 }

@@ -43,7 +43,7 @@ class ServeProcessTest {
                     "stateDir: state",
                     "keys:",
                     "  - { publicKeyFile: keys/root.pub }",
-                    "cluster: { name: serve-test-" + UUID.randomUUID() + ", port: " + (6400 + (int) (Math.random() * 400)) + " }",
+                    "cluster: { name: serve-test-" + UUID.randomUUID() + ", port: " + ProcessPorts.freePort() + " }",
                     "upstreams:",
                     "  - name: notes",
                     "    stdio:",

@@ -22,6 +22,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Resumability of the standalone GET stream (Streamable HTTP, Last-Event-ID) over real HTTP on loopback:
@@ -152,16 +153,9 @@ class StreamResumeTest {
         return gw.gateway.sessions().pushToStreams(message, (Session s) -> s.id().equals(sessionId));
     }
 
-    static void awaitNoStream(String sessionId) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (System.nanoTime() < deadline) {
-            boolean open = gw.gateway.sessions().all().stream().anyMatch(s -> s.id().equals(sessionId) && s.hasStream());
-            if (!open) {
-                return;
-            }
-            Thread.sleep(20);
-        }
-        throw new AssertionError("the gateway did not notice the closed GET stream");
+    static void awaitNoStream(String sessionId) {
+        await("the gateway noticed the closed GET stream").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> gw.gateway.sessions().all().stream().noneMatch(s -> s.id().equals(sessionId) && s.hasStream()));
     }
 
     static String initialize(String token, String body) throws Exception {

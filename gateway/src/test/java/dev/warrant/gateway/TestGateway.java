@@ -73,7 +73,7 @@ public final class TestGateway implements AutoCloseable {
                 .host("127.0.0.1").port(0).stateDir(stateDir)
                 .rootKeys(List.of(rootKey.publicKey()))
                 .clusterName("warrant-test-" + UUID.randomUUID())
-                .clusterPort(5900 + (int) (Math.random() * 500))
+                .clusterPort(ProcessPorts.freePort())
                 .upstreams(upstreams)
                 .tls(tls))
                 .build();

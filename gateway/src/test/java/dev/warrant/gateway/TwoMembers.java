@@ -17,6 +17,8 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import static org.awaitility.Awaitility.await;
+
 /**
  * Two gateways in this JVM, each with its own Vert.x and Hazelcast member, joined in one loopback cluster:
  * member A (state in {@code stateDir/a}) with the given upstreams, member B ({@code stateDir/b}) with none.
@@ -47,13 +49,8 @@ final class TwoMembers implements AutoCloseable {
                 .stateDir(stateDir.resolve("b")).clusterPort(portB).build()));
         TwoMembers two = new TwoMembers(startA.get(90, TimeUnit.SECONDS), startB.get(90, TimeUnit.SECONDS));
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (two.membersSeenByB(admin) < 2) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("the two members did not join within 30 s");
-                }
-                Thread.sleep(100);
-            }
+            await("the two members joined").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> two.membersSeenByB(admin) >= 2);
         } catch (Exception e) {
             two.close();
             throw e;

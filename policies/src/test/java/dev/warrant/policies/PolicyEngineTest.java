@@ -25,6 +25,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -352,7 +353,7 @@ class PolicyEngineTest {
             worker.start();
             workers.add(worker);
         }
-        started.await();
+        assertThat(started.await(10, TimeUnit.SECONDS)).as("workers started").isTrue();
         for (int i = 0; i < 200; i++) {
             shared.replacePolicies(i % 2 == 0 ? deny : allow);
             Thread.onSpinWait();
@@ -363,6 +364,7 @@ class PolicyEngineTest {
         stop.set(true);
         for (Thread w : workers) {
             w.join(10_000);
+            assertThat(w.isAlive()).as("a worker still running").isFalse();
         }
         assertThat(unexpected).isEmpty();
     }

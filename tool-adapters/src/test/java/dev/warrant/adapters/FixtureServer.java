@@ -88,6 +88,7 @@ public final class FixtureServer {
         int steps = ((Number) request.arguments().getOrDefault("steps", 5)).intValue();
         for (int i = 1; i <= steps; i++) {
             try {
+                // Being slow is this tool's job (timeouts, progress, cancel): a duration, not a wait for a condition.
                 Thread.sleep(ms / steps);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();

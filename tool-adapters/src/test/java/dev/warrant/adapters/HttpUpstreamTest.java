@@ -2,6 +2,7 @@ package dev.warrant.adapters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -138,11 +139,8 @@ class HttpUpstreamTest {
                 Duration.ofSeconds(5)), fast).get(10, TimeUnit.SECONDS)) {
             // The GET for the server's stream follows the handshake on its own: had it met the forgetful
             // server, the loss would be found by it, not by the call below (a race that made this test flaky).
-            long opened = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (seen.stream().noneMatch(s -> "GET".equals(s.httpMethod())) && System.nanoTime() < opened) {
-                Thread.sleep(10);
-            }
-            assertThat(seen).extracting(Seen::httpMethod).contains("GET");
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                    .untilAsserted(() -> assertThat(seen).extracting(Seen::httpMethod).contains("GET"));
             forgetSessions = true;
             assertThatThrownBy(() -> upstream.call("tools/call", Map.of("name", "x"), null).result()
                     .get(5, TimeUnit.SECONDS)).cause()
@@ -151,21 +149,12 @@ class HttpUpstreamTest {
                         assertThat(e.getMessage()).contains("no longer knows our session");
                     });
             forgetSessions = false;
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (seen.stream().filter(s -> "initialize".equals(s.rpcMethod())).count() < 2
-                    && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(seen).filteredOn(s -> "initialize".equals(s.rpcMethod())).hasSize(2);
-            Map<String, Object> again = null;
-            while (again == null && System.nanoTime() < deadline) {
-                try {
-                    again = upstream.call("tools/call", Map.of("name", "x"), null).result().get(5, TimeUnit.SECONDS);
-                } catch (java.util.concurrent.ExecutionException notYetOpen) {
-                    Thread.sleep(20);
-                }
-            }
-            assertThat(again).containsKey("task");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(seen).filteredOn(s -> "initialize".equals(s.rpcMethod())).hasSize(2));
+            // The new session's handshake is done once the supervisor reports the upstream open again.
+            await().atMost(Duration.ofSeconds(5)).until(upstream::isOpen);
+            assertThat(upstream.call("tools/call", Map.of("name", "x"), null).result().get(5, TimeUnit.SECONDS))
+                    .containsKey("task");
         }
     }
 

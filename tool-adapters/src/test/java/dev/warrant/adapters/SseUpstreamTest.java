@@ -5,6 +5,7 @@ import static dev.warrant.adapters.StdioUpstreamTest.text;
 import static dev.warrant.adapters.StdioUpstreamTest.withToken;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.sun.net.httpserver.HttpServer;
 import java.io.OutputStream;
@@ -107,20 +108,14 @@ class SseUpstreamTest {
                 .get(15, TimeUnit.SECONDS)) {
             assertThat(text(callTool(upstream, "echo", Map.of("message", "before"), null))).isEqualTo("Echo: before");
             first.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (upstream.isOpen() && System.nanoTime() < deadline) {
-                Thread.sleep(10);
-            }
-            assertThat(upstream.isOpen()).as("the stream's end is noticed").isFalse();
+            await("the stream's end is noticed").atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(10))
+                    .until(() -> !upstream.isOpen());
             assertThatThrownBy(() -> upstream.call("tools/list", null, null).result().get(1, TimeUnit.SECONDS))
                     .cause().isInstanceOfSatisfying(UpstreamException.class,
                             e -> assertThat(e.kind()).isEqualTo(UpstreamException.Kind.UNAVAILABLE));
 
             second = startServer(ownPort);
-            deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-            while (!upstream.isOpen() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
+            await("reconnected").atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).until(upstream::isOpen);
             assertThat(text(callTool(upstream, "echo", Map.of("message", "after"), null))).isEqualTo("Echo: after");
         } finally {
             TestProcesses.stop(first);

@@ -2,6 +2,7 @@ package dev.warrant.adapters;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.json.TypeRef;
@@ -158,11 +159,8 @@ class StdioUpstreamTest {
         upstream.addListener(listener);
         try {
             callTool(upstream, "list_changed", Map.of(), null);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-            while (seen.isEmpty() && System.nanoTime() < deadline) {
-                Thread.sleep(20);
-            }
-            assertThat(seen).extracting(JsonRpcNotification::method).contains("notifications/tools/list_changed");
+            await().atMost(Duration.ofSeconds(5)).untilAsserted(() ->
+                    assertThat(seen).extracting(JsonRpcNotification::method).contains("notifications/tools/list_changed"));
         } finally {
             upstream.removeListener(listener);
         }

@@ -1,5 +1,7 @@
 package dev.warrant.adapters;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.File;
 import java.io.IOException;
 import java.net.InetAddress;
@@ -57,20 +59,24 @@ final class TestProcesses {
         }
     }
 
-    static void awaitPort(int port, Duration timeout, Process process) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("server exited with " + process.exitValue());
-            }
-            try (Socket socket = new Socket()) {
-                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
-                return;
-            } catch (IOException notYet) {
-                Thread.sleep(50);
-            }
+    /** Waits until something accepts on 127.0.0.1:{@code port}; fails at once if {@code process} exits. */
+    static void awaitPort(int port, Duration timeout, Process process) {
+        await("something listening on 127.0.0.1:" + port).atMost(timeout).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    if (!process.isAlive()) {
+                        throw new IllegalStateException("server exited with " + process.exitValue());
+                    }
+                    return accepts(port);
+                });
+    }
+
+    private static boolean accepts(int port) {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+            return true;
+        } catch (IOException notYet) {
+            return false;
         }
-        throw new IllegalStateException("nothing listens on 127.0.0.1:" + port + " after " + timeout);
     }
 
     static void stop(Process process) throws InterruptedException {

@@ -17,7 +17,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The Biscuit reference implementation (Rust, as wasm: {@code @biscuit-auth/biscuit-wasm}), driven through
@@ -74,9 +76,19 @@ final class BiscuitWasm {
             throw new IllegalStateException("biscuit-wasm script did not finish within " + TIMEOUT_SECONDS + " s");
         }
         if (p.exitValue() != 0) {
-            throw new IllegalStateException("biscuit-wasm script exited " + p.exitValue() + ": " + stderr.join().strip());
+            throw new IllegalStateException("biscuit-wasm script exited " + p.exitValue() + ": "
+                    + output(stderr).strip());
         }
-        return stdout.join();
+        return output(stdout);
+    }
+
+    /** What the script wrote, read to its end; bounded, as a grandchild could hold the pipe open. */
+    private static String output(CompletableFuture<String> stream) throws InterruptedException {
+        try {
+            return stream.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("biscuit-wasm output not read", e);
+        }
     }
 
     private static String readAll(Process p, boolean error) {

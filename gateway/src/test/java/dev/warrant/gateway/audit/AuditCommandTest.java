@@ -13,11 +13,13 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /** {@code warrant audit tail|query} over a log with rotated files. */
 class AuditCommandTest {
@@ -101,12 +103,10 @@ class AuditCommandTest {
                 "--follow"}, new PrintWriter(out, true), new PrintWriter(new StringWriter(), true)));
         follower.start();
         try {
-            Thread.sleep(300);
+            // The follower has printed the last line (-n 1): it is following when the new line is written.
+            await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains("2026-11-25T20:00:59Z"));
             Files.writeString(file, "{\"decision\":\"deny\",\"caller\":\"late\"}\n", java.nio.file.StandardOpenOption.APPEND);
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-            while (!out.toString().contains(LATE) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
+            await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().contains(LATE));
             // -n 1 then follow: whether the line came before or after the follower started, it is printed once.
             assertThat(out.toString().lines().filter(l -> l.contains(LATE)).toList())
                     .containsExactly("{\"decision\":\"deny\",\"caller\":\"late\"}");

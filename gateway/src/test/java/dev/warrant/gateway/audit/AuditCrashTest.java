@@ -57,7 +57,7 @@ class AuditCrashTest {
                 "stateDir: state",
                 "keys:",
                 "  - { publicKeyFile: keys/root.pub }",
-                "cluster: { name: audit-crash-" + UUID.randomUUID() + ", port: " + (6800 + (int) (Math.random() * 400)) + " }",
+                "cluster: { name: audit-crash-" + UUID.randomUUID() + ", port: " + ProcessPorts.freePort() + " }",
                 "upstreams:",
                 "  - name: notes",
                 "    stdio:",

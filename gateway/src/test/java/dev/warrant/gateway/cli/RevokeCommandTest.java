@@ -5,6 +5,7 @@ import dev.warrant.delegation.RootPublicKey;
 import dev.warrant.delegation.Verifier;
 import dev.warrant.delegation.VerifierSettings;
 import dev.warrant.gateway.Gateway;
+import dev.warrant.gateway.ProcessPorts;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.otel.Telemetry;
 import org.junit.jupiter.api.AfterAll;
@@ -44,7 +45,7 @@ class RevokeCommandTest {
                 .host("127.0.0.1").port(0).stateDir(dir.resolve("state"))
                 .rootKeys(List.of(root))
                 .clusterName("warrant-cli-test-" + UUID.randomUUID())
-                .clusterPort(5900 + (int) (Math.random() * 500))
+                .clusterPort(ProcessPorts.freePort())
                 .build(), Telemetry.noop(), Clock.systemUTC());
         String key = keys.resolve("root.key").toString();
         adminToken = Files.writeString(dir.resolve("admin.token"), run("mint", "--key", key, "--agent", "security-team",

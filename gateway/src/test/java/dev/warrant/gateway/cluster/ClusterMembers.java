@@ -3,6 +3,7 @@ package dev.warrant.gateway.cluster;
 import dev.warrant.gateway.ProcessPorts;
 import dev.warrant.gateway.cli.WarrantCli;
 import io.vertx.core.json.JsonObject;
+import org.awaitility.core.ConditionTimeoutException;
 
 import java.io.IOException;
 import java.net.URI;
@@ -18,7 +19,10 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Gateway members as separate JVMs ({@code warrant serve --config FILE}) on loopback, forming one Hazelcast
@@ -132,34 +136,27 @@ final class ClusterMembers implements AutoCloseable {
     }
 
     private void awaitReady(int i, String adminToken, int expected) {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            if (processes[i] != null && !processes[i].isAlive()) {
-                throw new IllegalStateException("member " + i + " exited with " + processes[i].exitValue());
-            }
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base(i) + "/admin/cluster"))
-                        .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(5)).GET().build(),
-                        HttpResponse.BodyHandlers.ofString());
-                last = r.statusCode() + " " + r.body();
-                if (r.statusCode() == 200 && new JsonObject(r.body()).getInteger("members") == expected) {
-                    return;
+        AtomicReference<String> last = new AtomicReference<>("no answer");
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                if (processes[i] != null && !processes[i].isAlive()) {
+                    throw new IllegalStateException("member " + i + " exited with " + processes[i].exitValue());
                 }
-            } catch (IOException notYet) {
-                last = notYet.toString();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+                try {
+                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base(i) + "/admin/cluster"))
+                            .header("Authorization", "Bearer " + adminToken).timeout(Duration.ofSeconds(5)).GET().build(),
+                            HttpResponse.BodyHandlers.ofString());
+                    last.set(r.statusCode() + " " + r.body());
+                    return r.statusCode() == 200 && new JsonObject(r.body()).getInteger("members") == expected;
+                } catch (IOException notYet) {
+                    last.set(notYet.toString());
+                    return false;
+                }
+            });
+        } catch (ConditionTimeoutException e) {
+            // An IllegalStateException, as callers (SplitBrainTest) tell "not formed" from other failures by it.
+            throw new IllegalStateException("member " + i + " not ready with " + expected + " members: " + last.get());
         }
-        throw new IllegalStateException("member " + i + " not ready with " + expected + " members: " + last);
     }
 
     @Override

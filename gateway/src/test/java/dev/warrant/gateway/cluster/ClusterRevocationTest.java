@@ -29,10 +29,12 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Three gateway members as separate JVMs on loopback. The promise (a revocation answered 200 on one member is
@@ -121,7 +123,8 @@ class ClusterRevocationTest {
                 t.start();
                 callers.add(t);
             }
-            Thread.sleep(15);
+            // The load is running before the revocation: some calls are in.
+            await().atMost(Duration.ofSeconds(10)).until(() -> calls.size() >= callers.size());
             HttpResponse<String> revoke = revoke(revoker, body);
             long returned = System.nanoTime();
             assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(200);
@@ -130,10 +133,12 @@ class ClusterRevocationTest {
             for (int i = 0; i < others.size(); i++) {
                 assertThat(outcome(mcp(others.get(i), child, sessions.get(i), PING))).isEqualTo(0);
             }
-            Thread.sleep(30);
+            // ... and after it: calls started once revoke had returned, whose answers are checked below.
+            await().atMost(Duration.ofSeconds(10)).until(() -> startedAfter(calls, returned) >= 2);
             stop.set(true);
             for (Thread t : callers) {
-                t.join();
+                t.join(TimeUnit.SECONDS.toMillis(30));
+                assertThat(t.isAlive()).as("a caller still running").isFalse();
             }
             assertThat(errors.get()).isZero();
             List<long[]> snapshot;
@@ -235,6 +240,13 @@ class ClusterRevocationTest {
             return 0;
         }
         throw new AssertionError("unexpected answer " + r.statusCode() + " " + r.body());
+    }
+
+    /** How many of these {startNanos, outcome} calls started after {@code nanos}. */
+    private static long startedAfter(List<long[]> calls, long nanos) {
+        synchronized (calls) {
+            return calls.stream().filter(call -> call[0] > nanos).count();
+        }
     }
 
     static HttpResponse<String> mcp(int member, String token, String session, String body) throws Exception {

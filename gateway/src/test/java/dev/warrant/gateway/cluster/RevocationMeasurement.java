@@ -22,6 +22,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+import static org.awaitility.Awaitility.await;
 
 /**
  * Measurement, not a test (docs/PERFORMANCE.md, "Revocation and the cluster"): per-request check cost with
@@ -79,16 +82,15 @@ public final class RevocationMeasurement {
                 starts.add(t);
             }
             for (Thread t : starts) {
-                t.join();
+                t.join(TimeUnit.SECONDS.toMillis(90));
             }
             for (int i = 0; i < size; i++) {
                 nodes.add(started[i]);
                 revs.add(new ClusterRevocations(started[i], journals.resolve("j" + size + "-" + i + "-" + UUID.randomUUID()),
                         Clock.systemUTC(), Duration.ofSeconds(5)));
             }
-            while (nodes.get(0).hazelcast().getCluster().getMembers().size() < size) {
-                Thread.sleep(100);
-            }
+            await(size + " members joined").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> nodes.get(0).hazelcast().getCluster().getMembers().size() >= size);
             int n = revocations;
             long[] lat = new long[n];
             byte[] id = new byte[32];
@@ -144,7 +146,7 @@ public final class RevocationMeasurement {
             probe.set(r.key(), r);
             long t1 = System.nanoTime();
             for (var f : executor.submitToMembers(new Noop(), others).values()) {
-                f.get();
+                f.get(30, TimeUnit.SECONDS);
             }
             long t2 = System.nanoTime();
             file.write(java.nio.ByteBuffer.wrap((RevocationJournal.toJson(r).encode() + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8)));

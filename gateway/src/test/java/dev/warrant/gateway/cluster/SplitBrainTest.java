@@ -20,9 +20,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * A real split brain between three gateway processes on loopback, and its heal (docs/ARCHITECTURE.md §5.4: revocations merge by
@@ -114,20 +114,17 @@ class SplitBrainTest {
         }
         long merged = System.nanoTime();
         // After the merge every member denies the union: both sides' revocations and the one from before.
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
-        boolean union = false;
-        while (!union && System.nanoTime() < deadline) {
-            union = true;
-            for (int m = 0; m < 3; m++) {
-                for (String t : List.of(onMajority, onMinority, before)) {
-                    union &= !allowed(m, t);
-                }
-            }
-            if (!union) {
-                Thread.sleep(200);
-            }
-        }
-        assertThat(union).as("every member denies both sides' revocations after the merge").isTrue();
+        await("every member denies both sides' revocations after the merge").atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    for (int m = 0; m < 3; m++) {
+                        for (String t : List.of(onMajority, onMinority, before)) {
+                            if (allowed(m, t)) {
+                                return false;
+                            }
+                        }
+                    }
+                    return true;
+                });
         long unioned = System.nanoTime();
         // The merged cluster works as one: a revocation made now is confirmed by all three members.
         String after = token("after-merge");

@@ -25,9 +25,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The upstream registry is shared by the cluster: two gateway members as separate JVMs on loopback; a
@@ -100,18 +100,12 @@ class UpstreamClusterTest {
         return client;
     }
 
-    static void awaitTools(URI base, java.util.function.Predicate<List<String>> condition) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-        List<String> tools = List.of();
-        while (System.nanoTime() < deadline) {
-            try (McpSyncClient client = connect(base, agent)) {
-                tools = client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
-            }
-            if (condition.test(tools)) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("tools on " + base + " never met the condition: " + tools);
+    static void awaitTools(URI base, java.util.function.Predicate<List<String>> condition) {
+        await("the tools on " + base).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    try (McpSyncClient client = connect(base, agent)) {
+                        return client.listTools().tools().stream().map(McpSchema.Tool::name).toList();
+                    }
+                }, condition::test);
     }
 }

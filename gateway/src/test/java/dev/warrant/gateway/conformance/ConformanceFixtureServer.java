@@ -284,6 +284,7 @@ public final class ConformanceFixtureServer {
         }
     }
 
+    /** Pacing, like the suite's own example server: the scenarios expect notifications spread over a call. */
     private static void sleep(long millis) {
         try {
             Thread.sleep(millis);

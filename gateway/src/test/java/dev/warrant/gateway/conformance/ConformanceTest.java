@@ -7,11 +7,13 @@ import dev.warrant.delegation.MintSpec;
 import dev.warrant.delegation.Minter;
 import dev.warrant.delegation.SigningKey;
 import dev.warrant.gateway.Gateway;
+import dev.warrant.gateway.ProcessPorts;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.otel.Telemetry;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,14 +81,14 @@ class ConformanceTest {
         }
     }
 
-    private GatewayConfig config(SigningKey rootKey, int proxyPort) {
+    private GatewayConfig config(SigningKey rootKey, int proxyPort) throws IOException {
         StdioUpstreamSpec fixture = JavaUpstreams.stdio("fixture", ConformanceFixtureServer.class,
                 List.of(), Map.of(), Duration.ofSeconds(20));
         return GatewayConfig.builder()
                 .host("127.0.0.1").port(0).stateDir(dir.resolve("state"))
                 .rootKeys(List.of(rootKey.publicKey()))
                 .clusterName("warrant-conformance-" + UUID.randomUUID())
-                .clusterPort(6900 + (int) (Math.random() * 400))
+                .clusterPort(ProcessPorts.freePort())
                 .upstreams(List.of(new GatewayConfig.Upstream(fixture, Map.of())))
                 // Agents reach the gateway through the proxy: the proxy's address is the gateway's public name.
                 .allowedHosts(List.of("localhost:" + proxyPort, "127.0.0.1:" + proxyPort, "[::1]:" + proxyPort))

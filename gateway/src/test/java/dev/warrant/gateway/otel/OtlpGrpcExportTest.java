@@ -159,24 +159,20 @@ class OtlpGrpcExportTest {
         return client;
     }
 
-    private static void awaitServing(URI base, Process serve) throws Exception {
+    private static void awaitServing(URI base, Process serve) {
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            if (!serve.isAlive()) {
-                throw new IllegalStateException("warrant serve exited with " + serve.exitValue());
-            }
-            try {
-                if (http.send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build(),
-                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("warrant serve did not answer on " + base);
+        await("warrant serve answering on " + base).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> {
+                    if (!serve.isAlive()) {
+                        throw new IllegalStateException("warrant serve exited with " + serve.exitValue());
+                    }
+                    try {
+                        return http.send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build(),
+                                HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                    } catch (IOException notYet) {
+                        return false;
+                    }
+                });
     }
 
     private static byte[] nonZero(Random random, int n) {

@@ -8,6 +8,7 @@ import dev.warrant.delegation.MintSpec;
 import dev.warrant.delegation.Minter;
 import dev.warrant.delegation.SigningKey;
 import dev.warrant.gateway.Gateway;
+import dev.warrant.gateway.ProcessPorts;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.demo.NotesServer;
 import dev.warrant.gateway.otel.OtlpReceiver.ReceivedSpan;
@@ -76,7 +77,7 @@ class PipelineTraceTest {
                 .host("127.0.0.1").port(0).stateDir(stateDir)
                 .rootKeys(List.of(rootKey.publicKey()))
                 .clusterName("warrant-otel-" + UUID.randomUUID())
-                .clusterPort(6400 + (int) (Math.random() * 500))
+                .clusterPort(ProcessPorts.freePort())
                 .upstreams(List.of(new GatewayConfig.Upstream(JavaUpstreams.stdio("notes", NotesServer.class,
                         List.of("--state-dir", stateDir.toString()), Map.of("NOTES_META_LOG", metaLog.toString()),
                         Duration.ofSeconds(20)), Map.of())))

@@ -32,6 +32,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 /** Policy hot reload: valid changes swap in whole, broken ones are refused with file and line. */
 class PolicyReloaderTest {
@@ -126,8 +127,8 @@ class PolicyReloaderTest {
                     return null;
                 }));
             }
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-            for (int i = 0; i < 40 && System.nanoTime() < deadline; i++) {
+            for (int i = 0; i < 40; i++) {
+                awaitADecision(decisions, running);
                 write("10-guard.datalog", i % 2 == 0 ? DENY_WRITE : DENY_READ);
                 reloader.reloadIfChanged();
                 if (i % 10 == 5) {
@@ -136,6 +137,7 @@ class PolicyReloaderTest {
                     assertThat(reloader.reloadIfChanged()).isFalse();
                 }
             }
+            awaitADecision(decisions, running);
             stop.set(true);
             for (Future<?> f : running) {
                 f.get(10, TimeUnit.SECONDS);
@@ -143,5 +145,18 @@ class PolicyReloaderTest {
             callers.shutdownNow();
             assertThat(decisions.get()).isGreaterThan(40);
         }
+    }
+
+    /** Decisions really run between the reloads: waits for one more; a caller that failed fails the test at once. */
+    private static void awaitADecision(AtomicInteger decisions, List<Future<?>> callers) {
+        int before = decisions.get();
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            for (Future<?> caller : callers) {
+                if (caller.isDone()) {
+                    caller.get(); // throws what the caller threw
+                }
+            }
+            return decisions.get() > before;
+        });
     }
 }

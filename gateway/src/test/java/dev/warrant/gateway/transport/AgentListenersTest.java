@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.HashSet;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -50,9 +51,11 @@ class AgentListenersTest {
 
         listeners.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
         HttpClient client = vertx.createHttpClient();
+        // Closed means nothing answers any more. Whether the OS refuses the connection or resets one it had
+        // already queued is its business: the request fails either way, and that is what is checked.
         assertThatThrownBy(() -> client.request(HttpMethod.GET, listeners.actualPort(), "127.0.0.1", "/")
                 .compose(r -> r.send()).toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS))
-                .hasMessageContaining("Connection refused");
+                .isInstanceOf(ExecutionException.class);
     }
 
     @Test
