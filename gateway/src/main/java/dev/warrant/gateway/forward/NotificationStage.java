@@ -12,8 +12,6 @@ import io.vertx.core.json.JsonObject;
  */
 public final class NotificationStage implements TerminalStage {
 
-    private static final JsonObject ACCEPTED = new JsonObject();
-
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
         if ("notifications/cancelled".equals(exchange.method())) {
@@ -22,6 +20,6 @@ public final class NotificationStage implements TerminalStage {
                 exchange.session().cancelCall(requestId);
             }
         }
-        return Future.succeededFuture(ACCEPTED);
+        return Future.succeededFuture(new JsonObject());
     }
 }

@@ -15,7 +15,6 @@ import org.slf4j.LoggerFactory;
 public final class ResponseStage implements TerminalStage {
 
     private static final Logger LOG = LoggerFactory.getLogger(ResponseStage.class);
-    private static final JsonObject ACCEPTED = new JsonObject();
 
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
@@ -23,6 +22,6 @@ public final class ResponseStage implements TerminalStage {
         if (!exchange.session().answerServerRequest(id, exchange.body())) {
             LOG.debug("session {}: response to unknown or finished request {} dropped", exchange.session().id(), id);
         }
-        return Future.succeededFuture(ACCEPTED);
+        return Future.succeededFuture(new JsonObject());
     }
 }

@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Token-bucket rate limits (docs/ARCHITECTURE.md §4.4), before the policy decision so that a flood costs no authorizations:
- * one bucket per caller (the token's last delegatee) for every request but {@code ping}, and one bucket per
+ * one bucket per caller (the token's last delegatee) for every message but {@code ping}, a cancellation, an
+ * answer to a relayed request and a DELETE (those only end work), and one bucket per
  * tool across all callers for {@code tools/call} of a tool that exists. Over a limit the call is refused with
  * {@code rate_limited} (a JSON-RPC error on HTTP 200, the session stays usable) and a retry hint.
  *
@@ -51,8 +52,8 @@ public final class LimitStage implements Stage {
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
         VerifiedToken token = exchange.token();
-        // Liveness checks stay free, and an unauthenticated request never got this far.
-        if (token == null || "ping".equals(exchange.method())) {
+        // An unauthenticated message never got this far; what only lightens the gateway's load stays free.
+        if (token == null || isFree(exchange)) {
             return chain.proceed(exchange);
         }
         if (perCaller.isPresent()) {
@@ -65,6 +66,19 @@ public final class LimitStage implements Stage {
             }
         }
         return chain.proceed(exchange);
+    }
+
+    /**
+     * Liveness checks, and what only ends work the caller started: cancelling its own call, answering a request
+     * relayed to it, ending its session. A caller over its limit must still be able to stop what it began.
+     */
+    private static boolean isFree(McpExchange exchange) {
+        return switch (exchange.kind()) {
+            case RESPONSE, END_SESSION -> true;
+            case NOTIFICATION -> "notifications/cancelled".equals(exchange.method());
+            case REQUEST -> "ping".equals(exchange.method());
+            default -> false;
+        };
     }
 
     private static void check(RateLimiter limiter, String key, String what) {

@@ -133,8 +133,11 @@ public final class McpExchange {
         return virtualServer;
     }
 
-    /** Called by the pipeline as each stage starts, so that a slot written twice names its writers. */
-    void enter(String stageName) {
+    /**
+     * Names the stage running now, so that a slot written twice can name its writers: called by the pipeline
+     * as each stage starts, and by a stage that resumes once the stages inside it have finished.
+     */
+    public void enter(String stageName) {
         stage = stageName;
     }
 

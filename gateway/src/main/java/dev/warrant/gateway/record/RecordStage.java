@@ -67,6 +67,8 @@ public final class RecordStage implements Stage {
                 ? Future.failedFuture(WarrantException.of(Reason.AUDIT_UNAVAILABLE, "the audit log cannot be written"))
                 : chain.proceed(exchange);
         return result.transform(outcome -> {
+            // Back in this stage: what the observer writes (a span for an early refusal) is this stage's.
+            exchange.enter(RecordStage.class.getSimpleName());
             CompletionStage<Void> written;
             try {
                 written = record(exchange, outcome);

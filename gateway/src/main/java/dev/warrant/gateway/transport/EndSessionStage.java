@@ -8,8 +8,6 @@ import io.vertx.core.json.JsonObject;
 /** Terminal stage for a DELETE: the owner ends its session; its stream and in-flight calls end with it. */
 public final class EndSessionStage implements TerminalStage {
 
-    private static final JsonObject ENDED = new JsonObject();
-
     private final SessionRegistry sessions;
 
     public EndSessionStage(SessionRegistry sessions) {
@@ -19,6 +17,6 @@ public final class EndSessionStage implements TerminalStage {
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
         sessions.remove(exchange.session());
-        return Future.succeededFuture(ENDED);
+        return Future.succeededFuture(new JsonObject());
     }
 }

@@ -11,10 +11,8 @@ import io.vertx.core.json.JsonObject;
  */
 public final class OpenStreamStage implements TerminalStage {
 
-    private static final JsonObject GRANTED = new JsonObject();
-
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
-        return Future.succeededFuture(GRANTED);
+        return Future.succeededFuture(new JsonObject());
     }
 }

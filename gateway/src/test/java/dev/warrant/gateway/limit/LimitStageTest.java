@@ -127,16 +127,37 @@ class LimitStageTest {
     }
 
     @Test
-    void everyKindOfMessageButPingCountsAgainstTheCaller() {
-        // Since every message passes the same stages, the handshake's and the stream's messages count too.
+    void theHandshakeAndTheStreamCountAgainstTheCaller() {
+        // Every message passes the same stages: the handshake's notification and the GET count like calls.
         LimitStage stage = twoPerCaller();
         FakeChain chain = FakeChain.succeeding();
         send(stage, chain, PLANNER, Exchanges.notification("notifications/initialized", new JsonObject()));
         send(stage, chain, PLANNER, Exchanges.get());
         assertThat(chain.calls()).isEqualTo(2);
 
-        assertThat(Outcomes.refusal(send(stage, chain, PLANNER, Exchanges.delete()))).isEqualTo(Reason.RATE_LIMITED);
+        assertThat(Outcomes.refusal(send(stage, chain, PLANNER, Exchanges.get()))).isEqualTo(Reason.RATE_LIMITED);
+        assertThat(Outcomes.refusal(send(stage, chain, PLANNER,
+                Exchanges.notification("notifications/progress", new JsonObject())))).isEqualTo(Reason.RATE_LIMITED);
         assertThat(chain.calls()).isEqualTo(2);
+    }
+
+    @Test
+    void aCallerOverItsLimitCanStillStopWhatItStarted() {
+        LimitStage stage = twoPerCaller();
+        FakeChain chain = FakeChain.succeeding();
+        send(stage, chain, PLANNER, Exchanges.request("tools/list"));
+        send(stage, chain, PLANNER, Exchanges.request("tools/list"));
+        assertThat(Outcomes.refusal(send(stage, chain, PLANNER, Exchanges.request("tools/list")))).isEqualTo(Reason.RATE_LIMITED);
+
+        // Cancelling its own call, answering a relayed request and ending its session only end work.
+        for (int i = 0; i < 5; i++) {
+            assertThat(send(stage, chain, PLANNER, Exchanges.notification("notifications/cancelled",
+                    new JsonObject().put("requestId", i))).succeeded()).isTrue();
+            assertThat(send(stage, chain, PLANNER, Exchanges.response("warrant-" + i,
+                    new JsonObject().put("result", new JsonObject()))).succeeded()).isTrue();
+            assertThat(send(stage, chain, PLANNER, Exchanges.delete()).succeeded()).isTrue();
+        }
+        assertThat(chain.calls()).isEqualTo(17);
     }
 
     @Test
