@@ -6,6 +6,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.Predicate;
 
 
 /**
@@ -27,6 +28,17 @@ public final class BearerMemo {
     }
 
     private volatile Entry entry;
+    /** Whose token this memo may hold: the session's owner only, so another caller cannot displace it. */
+    private final Predicate<VerifiedToken> owner;
+
+    /** A memo that remembers any verified token (no session to protect). */
+    public BearerMemo() {
+        this(token -> true);
+    }
+
+    public BearerMemo(Predicate<VerifiedToken> owner) {
+        this.owner = owner;
+    }
 
     /** The verified token if {@code bearer} is exactly the remembered one, else null. */
     VerifiedToken recall(String bearer) {
@@ -40,6 +52,9 @@ public final class BearerMemo {
     }
 
     void remember(String bearer, VerifiedToken token) {
+        if (!owner.test(token)) {
+            return; // another caller naming this session: SessionStage refuses it; it must not evict the owner's
+        }
         for (int i = 0; i < bearer.length(); i++) {
             char c = bearer.charAt(i);
             if (c <= ' ' || c >= 0x7f || c == '?') {

@@ -67,6 +67,18 @@ class BearerMemoTest {
     }
 
     @Test
+    void anotherCallersTokenNeverDisplacesTheOwnersMemo() throws Exception {
+        String owner = mint("planner");
+        VerifiedToken ownerVerified = verifier.verify(owner);
+        String intruder = mint("intruder");
+        BearerMemo memo = new BearerMemo(t -> t.caller().equals("planner"));
+        memo.remember(owner, ownerVerified);
+        memo.remember(intruder, verifier.verify(intruder));
+        assertThat(memo.recall(owner)).isSameAs(ownerVerified);
+        assertThat(memo.recall(intruder)).isNull();
+    }
+
+    @Test
     void aBearerThatIsNotPlainAsciiIsNeverRemembered() throws Exception {
         VerifiedToken verified = verifier.verify(mint("planner"));
         BearerMemo memo = new BearerMemo();
