@@ -11,7 +11,7 @@ import io.vertx.core.json.JsonObject;
  * Writes the answer to one POSTed request. It starts undecided; the first notification (e.g. progress)
  * turns the response into an SSE stream, otherwise the result goes out as a single application/json body —
  * the cheapest framing for the common case. Its SSE events carry ids {@code <k>-<n>} unique within the session
- * ({@link StreamEvents}); they are not kept, so such a stream cannot be resumed.
+ * ({@link EventStream}); they are not kept, so such a stream cannot be resumed.
  *
  * <p>Concurrency: may be called from any thread (adapters deliver progress on their own threads); every
  * write hops onto the connection's event-loop context.
@@ -97,7 +97,7 @@ final class ResponseWriter implements ReplyChannel {
     }
 
     private io.vertx.core.buffer.Buffer event(JsonObject message) {
-        return idPrefix == null ? Sse.event(message) : StreamEvents.frame(idPrefix + ++lastSeq, message);
+        return idPrefix == null ? Sse.event(message) : Sse.event(idPrefix + ++lastSeq, message.encode());
     }
 
     private void startStreaming() {

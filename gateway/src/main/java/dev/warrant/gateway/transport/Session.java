@@ -1,6 +1,5 @@
 package dev.warrant.gateway.transport;
 
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
 
@@ -8,9 +7,7 @@ import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.auth.BearerMemo;
 import dev.warrant.gateway.errors.Reason;
 
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.Set;
@@ -25,7 +22,8 @@ import java.util.function.Predicate;
  * server-to-client stream or cancel its calls.
  *
  * <p>Concurrency: fields are touched from the event loops of the connections that use the session (an
- * agent may use several connections); mutable state is volatile or concurrent.
+ * agent may use several connections); mutable state is volatile or concurrent, and the GET stream is an
+ * {@link EventStream}, which has a lock of its own.
  */
 public final class Session {
 
@@ -48,11 +46,8 @@ public final class Session {
     private final AtomicLong lastServerRequestId = new AtomicLong();
     private volatile JsonObject clientCapabilities = new JsonObject();
     private volatile String logLevel;
-    private volatile HttpServerResponse stream;
-    /** The GET stream's recent events, for an agent that reconnects with Last-Event-ID. */
-    private final StreamEvents events = new StreamEvents();
-    /** Set once the agent opened a GET stream: from then on its events are kept while it is disconnected. */
-    private volatile boolean listening;
+    /** The GET stream and its recent events, for an agent that reconnects with Last-Event-ID. */
+    private final EventStream events = new EventStream();
     private volatile java.util.Optional<String> peer = java.util.Optional.empty();
     private volatile long lastSeenMillis;
     private volatile boolean closed;
@@ -210,45 +205,27 @@ public final class Session {
      * The standalone GET stream, if the agent opened one; the previous one is replaced. With a
      * {@code lastEventId} this buffer can continue from, the events after it are written first (resumption);
      * otherwise the stream starts fresh. {@code priming} adds the SEP-1699 event (an id, empty data) when
-     * nothing was replayed, so the agent holds an id to resume from before the first message.
+     * nothing was replayed, so the agent holds an id to resume from before the first message. On a closed
+     * session the response is ended at once.
      *
      * @return how many events were replayed, or -1 when the stream started fresh
      */
     int attachStream(HttpServerResponse response, String lastEventId, boolean priming) {
-        HttpServerResponse previous;
-        int replayed;
-        synchronized (events) {
-            previous = stream;
-            listening = true;
-            Optional<List<Buffer>> missed = events.after(lastEventId);
-            missed.ifPresent(frames -> frames.forEach(response::write));
-            replayed = missed.map(List::size).orElse(-1);
-            if (priming && replayed <= 0) {
-                response.write(events.priming());
-            }
-            stream = response;
-        }
-        if (previous != null && previous != response && !previous.ended()) {
-            previous.end();
-        }
-        return replayed;
+        return events.attach(response, lastEventId, priming);
     }
 
     void detachStream(HttpServerResponse response) {
-        if (stream == response) {
-            stream = null;
-        }
+        events.detach(response);
     }
 
     /** Whether the agent has a standalone GET stream open (where server-initiated messages go). */
     public boolean hasStream() {
-        HttpServerResponse s = stream;
-        return s != null && !s.ended() && !s.closed();
+        return events.hasStream();
     }
 
     /** Whether the agent ever opened a GET stream: its server-initiated messages are then kept for replay. */
     public boolean isListening() {
-        return listening && !closed;
+        return !closed && events.isListening();
     }
 
     /**
@@ -258,17 +235,7 @@ public final class Session {
      * @return false when the agent never opened a GET stream (nothing is kept then: it could not resume)
      */
     public boolean push(JsonObject message) {
-        if (!listening || closed) {
-            return false;
-        }
-        synchronized (events) {
-            Buffer frame = events.append(message);
-            HttpServerResponse s = stream;
-            if (s != null && !s.ended() && !s.closed()) {
-                s.write(frame);
-            }
-        }
-        return true;
+        return !closed && events.push(message);
     }
 
     /** The id prefix for the events of a POST answer that turned into SSE, unique within this session. */
@@ -301,11 +268,7 @@ public final class Session {
         inFlight.clear();
         serverRequests.values().forEach(a -> a.completeExceptionally(new IllegalStateException("the session is closed")));
         serverRequests.clear();
-        HttpServerResponse s = stream;
-        stream = null;
-        if (s != null && !s.ended() && !s.closed()) {
-            s.end();
-        }
+        events.close();
     }
 
     // JSON numbers arrive as Integer or Long depending on size; cancellation must match either way.
