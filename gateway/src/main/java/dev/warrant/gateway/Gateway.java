@@ -92,31 +92,21 @@ public final class Gateway implements AutoCloseable {
     public static final String VERSION = "0.1.0";
     static final Duration UPSTREAM_STARTUP_WAIT = Duration.ofSeconds(60);
 
-    private final Vertx vertx;
-    private final ClusterNode cluster;
+    /** Everything this node acquired, closed in reverse order by {@link #close()}. */
+    private final Resources resources;
     private final ClusterRevocations revocations;
     private final UpstreamRegistry upstreams;
     private final SessionRegistry sessions;
-    private final AuditSink audit;
     private final AgentListeners server;
     private final String host;
     private final String scheme;
-    /** Set when this node created its telemetry for its cluster member; closed with the node. */
-    private Telemetry ownedTelemetry;
-    /** Set when a policy directory is configured; stopped with the node. */
-    private PolicyReloader policyReloader;
-    /** The cluster's provider-registered upstreams this node follows; closed with the node. */
-    private UpstreamDirectory upstreamDirectory;
-    private RegisteredUpstreams registeredUpstreams;
 
-    private Gateway(Vertx vertx, ClusterNode cluster, ClusterRevocations revocations, UpstreamRegistry upstreams,
-                    SessionRegistry sessions, AuditSink audit, AgentListeners server, String host, String scheme) {
-        this.vertx = vertx;
-        this.cluster = cluster;
+    private Gateway(Resources resources, ClusterRevocations revocations, UpstreamRegistry upstreams,
+                    SessionRegistry sessions, AgentListeners server, String host, String scheme) {
+        this.resources = resources;
         this.revocations = revocations;
         this.upstreams = upstreams;
         this.sessions = sessions;
-        this.audit = audit;
         this.server = server;
         this.host = host;
         this.scheme = scheme;
@@ -139,37 +129,42 @@ public final class Gateway implements AutoCloseable {
     private static Gateway start(GatewayConfig config, Function<String, Telemetry> telemetryForMember,
                                  boolean ownsTelemetry, Clock clock) throws Exception {
         RawJsonCodec.install();
-        // Vert.x's default pool (two event loops per core), or more if the agent port is to use more.
-        Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
-                Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, config.eventLoops())));
-        ClusterNode cluster = null;
-        Telemetry telemetry = null;
-        UpstreamRegistry upstreams = new UpstreamRegistry(vertx);
-        AuditSink audit = AuditSink.NONE;
-        PolicyReloader policyReloader = null;
-        UpstreamDirectory directory = null;
-        RegisteredUpstreams registered = null;
+        // Each resource is registered as it is acquired: a failed start and close() tear down the same list.
+        Resources resources = new Resources();
         try {
-            cluster = ClusterNode.start(config.clusterName(), config.host(), config.clusterPort(), config.clusterMembers());
-            telemetry = telemetryForMember.apply(cluster.memberId());
-            ClusterRevocations revocations = new ClusterRevocations(cluster, config.stateDir().resolve("cluster"),
-                    clock, config.clusterRevokeTimeout());
+            // Vert.x's default pool (two event loops per core), or more if the agent port is to use more.
+            Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
+                    Math.max(VertxOptions.DEFAULT_EVENT_LOOP_POOL_SIZE, config.eventLoops())));
+            resources.onAsyncClose("Vert.x", vertx::close);
+            UpstreamRegistry upstreams = resources.add("upstreams", new UpstreamRegistry(vertx));
+            ClusterNode cluster = resources.add("cluster member",
+                    ClusterNode.start(config.clusterName(), config.host(), config.clusterPort(), config.clusterMembers()));
+            Telemetry telemetry = telemetryForMember.apply(cluster.memberId());
+            if (ownsTelemetry) {
+                resources.add("telemetry", telemetry);
+            }
+            ClusterRevocations revocations = resources.add("revocations", new ClusterRevocations(cluster,
+                    config.stateDir().resolve("cluster"), clock, config.clusterRevokeTimeout()));
 
             Verifier verifier = new Verifier(KeyRing.of(config.rootKeys()),
                     new VerifierSettings(config.maxTokenBytes(), config.maxChainDepth(), config.maxTokenTtl()), clock);
             PolicyEngine engine = new PolicyEngine(PolicySet.defaults(), AuthorizationLimits.defaults(),
                     ArgumentLimits.defaults(), clock);
+            PolicyReloader policyReloader = null;
             if (config.policiesDir().isPresent()) {
                 // Loads the directory now (a broken file fails the start) and hot-reloads it from then on.
-                policyReloader = new PolicyReloader(config.policiesDir().get(), engine, clock).start(Duration.ofSeconds(1));
+                policyReloader = resources.add("policy reloader",
+                        new PolicyReloader(config.policiesDir().get(), engine, clock).start(Duration.ofSeconds(1)));
             }
 
             connectUpstreams(config, upstreams);
 
-            audit = new JsonLinesAuditLog(config.auditFile().orElse(config.stateDir().resolve("audit.log")), config.audit());
+            AuditSink audit = resources.add("audit log", new JsonLinesAuditLog(
+                    config.auditFile().orElse(config.stateDir().resolve("audit.log")), config.audit()));
             // base64url inflates by 4/3: refuse longer text before decoding anything.
             int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
             SessionRegistry sessions = new SessionRegistry(clock, config.sessions());
+            resources.onClose("sessions", sessions::closeAll);
             Authenticator authenticator = new Authenticator(vertx, verifier,
                     new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock), revocations, clock, maxTokenLength);
 
@@ -178,7 +173,7 @@ public final class Gateway implements AutoCloseable {
                     new InspectTool(upstreams, engine, vertx, verifier, clock, maxTokenLength)));
 
             // Held calls waiting for a human live in the cluster: any member lists and resolves them.
-            ClusterApprovals approvals = new ClusterApprovals(vertx, cluster.hazelcast());
+            ClusterApprovals approvals = resources.add("approvals", new ClusterApprovals(vertx, cluster.hazelcast()));
 
             // Drift containment sees every outcome; off unless limits.drift is configured.
             AuditSink alerts = audit;
@@ -226,6 +221,7 @@ public final class Gateway implements AutoCloseable {
             String scheme = config.tls().isPresent() ? "https" : "http";
             AgentListeners server = AgentListeners.listen(vertx, options, router, config.host(), config.port(),
                     config.eventLoops());
+            resources.onAsyncClose("agent port", server::close);
             int port = server.actualPort();
             String base = scheme + "://" + hostForUrl(config.host()) + ":" + port;
             String metadataUrl = base + "/.well-known/oauth-protected-resource";
@@ -252,10 +248,11 @@ public final class Gateway implements AutoCloseable {
             // them, and every catalog change (registration, removal, an upstream's own list_changed) is
             // pushed to the sessions whose caller may see a changed item.
             upstreams.addCatalogListener(new ListChangedNotifier(vertx, sessions, engine));
-            directory = new UpstreamDirectory(cluster, config.stateDir().resolve("cluster"), clock);
-            registered = new RegisteredUpstreams(upstreams,
+            UpstreamDirectory directory = resources.add("upstream directory",
+                    new UpstreamDirectory(cluster, config.stateDir().resolve("cluster"), clock));
+            RegisteredUpstreams registered = resources.add("registered upstreams", new RegisteredUpstreams(upstreams,
                     config.upstreams().stream().map(u -> u.spec().name()).collect(java.util.stream.Collectors.toSet()),
-                    System::getenv);
+                    System::getenv));
             directory.listen(registered);
             new UpstreamAdminApi(vertx, authenticator, engine, directory, registered, upstreams, config.upstreams(),
                     clock, System::getenv).routes(router);
@@ -284,31 +281,9 @@ public final class Gateway implements AutoCloseable {
 
             LOG.info("Warrant listening on {} ({} upstreams, {} tools, protocol {})", base + "/mcp",
                     upstreams.names().size(), upstreams.catalog().size(), ProtocolVersions.LATEST);
-            Gateway gateway = new Gateway(vertx, cluster, revocations, upstreams, sessions, audit, server, config.host(), scheme);
-            gateway.ownedTelemetry = ownsTelemetry ? telemetry : null;
-            gateway.policyReloader = policyReloader;
-            gateway.upstreamDirectory = directory;
-            gateway.registeredUpstreams = registered;
-            return gateway;
+            return new Gateway(resources, revocations, upstreams, sessions, server, config.host(), scheme);
         } catch (Exception | Error e) {
-            if (policyReloader != null) {
-                policyReloader.close();
-            }
-            if (directory != null) {
-                directory.close();
-            }
-            if (registered != null) {
-                registered.close();
-            }
-            upstreams.close();
-            audit.close();
-            if (ownsTelemetry && telemetry != null) {
-                telemetry.close();
-            }
-            if (cluster != null) {
-                cluster.close();
-            }
-            vertx.close();
+            resources.close();
             throw e;
         }
     }
@@ -377,34 +352,9 @@ public final class Gateway implements AutoCloseable {
         return sessions;
     }
 
+    /** Closes what the node acquired, in the reverse order: the agent port before the sessions, Vert.x last. */
     @Override
     public void close() {
-        try {
-            server.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.debug("closing HTTP server: {}", e.toString());
-        }
-        if (policyReloader != null) {
-            policyReloader.close();
-        }
-        sessions.closeAll();
-        if (upstreamDirectory != null) {
-            upstreamDirectory.close();
-        }
-        if (registeredUpstreams != null) {
-            registeredUpstreams.close();
-        }
-        upstreams.close();
-        audit.close();
-        revocations.close();
-        cluster.close();
-        try {
-            vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            LOG.debug("closing Vert.x: {}", e.toString());
-        }
-        if (ownedTelemetry != null) {
-            ownedTelemetry.close();
-        }
+        resources.close();
     }
 }
