@@ -281,6 +281,8 @@ public final class Gateway implements AutoCloseable {
 
             LOG.info("Warrant listening on {} ({} upstreams, {} tools, protocol {})", base + "/mcp",
                     upstreams.names().size(), upstreams.catalog().size(), ProtocolVersions.LATEST);
+            // The port stops taking requests before anything that serves them closes.
+            resources.closeFirst("agent port");
             return new Gateway(resources, revocations, upstreams, sessions, server, config.host(), scheme);
         } catch (Exception | Error e) {
             resources.close();

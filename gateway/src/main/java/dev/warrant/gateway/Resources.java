@@ -62,6 +62,21 @@ final class Resources implements AutoCloseable {
                 .get(asyncCloseWait.toMillis(), TimeUnit.MILLISECONDS));
     }
 
+    /**
+     * Makes the resource registered as {@code name} the first to close, whenever it was acquired: the agent port,
+     * so that a stopping node takes no new request while it closes what serves them.
+     */
+    synchronized void closeFirst(String name) {
+        for (Entry e : acquired) {
+            if (e.name().equals(name)) {
+                acquired.remove(e);
+                acquired.push(e);
+                return;
+            }
+        }
+        throw new IllegalArgumentException("nothing registered as " + name);
+    }
+
     /** Closes everything registered, most recent first. */
     @Override
     public synchronized void close() {

@@ -33,6 +33,19 @@ class ResourcesTest {
     }
 
     @Test
+    void aResourceMarkedToCloseFirstClosesBeforeLaterOnes() {
+        Resources resources = new Resources();
+        resources.onClose("first", () -> closed.add("first"));
+        resources.onClose("port", () -> closed.add("port"));
+        resources.onClose("third", () -> closed.add("third"));
+        resources.closeFirst("port");
+
+        resources.close();
+
+        assertThat(closed).containsExactly("port", "third", "first");
+    }
+
+    @Test
     void aCloseThatFailsDoesNotKeepTheOthersOpen() {
         Resources resources = new Resources();
         resources.onClose("first", () -> closed.add("first"));

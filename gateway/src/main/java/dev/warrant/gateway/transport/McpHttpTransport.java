@@ -34,7 +34,7 @@ import java.util.concurrent.TimeUnit;
  * audited, and only its terminal handler differs.
  *
  * <p>Resumability: every event of the GET stream has an id and the session keeps the recent ones; a GET with
- * {@code Last-Event-ID} gets the events after it first (see {@link StreamEvents}). Events of a POST's SSE answer
+ * {@code Last-Event-ID} gets the events after it first (see {@link EventStream}). Events of a POST's SSE answer
  * have ids too, but are not kept: such a stream is not resumable.
  *
  * <p>This class only frames: it validates Host/Origin, media types and the JSON-RPC envelope, hands
