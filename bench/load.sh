@@ -7,7 +7,7 @@ set -e
 ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
 JAR="$ROOT/loadtest/target/loadtest.jar"
 cd "$ROOT"
-if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT" -path "$ROOT/node-tools" -prune -o \( -name '*.java' -o -name pom.xml \) -newer "$JAR" -print | head -n 1)" ]; then
+if [ ! -f "$JAR" ] || [ -n "$(find "$ROOT" \( -name target -o -name node_modules -o -name '.?*' \) -prune -o \( -name '*.java' -o -name pom.xml \) -newer "$JAR" -print | head -n 1)" ]; then
   echo "load.sh: building the loadtest jar (mvn -DskipTests -pl loadtest -am package)..." >&2
   mvn -q -B -DskipTests -pl loadtest -am package >&2
 fi
