@@ -251,8 +251,11 @@ class PipelineTraceTest {
         try (McpSyncClient client = connect(reader)) {
             client.callTool(new McpSchema.CallToolRequest("notes__read_note", Map.of("path", "/notes/public/hello.md")));
         }
-        HttpResponse<String> res = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                gateway.baseUrl().resolve("/metrics")).GET().build(), HttpResponse.BodyHandlers.ofString());
+        // HTTP/1.1 as Prometheus scrapes, and bounded: once, the JDK client's h2c upgrade of this GET was never
+        // answered and the test hung (not yet explained; see the session-5 closing note).
+        HttpResponse<String> res = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build().send(
+                HttpRequest.newBuilder(gateway.baseUrl().resolve("/metrics")).timeout(Duration.ofSeconds(30)).GET().build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(res.statusCode()).isEqualTo(200);
         assertThat(res.headers().firstValue("Content-Type")).contains("text/plain; version=0.0.4; charset=utf-8");
         assertThat(res.body())
