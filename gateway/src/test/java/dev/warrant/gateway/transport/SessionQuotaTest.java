@@ -4,10 +4,7 @@ import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,7 +14,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** One grant's sessions cannot crowd out another's: a per-grant quota under the member-wide cap. */
 class SessionQuotaTest {
 
-    private final MutableClock clock = new MutableClock();
+    private final ManualClock clock = new ManualClock();
 
     @Test
     void anOpenedSessionIsInvisibleUntilAdmitted() {
@@ -95,28 +92,5 @@ class SessionQuotaTest {
         assertThat(fresh.isClosed()).isFalse();
         assertThatThrownBy(() -> sessions.resolve(idle.id(), "root-a", "a"))
                 .isInstanceOfSatisfying(WarrantException.class, e -> assertThat(e.reason()).isEqualTo(Reason.SESSION_UNKNOWN));
-    }
-
-    private static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-12-04T10:00:00Z");
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

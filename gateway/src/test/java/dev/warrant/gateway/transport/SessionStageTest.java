@@ -14,10 +14,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneOffset;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -33,26 +30,6 @@ class SessionStageTest {
     private static final String PLANNER_TOKEN = TOKENS.mint("planner");
     private static final VerifiedToken PLANNER = TOKENS.verify(PLANNER_TOKEN);
     private static final VerifiedToken RESEARCHER = TOKENS.verified("researcher");
-
-    /** A clock the test moves (idle timeouts). */
-    static final class ManualClock extends Clock {
-        Instant now = Instant.parse("2026-12-04T10:00:00Z");
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     private final ManualClock clock = new ManualClock();
     private SessionRegistry sessions = new SessionRegistry(clock, SessionSettings.defaults());
@@ -264,7 +241,7 @@ class SessionStageTest {
     void aSessionIdleLongerThanTheTimeoutIsUnknownAndLeavesTheTable() {
         sessions = new SessionRegistry(clock, new SessionSettings(Duration.ofMinutes(10), 10, 5));
         Session session = plannersSession();
-        clock.now = clock.now.plus(Duration.ofMinutes(11));
+        clock.advance(Duration.ofMinutes(11));
         FakeChain chain = FakeChain.succeeding();
 
         assertThat(Outcomes.refusal(chain.run(stage(), as(PLANNER, Exchanges.request("ping").sessionId(session.id())))))
@@ -279,7 +256,7 @@ class SessionStageTest {
         sessions = new SessionRegistry(clock, new SessionSettings(Duration.ofMinutes(10), 10, 5));
         Session session = plannersSession();
         for (int i = 0; i < 3; i++) {
-            clock.now = clock.now.plus(Duration.ofMinutes(9));
+            clock.advance(Duration.ofMinutes(9));
             FakeChain chain = FakeChain.succeeding();
             chain.run(stage(), as(PLANNER, Exchanges.request("ping").sessionId(session.id())));
             assertThat(chain.calls()).isEqualTo(1);
