@@ -333,7 +333,7 @@ class AdversarialTest {
     }
 
     static HttpResponse<String> revoke(String id) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(gw.gateway.baseUrl() + "/admin/revocations"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(gw.gateway.baseUrl() + "/admin/revocations")).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json").header("Authorization", "Bearer " + admin)
                 .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("revocationId", id).put("reason", "adversarial").encode()))
                 .build();

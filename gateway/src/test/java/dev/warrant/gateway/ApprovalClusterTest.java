@@ -93,7 +93,7 @@ class ApprovalClusterTest {
                         list -> !list.isEmpty())
                 .getJsonObject(0);
         HttpResponse<String> approve = HTTP.send(HttpRequest.newBuilder(
-                        URI.create(b.baseUrl() + "/admin/approvals/" + pending.getString("id") + "/approve"))
+                        URI.create(b.baseUrl() + "/admin/approvals/" + pending.getString("id") + "/approve")).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + admin).POST(HttpRequest.BodyPublishers.noBody()).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(approve.statusCode()).isEqualTo(200);
@@ -104,7 +104,7 @@ class ApprovalClusterTest {
     }
 
     private static HttpResponse<String> get(Gateway g, String path) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(g.baseUrl() + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(g.baseUrl() + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + admin).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 

@@ -88,7 +88,7 @@ class RevocationEndsCallsTest {
         post(planner, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
 
         // The GET stream: the response future completes once the headers are in; the lines end with the stream.
-        HttpResponse<Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(a.mcpUrl())
+        HttpResponse<Stream<String>> stream = HTTP.send(HttpRequest.newBuilder(a.mcpUrl()).timeout(Duration.ofSeconds(30))
                 .header("Accept", "text/event-stream").header("Authorization", "Bearer " + planner)
                 .header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18").GET().build(),
                 HttpResponse.BodyHandlers.ofLines());
@@ -193,7 +193,7 @@ class RevocationEndsCallsTest {
     }
 
     private static HttpResponse<String> admin(Gateway g, String method, String path, String body) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(g.baseUrl() + path))
+        return HTTP.send(HttpRequest.newBuilder(URI.create(g.baseUrl() + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
                 .build(), HttpResponse.BodyHandlers.ofString());

@@ -125,7 +125,7 @@ class RevocationTest {
     }
 
     private static HttpResponse<String> send(String token, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.gateway.baseUrl() + "/admin/revocations"))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.gateway.baseUrl() + "/admin/revocations")).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (token != null) {

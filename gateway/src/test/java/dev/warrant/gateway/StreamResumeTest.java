@@ -165,7 +165,7 @@ class StreamResumeTest {
     }
 
     static HttpRequest.Builder get(String token, String session, String lastEventId) {
-        HttpRequest.Builder b = HttpRequest.newBuilder(gw.mcpUrl()).GET()
+        HttpRequest.Builder b = HttpRequest.newBuilder(gw.mcpUrl()).timeout(Duration.ofSeconds(30)).GET()
                 .header("Authorization", "Bearer " + token).header("Mcp-Session-Id", session)
                 .header("Accept", "text/event-stream");
         if (lastEventId != null) {

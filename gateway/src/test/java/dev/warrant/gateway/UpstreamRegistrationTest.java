@@ -174,7 +174,7 @@ class UpstreamRegistrationTest {
         assertThat(init.statusCode()).isEqualTo(200);
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
         BlockingQueue<String> lines = new LinkedBlockingQueue<>();
-        HttpRequest get = HttpRequest.newBuilder(gw.mcpUrl()).GET()
+        HttpRequest get = HttpRequest.newBuilder(gw.mcpUrl()).timeout(Duration.ofSeconds(30)).GET()
                 .header("Authorization", "Bearer " + token).header("Mcp-Session-Id", session)
                 .header("Accept", "text/event-stream").header("MCP-Protocol-Version", "2025-06-18").build();
         HttpResponse<Stream<String>> stream = HTTP.send(get, HttpResponse.BodyHandlers.ofLines());

@@ -16,10 +16,13 @@ import java.util.List;
 public final class Pipeline {
 
     private final List<Stage> stages;
+    /** Each stage's name, by index: the exchange records it on entry to every stage of every message. */
+    private final String[] names;
 
     public Pipeline(List<Stage> stages) {
         this.stages = List.copyOf(stages);
         validate(this.stages);
+        this.names = this.stages.stream().map(Pipeline::name).toArray(String[]::new);
     }
 
     private static void validate(List<Stage> stages) {
@@ -66,25 +69,26 @@ public final class Pipeline {
         @Override
         public Future<JsonObject> proceed(McpExchange exchange) {
             if (index >= stages.size()) {
-                throw new IllegalStateException("stage " + name(stages.get(stages.size() - 1))
+                throw new IllegalStateException("stage " + names[names.length - 1]
                         + " is terminal and must not call proceed()");
             }
             if (called) {
-                throw new IllegalStateException("stage " + name(stages.get(index - 1)) + " called proceed() twice");
+                throw new IllegalStateException("stage " + names[index - 1] + " called proceed() twice");
             }
             called = true;
             Stage stage = stages.get(index);
-            exchange.enter(name(stage));
+            String name = names[index];
+            exchange.enter(name);
             Future<JsonObject> result;
             try {
                 result = stage.handle(exchange, new RealChain(index + 1));
             } catch (WarrantException e) {
                 return Future.failedFuture(e);
             } catch (RuntimeException e) {
-                return Future.failedFuture(new IllegalStateException("stage " + name(stage) + " threw", e));
+                return Future.failedFuture(new IllegalStateException("stage " + name + " threw", e));
             }
             if (result == null) {
-                return Future.failedFuture(new IllegalStateException("stage " + name(stage) + " returned null"));
+                return Future.failedFuture(new IllegalStateException("stage " + name + " returned null"));
             }
             return result;
         }

@@ -142,7 +142,7 @@ class OtlpGrpcExportTest {
 
     /** The member id the process exports as service.instance.id, read independently from its /metrics target_info. */
     private static String serviceInstanceId(URI base) throws Exception {
-        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/metrics"))
+        HttpResponse<String> metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(base.resolve("/metrics")).timeout(Duration.ofSeconds(30))
                 .GET().build(), HttpResponse.BodyHandlers.ofString());
         Matcher m = Pattern.compile("target_info\\{[^}]*service_instance_id=\"([^\"]+)\"").matcher(metrics.body());
         assertThat(m.find()).as("target_info with service_instance_id in /metrics").isTrue();
@@ -167,7 +167,7 @@ class OtlpGrpcExportTest {
                         throw new IllegalStateException("warrant serve exited with " + serve.exitValue());
                     }
                     try {
-                        return http.send(HttpRequest.newBuilder(base.resolve("/metrics")).GET().build(),
+                        return http.send(HttpRequest.newBuilder(base.resolve("/metrics")).timeout(Duration.ofSeconds(30)).GET().build(),
                                 HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
                     } catch (IOException notYet) {
                         return false;

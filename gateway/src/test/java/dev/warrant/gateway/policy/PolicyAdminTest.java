@@ -75,7 +75,7 @@ class PolicyAdminTest {
     }
 
     private static HttpResponse<String> get(String token) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.gateway.baseUrl() + "/admin/policies")).GET();
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(gw.gateway.baseUrl() + "/admin/policies")).timeout(Duration.ofSeconds(30)).GET();
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }

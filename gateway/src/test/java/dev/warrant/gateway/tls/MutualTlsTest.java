@@ -178,12 +178,12 @@ class MutualTlsTest {
         assertThat(unauthenticated.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(h ->
                 assertThat(h).contains("resource_metadata=\"" + base + "/.well-known/oauth-protected-resource\""));
         HttpResponse<String> metadata = TlsAgents.http(plannerTls).send(HttpRequest.newBuilder(
-                URI.create(base + "/.well-known/oauth-protected-resource")).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create(base + "/.well-known/oauth-protected-resource")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(new JsonObject(metadata.body()).getString("resource")).isEqualTo(base + "/mcp");
         // ALPN offers both protocols; the peer identity is read the same way on either.
         assertThat(metadata.version()).isEqualTo(HttpClient.Version.HTTP_2);
         HttpResponse<String> http11 = HttpClient.newBuilder().sslContext(plannerTls).version(HttpClient.Version.HTTP_1_1)
-                .build().send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(), HttpResponse.BodyHandlers.ofString());
+                .build().send(HttpRequest.newBuilder(URI.create(base + "/healthz")).timeout(Duration.ofSeconds(30)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(http11.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
         assertThat(http11.body()).isEqualTo("ok");
     }
