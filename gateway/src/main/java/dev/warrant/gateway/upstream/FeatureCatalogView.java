@@ -2,7 +2,6 @@ package dev.warrant.gateway.upstream;
 
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -142,15 +141,16 @@ public final class FeatureCatalogView {
         if (!byServer.containsKey(server)) {
             return this;
         }
-        Map<String, Features> next = new LinkedHashMap<>(byServer);
+        Map<String, Features> next = new java.util.TreeMap<>(byServer);
         next.remove(server);
-        return new FeatureCatalogView(Map.copyOf(next));
+        return new FeatureCatalogView(java.util.Collections.unmodifiableMap(next));
     }
 
     private FeatureCatalogView with(String server, Features features) {
-        Map<String, Features> next = new LinkedHashMap<>(byServer);
+        // Sorted by server (each server's items in its own order): lists and cursors read the same on every member.
+        Map<String, Features> next = new java.util.TreeMap<>(byServer);
         next.put(server, features);
-        return new FeatureCatalogView(Map.copyOf(next));
+        return new FeatureCatalogView(java.util.Collections.unmodifiableMap(next));
     }
 
     private Features features(String server) {

@@ -10,13 +10,19 @@ import java.util.Map;
 /**
  * An immutable snapshot of all upstream tools, keyed by exposed name. Replaced wholesale when an upstream's
  * tool list changes, so readers on event loops never see a half-updated catalog.
+ *
+ * <p>{@link #all()} is in exposed-name order on every member and after every restart, so list pages and their
+ * cursors mean the same wherever they are served ({@code Map.copyOf} alone iterates in a per-JVM order).
  */
 public final class ToolCatalogView {
 
     private final Map<String, ToolEntry> byExposedName;
+    private final List<ToolEntry> sorted;
 
     private ToolCatalogView(Map<String, ToolEntry> byExposedName) {
         this.byExposedName = byExposedName;
+        this.sorted = byExposedName.values().stream()
+                .sorted(java.util.Comparator.comparing(ToolEntry::exposedName)).toList();
     }
 
     public static ToolCatalogView empty() {
@@ -28,7 +34,7 @@ public final class ToolCatalogView {
     }
 
     public Collection<ToolEntry> all() {
-        return byExposedName.values();
+        return sorted;
     }
 
     public int size() {
