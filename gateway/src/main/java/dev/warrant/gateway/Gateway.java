@@ -198,8 +198,8 @@ public final class Gateway implements AutoCloseable {
                             new AuthorizeStage(engine, upstreams, telemetry, builtins),
                             new ApprovalStage(vertx, config.risk(), approvals, cluster.memberId(), clock,
                                     ApprovalStage.NOTIFY_EVERY),
-                            new ForwardStage(McpMethods.handlers(VERSION, upstreams, engine, telemetry, builtins,
-                                    config.listPageSize())))
+                            new ForwardStage(McpMethods.tables(VERSION, upstreams, engine, telemetry, builtins,
+                                    config.listPageSize()), VERSION))
                     .route(MessageKind.NOTIFICATION, new NotificationStage())
                     .route(MessageKind.RESPONSE, new ResponseStage())
                     .route(MessageKind.OPEN_STREAM, new OpenStreamStage())

@@ -14,7 +14,8 @@ import java.time.Duration;
 
 /**
  * One call waiting for a human. While it waits the agent hears from it every few seconds
- * ({@code notifications/progress} when the request carried a progress token, else {@code notifications/message}),
+ * ({@code notifications/progress} when the request carried a progress token, else {@code notifications/message},
+ * or an SSE comment for a 2026-07-28 request that set no log level),
  * which also turns the response into an SSE stream. It ends exactly once: approved (the call proceeds), denied,
  * timed out, or withdrawn because the client cancelled it or its session ended (answered {@code revoked} when
  * the session ended because its token was revoked).
@@ -120,6 +121,9 @@ final class HeldCall {
         if (progressToken != null) {
             exchange.channel().notify(JsonRpc.notification("notifications/progress", new JsonObject()
                     .put("progressToken", progressToken).put("progress", ticks).put("message", message)));
+        } else if (exchange.envelope() != null && !exchange.envelope().wantsLog("info")) {
+            // A 2026-07-28 client gets log messages only at the level it asked for in this request.
+            exchange.channel().keepAlive(message);
         } else {
             exchange.channel().notify(JsonRpc.notification("notifications/message", new JsonObject()
                     .put("level", "info").put("logger", "warrant")

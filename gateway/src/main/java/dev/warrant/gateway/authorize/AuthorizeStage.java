@@ -3,6 +3,7 @@ package dev.warrant.gateway.authorize;
 import dev.warrant.gateway.builtin.BuiltinTools;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.modern.ParamHeaders;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.pipeline.Stage;
 import dev.warrant.gateway.pipeline.StageKind;
@@ -103,7 +104,17 @@ public final class AuthorizeStage implements Stage {
             throw WarrantException.of(reason, verdict.detail());
         }
         exchange.target(tool);
+        if (exchange.modern()) {
+            // After the decision, so a hidden tool's header rules cannot reveal that it exists.
+            ParamHeaders.check(inputSchema(tool), arguments == null ? new JsonObject() : (JsonObject) arguments,
+                    exchange.http().routing().params());
+        }
         return chain.proceed(exchange);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> inputSchema(ToolEntry tool) {
+        return tool.definition().get("inputSchema") instanceof Map<?, ?> schema ? (Map<String, Object>) schema : null;
     }
 
     private Future<JsonObject> authorizeFeature(McpExchange exchange, Chain chain) {

@@ -18,7 +18,10 @@ public enum Reason {
     NOT_ACCEPTABLE(Category.TRANSPORT, "not_acceptable", 406, -32600),
     ORIGIN_FORBIDDEN(Category.DENIAL, "origin_forbidden", 403, -32600),
     HOST_FORBIDDEN(Category.DENIAL, "host_forbidden", 403, -32600),
-    PROTOCOL_VERSION_UNSUPPORTED(Category.TRANSPORT, "protocol_version_unsupported", 400, -32600),
+    // MCP 2026-07-28's UnsupportedProtocolVersion; error.data names the supported and the requested versions.
+    PROTOCOL_VERSION_UNSUPPORTED(Category.TRANSPORT, "protocol_version_unsupported", 400, -32022),
+    // MCP 2026-07-28: a routing header (MCP-Protocol-Version, Mcp-Method, Mcp-Name, Mcp-Param-*) disagrees with the body.
+    HEADER_MISMATCH(Category.TRANSPORT, "header_mismatch", 400, -32020),
     SESSION_MISSING(Category.TRANSPORT, "session_missing", 400, -32600),
     SESSION_UNKNOWN(Category.TRANSPORT, "session_unknown", 404, -32001),
     SESSION_OWNER_MISMATCH(Category.DENIAL, "session_owner_mismatch", 403, -32001),
@@ -125,6 +128,28 @@ public enum Reason {
      * The HTTP status when this refusal answers a message that has no JSON-RPC answer of its own (a POSTed
      * notification or response, a GET, a DELETE): there a 200 would read as accepted.
      */
+    /**
+     * The HTTP status of this refusal to a 2026-07-28 request: as {@link #httpStatus()}, except that the
+     * revision puts an unknown method on 404 and invalid params on 400 (so a client can tell them from a
+     * legacy server's answers).
+     */
+    public int modernHttpStatus() {
+        int status = httpStatus();
+        if (status != 200) {
+            return status;
+        }
+        return switch (modernJsonRpcCode()) {
+            case -32601 -> 404;
+            case -32602 -> 400;
+            default -> 200;
+        };
+    }
+
+    /** The JSON-RPC code for a 2026-07-28 caller: "resource not found" (-32002) is -32602 there. */
+    public int modernJsonRpcCode() {
+        return this == UNKNOWN_RESOURCE ? -32602 : jsonRpcCode;
+    }
+
     public int httpStatusWithoutAnswer() {
         if (httpStatus != 200) {
             return httpStatus;

@@ -1,30 +1,48 @@
 package dev.warrant.gateway.forward;
 
 import dev.warrant.gateway.builtin.BuiltinTools;
+import dev.warrant.gateway.modern.RemovedMethods;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
 import dev.warrant.otel.Telemetry;
 import dev.warrant.policies.PolicyEngine;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import static java.util.Map.entry;
 
 /**
- * Every MCP client-to-server method the gateway serves, and who answers it. A method missing here is
+ * Every MCP client-to-server method the gateway serves, per era, and who answers it. A method missing here is
  * answered "method not found" by {@link ForwardStage}; nothing reaches an upstream unlisted.
+ *
+ * <p>The 2026-07-28 table is the 2025 one without what that revision removed ({@link RemovedMethods}) and
+ * with {@code server/discover}.
  */
 public final class McpMethods {
 
     private McpMethods() {
     }
 
+    /** The handlers of both eras, sharing one instance of each handler. */
+    public record Tables(Map<String, ForwardStage.MethodHandler> legacy, Map<String, ForwardStage.MethodHandler> modern) {
+        public Tables {
+            legacy = Map.copyOf(legacy);
+            modern = Map.copyOf(modern);
+        }
+    }
+
     public static Map<String, ForwardStage.MethodHandler> handlers(String version, UpstreamRegistry upstreams,
             PolicyEngine engine, Telemetry telemetry, BuiltinTools builtins, int listPageSize) {
+        return tables(version, upstreams, engine, telemetry, builtins, listPageSize).legacy();
+    }
+
+    public static Tables tables(String version, UpstreamRegistry upstreams, PolicyEngine engine, Telemetry telemetry,
+                                BuiltinTools builtins, int listPageSize) {
         UpstreamRequestHandler forward = new UpstreamRequestHandler(upstreams, telemetry);
         SubscriptionHandler subscriptions = new SubscriptionHandler(upstreams, forward);
-        return Map.ofEntries(
+        Map<String, ForwardStage.MethodHandler> legacy = new HashMap<>(Map.ofEntries(
                 // answered by the gateway
                 entry("initialize", new InitializeHandler(version, upstreams)),
                 entry("ping", ex -> Future.succeededFuture(new JsonObject())),
@@ -40,6 +58,10 @@ public final class McpMethods {
                 entry("resources/subscribe", subscriptions),
                 entry("resources/unsubscribe", subscriptions),
                 // to every upstream of the endpoint that logs
-                entry("logging/setLevel", new SetLevelHandler(upstreams, forward)));
+                entry("logging/setLevel", new SetLevelHandler(upstreams, forward))));
+        Map<String, ForwardStage.MethodHandler> modern = new HashMap<>(legacy);
+        modern.keySet().removeAll(RemovedMethods.ALL);
+        modern.put("server/discover", new DiscoverHandler(upstreams, engine));
+        return new Tables(legacy, modern);
     }
 }

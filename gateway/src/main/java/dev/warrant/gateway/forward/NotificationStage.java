@@ -8,13 +8,15 @@ import io.vertx.core.json.JsonObject;
 /**
  * Terminal stage for a notification the agent POSTs. {@code notifications/cancelled} withdraws one of the
  * session's own calls (a session holds only its owner's calls, so one agent can never cancel another's);
- * every other notification is accepted and has no effect: the gateway holds its own sessions upstream.
+ * every other notification is accepted and has no effect: the gateway holds its own sessions upstream. A
+ * 2026-07-28 client has no session and cancels by closing its request's stream, so its notifications only get
+ * accepted.
  */
 public final class NotificationStage implements TerminalStage {
 
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
-        if ("notifications/cancelled".equals(exchange.method())) {
+        if ("notifications/cancelled".equals(exchange.method()) && exchange.session() != null) {
             Object requestId = exchange.request().params().getValue("requestId");
             if (requestId != null) {
                 exchange.session().cancelCall(requestId);

@@ -4,6 +4,8 @@ import dev.warrant.adapters.CallRelay;
 import dev.warrant.adapters.JsonRpcNotification;
 import dev.warrant.adapters.UpstreamException;
 import dev.warrant.gateway.json.JsonValues;
+import dev.warrant.gateway.modern.ModernEnvelope;
+import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.pipeline.ReplyChannel;
 import dev.warrant.gateway.transport.JsonRpc;
 import dev.warrant.gateway.transport.Session;
@@ -20,7 +22,8 @@ import java.util.concurrent.TimeoutException;
 /**
  * Relays to the calling agent what an upstream sends while serving its call, on the call's own response
  * stream (the POST waiting for the result, which turns into SSE): progress, related notifications (log
- * messages filtered by the session's {@code logging/setLevel}), and the upstream's requests — sampling,
+ * messages filtered by the session's {@code logging/setLevel}, or for a 2026-07-28 caller by its request's log
+ * level: none without one), and the upstream's requests — sampling,
  * elicitation, roots — under a gateway-chosen id. The agent POSTs its answer, which the session hands back
  * here, and it goes upstream as the answer to the upstream's own request.
  *
@@ -40,16 +43,23 @@ final class SessionRelay implements CallRelay {
     private static final int INTERNAL_ERROR = -32603;
 
     private final Session session;
+    /** The 2026-07-28 caller's request envelope; null for a 2025 caller. */
+    private final ModernEnvelope envelope;
     private final ReplyChannel channel;
     private final Duration timeout;
     private final Set<String> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    /** @param session null for an exchange without a session: then no request is relayed */
-    SessionRelay(Session session, ReplyChannel channel, Duration timeout) {
+    private SessionRelay(Session session, ModernEnvelope envelope, ReplyChannel channel, Duration timeout) {
         this.session = session;
+        this.envelope = envelope;
         this.channel = channel;
         this.timeout = timeout;
+    }
+
+    /** The relay for one agent request, of either era. */
+    static SessionRelay of(McpExchange exchange, Duration timeout) {
+        return new SessionRelay(exchange.session(), exchange.envelope(), exchange.channel(), timeout);
     }
 
     @Override
@@ -70,6 +80,13 @@ final class SessionRelay implements CallRelay {
         String capability = CAPABILITY.get(method);
         if (capability == null) {
             return CompletableFuture.failedFuture(UpstreamException.methodNotFound(method));
+        }
+        if (envelope != null) {
+            // 2026-07-28 forbids requests to the client; asking through input_required is not built yet.
+            return CompletableFuture.failedFuture(UpstreamException.errorResponse(UpstreamException.METHOD_NOT_FOUND,
+                    "Method not found: " + method + " (the calling client speaks " + envelope.version()
+                            + ", which cannot be sent requests; Warrant does not translate " + capability
+                            + " into input_required yet)", null));
         }
         if (session == null || !session.declares(capability)) {
             return CompletableFuture.failedFuture(UpstreamException.errorResponse(UpstreamException.METHOD_NOT_FOUND,
@@ -129,6 +146,9 @@ final class SessionRelay implements CallRelay {
     }
 
     private boolean wanted(Object level) {
+        if (envelope != null) {
+            return envelope.wantsLog(level);
+        }
         String threshold = session == null ? null : session.logLevel();
         if (threshold == null || !(level instanceof String l)) {
             return true;

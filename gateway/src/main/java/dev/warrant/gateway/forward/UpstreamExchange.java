@@ -5,6 +5,7 @@ import dev.warrant.adapters.UpstreamCall;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.json.JsonValues;
+import dev.warrant.gateway.modern.ModernEnvelope;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.trace.UpstreamSpan;
 import dev.warrant.gateway.transport.Session;
@@ -31,13 +32,17 @@ final class UpstreamExchange {
 
     static Future<JsonObject> send(McpExchange exchange, Upstream upstream, UpstreamSpan client, String method,
                                    Map<String, Object> params) {
-        Map<String, Object> withTrace = client.inject(params == null ? new java.util.LinkedHashMap<>() : params);
+        Map<String, Object> withTrace = client.inject(params == null ? new java.util.LinkedHashMap<>()
+                : ModernEnvelope.withoutEnvelope(params));
         Context context = Vertx.currentContext();
-        SessionRelay relay = new SessionRelay(exchange.session(), exchange.channel(), upstream.spec().requestTimeout());
+        SessionRelay relay = SessionRelay.of(exchange, upstream.spec().requestTimeout());
         UpstreamCall call = upstream.callRelayed(method, withTrace, relay);
         Object requestId = exchange.request().id();
         Session session = exchange.session();
-        if (session != null) {
+        if (exchange.modern()) {
+            // 2026-07-28 cancels by closing the request's stream: no notification will come.
+            exchange.channel().onClientGone(() -> call.cancel("the client closed its request"));
+        } else if (session != null) {
             session.trackCall(requestId, () -> call.cancel(session.endReason() == null ? "cancelled by the client"
                     : "session ended: " + session.endReason().code()));
         }

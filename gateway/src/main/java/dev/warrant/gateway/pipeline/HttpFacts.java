@@ -12,12 +12,31 @@ import java.util.Optional;
  * @param protocolVersion the MCP-Protocol-Version header, or null
  * @param traceHeaders   traceparent / tracestate / baggage headers present on the request
  * @param peer           the mTLS client identity (URI SAN), when the connection has a verified certificate
+ * @param era            the MCP era the transport read the message as
+ * @param routing        the 2026-07-28 routing headers ({@code Mcp-Method}, {@code Mcp-Name}, {@code Mcp-Param-*})
  */
 public record HttpFacts(String authorization, String sessionId, String protocolVersion,
-                        Map<String, String> traceHeaders, Optional<String> peer) {
+                        Map<String, String> traceHeaders, Optional<String> peer, Era era, RoutingHeaders routing) {
 
     public HttpFacts {
         traceHeaders = traceHeaders == null ? Map.of() : Map.copyOf(traceHeaders);
         peer = peer == null ? Optional.empty() : peer;
+        era = era == null ? Era.LEGACY : era;
+        routing = routing == null ? RoutingHeaders.NONE : routing;
+    }
+
+    /** A 2025-era message (no routing headers). */
+    public HttpFacts(String authorization, String sessionId, String protocolVersion, Map<String, String> traceHeaders,
+                     Optional<String> peer) {
+        this(authorization, sessionId, protocolVersion, traceHeaders, peer, Era.LEGACY, RoutingHeaders.NONE);
+    }
+
+    public boolean modern() {
+        return era == Era.MODERN;
+    }
+
+    /** The same facts read as another era (the transport decides the era once the body is parsed). */
+    public HttpFacts withEra(Era era) {
+        return new HttpFacts(authorization, sessionId, protocolVersion, traceHeaders, peer, era, routing);
     }
 }

@@ -1,6 +1,7 @@
 package dev.warrant.gateway.pipeline;
 
 import dev.warrant.delegation.VerifiedToken;
+import dev.warrant.gateway.modern.ModernEnvelope;
 import dev.warrant.gateway.transport.JsonRpc;
 import dev.warrant.gateway.transport.Session;
 import dev.warrant.gateway.upstream.ToolEntry;
@@ -18,7 +19,7 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link #token()}: AuthenticateStage</li>
  *   <li>{@link #span()}, {@link #traceContext()}: TraceStage (or RecordStage for a message refused before it)</li>
- *   <li>{@link #session()}: SessionStage</li>
+ *   <li>{@link #session()} (2025 era) or {@link #envelope()} (2026 era): SessionStage</li>
  *   <li>{@link #target()}, {@link #route()}, {@link #verdict()}: AuthorizeStage</li>
  *   <li>{@link #approvalId()}, then {@link #approver()}: ApprovalStage</li>
  * </ul>
@@ -43,6 +44,7 @@ public final class McpExchange {
     private final Slot<Span> span = new Slot<>("span");
     private Context traceContext = Context.root();
     private final Slot<Session> session = new Slot<>("session");
+    private final Slot<ModernEnvelope> envelope = new Slot<>("envelope");
     private final Slot<ToolEntry> target = new Slot<>("target");
     private final Slot<UpstreamRoute> route = new Slot<>("route");
     private final Slot<Verdict> verdict = new Slot<>("verdict");
@@ -169,6 +171,40 @@ public final class McpExchange {
 
     public void session(Session value) {
         session.set(value, stage);
+    }
+
+    /** What a 2026-07-28 request said about its client in {@code _meta}; null for 2025-era messages. */
+    public ModernEnvelope envelope() {
+        return envelope.get();
+    }
+
+    public void envelope(ModernEnvelope value) {
+        envelope.set(value, stage);
+    }
+
+    /** The message was sent in the 2026-07-28 era (stateless, no session). */
+    public boolean modern() {
+        return http.modern();
+    }
+
+    /** The protocol version the message was sent in: its envelope's or its session's; null before either is known. */
+    public String protocolVersion() {
+        ModernEnvelope e = envelope.get();
+        if (e != null) {
+            return e.version();
+        }
+        Session s = session.get();
+        return s == null ? null : s.protocolVersion();
+    }
+
+    /** Whether the client declared {@code capability} (this request's {@code _meta}, or its session's initialize). */
+    public boolean clientDeclares(String capability) {
+        ModernEnvelope e = envelope.get();
+        if (e != null) {
+            return e.declares(capability);
+        }
+        Session s = session.get();
+        return s != null && s.declares(capability);
     }
 
     /** The catalog entry of the tool a tools/call targets; null for other methods. */

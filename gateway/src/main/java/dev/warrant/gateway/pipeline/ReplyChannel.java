@@ -18,5 +18,12 @@ public interface ReplyChannel {
     default void onClientGone(Runnable action) {
     }
 
+    /**
+     * Tells the client (and proxies between) that the answer is still coming, without a JSON-RPC message: an
+     * SSE comment. For a wait that has nothing to say to a client that asked for no progress and no logs.
+     */
+    default void keepAlive(String text) {
+    }
+
     ReplyChannel NONE = notification -> { };
 }

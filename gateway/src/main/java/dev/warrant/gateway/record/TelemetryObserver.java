@@ -44,7 +44,9 @@ public final class TelemetryObserver implements GatewayObserver {
         }
         if (ex.session() != null) {
             span.setAttribute(McpAttributes.MCP_SESSION_ID, ex.session().id());
-            span.setAttribute(McpAttributes.MCP_PROTOCOL_VERSION, ex.session().protocolVersion());
+        }
+        if (ex.protocolVersion() != null) {
+            span.setAttribute(McpAttributes.MCP_PROTOCOL_VERSION, ex.protocolVersion());
         }
         if (outcome.errorType() != null) {
             span.setAttribute(McpAttributes.ERROR_TYPE, outcome.errorType());

@@ -2,6 +2,7 @@ package dev.warrant.gateway.transport;
 
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.pipeline.Era;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -15,34 +16,54 @@ import java.util.Map;
  */
 public final class ErrorResponses {
 
+    private static final int RESOURCE_NOT_FOUND_2025 = -32002;
+    private static final int INVALID_PARAMS = -32602;
+
     private ErrorResponses() {
     }
 
     public static JsonObject errorObject(WarrantException e) {
+        return errorObject(e, Era.LEGACY);
+    }
+
+    /** The error object as a caller of {@code era} reads it (2026-07-28 renumbered "resource not found"). */
+    public static JsonObject errorObject(WarrantException e, Era era) {
         if (e.reason() == Reason.UPSTREAM_ERROR && e.upstreamError() instanceof Map<?, ?> upstream) {
             @SuppressWarnings("unchecked")
             Map<String, Object> copy = (Map<String, Object>) upstream;
-            return new JsonObject(copy);
+            JsonObject error = new JsonObject(new java.util.LinkedHashMap<>(copy));
+            if (era == Era.MODERN && Integer.valueOf(RESOURCE_NOT_FOUND_2025).equals(error.getValue("code"))) {
+                error.put("code", INVALID_PARAMS); // a 2025 upstream's "resource not found", as 2026 says it
+            }
+            return error;
         }
         Reason r = e.reason();
         JsonObject data = new JsonObject().put("reason", r.code());
         if (!e.detail().isEmpty()) {
             data.put("detail", e.detail());
         }
-        return new JsonObject().put("code", r.jsonRpcCode()).put("message", message(r, e.detail())).put("data", data);
+        e.data().forEach(data::put);
+        int code = era == Era.MODERN ? r.modernJsonRpcCode() : r.jsonRpcCode();
+        return new JsonObject().put("code", code).put("message", message(r, e.detail())).put("data", data);
     }
 
     /** A full JSON-RPC error response; {@code id} may be null when the request could not be read. */
     public static JsonObject errorResponse(Object id, WarrantException e) {
-        return new JsonObject().put("jsonrpc", "2.0").put("id", id).put("error", errorObject(e));
+        return errorResponse(id, e, Era.LEGACY);
+    }
+
+    public static JsonObject errorResponse(Object id, WarrantException e, Era era) {
+        return new JsonObject().put("jsonrpc", "2.0").put("id", id).put("error", errorObject(e, era));
     }
 
     private static String message(Reason r, String detail) {
         return switch (r) {
             case PARSE_ERROR -> "Parse error";
             case INVALID_REQUEST, BODY_TOO_LARGE, UNSUPPORTED_MEDIA_TYPE, NOT_ACCEPTABLE,
-                 PROTOCOL_VERSION_UNSUPPORTED, SESSION_MISSING, METHOD_NOT_ALLOWED -> "Invalid request";
+                 SESSION_MISSING, METHOD_NOT_ALLOWED -> "Invalid request";
+            case PROTOCOL_VERSION_UNSUPPORTED -> "Unsupported protocol version";
             case METHOD_NOT_FOUND -> "Method not found";
+            case HEADER_MISMATCH -> "Header mismatch: " + detail;
             case INVALID_PARAMS -> "Invalid params";
             case UNKNOWN_TOOL -> "Unknown tool: " + detail;
             case UNKNOWN_PROMPT -> "Unknown prompt: " + detail;

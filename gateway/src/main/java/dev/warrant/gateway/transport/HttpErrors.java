@@ -2,6 +2,7 @@ package dev.warrant.gateway.transport;
 
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.pipeline.Era;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.core.json.JsonObject;
@@ -18,6 +19,13 @@ final class HttpErrors {
     /** A refusal of a JSON-RPC request: per-call denials on a healthy session stay HTTP 200. */
     static void send(HttpServerResponse response, WarrantException error, JsonObject body, String resourceMetadataUrl) {
         send(response, error, error.reason().httpStatus(), body, resourceMetadataUrl);
+    }
+
+    /** A refusal of a JSON-RPC request of {@code era} (2026-07-28 answers an unknown method 404, bad params 400). */
+    static void send(HttpServerResponse response, WarrantException error, Era era, JsonObject body,
+                     String resourceMetadataUrl) {
+        int status = era == Era.MODERN ? error.reason().modernHttpStatus() : error.reason().httpStatus();
+        send(response, error, status, body, resourceMetadataUrl);
     }
 
     /** A refusal of a message without a JSON-RPC answer (notification, response, GET, DELETE). */

@@ -2,12 +2,16 @@ package dev.warrant.gateway.transport;
 
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.modern.MetaKeys;
+import dev.warrant.gateway.pipeline.Era;
 import dev.warrant.gateway.pipeline.HttpFacts;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.pipeline.MessageKind;
 import dev.warrant.gateway.pipeline.Pipelines;
+import dev.warrant.gateway.pipeline.RoutingHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
@@ -20,12 +24,18 @@ import io.vertx.ext.web.RoutingContext;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The Streamable HTTP transport of the agent endpoint (MCP 2025-03-26 / 2025-06-18 / 2025-11-25):
- * POST carries one JSON-RPC message, GET opens the server-to-client stream, DELETE ends the session.
+ * The Streamable HTTP transport of the agent endpoint, both eras on one URL (docs/ARCHITECTURE.md §2.7).
+ * 2025 (2025-03-26 / 2025-06-18 / 2025-11-25): POST carries one JSON-RPC message, GET opens the
+ * server-to-client stream, DELETE ends the session. 2026-07-28: POST only, no session; the era of each POST
+ * is read from its {@code MCP-Protocol-Version} header and its {@code _meta}, and a GET or DELETE that names
+ * a 2026 version gets 405.
  *
  * <p>Two endpoints share it: {@code /mcp} (all upstreams) and {@code /servers/{name}/mcp} (one upstream as a
  * virtual server with its original names; the route's {@code name} parameter). Both run the same pipelines;
@@ -49,6 +59,10 @@ public final class McpHttpTransport {
     public static final String SERVER_PARAM = "name";
     private static final String LAST_EVENT_ID = "Last-Event-ID";
     private static final String PRIMING_SINCE = "2025-11-25";
+    private static final String PROTOCOL_VERSION = "MCP-Protocol-Version";
+    private static final String MCP_METHOD = "Mcp-Method";
+    private static final String MCP_NAME = "Mcp-Name";
+    private static final String PARAM_PREFIX = "mcp-param-";
 
     private final Vertx vertx;
     private final Pipelines pipelines;
@@ -62,7 +76,7 @@ public final class McpHttpTransport {
         this.resourceMetadataUrl = resourceMetadataUrl;
     }
 
-    /** POST: one JSON-RPC message (request, notification or response). */
+    /** POST: one JSON-RPC message (request, notification or response), of either era. */
     public void post(RoutingContext ctx) {
         HttpServerRequest req = ctx.request();
         HttpServerResponse res = ctx.response();
@@ -72,9 +86,13 @@ public final class McpHttpTransport {
             checkHeaders(req);
             message = JsonRpc.parse(parseBody(ctx.body().buffer()));
         } catch (WarrantException e) {
-            refuse(McpExchange.transport(MessageKind.UNREADABLE, http, nowEpochNanos(), ctx.pathParam(SERVER_PARAM)),
-                    e, res, false);
+            HttpFacts unreadable = http.withEra(ProtocolVersions.eraOf(http.protocolVersion(), false));
+            refuse(McpExchange.transport(MessageKind.UNREADABLE, unreadable, nowEpochNanos(),
+                    ctx.pathParam(SERVER_PARAM)), e, res, false);
             return;
+        }
+        if (ProtocolVersions.eraOf(http.protocolVersion(), hasMetaVersion(message)) == Era.MODERN) {
+            http = modernFacts(req, http);
         }
         String virtualServer = ctx.pathParam(SERVER_PARAM);
         if (message instanceof JsonRpc.Request request) {
@@ -88,7 +106,7 @@ public final class McpHttpTransport {
 
     private void handleRequest(JsonRpc.Request request, HttpFacts http, HttpServerResponse res, String virtualServer) {
         Context context = vertx.getOrCreateContext();
-        ResponseWriter writer = new ResponseWriter(res, context, resourceMetadataUrl);
+        ResponseWriter writer = new ResponseWriter(res, context, resourceMetadataUrl, http.era());
         McpExchange exchange = new McpExchange(request, http, writer, nowEpochNanos(), virtualServer);
         writer.eventIdsFrom(exchange::session);
         execute(exchange).onComplete(ar -> {
@@ -121,6 +139,7 @@ public final class McpHttpTransport {
                 ctx.pathParam(SERVER_PARAM));
         try {
             originPolicy.check(authority(req), req.getHeader(HttpHeaders.ORIGIN));
+            refuseModern(req);
             String accept = req.getHeader(HttpHeaders.ACCEPT);
             if (accept != null && !accept.contains(Sse.CONTENT_TYPE) && !accept.contains("*/*")) {
                 throw WarrantException.of(Reason.NOT_ACCEPTABLE, "GET requires Accept: text/event-stream");
@@ -173,6 +192,7 @@ public final class McpHttpTransport {
                 ctx.pathParam(SERVER_PARAM));
         try {
             originPolicy.check(authority(req), req.getHeader(HttpHeaders.ORIGIN));
+            refuseModern(req);
         } catch (WarrantException e) {
             refuse(exchange, e, res, true);
             return;
@@ -186,10 +206,21 @@ public final class McpHttpTransport {
         });
     }
 
+    /** 2026-07-28 has no GET stream and no session to end: such a client gets 405, as the revision says. */
+    private static void refuseModern(HttpServerRequest req) {
+        if (ProtocolVersions.isModern(req.getHeader(PROTOCOL_VERSION))) {
+            throw WarrantException.of(Reason.METHOD_NOT_ALLOWED, "MCP " + req.getHeader(PROTOCOL_VERSION)
+                    + " uses POST only");
+        }
+    }
+
     /** Records a message refused before its pipeline could run, then answers the refusal. */
     private void refuse(McpExchange exchange, WarrantException refusal, HttpServerResponse res, boolean withoutAnswer) {
         pipelines.refuse(exchange, refusal).onComplete(ar -> {
             WarrantException e = WarrantException.wrap(ar.cause());
+            if (e.reason() == Reason.METHOD_NOT_ALLOWED) {
+                res.putHeader(HttpHeaders.ALLOW, "POST");
+            }
             if (withoutAnswer) {
                 HttpErrors.sendWithoutAnswer(res, e, resourceMetadataUrl);
             } else {
@@ -290,7 +321,37 @@ public final class McpHttpTransport {
             }
         }
         return new HttpFacts(req.getHeader(HttpHeaders.AUTHORIZATION), req.getHeader("Mcp-Session-Id"),
-                req.getHeader("MCP-Protocol-Version"), trace, PeerIdentity.of(req));
+                req.getHeader(PROTOCOL_VERSION), trace, PeerIdentity.of(req));
+    }
+
+    private static boolean hasMetaVersion(JsonRpc.Message message) {
+        JsonObject params = message instanceof JsonRpc.Request r ? r.params()
+                : message instanceof JsonRpc.Notification n ? n.params() : null;
+        return params != null && params.getValue("_meta") instanceof JsonObject meta
+                && meta.containsKey(MetaKeys.PROTOCOL_VERSION);
+    }
+
+    /**
+     * A 2026-07-28 message's facts: its routing headers read (only for that era, so a 2025 request pays nothing),
+     * and its {@code Mcp-Session-Id} dropped (the revision says to ignore it; it must not reach the session table).
+     */
+    private static HttpFacts modernFacts(HttpServerRequest req, HttpFacts http) {
+        MultiMap headers = req.headers();
+        Set<String> duplicated = new TreeSet<>();
+        for (String routing : new String[] {PROTOCOL_VERSION, MCP_METHOD, MCP_NAME}) {
+            if (headers.getAll(routing).size() > 1) {
+                duplicated.add(routing.toLowerCase(Locale.ROOT));
+            }
+        }
+        Map<String, String> params = new HashMap<>();
+        for (Map.Entry<String, String> header : headers) {
+            String name = header.getKey().toLowerCase(Locale.ROOT);
+            if (name.startsWith(PARAM_PREFIX) && params.put(name.substring(PARAM_PREFIX.length()), header.getValue()) != null) {
+                duplicated.add(name);
+            }
+        }
+        return new HttpFacts(http.authorization(), null, http.protocolVersion(), http.traceHeaders(), http.peer(),
+                Era.MODERN, new RoutingHeaders(headers.get(MCP_METHOD), headers.get(MCP_NAME), params, duplicated));
     }
 
     private static long nowEpochNanos() {

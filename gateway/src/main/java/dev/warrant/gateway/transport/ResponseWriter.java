@@ -1,6 +1,7 @@
 package dev.warrant.gateway.transport;
 
 import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.pipeline.Era;
 import dev.warrant.gateway.pipeline.ReplyChannel;
 import io.vertx.core.Context;
 import io.vertx.core.http.HttpHeaders;
@@ -21,6 +22,7 @@ final class ResponseWriter implements ReplyChannel {
     private final HttpServerResponse response;
     private final Context context;
     private final String resourceMetadataUrl;
+    private final Era era;
     private boolean streaming;
     /** The session of the request, known once the pipeline resolved it; gives this stream its event ids. */
     private java.util.function.Supplier<Session> session = () -> null;
@@ -28,10 +30,11 @@ final class ResponseWriter implements ReplyChannel {
     private String idPrefix;
     private long lastSeq;
 
-    ResponseWriter(HttpServerResponse response, Context context, String resourceMetadataUrl) {
+    ResponseWriter(HttpServerResponse response, Context context, String resourceMetadataUrl, Era era) {
         this.response = response;
         this.context = context;
         this.resourceMetadataUrl = resourceMetadataUrl;
+        this.era = era;
     }
 
     void eventIdsFrom(java.util.function.Supplier<Session> session) {
@@ -46,6 +49,17 @@ final class ResponseWriter implements ReplyChannel {
             }
             startStreaming();
             response.write(event(notification));
+        });
+    }
+
+    @Override
+    public void keepAlive(String text) {
+        onContext(() -> {
+            if (response.ended() || response.closed()) {
+                return;
+            }
+            startStreaming();
+            response.write(Sse.comment(text));
         });
     }
 
@@ -86,13 +100,13 @@ final class ResponseWriter implements ReplyChannel {
             if (response.ended() || response.closed()) {
                 return;
             }
-            JsonObject body = ErrorResponses.errorResponse(id, error);
+            JsonObject body = ErrorResponses.errorResponse(id, error, era);
             if (streaming) {
                 // Headers are gone: the error travels as the stream's final event.
                 response.end(event(body));
                 return;
             }
-            HttpErrors.send(response, error, body, resourceMetadataUrl);
+            HttpErrors.send(response, error, era, body, resourceMetadataUrl);
         });
     }
 
@@ -108,6 +122,10 @@ final class ResponseWriter implements ReplyChannel {
             response.setChunked(true)
                     .putHeader(HttpHeaders.CONTENT_TYPE, Sse.CONTENT_TYPE)
                     .putHeader(HttpHeaders.CACHE_CONTROL, "no-cache");
+            if (era == Era.MODERN) {
+                // The stream is this request's only channel: proxies must not hold its events back.
+                response.putHeader("X-Accel-Buffering", "no");
+            }
         }
     }
 

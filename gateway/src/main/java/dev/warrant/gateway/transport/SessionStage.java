@@ -3,6 +3,8 @@ package dev.warrant.gateway.transport;
 import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.modern.ModernEnvelope;
+import dev.warrant.gateway.modern.RemovedMethods;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.pipeline.MessageKind;
 import dev.warrant.gateway.pipeline.Stage;
@@ -14,6 +16,11 @@ import io.vertx.core.json.JsonObject;
  * Streamable HTTP sessions: {@code initialize} opens one (owned by the authenticated caller), entered into the
  * table only once everything after this stage allowed it; every other message must name a live session it
  * owns and, when it sends MCP-Protocol-Version, a version we speak.
+ *
+ * <p>A 2026-07-28 message has no session: its request carries what a session remembered in {@code _meta}, read
+ * here into the exchange's {@link ModernEnvelope} once its routing headers agree with its body. An
+ * {@code Mcp-Session-Id} it sends is ignored, as the revision says. It may not POST responses (it is never asked
+ * anything by a JSON-RPC request); its notifications are accepted and have no effect.
  */
 public final class SessionStage implements Stage {
 
@@ -30,6 +37,9 @@ public final class SessionStage implements Stage {
 
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
+        if (exchange.modern()) {
+            return modern(exchange, chain);
+        }
         VerifiedToken token = exchange.token();
         String root = token.revocationIds().get(0);
         if (exchange.kind() == MessageKind.REQUEST && "initialize".equals(exchange.method())) {
@@ -53,6 +63,25 @@ public final class SessionStage implements Stage {
         exchange.session(session);
         session.noteToken(token);
         session.notePeer(exchange.http().peer());
+        return chain.proceed(exchange);
+    }
+
+    private static Future<JsonObject> modern(McpExchange exchange, Chain chain) {
+        switch (exchange.kind()) {
+            case REQUEST -> {
+                exchange.envelope(ModernEnvelope.read(exchange.request(), exchange.http().protocolVersion(),
+                        exchange.http().routing()));
+                if (RemovedMethods.contains(exchange.method())) {
+                    // Before authorization: a removed method is not an operation to decide about.
+                    throw WarrantException.of(Reason.METHOD_NOT_FOUND, exchange.method());
+                }
+            }
+            // The revision defines no notification a client sends over HTTP: only its version is checked.
+            case NOTIFICATION -> ModernEnvelope.checkServed(exchange.http().protocolVersion());
+            case RESPONSE -> throw WarrantException.of(Reason.INVALID_REQUEST,
+                    "a 2026-07-28 client is never sent a request, so it cannot POST a response");
+            default -> throw WarrantException.of(Reason.METHOD_NOT_ALLOWED, "2026-07-28 uses POST only");
+        }
         return chain.proceed(exchange);
     }
 }

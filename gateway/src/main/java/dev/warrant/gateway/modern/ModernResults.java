@@ -1,0 +1,47 @@
+package dev.warrant.gateway.modern;
+
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashMap;
+import java.util.Set;
+
+/**
+ * What every 2026-07-28 result carries beside its content: {@code resultType}, the server's identity in
+ * {@code _meta}, and on cacheable results {@code ttlMs} and {@code cacheScope}.
+ *
+ * <p>Every cacheable answer of the gateway is {@code private}: lists are filtered per caller, and a read is
+ * authorized per caller, so a shared cache could hand one agent's answer to an agent that may not see it. The
+ * time to live is 0 (stale at once): a list depends on the token, the hot-reloaded policies and the cluster's
+ * catalog, none of which tells a client when it changes (docs/ARCHITECTURE.md §2.7).
+ */
+public final class ModernResults {
+
+    private static final Set<String> CACHEABLE = Set.of("server/discover", "tools/list", "prompts/list",
+            "resources/list", "resources/templates/list", "resources/read");
+
+    private ModernResults() {
+    }
+
+    /**
+     * @param method the request's method
+     * @param handled the result as the handler built it (left as it is: it may be shared)
+     * @param server the gateway's name as the caller sees it ({@code warrant}, or {@code warrant/<upstream>})
+     * @param version the gateway's version
+     */
+    public static JsonObject decorate(String method, JsonObject handled, String server, String version) {
+        JsonObject result = new JsonObject(new LinkedHashMap<>(handled.getMap()));
+        if (!(result.getValue("resultType") instanceof String)) {
+            result.put("resultType", "complete");
+        }
+        if (CACHEABLE.contains(method)) {
+            // Replaces an upstream's own hints: the gateway's answer is per caller whatever the upstream's was.
+            result.put("ttlMs", 0L);
+            result.put("cacheScope", "private");
+        }
+        JsonObject meta = result.getValue("_meta") instanceof JsonObject m
+                ? new JsonObject(new LinkedHashMap<>(m.getMap())) : new JsonObject();
+        meta.put(MetaKeys.SERVER_INFO, new JsonObject().put("name", server).put("version", version));
+        result.put("_meta", meta);
+        return result;
+    }
+}
