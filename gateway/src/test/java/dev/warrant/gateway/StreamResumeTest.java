@@ -124,7 +124,7 @@ class StreamResumeTest {
 
     @Test
     void aClientAskingForAVersionNotSpokenIsAnsweredWithTheLatestAndSoGetsPriming() throws Exception {
-        HttpResponse<String> init = Agents.post(gw.mcpUrl(), Agents.INITIALIZE.replace("2025-06-18", "2026-07-28"),
+        HttpResponse<String> init = Agents.post(gw.mcpUrl(), Agents.INITIALIZE.replace("2025-06-18", "2099-01-01"),
                 "Authorization", "Bearer " + alice);
         assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
         assertThat(new JsonObject(init.body()).getJsonObject("result").getString("protocolVersion")).isEqualTo("2025-11-25");
@@ -132,7 +132,7 @@ class StreamResumeTest {
         try (Stream s = Stream.open(alice, session, null)) {
             assertThat(s.nextEvent()).isEqualTo(new Event("0-0", ""));
         }
-        HttpResponse<String> refused = HTTP.send(get(alice, session, null).header("MCP-Protocol-Version", "2026-07-28")
+        HttpResponse<String> refused = HTTP.send(get(alice, session, null).header("MCP-Protocol-Version", "2099-01-01")
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(refused.statusCode()).isEqualTo(400);
         assertThat(refused.body()).contains("protocol_version_unsupported");

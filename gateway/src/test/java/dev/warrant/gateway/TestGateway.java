@@ -52,6 +52,12 @@ public final class TestGateway implements AutoCloseable {
     /** With {@code customize}, a test changes settings (limits, risk rules, ...) before the node starts. */
     public TestGateway(URI httpUpstream, GatewayConfig.Tls tls, UnaryOperator<GatewayConfig.Builder> customize)
             throws Exception {
+        this("everything", httpUpstream, tls, customize);
+    }
+
+    /** The HTTP upstream under {@code httpName}. */
+    public TestGateway(String httpName, URI httpUpstream, GatewayConfig.Tls tls,
+                       UnaryOperator<GatewayConfig.Builder> customize) throws Exception {
         stateDir = Files.createTempDirectory("warrant-test");
         rootKey = KeyFiles.loadOrCreate(stateDir);
         minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
@@ -66,7 +72,7 @@ public final class TestGateway implements AutoCloseable {
                 Duration.ofSeconds(20)),
                 Map.of("write_note", RiskTier.HIGH)));
         if (httpUpstream != null) {
-            upstreams.add(new GatewayConfig.Upstream(new HttpUpstreamSpec("everything", httpUpstream, Map.of(),
+            upstreams.add(new GatewayConfig.Upstream(new HttpUpstreamSpec(httpName, httpUpstream, Map.of(),
                     Duration.ofSeconds(20)), Map.of()));
         }
         GatewayConfig config = customize.apply(GatewayConfig.builder()

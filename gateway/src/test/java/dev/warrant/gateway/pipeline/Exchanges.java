@@ -22,6 +22,8 @@ public final class Exchanges {
     private Optional<String> peer = Optional.empty();
     private String virtualServer;
     private ReplyChannel channel = ReplyChannel.NONE;
+    private Era era = Era.LEGACY;
+    private RoutingHeaders routing = RoutingHeaders.NONE;
 
     private Exchanges(Function<Exchanges, McpExchange> make) {
         this.make = make;
@@ -109,11 +111,28 @@ public final class Exchanges {
         return this;
     }
 
+    /**
+     * A 2026-07-28 message whose headers a conforming client derived from {@code method} and {@code name}
+     * (null when the method has none); the body's {@code _meta} is the test's to write.
+     */
+    public Exchanges modern(String method, String name) {
+        this.era = Era.MODERN;
+        this.protocolVersion = "2026-07-28";
+        this.routing = new RoutingHeaders(method, name, Map.of(), java.util.Set.of());
+        return this;
+    }
+
+    /** The routing headers as sent (for a modern message). */
+    public Exchanges routing(RoutingHeaders headers) {
+        this.routing = headers;
+        return this;
+    }
+
     public McpExchange build() {
         return make.apply(this);
     }
 
     private HttpFacts facts() {
-        return new HttpFacts(authorization, sessionId, protocolVersion, traceHeaders, peer);
+        return new HttpFacts(authorization, sessionId, protocolVersion, traceHeaders, peer, era, routing);
     }
 }

@@ -4,6 +4,7 @@ import dev.warrant.delegation.HopSpec;
 import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.modern.MetaKeys;
 import dev.warrant.gateway.pipeline.Exchanges;
 import dev.warrant.gateway.pipeline.FakeChain;
 import dev.warrant.gateway.pipeline.McpExchange;
@@ -220,7 +221,7 @@ class SessionStageTest {
         Session session = plannersSession();
         FakeChain chain = FakeChain.succeeding();
         McpExchange exchange = as(PLANNER, Exchanges.request("tools/list").sessionId(session.id())
-                .protocolVersion("2026-07-28"));
+                .protocolVersion("2099-01-01"));
 
         assertThat(Outcomes.refusal(chain.run(stage(), exchange))).isEqualTo(Reason.PROTOCOL_VERSION_UNSUPPORTED);
         assertThat(chain.calls()).isZero();
@@ -286,5 +287,61 @@ class SessionStageTest {
         FakeChain.succeeding().run(stage(), withoutCertificate);
 
         assertThat(session.peer()).isEqualTo(Optional.empty());
+    }
+
+    // --- 2026-07-28: no session, the envelope instead ---
+
+    private static JsonObject modernParams(JsonObject params) {
+        return params.put("_meta", new JsonObject().put(MetaKeys.PROTOCOL_VERSION, "2026-07-28")
+                .put(MetaKeys.CLIENT_CAPABILITIES, new JsonObject().put("elicitation", new JsonObject()))
+                .put(MetaKeys.LOG_LEVEL, "warning"));
+    }
+
+    @Test
+    void aModernRequestGetsItsEnvelopeAndNoSessionEvenWhenItNamesOne() {
+        Session existing = plannersSession();
+        FakeChain chain = FakeChain.succeeding();
+        McpExchange exchange = as(PLANNER, Exchanges.request("tools/list", modernParams(new JsonObject()))
+                .modern("tools/list", null).sessionId(existing.id()));
+
+        assertThat(chain.run(stage(), exchange).succeeded()).isTrue();
+
+        assertThat(chain.calls()).isEqualTo(1);
+        assertThat(exchange.session()).isNull();
+        assertThat(exchange.envelope().version()).isEqualTo("2026-07-28");
+        assertThat(exchange.clientDeclares("elicitation")).isTrue();
+        assertThat(exchange.clientDeclares("sampling")).isFalse();
+        assertThat(exchange.envelope().wantsLog("error")).isTrue();
+        assertThat(exchange.envelope().wantsLog("info")).isFalse();
+        assertThat(sessions.size()).as("no session opened or touched").isEqualTo(1);
+    }
+
+    @Test
+    void aModernRequestWithAMismatchedHeaderIsRefusedWithoutProceeding() {
+        FakeChain chain = FakeChain.succeeding();
+        McpExchange exchange = as(PLANNER, Exchanges.request("tools/call",
+                modernParams(new JsonObject().put("name", "notes__read_note"))).modern("tools/call", "notes__write_note"));
+
+        assertThat(Outcomes.refusal(chain.run(stage(), exchange))).isEqualTo(Reason.HEADER_MISMATCH);
+        assertThat(chain.calls()).isZero();
+    }
+
+    @Test
+    void aModernRequestForARemovedMethodIsNotFoundBeforeAnythingElseRuns() {
+        FakeChain chain = FakeChain.succeeding();
+        McpExchange exchange = as(PLANNER, Exchanges.request("ping", modernParams(new JsonObject())).modern("ping", null));
+
+        assertThat(Outcomes.refusal(chain.run(stage(), exchange))).isEqualTo(Reason.METHOD_NOT_FOUND);
+        assertThat(chain.calls()).isZero();
+    }
+
+    @Test
+    void aModernClientCannotPostAResponse() {
+        FakeChain chain = FakeChain.succeeding();
+        McpExchange exchange = as(PLANNER, Exchanges.response("s-1", new JsonObject().put("result", new JsonObject()))
+                .modern(null, null));
+
+        assertThat(Outcomes.refusal(chain.run(stage(), exchange))).isEqualTo(Reason.INVALID_REQUEST);
+        assertThat(chain.calls()).isZero();
     }
 }

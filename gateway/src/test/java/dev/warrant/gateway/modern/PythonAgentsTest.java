@@ -1,0 +1,138 @@
+package dev.warrant.gateway.modern;
+
+import dev.warrant.delegation.MintSpec;
+import dev.warrant.gateway.PythonProcess;
+import dev.warrant.gateway.PythonProcess.AgentRun;
+import dev.warrant.gateway.TestGateway;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The official Python SDK (mcp 2.3.0) as the agent, in each of its modes, through Warrant to two upstreams of
+ * the 2025 era: the notes server (Java SDK, stdio) and the SDK's own dual-era server (Streamable HTTP), which
+ * the gateway speaks to in a 2025 session. A modern agent reaches both; so does a legacy one.
+ */
+class PythonAgentsTest {
+
+    private static PythonProcess fixture;
+    private static TestGateway gw;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fixture = PythonProcess.fixtureServer();
+        gw = new TestGateway("fixture", fixture.mcpUrl(), null, UnaryOperator.identity());
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (gw != null) {
+            gw.close();
+        }
+        if (fixture != null) {
+            fixture.close();
+        }
+    }
+
+    private static String token(String agent) {
+        return gw.minter.mint(MintSpec.builder(agent)
+                .right("tool", "notes", "read_note")
+                .right("tool", "fixture", "echo").right("tool", "fixture", "regional")
+                .right("tool", "fixture", "slow").right("tool", "fixture", "ask_name_resolved")
+                .right("resource", "fixture", "fixture://")
+                .right("prompt", "fixture", "greet")
+                .ttl(Duration.ofMinutes(10)).build());
+    }
+
+    private static AgentRun agent(String mode, String token, String... steps) throws Exception {
+        List<String> args = new ArrayList<>(List.of(gw.mcpUrl().toString(), "--bearer", token, "--mode", mode));
+        args.addAll(List.of(steps));
+        AgentRun run = PythonProcess.agent(args, Duration.ofSeconds(90));
+        assertThat(run.exitCode()).as(run.output()).isZero();
+        return run;
+    }
+
+    @Test
+    void pinnedModernAgentReachesBothUpstreams() throws Exception {
+        AgentRun run = agent("2026-07-28", token("modern-agent"),
+                "list",
+                "call:fixture__echo:{\"text\":\"hi\"}",
+                "call:fixture__regional:{\"region\":\"eu-west1\",\"query\":\"select 1\"}",
+                "call:notes__read_note:{\"path\":\"/notes/public/hello.md\"}",
+                "call:fixture__slow:{\"steps\":2}",
+                "read:fixture://hello",
+                "prompt:fixture__greet:{\"who\":\"Bob\"}");
+        assertThat(run.step("connect").getString("version")).isEqualTo("2026-07-28");
+        JsonObject list = run.step("list");
+        List<Object> tools = list.getJsonArray("tools").getList();
+        assertThat(tools).contains("fixture__echo", "fixture__regional", "notes__read_note", "warrant__delegate")
+                .doesNotContain("notes__write_note");
+        assertThat(tools).isSortedAccordingTo((a, b) -> a.toString().compareTo(b.toString()));
+        assertThat(list.getValue("ttlMs")).isEqualTo(0);
+        assertThat(list.getString("cacheScope")).isEqualTo("private");
+        assertThat(run.step("call:fixture__echo:{\"text\":\"hi\"}").getString("text")).isEqualTo("hi");
+        // The SDK mirrors region into Mcp-Param-Region; the gateway checked it against the argument.
+        assertThat(run.step("call:fixture__regional:{\"region\":\"eu-west1\",\"query\":\"select 1\"}")
+                .getString("text")).isEqualTo("eu-west1: select 1");
+        assertThat(run.step("call:notes__read_note:{\"path\":\"/notes/public/hello.md\"}").getBoolean("isError"))
+                .isFalse();
+        JsonObject slow = run.step("call:fixture__slow:{\"steps\":2}");
+        assertThat(slow.getString("text")).isEqualTo("done 2");
+        assertThat(slow.getJsonArray("progress")).hasSize(2);
+        // No log level in the requests: no log message may reach the agent.
+        assertThat(run.events("log")).isEmpty();
+        assertThat(run.step("read:fixture://hello").getString("text")).isEqualTo("hello resource");
+        assertThat(run.step("prompt:fixture__greet:{\"who\":\"Bob\"}").getString("text")).isEqualTo("Say hello to Bob");
+        // Every request of the run was audited as 2026-07-28 traffic without a session.
+        List<JsonObject> audited = Files.readAllLines(gw.stateDir.resolve("audit.log")).stream().map(JsonObject::new)
+                .filter(j -> "modern-agent".equals(j.getString("caller"))).toList();
+        assertThat(audited).extracting(j -> j.getString("method"))
+                .contains("tools/list", "tools/call", "resources/read", "prompts/get");
+        assertThat(audited).allSatisfy(j -> assertThat(j.getString("sessionId")).isNull());
+    }
+
+    @Test
+    void logMessagesReachOnlyARequestThatSetALevel() throws Exception {
+        AgentRun run = agent("2026-07-28", token("logging-agent"), "--log-level", "info", "call:fixture__slow:{\"steps\":2}");
+        assertThat(run.step("call:fixture__slow:{\"steps\":2}").getString("text")).isEqualTo("done 2");
+        assertThat(run.events("log")).extracting(j -> j.getString("level")).containsOnly("info").hasSize(2);
+    }
+
+    @Test
+    void autoModeDiscoversTheGatewayAndStaysModern() throws Exception {
+        AgentRun run = agent("auto", token("auto-agent"), "call:fixture__echo:{\"text\":\"auto\"}");
+        assertThat(run.step("connect").getString("version")).isEqualTo("2026-07-28");
+        assertThat(run.step("connect").getString("serverName")).isEqualTo("warrant");
+        assertThat(run.step("call:fixture__echo:{\"text\":\"auto\"}").getString("text")).isEqualTo("auto");
+    }
+
+    @Test
+    void legacyModeStillSpeaks2025() throws Exception {
+        AgentRun run = agent("legacy", token("legacy-agent"), "call:fixture__echo:{\"text\":\"old\"}",
+                "call:fixture__ask_name_resolved:{}");
+        assertThat(run.step("connect").getString("version")).isEqualTo("2025-11-25");
+        assertThat(run.step("call:fixture__echo:{\"text\":\"old\"}").getString("text")).isEqualTo("old");
+        // A 2025 agent is asked through its session, as before.
+        assertThat(run.step("call:fixture__ask_name_resolved:{}").getString("text")).isEqualTo("Hello, Ada");
+    }
+
+    @Test
+    void aModernAgentIsRefusedWhatItsTokenDoesNotAllow() throws Exception {
+        String narrow = gw.minter.mint(MintSpec.builder("narrow-agent").right("tool", "fixture", "echo")
+                .ttl(Duration.ofMinutes(10)).build());
+        AgentRun run = agent("2026-07-28", narrow, "list", "call:fixture__regional:{\"region\":\"x\",\"query\":\"y\"}");
+        assertThat(run.step("list").getJsonArray("tools").getList()).contains("fixture__echo")
+                .doesNotContain("fixture__regional", "notes__read_note");
+        JsonObject refused = run.step("call:fixture__regional:{\"region\":\"x\",\"query\":\"y\"}");
+        assertThat(refused.getInteger("code")).as(refused.encode()).isEqualTo(-32602);
+    }
+}

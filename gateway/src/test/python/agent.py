@@ -1,0 +1,92 @@
+"""An MCP agent on the official Python SDK (mcp 2.3.0), driven by Warrant's era tests.
+
+Usage: agent.py URL --bearer TOKEN [--mode auto|legacy|2026-07-28] [--log-level LEVEL] STEP...
+
+Steps: list, call:<tool>:<json arguments>, read:<uri>, prompt:<name>:<json arguments>.
+Prints one JSON object per line: first {"step": "connect", ...}, then one per step with what came back
+(or {"error": ..., "code": ...} when the step failed), then {"step": "done"}. Exit 0 when it got that far.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+
+from mcp import Client
+from mcp.client.streamable_http import streamable_http_client
+from mcp.shared._httpx_utils import create_mcp_http_client
+from mcp_types import ElicitResult
+
+events: list[dict] = []
+
+
+def emit(obj: dict) -> None:
+    print(json.dumps(obj), flush=True)
+
+
+async def on_elicit(context, params):
+    emit({"event": "elicitation", "message": params.message})
+    return ElicitResult(action="accept", content={"name": "Ada"})
+
+
+async def on_log(params):
+    emit({"event": "log", "level": params.level, "data": params.data})
+
+
+async def run_step(client: Client, step: str) -> dict:
+    kind, _, rest = step.partition(":")
+    if kind == "list":
+        tools = await client.list_tools()
+        return {"step": step, "tools": [t.name for t in tools.tools],
+                "ttlMs": getattr(tools, "ttl_ms", None), "cacheScope": getattr(tools, "cache_scope", None)}
+    if kind == "call":
+        name, _, args = rest.partition(":")
+        progress: list[list] = []
+
+        async def on_progress(p, total, message):
+            progress.append([p, total, message])
+
+        result = await client.call_tool(name, json.loads(args or "{}"), progress_callback=on_progress)
+        text = "".join(getattr(c, "text", "") for c in result.content)
+        return {"step": step, "text": text, "isError": bool(result.is_error), "progress": progress}
+    if kind == "read":
+        res = await client.read_resource(rest)
+        return {"step": step, "text": res.contents[0].text}
+    if kind == "prompt":
+        name, _, args = rest.partition(":")
+        res = await client.get_prompt(name, json.loads(args or "{}"))
+        return {"step": step, "text": res.messages[0].content.text}
+    raise ValueError(f"unknown step {step}")
+
+
+async def main() -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("url")
+    ap.add_argument("--bearer", required=True)
+    ap.add_argument("--mode", default="auto")
+    ap.add_argument("--log-level", default=None)
+    ap.add_argument("steps", nargs="*")
+    args = ap.parse_intermixed_args()
+
+    transport = streamable_http_client(
+        args.url, http_client=create_mcp_http_client(headers={"Authorization": f"Bearer {args.bearer}"}))
+    async with Client(transport, mode=args.mode, elicitation_callback=on_elicit, logging_callback=on_log,
+                      log_level=args.log_level, cache=None) as client:
+        info = client.server_info
+        emit({"step": "connect", "version": client.protocol_version,
+              "serverName": getattr(info, "name", None) if info else None})
+        for step in args.steps:
+            try:
+                emit(await run_step(client, step))
+            except Exception as e:  # one failed step is a result to assert on, not the end of the run
+                error = getattr(e, "error", None)
+                emit({"step": step, "error": str(e), "code": getattr(error, "code", None),
+                      "data": getattr(error, "data", None)})
+    emit({"step": "done"})
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(asyncio.run(main()))
