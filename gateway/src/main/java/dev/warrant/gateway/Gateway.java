@@ -40,6 +40,7 @@ import dev.warrant.gateway.trace.TraceStage;
 import dev.warrant.gateway.transport.AgentListeners;
 import dev.warrant.gateway.transport.EndSessionStage;
 import dev.warrant.gateway.transport.McpHttpTransport;
+import dev.warrant.gateway.transport.ModernRequests;
 import dev.warrant.gateway.transport.OpenStreamStage;
 import dev.warrant.gateway.transport.OriginPolicy;
 import dev.warrant.gateway.transport.ProtocolVersions;
@@ -164,6 +165,8 @@ public final class Gateway implements AutoCloseable {
             // base64url inflates by 4/3: refuse longer text before decoding anything.
             int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
             SessionRegistry sessions = new SessionRegistry(clock, config.sessions());
+            // 2026-07-28 requests have no session: each is its own scope while in flight, for revocation.
+            ModernRequests modernRequests = new ModernRequests();
             resources.onClose("sessions", sessions::closeAll);
             Authenticator authenticator = new Authenticator(vertx, verifier,
                     new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock), revocations, clock, maxTokenLength);
@@ -192,7 +195,7 @@ public final class Gateway implements AutoCloseable {
                         return session == null ? null : session.bearerMemo();
                     }),
                     new TraceStage(telemetry),
-                    new SessionStage(sessions),
+                    new SessionStage(sessions, modernRequests),
                     new LimitStage(config.limits(), upstreams, Ticker.SYSTEM)))
                     .route(MessageKind.REQUEST,
                             new AuthorizeStage(engine, upstreams, telemetry, builtins),
@@ -257,7 +260,7 @@ public final class Gateway implements AutoCloseable {
             new UpstreamAdminApi(vertx, authenticator, engine, directory, registered, upstreams, config.upstreams(),
                     clock, System::getenv).routes(router);
             // A revoked token's open sessions (their streams and in-flight calls) end, on every member.
-            RevokedSessions revokedSessions = new RevokedSessions(sessions, revocations, audit, clock);
+            RevokedSessions revokedSessions = new RevokedSessions(sessions, modernRequests, revocations, audit, clock);
             revocations.onRevoked(r -> vertx.runOnContext(v -> revokedSessions.endRevoked()));
             router.get("/.well-known/oauth-protected-resource").handler(ctx -> ctx.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

@@ -154,6 +154,50 @@ class RevocationEndsCallsTest {
         });
     }
 
+    @Test
+    void revokingEndsAModernAgentsHeldAndInFlightCallsThoughItHasNoSession() throws Exception {
+        String planner = minter.mint(MintSpec.builder("modern-planner").right("tool", "slow", "*")
+                .ttl(Duration.ofHours(1)).build());
+        CompletableFuture<HttpResponse<String>> held = HTTP.sendAsync(modernCall(planner, 17, "slow__hold"),
+                HttpResponse.BodyHandlers.ofString());
+        JsonObject pending = awaitPending();
+        Path upstreamLog = stateDir.resolve("upstream.log");
+        long startedBefore = lines(upstreamLog, "started ");
+        CompletableFuture<HttpResponse<String>> slow = HTTP.sendAsync(modernCall(planner, 18, "slow__slow"),
+                HttpResponse.BodyHandlers.ofString());
+        await().atMost(Duration.ofSeconds(20)).until(() -> lines(upstreamLog, "started ") > startedBefore);
+
+        String root = verifier.verify(planner).revocationIds().get(0);
+        HttpResponse<String> revoke = admin(b, "POST", "/admin/revocations",
+                new JsonObject().put("revocationId", root).put("reason", "test").encode());
+        assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(200);
+
+        assertThat(reason(held.get(10, TimeUnit.SECONDS))).isEqualTo("revoked");
+        assertThat(reason(slow.get(10, TimeUnit.SECONDS))).isEqualTo("revoked");
+        for (Gateway g : List.of(a, b)) {
+            JsonArray list = new JsonObject(admin(g, "GET", "/admin/approvals", null).body()).getJsonArray("approvals");
+            assertThat(list.stream().map(o -> ((JsonObject) o).getString("id"))).doesNotContain(pending.getString("id"));
+        }
+    }
+
+    /** A 2026-07-28 tools/call on member A: no session, the envelope in _meta, the routing headers. */
+    private static HttpRequest modernCall(String token, int id, String tool) {
+        JsonObject meta = new JsonObject().put("io.modelcontextprotocol/protocolVersion", "2026-07-28")
+                .put("io.modelcontextprotocol/clientCapabilities", new JsonObject());
+        String body = new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", "tools/call")
+                .put("params", new JsonObject().put("name", tool).put("arguments", new JsonObject()).put("_meta", meta))
+                .encode();
+        return HttpRequest.newBuilder(a.mcpUrl()).timeout(Duration.ofSeconds(60))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + token).header("MCP-Protocol-Version", "2026-07-28")
+                .header("Mcp-Method", "tools/call").header("Mcp-Name", tool)
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+    }
+
+    private static long lines(Path file, String prefix) throws java.io.IOException {
+        return Files.exists(file) ? Files.readAllLines(file).stream().filter(l -> l.startsWith(prefix)).count() : 0;
+    }
+
     // --- helpers ---
 
     private static String call(int id, String tool) {

@@ -52,12 +52,12 @@ final class HeldCall {
         Object requestId = exchange.request().id();
         long timer = vertx.setTimer(Math.max(1, timeout.toMillis()), t -> settle(Reason.APPROVAL_TIMEOUT));
         long ticker = vertx.setPeriodic(Math.max(1, notifyEvery.toMillis()), t -> tellWaiting());
-        if (exchange.session() != null) {
-            // notifications/cancelled and a closed session both arrive here: the request is withdrawn, for the
-            // reason the gateway ended the session when it did (e.g. the token was revoked).
-            var session = exchange.session();
-            session.trackCall(requestId, () -> context.runOnContext(v -> settle(
-                    session.endReason() == null ? Reason.CANCELLED : session.endReason())));
+        var scope = exchange.callScope();
+        if (scope != null) {
+            // notifications/cancelled and a closed session or request both arrive here: the request is withdrawn,
+            // for the reason the gateway ended it when it did (e.g. the token was revoked).
+            scope.trackCall(requestId, () -> context.runOnContext(v -> settle(
+                    scope.endReason() == null ? Reason.CANCELLED : scope.endReason())));
         }
         // A client that drops its connection withdraws the request too (issue 5), instead of leaving it
         // pending for an approver until the timeout.
@@ -71,8 +71,8 @@ final class HeldCall {
         return decided.future().andThen(ar -> {
             vertx.cancelTimer(timer);
             vertx.cancelTimer(ticker);
-            if (exchange.session() != null) {
-                exchange.session().untrackCall(requestId);
+            if (scope != null) {
+                scope.untrackCall(requestId);
             }
         });
     }

@@ -8,7 +8,7 @@ import dev.warrant.gateway.json.JsonValues;
 import dev.warrant.gateway.modern.ModernEnvelope;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.trace.UpstreamSpan;
-import dev.warrant.gateway.transport.Session;
+import dev.warrant.gateway.transport.CallScope;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,30 +38,31 @@ final class UpstreamExchange {
         SessionRelay relay = SessionRelay.of(exchange, upstream.spec().requestTimeout());
         UpstreamCall call = upstream.callRelayed(method, withTrace, relay);
         Object requestId = exchange.request().id();
-        Session session = exchange.session();
+        CallScope scope = exchange.callScope();
         if (exchange.modern()) {
             // 2026-07-28 cancels by closing the request's stream: no notification will come.
             exchange.channel().onClientGone(() -> call.cancel("the client closed its request"));
-        } else if (session != null) {
-            session.trackCall(requestId, () -> call.cancel(session.endReason() == null ? "cancelled by the client"
-                    : "session ended: " + session.endReason().code()));
+        }
+        if (scope != null) {
+            scope.trackCall(requestId, () -> call.cancel(scope.endReason() == null ? "cancelled by the client"
+                    : "ended by the gateway: " + scope.endReason().code()));
         }
         Future<Map<String, Object>> result = context == null
                 ? Future.fromCompletionStage(call.result())
                 : Future.fromCompletionStage(call.result(), context);
         return result.transform(outcome -> {
             relay.close();
-            if (exchange.session() != null) {
-                exchange.session().untrackCall(requestId);
+            if (scope != null) {
+                scope.untrackCall(requestId);
             }
             if (outcome.succeeded()) {
                 client.succeeded();
                 return Future.succeededFuture(JsonValues.toJson(outcome.result()));
             }
             WarrantException failure = ToolsCallHandler.translate(outcome.cause());
-            if (failure.reason() == Reason.CANCELLED && session != null && session.endReason() != null) {
-                // The gateway ended the session (e.g. the token was revoked): the call answers with that reason.
-                failure = WarrantException.of(session.endReason(), "the call was cancelled upstream");
+            if (failure.reason() == Reason.CANCELLED && scope != null && scope.endReason() != null) {
+                // The gateway ended the session or request (e.g. the token was revoked): the call says why.
+                failure = WarrantException.of(scope.endReason(), "the call was cancelled upstream");
             }
             client.failed(failure.reason().code());
             return Future.failedFuture(failure);

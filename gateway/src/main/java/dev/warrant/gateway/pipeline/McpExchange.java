@@ -2,7 +2,9 @@ package dev.warrant.gateway.pipeline;
 
 import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.modern.ModernEnvelope;
+import dev.warrant.gateway.transport.CallScope;
 import dev.warrant.gateway.transport.JsonRpc;
+import dev.warrant.gateway.transport.ModernRequest;
 import dev.warrant.gateway.transport.Session;
 import dev.warrant.gateway.upstream.ToolEntry;
 import dev.warrant.gateway.upstream.UpstreamRoute;
@@ -19,7 +21,7 @@ import java.util.Objects;
  * <ul>
  *   <li>{@link #token()}: AuthenticateStage</li>
  *   <li>{@link #span()}, {@link #traceContext()}: TraceStage (or RecordStage for a message refused before it)</li>
- *   <li>{@link #session()} (2025 era) or {@link #envelope()} (2026 era): SessionStage</li>
+ *   <li>{@link #session()} (2025 era) or {@link #envelope()} and {@link #scope()} (2026 era): SessionStage</li>
  *   <li>{@link #target()}, {@link #route()}, {@link #verdict()}: AuthorizeStage</li>
  *   <li>{@link #approvalId()}, then {@link #approver()}: ApprovalStage</li>
  * </ul>
@@ -45,6 +47,7 @@ public final class McpExchange {
     private Context traceContext = Context.root();
     private final Slot<Session> session = new Slot<>("session");
     private final Slot<ModernEnvelope> envelope = new Slot<>("envelope");
+    private final Slot<ModernRequest> scope = new Slot<>("scope");
     private final Slot<ToolEntry> target = new Slot<>("target");
     private final Slot<UpstreamRoute> route = new Slot<>("route");
     private final Slot<Verdict> verdict = new Slot<>("verdict");
@@ -180,6 +183,21 @@ public final class McpExchange {
 
     public void envelope(ModernEnvelope value) {
         envelope.set(value, stage);
+    }
+
+    /** The in-flight 2026-07-28 request as a scope revocation can end; null for 2025-era messages. */
+    public ModernRequest scope() {
+        return scope.get();
+    }
+
+    public void scope(ModernRequest value) {
+        scope.set(value, stage);
+    }
+
+    /** What this message's calls belong to: its session (2025) or itself (2026); null before SessionStage. */
+    public CallScope callScope() {
+        ModernRequest s = scope.get();
+        return s != null ? s : session.get();
     }
 
     /** The message was sent in the 2026-07-28 era (stateless, no session). */

@@ -26,19 +26,32 @@ public final class RevokedSessions {
     public static final String METHOD = "session/end";
 
     private final SessionRegistry sessions;
+    private final ModernRequests modernRequests;
     private final RevocationIndex revocations;
     private final AuditSink audit;
     private final Clock clock;
 
     public RevokedSessions(SessionRegistry sessions, RevocationIndex revocations, AuditSink audit, Clock clock) {
+        this(sessions, new ModernRequests(), revocations, audit, clock);
+    }
+
+    public RevokedSessions(SessionRegistry sessions, ModernRequests modernRequests, RevocationIndex revocations,
+                           AuditSink audit, Clock clock) {
         this.sessions = sessions;
+        this.modernRequests = modernRequests;
         this.revocations = revocations;
         this.audit = audit;
         this.clock = clock;
     }
 
-    /** @return how many sessions ended */
+    /**
+     * Also ends this member's 2026-07-28 requests in flight with a revoked token (their own audit lines say
+     * {@code revoked}).
+     *
+     * @return how many sessions ended
+     */
     public int endRevoked() {
+        modernRequests.end(revocations::isRevoked, Reason.REVOKED);
         int ended = 0;
         for (Session session : sessions.all()) {
             VerifiedToken[] revoked = new VerifiedToken[1];

@@ -25,7 +25,7 @@ import java.util.function.Predicate;
  * agent may use several connections); mutable state is volatile or concurrent, and the GET stream is an
  * {@link EventStream}, which has a lock of its own.
  */
-public final class Session {
+public final class Session implements CallScope {
 
     /** The last bearer token presented on this session (AuthenticateStage skips the cache digest on a match). */
     private final BearerMemo bearerMemo = new BearerMemo(t -> isOwnedBy(t.revocationIds().get(0), t.caller()));
@@ -178,6 +178,7 @@ public final class Session {
     }
 
     /** Registers a cancel action for an in-flight request, so notifications/cancelled can reach it. */
+    @Override
     public void trackCall(Object requestId, Runnable cancel) {
         Object key = normalizeId(requestId);
         inFlight.put(key, cancel);
@@ -187,6 +188,7 @@ public final class Session {
         }
     }
 
+    @Override
     public void untrackCall(Object requestId) {
         inFlight.remove(normalizeId(requestId));
     }
@@ -247,6 +249,7 @@ public final class Session {
      * Why the gateway ended this session ({@link Reason#REVOKED} when its token was revoked), so the calls it
      * cancels answer with that reason; null while the session is open and when the client ended it.
      */
+    @Override
     public Reason endReason() {
         return endReason;
     }

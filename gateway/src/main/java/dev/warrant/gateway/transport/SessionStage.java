@@ -25,9 +25,15 @@ import io.vertx.core.json.JsonObject;
 public final class SessionStage implements Stage {
 
     private final SessionRegistry sessions;
+    private final ModernRequests modernRequests;
 
     public SessionStage(SessionRegistry sessions) {
+        this(sessions, new ModernRequests());
+    }
+
+    public SessionStage(SessionRegistry sessions, ModernRequests modernRequests) {
         this.sessions = sessions;
+        this.modernRequests = modernRequests;
     }
 
     @Override
@@ -66,7 +72,7 @@ public final class SessionStage implements Stage {
         return chain.proceed(exchange);
     }
 
-    private static Future<JsonObject> modern(McpExchange exchange, Chain chain) {
+    private Future<JsonObject> modern(McpExchange exchange, Chain chain) {
         switch (exchange.kind()) {
             case REQUEST -> {
                 exchange.envelope(ModernEnvelope.read(exchange.request(), exchange.http().protocolVersion(),
@@ -75,6 +81,10 @@ public final class SessionStage implements Stage {
                     // Before authorization: a removed method is not an operation to decide about.
                     throw WarrantException.of(Reason.METHOD_NOT_FOUND, exchange.method());
                 }
+                // The request is its own scope while it runs, so revoking its token reaches what it started.
+                ModernRequest scope = modernRequests.open(exchange.token());
+                exchange.scope(scope);
+                return chain.proceed(exchange).andThen(ar -> modernRequests.close(scope));
             }
             // The revision defines no notification a client sends over HTTP: only its version is checked.
             case NOTIFICATION -> ModernEnvelope.checkServed(exchange.http().protocolVersion());
