@@ -2,7 +2,8 @@
 
 Usage: agent.py URL --bearer TOKEN [--mode auto|legacy|2026-07-28] [--log-level LEVEL] STEP...
 
-Steps: list, call:<tool>:<json arguments>, read:<uri>, prompt:<name>:<json arguments>.
+Steps: list, call:<tool>:<json arguments>, read:<uri>, prompt:<name>:<json arguments>, listen (opens a
+subscriptions/listen stream for tool and prompt list changes, reports what was honoured, closes it).
 Prints one JSON object per line: first {"step": "connect", ...}, then one per step with what came back
 (or {"error": ..., "code": ...} when the step failed), then {"step": "done"}. Exit 0 when it got that far.
 """
@@ -58,6 +59,11 @@ async def run_step(client: Client, step: str) -> dict:
         name, _, args = rest.partition(":")
         res = await client.get_prompt(name, json.loads(args or "{}"))
         return {"step": step, "text": res.messages[0].content.text}
+    if kind == "listen":
+        async with client.listen(tools_list_changed=True, prompts_list_changed=True) as sub:
+            honored = sub.honored
+            return {"step": step, "honored": {"tools": honored.tools_list_changed,
+                                              "prompts": honored.prompts_list_changed}}
     raise ValueError(f"unknown step {step}")
 
 

@@ -41,6 +41,8 @@ import dev.warrant.gateway.transport.AgentListeners;
 import dev.warrant.gateway.transport.EndSessionStage;
 import dev.warrant.gateway.transport.McpHttpTransport;
 import dev.warrant.gateway.transport.ModernRequests;
+import dev.warrant.gateway.modern.ListenHandler;
+import dev.warrant.gateway.modern.Subscriptions;
 import dev.warrant.gateway.transport.OpenStreamStage;
 import dev.warrant.gateway.transport.OriginPolicy;
 import dev.warrant.gateway.transport.ProtocolVersions;
@@ -167,6 +169,8 @@ public final class Gateway implements AutoCloseable {
             SessionRegistry sessions = new SessionRegistry(clock, config.sessions());
             // 2026-07-28 requests have no session: each is its own scope while in flight, for revocation.
             ModernRequests modernRequests = new ModernRequests();
+            // Their subscriptions/listen streams, under the same quotas as sessions.
+            Subscriptions subscriptions = new Subscriptions(config.sessions().max(), config.sessions().perGrant());
             resources.onClose("sessions", sessions::closeAll);
             Authenticator authenticator = new Authenticator(vertx, verifier,
                     new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock), revocations, clock, maxTokenLength);
@@ -202,7 +206,7 @@ public final class Gateway implements AutoCloseable {
                             new ApprovalStage(vertx, config.risk(), approvals, cluster.memberId(), clock,
                                     ApprovalStage.NOTIFY_EVERY),
                             new ForwardStage(McpMethods.tables(VERSION, upstreams, engine, telemetry, builtins,
-                                    config.listPageSize()), VERSION))
+                                    config.listPageSize(), new ListenHandler(vertx, subscriptions)), VERSION))
                     .route(MessageKind.NOTIFICATION, new NotificationStage())
                     .route(MessageKind.RESPONSE, new ResponseStage())
                     .route(MessageKind.OPEN_STREAM, new OpenStreamStage())
@@ -250,7 +254,7 @@ public final class Gateway implements AutoCloseable {
             // Upstreams registered by tool providers (admin API) live in the cluster; every member connects
             // them, and every catalog change (registration, removal, an upstream's own list_changed) is
             // pushed to the sessions whose caller may see a changed item.
-            upstreams.addCatalogListener(new ListChangedNotifier(vertx, sessions, engine));
+            upstreams.addCatalogListener(new ListChangedNotifier(vertx, sessions, subscriptions, engine));
             UpstreamDirectory directory = resources.add("upstream directory",
                     new UpstreamDirectory(cluster, config.stateDir().resolve("cluster"), clock));
             RegisteredUpstreams registered = resources.add("registered upstreams", new RegisteredUpstreams(upstreams,

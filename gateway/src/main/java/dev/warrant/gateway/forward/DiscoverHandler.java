@@ -27,13 +27,15 @@ import java.util.TreeSet;
  * (decided like the lists, docs/ARCHITECTURE.md §4.2). On {@code /mcp} the gateway's own tools are always
  * there; on {@code /servers/{name}/mcp} only that upstream counts, with its instructions.
  *
- * <p>Change notifications ({@code listChanged}, {@code subscribe}) are not offered: 2026-07-28 delivers them
- * through {@code subscriptions/listen}, which this gateway does not serve yet.
+ * <p>{@code listChanged} is offered for tools, resources and prompts: {@code subscriptions/listen} delivers it.
+ * Resource subscriptions ({@code subscribe}) are not offered to a 2026 caller.
  */
 final class DiscoverHandler implements ForwardStage.MethodHandler {
 
-    /** Capabilities the gateway relays to a 2026-07-28 caller, without their change-notification flags. */
+    /** Capabilities the gateway relays to a 2026-07-28 caller. */
     private static final Set<String> RELAYED = Set.of("tools", "resources", "prompts", "completions", "logging");
+    /** Those whose list changes subscriptions/listen reports. */
+    private static final Set<String> LISTED = Set.of("tools", "resources", "prompts");
 
     private final UpstreamRegistry upstreams;
     private final PolicyEngine engine;
@@ -53,7 +55,7 @@ final class DiscoverHandler implements ForwardStage.MethodHandler {
         String only = exchange.virtualServer();
         JsonObject capabilities = new JsonObject();
         if (only == null) {
-            capabilities.put("tools", new JsonObject()); // warrant__delegate and warrant__inspect
+            capabilities.put("tools", new JsonObject().put("listChanged", true)); // warrant__delegate, warrant__inspect
         }
         for (String server : visibleServers(exchange, only)) {
             merge(capabilities, declared(server));
@@ -122,7 +124,7 @@ final class DiscoverHandler implements ForwardStage.MethodHandler {
     private static void merge(JsonObject into, Map<?, ?> declared) {
         for (String name : RELAYED) {
             if (declared.get(name) != null && !into.containsKey(name)) {
-                into.put(name, new JsonObject());
+                into.put(name, LISTED.contains(name) ? new JsonObject().put("listChanged", true) : new JsonObject());
             }
         }
     }

@@ -35,11 +35,12 @@ public final class McpMethods {
 
     public static Map<String, ForwardStage.MethodHandler> handlers(String version, UpstreamRegistry upstreams,
             PolicyEngine engine, Telemetry telemetry, BuiltinTools builtins, int listPageSize) {
-        return tables(version, upstreams, engine, telemetry, builtins, listPageSize).legacy();
+        return tables(version, upstreams, engine, telemetry, builtins, listPageSize, null).legacy();
     }
 
+    /** @param listen answers {@code subscriptions/listen}; null when the endpoint serves no subscriptions */
     public static Tables tables(String version, UpstreamRegistry upstreams, PolicyEngine engine, Telemetry telemetry,
-                                BuiltinTools builtins, int listPageSize) {
+                                BuiltinTools builtins, int listPageSize, ForwardStage.MethodHandler listen) {
         UpstreamRequestHandler forward = new UpstreamRequestHandler(upstreams, telemetry);
         SubscriptionHandler subscriptions = new SubscriptionHandler(upstreams, forward);
         Map<String, ForwardStage.MethodHandler> legacy = new HashMap<>(Map.ofEntries(
@@ -62,6 +63,9 @@ public final class McpMethods {
         Map<String, ForwardStage.MethodHandler> modern = new HashMap<>(legacy);
         modern.keySet().removeAll(RemovedMethods.ALL);
         modern.put("server/discover", new DiscoverHandler(upstreams, engine));
+        if (listen != null) {
+            modern.put("subscriptions/listen", listen);
+        }
         return new Tables(legacy, modern);
     }
 }

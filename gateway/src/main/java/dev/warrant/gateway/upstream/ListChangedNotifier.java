@@ -1,6 +1,7 @@
 package dev.warrant.gateway.upstream;
 
 import dev.warrant.delegation.VerifiedToken;
+import dev.warrant.gateway.modern.Subscriptions;
 import dev.warrant.gateway.transport.JsonRpc;
 import dev.warrant.gateway.transport.Session;
 import dev.warrant.gateway.transport.SessionRegistry;
@@ -17,7 +18,8 @@ import java.util.function.Consumer;
 /**
  * Tells agents that a list changed: on each {@link CatalogChange} (an upstream registered, removed, or
  * reloaded after its own list_changed) it sends {@code notifications/tools/list_changed} (and the resources
- * and prompts ones) to every session with an open GET stream whose caller may see at least one changed item.
+ * and prompts ones) to every session with an open GET stream, and every 2026-07-28 subscription that asked for
+ * that kind, whose caller may see at least one changed item.
  * Visibility is the same decision as {@code tools/list} ({@link Operation#listTool}, ...), asked with a token
  * the session used: a caller is never told that something it may not see appeared, changed or went away.
  *
@@ -30,11 +32,17 @@ public final class ListChangedNotifier implements Consumer<CatalogChange> {
 
     private final Vertx vertx;
     private final SessionRegistry sessions;
+    private final Subscriptions subscriptions;
     private final PolicyEngine engine;
 
     public ListChangedNotifier(Vertx vertx, SessionRegistry sessions, PolicyEngine engine) {
+        this(vertx, sessions, new Subscriptions(0, 0), engine);
+    }
+
+    public ListChangedNotifier(Vertx vertx, SessionRegistry sessions, Subscriptions subscriptions, PolicyEngine engine) {
         this.vertx = vertx;
         this.sessions = sessions;
+        this.subscriptions = subscriptions;
         this.engine = engine;
     }
 
@@ -48,13 +56,13 @@ public final class ListChangedNotifier implements Consumer<CatalogChange> {
 
     private void notifyAll(CatalogChange change) {
         if (!change.tools().isEmpty()) {
-            send("notifications/tools/list_changed", change, this::seesTool);
+            send(Subscriptions.Kind.TOOLS, change, this::seesTool);
         }
         if (!change.resources().isEmpty() || !change.templates().isEmpty()) {
-            send("notifications/resources/list_changed", change, this::seesResource);
+            send(Subscriptions.Kind.RESOURCES, change, this::seesResource);
         }
         if (!change.prompts().isEmpty()) {
-            send("notifications/prompts/list_changed", change, this::seesPrompt);
+            send(Subscriptions.Kind.PROMPTS, change, this::seesPrompt);
         }
     }
 
@@ -62,11 +70,15 @@ public final class ListChangedNotifier implements Consumer<CatalogChange> {
         boolean sees(VerifiedToken token, Optional<String> peer, CatalogChange change);
     }
 
-    private void send(String method, CatalogChange change, Visibility visibility) {
-        JsonObject message = JsonRpc.notification(method, null);
+    private void send(Subscriptions.Kind kind, CatalogChange change, Visibility visibility) {
+        JsonObject message = JsonRpc.notification(kind.method, null);
         int sent = sessions.pushToStreams(message,
                 (Session s) -> s.usedByAny(token -> visibility.sees(token, s.peer(), change)));
-        LOG.debug("{} for upstream {} sent to {} session(s)", method, change.server(), sent);
+        // 2026-07-28 subscriptions: the one token that opened each, and only its endpoint's upstream.
+        int listened = subscriptions.push(kind, l -> (l.virtualServer() == null || l.virtualServer().equals(change.server()))
+                && visibility.sees(l.token(), l.peer(), change));
+        LOG.debug("{} for upstream {} sent to {} session(s) and {} subscription(s)", kind.method, change.server(),
+                sent, listened);
     }
 
     private boolean seesTool(VerifiedToken token, Optional<String> peer, CatalogChange change) {

@@ -70,7 +70,8 @@ class PythonAgentsTest {
                 "call:notes__read_note:{\"path\":\"/notes/public/hello.md\"}",
                 "call:fixture__slow:{\"steps\":2}",
                 "read:fixture://hello",
-                "prompt:fixture__greet:{\"who\":\"Bob\"}");
+                "prompt:fixture__greet:{\"who\":\"Bob\"}",
+                "listen");
         assertThat(run.step("connect").getString("version")).isEqualTo("2026-07-28");
         JsonObject list = run.step("list");
         List<Object> tools = list.getJsonArray("tools").getList();
@@ -92,6 +93,9 @@ class PythonAgentsTest {
         assertThat(run.events("log")).isEmpty();
         assertThat(run.step("read:fixture://hello").getString("text")).isEqualTo("hello resource");
         assertThat(run.step("prompt:fixture__greet:{\"who\":\"Bob\"}").getString("text")).isEqualTo("Say hello to Bob");
+        // The SDK's listen() waits for the acknowledgement and reads what was honoured from it.
+        assertThat(run.step("listen").getJsonObject("honored"))
+                .isEqualTo(new JsonObject().put("tools", true).put("prompts", true));
         // Every request of the run was audited as 2026-07-28 traffic without a session.
         List<JsonObject> audited = Files.readAllLines(gw.stateDir.resolve("audit.log")).stream().map(JsonObject::new)
                 .filter(j -> "modern-agent".equals(j.getString("caller"))).toList();
