@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Creates python-tools/.venv with the pinned MCP Python SDK (tests drive it as a client and as an upstream).
+# Creates python-tools/.venv with the pinned MCP Python SDK, which the tests drive as a client (agent.py) and as
+# an upstream (fixture_server.py).
 # Idempotent: does nothing when the venv already holds exactly requirements.txt. PyPI is not reachable here;
 # pip installs from the wheels the machine carries (/opt/pypi/files when present, else pip's configured index).
 set -euo pipefail

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The official MCP Python SDK (mcp 2.3.0, pinned in python-tools/) run as real processes for a test: the
- * dual-era fixture server as an upstream, and the agent script as a client (src/test/python/).
+ * dual-era fixture server as an upstream, and the agent script as a client (both in python-tools/).
  */
 public final class PythonProcess implements AutoCloseable {
 
@@ -27,8 +27,12 @@ public final class PythonProcess implements AutoCloseable {
         this.port = port;
     }
 
+    static Path tools() {
+        return Path.of(System.getProperty("warrant.pythonTools", "../python-tools")).toAbsolutePath().normalize();
+    }
+
     static Path python() {
-        Path tools = Path.of(System.getProperty("warrant.pythonTools", "../python-tools")).toAbsolutePath().normalize();
+        Path tools = tools();
         Path python = tools.resolve(".venv/bin/python");
         if (!Files.isExecutable(python)) {
             throw new IllegalStateException("Python SDK missing: run 'bash " + tools.resolve("setup.sh") + "'");
@@ -37,7 +41,7 @@ public final class PythonProcess implements AutoCloseable {
     }
 
     static Path script(String name) {
-        return Path.of("src/test/python", name).toAbsolutePath();
+        return tools().resolve(name);
     }
 
     public URI mcpUrl() {
