@@ -43,6 +43,7 @@ import dev.warrant.gateway.transport.McpHttpTransport;
 import dev.warrant.gateway.transport.ModernRequests;
 import dev.warrant.gateway.modern.ListenHandler;
 import dev.warrant.gateway.modern.Subscriptions;
+import dev.warrant.gateway.modern.RequestStates;
 import dev.warrant.gateway.transport.OpenStreamStage;
 import dev.warrant.gateway.transport.OriginPolicy;
 import dev.warrant.gateway.transport.ProtocolVersions;
@@ -93,6 +94,8 @@ public final class Gateway implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Gateway.class);
     public static final String VERSION = "0.1.0";
+    /** The cluster-wide key that seals multi round-trip state (docs/ARCHITECTURE.md §2.7). */
+    static final String REQUEST_STATE_KEY = "request-state";
     static final Duration UPSTREAM_STARTUP_WAIT = Duration.ofSeconds(60);
 
     /** Everything this node acquired, closed in reverse order by {@link #close()}. */
@@ -206,7 +209,8 @@ public final class Gateway implements AutoCloseable {
                             new ApprovalStage(vertx, config.risk(), approvals, cluster.memberId(), clock,
                                     ApprovalStage.NOTIFY_EVERY),
                             new ForwardStage(McpMethods.tables(VERSION, upstreams, engine, telemetry, builtins,
-                                    config.listPageSize(), new ListenHandler(vertx, subscriptions)), VERSION))
+                                    config.listPageSize(), new ListenHandler(vertx, subscriptions),
+                                    new RequestStates(cluster.sharedKey(REQUEST_STATE_KEY)), clock), VERSION))
                     .route(MessageKind.NOTIFICATION, new NotificationStage())
                     .route(MessageKind.RESPONSE, new ResponseStage())
                     .route(MessageKind.OPEN_STREAM, new OpenStreamStage())

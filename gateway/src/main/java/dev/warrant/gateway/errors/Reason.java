@@ -22,6 +22,8 @@ public enum Reason {
     PROTOCOL_VERSION_UNSUPPORTED(Category.TRANSPORT, "protocol_version_unsupported", 400, -32022),
     // MCP 2026-07-28: a routing header (MCP-Protocol-Version, Mcp-Method, Mcp-Name, Mcp-Param-*) disagrees with the body.
     HEADER_MISMATCH(Category.TRANSPORT, "header_mismatch", 400, -32020),
+    // MCP 2026-07-28: the request needs something of the client it did not declare (e.g. elicitation).
+    CLIENT_CAPABILITY_MISSING(Category.TRANSPORT, "client_capability_missing", 200, -32021),
     SESSION_MISSING(Category.TRANSPORT, "session_missing", 400, -32600),
     SESSION_UNKNOWN(Category.TRANSPORT, "session_unknown", 404, -32001),
     SESSION_OWNER_MISMATCH(Category.DENIAL, "session_owner_mismatch", 403, -32001),
@@ -46,6 +48,8 @@ public enum Reason {
     UNKNOWN_PROMPT(Category.DENIAL, "unknown_prompt", 200, -32602),
     // MCP's "resource not found" code.
     UNKNOWN_RESOURCE(Category.DENIAL, "unknown_resource", 200, -32002),
+    // A multi round-trip retry whose requestState is not one Warrant sealed for this caller, target and arguments.
+    REQUEST_STATE_INVALID(Category.DENIAL, "request_state_invalid", 200, -32602),
     NOT_PERMITTED(Category.DENIAL, "not_permitted", 403, -32003),
     CONSTRAINT_FAILED(Category.DENIAL, "constraint_failed", 403, -32003),
     AUTHORITY_CHECK_FAILED(Category.DENIAL, "authority_check_failed", 403, -32003),
@@ -140,7 +144,7 @@ public enum Reason {
         }
         return switch (modernJsonRpcCode()) {
             case -32601 -> 404;
-            case -32602 -> 400;
+            case -32602, -32021 -> 400;
             default -> 200;
         };
     }

@@ -2,6 +2,7 @@ package dev.warrant.gateway.forward;
 
 import dev.warrant.gateway.builtin.BuiltinTools;
 import dev.warrant.gateway.modern.RemovedMethods;
+import dev.warrant.gateway.modern.RequestStates;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
 import dev.warrant.otel.Telemetry;
 import dev.warrant.policies.PolicyEngine;
@@ -35,13 +36,21 @@ public final class McpMethods {
 
     public static Map<String, ForwardStage.MethodHandler> handlers(String version, UpstreamRegistry upstreams,
             PolicyEngine engine, Telemetry telemetry, BuiltinTools builtins, int listPageSize) {
-        return tables(version, upstreams, engine, telemetry, builtins, listPageSize, null).legacy();
+        byte[] key = new byte[32];
+        new java.security.SecureRandom().nextBytes(key);
+        return tables(version, upstreams, engine, telemetry, builtins, listPageSize, null, new RequestStates(key),
+                java.time.Clock.systemUTC()).legacy();
     }
 
-    /** @param listen answers {@code subscriptions/listen}; null when the endpoint serves no subscriptions */
+    /**
+     * @param listen answers {@code subscriptions/listen}; null when the endpoint serves no subscriptions
+     * @param states seals multi round-trip state with the cluster's key
+     */
     public static Tables tables(String version, UpstreamRegistry upstreams, PolicyEngine engine, Telemetry telemetry,
-                                BuiltinTools builtins, int listPageSize, ForwardStage.MethodHandler listen) {
-        UpstreamRequestHandler forward = new UpstreamRequestHandler(upstreams, telemetry);
+                                BuiltinTools builtins, int listPageSize, ForwardStage.MethodHandler listen,
+                                RequestStates states, java.time.Clock clock) {
+        InputRounds rounds = new InputRounds(states, clock);
+        UpstreamRequestHandler forward = new UpstreamRequestHandler(upstreams, telemetry, rounds);
         SubscriptionHandler subscriptions = new SubscriptionHandler(upstreams, forward);
         Map<String, ForwardStage.MethodHandler> legacy = new HashMap<>(Map.ofEntries(
                 // answered by the gateway
@@ -52,7 +61,7 @@ public final class McpMethods {
                 entry("resources/templates/list", FeatureListHandler.templates(upstreams, engine, listPageSize)),
                 entry("prompts/list", FeatureListHandler.prompts(upstreams, engine, listPageSize)),
                 // forwarded to the upstream AuthorizeStage decided about
-                entry("tools/call", new ToolsCallHandler(upstreams, telemetry, builtins)),
+                entry("tools/call", new ToolsCallHandler(upstreams, telemetry, builtins, rounds)),
                 entry("resources/read", forward),
                 entry("prompts/get", forward),
                 entry("completion/complete", forward),

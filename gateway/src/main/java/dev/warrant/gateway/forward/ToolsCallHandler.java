@@ -30,11 +30,13 @@ public final class ToolsCallHandler implements ForwardStage.MethodHandler {
     private final UpstreamRegistry upstreams;
     private final Telemetry telemetry;
     private final BuiltinTools builtins;
+    private final InputRounds rounds;
 
-    public ToolsCallHandler(UpstreamRegistry upstreams, Telemetry telemetry, BuiltinTools builtins) {
+    ToolsCallHandler(UpstreamRegistry upstreams, Telemetry telemetry, BuiltinTools builtins, InputRounds rounds) {
         this.upstreams = upstreams;
         this.telemetry = telemetry;
         this.builtins = builtins;
+        this.rounds = rounds;
     }
 
     @Override
@@ -55,10 +57,11 @@ public final class ToolsCallHandler implements ForwardStage.MethodHandler {
         if (upstream == null || !upstream.isOpen()) {
             throw WarrantException.of(Reason.UPSTREAM_UNAVAILABLE, tool.server());
         }
-        UpstreamSpan client = UpstreamSpan.start(telemetry, exchange, upstream, "tools/call", tool.name(), tool.name());
         Map<String, Object> params = JsonValues.toPlainMap(exchange.request().params());
         params.put("name", tool.name());
-        return UpstreamExchange.send(exchange, upstream, client, "tools/call", params);
+        return rounds.send(exchange, upstream,
+                () -> UpstreamSpan.start(telemetry, exchange, upstream, "tools/call", tool.name(), tool.name()),
+                "tools/call", tool.name(), params);
     }
 
     static WarrantException translate(Throwable cause) {

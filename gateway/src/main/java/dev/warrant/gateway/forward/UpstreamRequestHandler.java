@@ -25,9 +25,12 @@ public final class UpstreamRequestHandler implements ForwardStage.MethodHandler 
     private final UpstreamRegistry upstreams;
     private final Telemetry telemetry;
 
-    public UpstreamRequestHandler(UpstreamRegistry upstreams, Telemetry telemetry) {
+    private final InputRounds rounds;
+
+    UpstreamRequestHandler(UpstreamRegistry upstreams, Telemetry telemetry, InputRounds rounds) {
         this.upstreams = upstreams;
         this.telemetry = telemetry;
+        this.rounds = rounds;
     }
 
     @Override
@@ -47,6 +50,10 @@ public final class UpstreamRequestHandler implements ForwardStage.MethodHandler 
             throw WarrantException.of(Reason.UPSTREAM_UNAVAILABLE, server);
         }
         // A CLIENT span per upstream call, its context in params._meta (docs/OBSERVABILITY.md), like tools/call.
+        if (InputRounds.METHODS.contains(method)) {
+            return rounds.send(exchange, upstream, () -> UpstreamSpan.start(telemetry, exchange, upstream, method,
+                    target(params), null), method, target(params), params);
+        }
         UpstreamSpan client = UpstreamSpan.start(telemetry, exchange, upstream, method, target(params), null);
         return UpstreamExchange.send(exchange, upstream, client, method, params);
     }

@@ -33,7 +33,8 @@ public final class ModernResults {
         if (!(result.getValue("resultType") instanceof String)) {
             result.put("resultType", "complete");
         }
-        if (CACHEABLE.contains(method)) {
+        // An input_required result is no answer yet: it carries no cache hints.
+        if (CACHEABLE.contains(method) && "complete".equals(result.getValue("resultType"))) {
             // Replaces an upstream's own hints: the gateway's answer is per caller whatever the upstream's was.
             result.put("ttlMs", 0L);
             result.put("cacheScope", "private");

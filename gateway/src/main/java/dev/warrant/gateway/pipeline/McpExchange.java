@@ -53,6 +53,7 @@ public final class McpExchange {
     private final Slot<Verdict> verdict = new Slot<>("verdict");
     private final Slot<String> approvalId = new Slot<>("approvalId");
     private final Slot<String> approver = new Slot<>("approver");
+    private final Slot<String> correlationId = new Slot<>("correlationId");
 
     public McpExchange(JsonRpc.Request request, HttpFacts http, ReplyChannel channel, long startEpochNanos) {
         this(request, http, channel, startEpochNanos, null);
@@ -264,6 +265,15 @@ public final class McpExchange {
     /** The call is held for approval {@code id}: the audit line names it whatever happens to it. */
     public void approvalId(String id) {
         approvalId.set(id, stage);
+    }
+
+    /** The multi round-trip request this one is a round of (2026-07-28 input_required); null when none. */
+    public String correlationId() {
+        return correlationId.get();
+    }
+
+    public void correlationId(String id) {
+        correlationId.set(id, stage);
     }
 
     /** Who decided the held call. */

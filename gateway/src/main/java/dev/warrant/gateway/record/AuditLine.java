@@ -44,6 +44,7 @@ final class AuditLine {
             g.writeStringField("traceId", r.traceId());
             g.writeStringField("sessionId", r.sessionId());
             g.writeNumberField("latencyMicros", r.latencyMicros());
+            g.writeStringField("correlationId", r.correlationId());
             if (includeArguments) {
                 g.writeFieldName("arguments");
                 if (r.arguments() == null) {

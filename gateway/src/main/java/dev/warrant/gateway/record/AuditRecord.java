@@ -19,15 +19,27 @@ import java.util.List;
  * @param approver     who approved it, null when none
  * @param latencyMicros from the request's arrival to its outcome
  * @param arguments    the call's raw arguments (may be null); written only when configured
+ * @param correlationId shared by every round of one multi round-trip request (2026-07-28 {@code input_required}),
+ *                     null for a request that is not part of one
  */
 public record AuditRecord(Instant time, String decision, String reason, String policy, String caller,
                           List<String> chain, String task, String method, String target, String argumentDigest,
                           String riskTier, String approvalId, String approver, List<String> revocationIds,
-                          String traceId, String sessionId, long latencyMicros, JsonObject arguments) {
+                          String traceId, String sessionId, long latencyMicros, JsonObject arguments,
+                          String correlationId) {
 
     public AuditRecord {
         chain = chain == null ? List.of() : List.copyOf(chain);
         revocationIds = revocationIds == null ? List.of() : List.copyOf(revocationIds);
+    }
+
+    /** A record outside any multi round-trip request. */
+    public AuditRecord(Instant time, String decision, String reason, String policy, String caller,
+                       List<String> chain, String task, String method, String target, String argumentDigest,
+                       String riskTier, String approvalId, String approver, List<String> revocationIds,
+                       String traceId, String sessionId, long latencyMicros, JsonObject arguments) {
+        this(time, decision, reason, policy, caller, chain, task, method, target, argumentDigest, riskTier,
+                approvalId, approver, revocationIds, traceId, sessionId, latencyMicros, arguments, null);
     }
 
     /** A record no policy decided (alerts, revoked sessions): {@code policy} is null. */
@@ -36,7 +48,7 @@ public record AuditRecord(Instant time, String decision, String reason, String p
                        String approvalId, String approver, List<String> revocationIds, String traceId,
                        String sessionId, long latencyMicros, JsonObject arguments) {
         this(time, decision, reason, null, caller, chain, task, method, target, argumentDigest, riskTier,
-                approvalId, approver, revocationIds, traceId, sessionId, latencyMicros, arguments);
+                approvalId, approver, revocationIds, traceId, sessionId, latencyMicros, arguments, null);
     }
 
     /**

@@ -128,7 +128,8 @@ public final class RecordStage implements Stage {
                 span != null && span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null,
                 ex.session() == null ? null : ex.session().id(),
                 (endNanos - ex.startEpochNanos()) / 1000,
-                arguments instanceof JsonObject o ? o : null));
+                arguments instanceof JsonObject o ? o : null,
+                ex.correlationId()));
     }
 
     private static String decision(McpExchange ex, WarrantException failure) {

@@ -64,6 +64,8 @@ public final class ErrorResponses {
             case PROTOCOL_VERSION_UNSUPPORTED -> "Unsupported protocol version";
             case METHOD_NOT_FOUND -> "Method not found";
             case HEADER_MISMATCH -> "Header mismatch: " + detail;
+            case CLIENT_CAPABILITY_MISSING -> "Missing required client capability";
+            case REQUEST_STATE_INVALID -> "Invalid request state";
             case INVALID_PARAMS -> "Invalid params";
             case UNKNOWN_TOOL -> "Unknown tool: " + detail;
             case UNKNOWN_PROMPT -> "Unknown prompt: " + detail;

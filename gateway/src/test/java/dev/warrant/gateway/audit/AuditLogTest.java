@@ -48,7 +48,7 @@ class AuditLogTest {
             JsonObject deny = new JsonObject(lines.get(1));
             assertThat(deny.fieldNames()).containsExactlyInAnyOrder("time", "decision", "reason", "policy", "caller", "chain",
                     "task", "method", "target", "argumentDigest", "riskTier", "approvalId", "approver",
-                    "revocationIds", "traceId", "sessionId", "latencyMicros");
+                    "revocationIds", "traceId", "sessionId", "latencyMicros", "correlationId");
             assertThat(deny.getString("decision")).isEqualTo("deny");
             assertThat(deny.getString("reason")).isEqualTo("not_permitted");
             assertThat(deny.getString("policy")).isEqualTo("operator.datalog:7: deny if server(\"legacy-admin\")");

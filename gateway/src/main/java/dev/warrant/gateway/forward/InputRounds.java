@@ -1,0 +1,192 @@
+package dev.warrant.gateway.forward;
+
+import dev.warrant.adapters.Upstream;
+import dev.warrant.gateway.errors.Reason;
+import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.json.JsonValues;
+import dev.warrant.gateway.modern.RequestStates;
+import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.trace.UpstreamSpan;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+/**
+ * Multi round-trip requests (2026-07-28 {@code input_required}) through the gateway, for the three methods
+ * that may ask for input: {@code tools/call}, {@code prompts/get}, {@code resources/read}.
+ *
+ * <ul>
+ *   <li>A 2026 agent gets an upstream's {@code input_required} as is, except its {@code requestState}: Warrant
+ *   seals the upstream's state with what the round is bound to ({@link RequestStates}) and opens it again on
+ *   the retry, which must come from the same grant and caller, for the same method, target, upstream and
+ *   arguments. The agent never sees the upstream's state, cannot forge one, and cannot steer a retry elsewhere.
+ *   Every round is authorized and audited as a request of its own; all share one correlation id.</li>
+ *   <li>A 2025 agent cannot retry with answers, so the gateway asks it instead, through its session, exactly
+ *   as it relays an upstream's own server-to-client request ({@link SessionRelay}), and sends the answers
+ *   upstream in the retry itself, up to {@value #MAX_ROUNDS} rounds. An input the agent did not declare it can
+ *   give is a clear error naming it, never a hang.</li>
+ * </ul>
+ * A 2025 agent's own {@code requestState}/{@code inputResponses} are dropped: it has no round to continue.
+ */
+final class InputRounds {
+
+    /** Methods an upstream may answer with {@code input_required}. */
+    static final Set<String> METHODS = Set.of("tools/call", "prompts/get", "resources/read");
+    static final int MAX_ROUNDS = 10;
+    private static final String INPUT_REQUIRED = "input_required";
+    private static final Map<String, String> CAPABILITY = Map.of(
+            "elicitation/create", "elicitation",
+            "sampling/createMessage", "sampling",
+            "roots/list", "roots");
+
+    private final RequestStates states;
+    private final Clock clock;
+
+    InputRounds(RequestStates states, Clock clock) {
+        this.states = states;
+        this.clock = clock;
+    }
+
+    /**
+     * @param target the upstream's own name of the tool or prompt, or the resource URI
+     * @param spans  a new CLIENT span per upstream request (a round is one)
+     */
+    Future<JsonObject> send(McpExchange exchange, Upstream upstream, Supplier<UpstreamSpan> spans, String method,
+                            String target, Map<String, Object> params) {
+        Map<String, Object> outgoing = new LinkedHashMap<>(params);
+        Object sentState = outgoing.remove("requestState");
+        if (!exchange.modern()) {
+            outgoing.remove("inputResponses");
+            return legacyRound(exchange, upstream, spans, method, outgoing, 1);
+        }
+        RequestStates.Binding binding = new RequestStates.Binding(exchange.token().revocationIds().get(0),
+                exchange.token().caller(), method, target, upstream.name(), RequestStates.digest(params.get("arguments")));
+        String correlation = null;
+        int round = 1;
+        if (sentState != null) {
+            RequestStates.State state = states.open(sentState, binding, clock.instant());
+            correlation = state.correlationId();
+            round = state.round() + 1;
+            exchange.correlationId(correlation);
+            if (state.upstreamState() != null) {
+                outgoing.put("requestState", state.upstreamState());
+            }
+        } else {
+            // Answers without a state Warrant issued continue nothing.
+            outgoing.remove("inputResponses");
+        }
+        String known = correlation;
+        int thisRound = round;
+        return UpstreamExchange.send(exchange, upstream, spans.get(), method, outgoing).map(result -> {
+            if (!INPUT_REQUIRED.equals(result.getValue("resultType"))) {
+                return result;
+            }
+            checkDeclared(exchange, result);
+            String id = known;
+            if (id == null) {
+                id = UUID.randomUUID().toString();
+                exchange.correlationId(id);
+            }
+            Object upstreamState = result.getValue("requestState");
+            JsonObject out = new JsonObject(new LinkedHashMap<>(result.getMap()));
+            out.put("requestState", states.seal(new RequestStates.State(binding, id, thisRound,
+                    upstreamState instanceof String s ? s : null, null, clock.instant().plus(RequestStates.TTL))));
+            return out;
+        });
+    }
+
+    /** An agent is asked only for what it declared (this request's _meta, or its session's initialize). */
+    private static void checkDeclared(McpExchange exchange, JsonObject result) {
+        if (!(result.getValue("inputRequests") instanceof JsonObject requests)) {
+            return;
+        }
+        for (String key : requests.fieldNames()) {
+            checkDeclared(exchange, requests.getValue(key) instanceof JsonObject r ? r.getString("method") : null);
+        }
+    }
+
+    private static void checkDeclared(McpExchange exchange, String method) {
+        String capability = CAPABILITY.get(method);
+        if (capability == null) {
+            throw WarrantException.of(Reason.CLIENT_CAPABILITY_MISSING, "the upstream asks for " + method
+                    + ", which Warrant does not relay to agents");
+        }
+        if (!exchange.clientDeclares(capability)) {
+            throw WarrantException.of(Reason.CLIENT_CAPABILITY_MISSING, "the upstream asks for " + method
+                    + ", and the agent did not declare " + capability,
+                    Map.of("requiredCapabilities", Map.of(capability, Map.of())));
+        }
+    }
+
+    private Future<JsonObject> legacyRound(McpExchange exchange, Upstream upstream, Supplier<UpstreamSpan> spans,
+                                           String method, Map<String, Object> params, int round) {
+        return UpstreamExchange.send(exchange, upstream, spans.get(), method, params).compose(result -> {
+            if (!INPUT_REQUIRED.equals(result.getValue("resultType"))) {
+                return Future.succeededFuture(result);
+            }
+            if (exchange.correlationId() == null) {
+                exchange.correlationId(UUID.randomUUID().toString());
+            }
+            if (round >= MAX_ROUNDS) {
+                return Future.failedFuture(WarrantException.of(Reason.UPSTREAM_PROTOCOL,
+                        "the upstream asked for input " + MAX_ROUNDS + " times"));
+            }
+            checkDeclared(exchange, result);
+            return ask(exchange, upstream, result).compose(answers -> {
+                Map<String, Object> retry = new LinkedHashMap<>(params);
+                retry.remove("requestState");
+                retry.put("inputResponses", answers);
+                if (result.getValue("requestState") instanceof String state) {
+                    retry.put("requestState", state);
+                }
+                return legacyRound(exchange, upstream, spans, method, retry, round + 1);
+            });
+        });
+    }
+
+    /** Asks the 2025 agent every input the upstream needs, through its session; completes with the answers. */
+    private static Future<Map<String, Object>> ask(McpExchange exchange, Upstream upstream, JsonObject result) {
+        JsonObject requests = result.getValue("inputRequests") instanceof JsonObject r ? r : new JsonObject();
+        SessionRelay relay = SessionRelay.of(exchange, upstream.spec().requestTimeout());
+        Context context = Vertx.currentContext();
+        List<String> keys = new ArrayList<>(requests.fieldNames());
+        List<Future<Map<String, Object>>> answers = new ArrayList<>();
+        for (String key : keys) {
+            JsonObject request = requests.getValue(key) instanceof JsonObject o ? o : new JsonObject();
+            String method = request.getString("method");
+            Map<String, Object> params = request.getValue("params") instanceof JsonObject p
+                    ? JsonValues.toPlainMap(p) : Map.of();
+            var asked = relay.onServerRequest(method, params);
+            answers.add(context == null ? Future.fromCompletionStage(asked) : Future.fromCompletionStage(asked, context));
+        }
+        return Future.all(answers).transform(done -> {
+            relay.close();
+            if (done.failed()) {
+                return Future.failedFuture(refusal(done.cause()));
+            }
+            Map<String, Object> byKey = new LinkedHashMap<>();
+            for (int i = 0; i < keys.size(); i++) {
+                byKey.put(keys.get(i), answers.get(i).result());
+            }
+            return Future.succeededFuture(byKey);
+        });
+    }
+
+    /** The agent failed to answer (timeout, an error of its own, the call ended first). */
+    private static WarrantException refusal(Throwable cause) {
+        Throwable t = cause instanceof CompletionException && cause.getCause() != null ? cause.getCause() : cause;
+        return t instanceof WarrantException w ? w : WarrantException.of(Reason.UPSTREAM_ERROR,
+                "the agent did not give the input the upstream asked for");
+    }
+}
