@@ -44,6 +44,7 @@ import dev.warrant.gateway.transport.ModernRequests;
 import dev.warrant.gateway.modern.ListenHandler;
 import dev.warrant.gateway.modern.Subscriptions;
 import dev.warrant.gateway.modern.RequestStates;
+import dev.warrant.gateway.forward.ParkedCalls;
 import dev.warrant.gateway.transport.OpenStreamStage;
 import dev.warrant.gateway.transport.OriginPolicy;
 import dev.warrant.gateway.transport.ProtocolVersions;
@@ -174,6 +175,8 @@ public final class Gateway implements AutoCloseable {
             ModernRequests modernRequests = new ModernRequests();
             // Their subscriptions/listen streams, under the same quotas as sessions.
             Subscriptions subscriptions = new Subscriptions(config.sessions().max(), config.sessions().perGrant());
+            // Upstream calls waiting for a 2026 agent's answers (multi round-trip requests).
+            ParkedCalls parkedCalls = new ParkedCalls(ParkedCalls.DEFAULT_PER_GRANT, clock);
             resources.onClose("sessions", sessions::closeAll);
             Authenticator authenticator = new Authenticator(vertx, verifier,
                     new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock), revocations, clock, maxTokenLength);
@@ -210,7 +213,8 @@ public final class Gateway implements AutoCloseable {
                                     ApprovalStage.NOTIFY_EVERY),
                             new ForwardStage(McpMethods.tables(VERSION, upstreams, engine, telemetry, builtins,
                                     config.listPageSize(), new ListenHandler(vertx, subscriptions),
-                                    new RequestStates(cluster.sharedKey(REQUEST_STATE_KEY)), clock), VERSION))
+                                    new RequestStates(cluster.sharedKey(REQUEST_STATE_KEY)), parkedCalls, clock),
+                                    VERSION))
                     .route(MessageKind.NOTIFICATION, new NotificationStage())
                     .route(MessageKind.RESPONSE, new ResponseStage())
                     .route(MessageKind.OPEN_STREAM, new OpenStreamStage())
@@ -268,7 +272,8 @@ public final class Gateway implements AutoCloseable {
             new UpstreamAdminApi(vertx, authenticator, engine, directory, registered, upstreams, config.upstreams(),
                     clock, System::getenv).routes(router);
             // A revoked token's open sessions (their streams and in-flight calls) end, on every member.
-            RevokedSessions revokedSessions = new RevokedSessions(sessions, modernRequests, revocations, audit, clock);
+            RevokedSessions revokedSessions = new RevokedSessions(sessions, modernRequests, revocations, audit, clock,
+                    parkedCalls::abandon);
             revocations.onRevoked(r -> vertx.runOnContext(v -> revokedSessions.endRevoked()));
             router.get("/.well-known/oauth-protected-resource").handler(ctx -> ctx.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

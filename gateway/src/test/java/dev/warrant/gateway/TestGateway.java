@@ -58,6 +58,12 @@ public final class TestGateway implements AutoCloseable {
     /** The HTTP upstream under {@code httpName}. */
     public TestGateway(String httpName, URI httpUpstream, GatewayConfig.Tls tls,
                        UnaryOperator<GatewayConfig.Builder> customize) throws Exception {
+        this(httpName, httpUpstream, List.of(), tls, customize);
+    }
+
+    /** The HTTP upstream under {@code httpName}, and {@code extra} upstreams after the notes server and it. */
+    public TestGateway(String httpName, URI httpUpstream, List<GatewayConfig.Upstream> extra, GatewayConfig.Tls tls,
+                       UnaryOperator<GatewayConfig.Builder> customize) throws Exception {
         stateDir = Files.createTempDirectory("warrant-test");
         rootKey = KeyFiles.loadOrCreate(stateDir);
         minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
@@ -75,6 +81,7 @@ public final class TestGateway implements AutoCloseable {
             upstreams.add(new GatewayConfig.Upstream(new HttpUpstreamSpec(httpName, httpUpstream, Map.of(),
                     Duration.ofSeconds(20)), Map.of()));
         }
+        upstreams.addAll(extra);
         GatewayConfig config = customize.apply(GatewayConfig.builder()
                 .host("127.0.0.1").port(0).stateDir(stateDir)
                 .rootKeys(List.of(rootKey.publicKey()))

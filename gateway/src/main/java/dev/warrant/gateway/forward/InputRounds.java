@@ -9,6 +9,7 @@ import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.trace.UpstreamSpan;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
@@ -32,6 +33,9 @@ import java.util.function.Supplier;
  *   the retry, which must come from the same grant and caller, for the same method, target, upstream and
  *   arguments. The agent never sees the upstream's state, cannot forge one, and cannot steer a retry elsewhere.
  *   Every round is authorized and audited as a request of its own; all share one correlation id.</li>
+ *   <li>A 2025-era upstream asks its client with requests instead (elicitation, sampling, roots). For a 2026
+ *   agent such a request parks the upstream call on this member ({@link ParkedCalls}) and becomes the agent's
+ *   {@code input_required}; the retry's answers go to the waiting upstream call, which goes on.</li>
  *   <li>A 2025 agent cannot retry with answers, so the gateway asks it instead, through its session, exactly
  *   as it relays an upstream's own server-to-client request ({@link SessionRelay}), and sends the answers
  *   upstream in the retry itself, up to {@value #MAX_ROUNDS} rounds. An input the agent did not declare it can
@@ -51,10 +55,12 @@ final class InputRounds {
             "roots/list", "roots");
 
     private final RequestStates states;
+    private final ParkedCalls parked;
     private final Clock clock;
 
-    InputRounds(RequestStates states, Clock clock) {
+    InputRounds(RequestStates states, ParkedCalls parked, Clock clock) {
         this.states = states;
+        this.parked = parked;
         this.clock = clock;
     }
 
@@ -72,38 +78,104 @@ final class InputRounds {
         }
         RequestStates.Binding binding = new RequestStates.Binding(exchange.token().revocationIds().get(0),
                 exchange.token().caller(), method, target, upstream.name(), RequestStates.digest(params.get("arguments")));
-        String correlation = null;
-        int round = 1;
+        Round round;
         if (sentState != null) {
             RequestStates.State state = states.open(sentState, binding, clock.instant());
-            correlation = state.correlationId();
-            round = state.round() + 1;
-            exchange.correlationId(correlation);
+            exchange.correlationId(state.correlationId());
+            round = new Round(binding, state.correlationId(), state.round() + 1);
+            if (state.parked() != null) {
+                // The upstream call is still waiting here for these answers: give them, and wait with it again.
+                ParkedCalls.Parked call = parked.take(state.parked());
+                if (call == null) {
+                    throw WarrantException.of(Reason.REQUEST_STATE_INVALID, "the call waiting for this input is gone");
+                }
+                call.bridge().answer(exchange.request().params().getValue("inputResponses") instanceof JsonObject r
+                        ? r : new JsonObject());
+                return await(exchange, round, call.result(), call.bridge());
+            }
             if (state.upstreamState() != null) {
                 outgoing.put("requestState", state.upstreamState());
             }
         } else {
             // Answers without a state Warrant issued continue nothing.
             outgoing.remove("inputResponses");
+            round = new Round(binding, null, 1);
         }
-        String known = correlation;
-        int thisRound = round;
-        return UpstreamExchange.send(exchange, upstream, spans.get(), method, outgoing).map(result -> {
-            if (!INPUT_REQUIRED.equals(result.getValue("resultType"))) {
-                return result;
+        InputBridge bridge = new InputBridge();
+        return await(exchange, round, UpstreamExchange.send(exchange, upstream, spans.get(), method, outgoing, bridge),
+                bridge);
+    }
+
+    /** What one round of a 2026 agent's exchange is: its binding, its correlation id (null before the first ask). */
+    private record Round(RequestStates.Binding binding, String correlationId, int number) {
+        String correlation(McpExchange exchange) {
+            if (correlationId != null) {
+                return correlationId;
             }
-            checkDeclared(exchange, result);
-            String id = known;
-            if (id == null) {
-                id = UUID.randomUUID().toString();
-                exchange.correlationId(id);
+            String id = UUID.randomUUID().toString();
+            exchange.correlationId(id);
+            return id;
+        }
+    }
+
+    /**
+     * Waits for whichever comes first: the upstream's result (an {@code input_required} of its own is passed on
+     * with its state sealed), or a request of the upstream to the client ({@link InputBridge}), which parks the
+     * call and answers the agent {@code input_required} with the parked call's id sealed.
+     */
+    private Future<JsonObject> await(McpExchange exchange, Round round, Future<JsonObject> result, InputBridge bridge) {
+        Context context = Vertx.currentContext();
+        Promise<JsonObject> answer = Promise.promise();
+        result.onComplete(ar -> onContext(context, () -> {
+            if (ar.failed()) {
+                answer.tryFail(ar.cause());
+            } else if (!answer.future().isComplete()) {
+                try {
+                    answer.tryComplete(passOn(exchange, round, ar.result()));
+                } catch (RuntimeException e) {
+                    answer.tryFail(e);
+                }
             }
-            Object upstreamState = result.getValue("requestState");
-            JsonObject out = new JsonObject(new LinkedHashMap<>(result.getMap()));
-            out.put("requestState", states.seal(new RequestStates.State(binding, id, thisRound,
-                    upstreamState instanceof String s ? s : null, null, clock.instant().plus(RequestStates.TTL))));
-            return out;
-        });
+        }));
+        bridge.onNeed(() -> onContext(context, () -> {
+            if (answer.future().isComplete()) {
+                return;
+            }
+            try {
+                String id = parked.park(new ParkedCalls.Parked(result, bridge, exchange.token(),
+                        clock.instant().plus(RequestStates.TTL)));
+                answer.tryComplete(new JsonObject().put("resultType", INPUT_REQUIRED)
+                        .put("inputRequests", bridge.takeRequests())
+                        .put("requestState", states.seal(new RequestStates.State(round.binding(),
+                                round.correlation(exchange), round.number(), null, id,
+                                clock.instant().plus(RequestStates.TTL)))));
+            } catch (RuntimeException e) {
+                answer.tryFail(e);
+            }
+        }));
+        return answer.future();
+    }
+
+    /** A result from the upstream; its own input_required goes on with the upstream's state sealed in ours. */
+    private JsonObject passOn(McpExchange exchange, Round round, JsonObject result) {
+        if (!INPUT_REQUIRED.equals(result.getValue("resultType"))) {
+            return result;
+        }
+        checkDeclared(exchange, result);
+        Object upstreamState = result.getValue("requestState");
+        JsonObject out = new JsonObject(new LinkedHashMap<>(result.getMap()));
+        out.put("requestState", states.seal(new RequestStates.State(round.binding(), round.correlation(exchange),
+                round.number(), upstreamState instanceof String s ? s : null, null,
+                clock.instant().plus(RequestStates.TTL))));
+        return out;
+    }
+
+    private static void onContext(Context context, Runnable action) {
+        if (context == null || context == Vertx.currentContext()) {
+            action.run();
+        } else {
+            context.runOnContext(v -> action.run());
+        }
     }
 
     /** An agent is asked only for what it declared (this request's _meta, or its session's initialize). */

@@ -38,18 +38,20 @@ public final class McpMethods {
             PolicyEngine engine, Telemetry telemetry, BuiltinTools builtins, int listPageSize) {
         byte[] key = new byte[32];
         new java.security.SecureRandom().nextBytes(key);
+        java.time.Clock clock = java.time.Clock.systemUTC();
         return tables(version, upstreams, engine, telemetry, builtins, listPageSize, null, new RequestStates(key),
-                java.time.Clock.systemUTC()).legacy();
+                new ParkedCalls(ParkedCalls.DEFAULT_PER_GRANT, clock), clock).legacy();
     }
 
     /**
      * @param listen answers {@code subscriptions/listen}; null when the endpoint serves no subscriptions
      * @param states seals multi round-trip state with the cluster's key
+     * @param parked upstream calls waiting for a 2026 agent's input
      */
     public static Tables tables(String version, UpstreamRegistry upstreams, PolicyEngine engine, Telemetry telemetry,
                                 BuiltinTools builtins, int listPageSize, ForwardStage.MethodHandler listen,
-                                RequestStates states, java.time.Clock clock) {
-        InputRounds rounds = new InputRounds(states, clock);
+                                RequestStates states, ParkedCalls parked, java.time.Clock clock) {
+        InputRounds rounds = new InputRounds(states, parked, clock);
         UpstreamRequestHandler forward = new UpstreamRequestHandler(upstreams, telemetry, rounds);
         SubscriptionHandler subscriptions = new SubscriptionHandler(upstreams, forward);
         Map<String, ForwardStage.MethodHandler> legacy = new HashMap<>(Map.ofEntries(

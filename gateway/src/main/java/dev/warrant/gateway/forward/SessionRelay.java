@@ -45,21 +45,30 @@ final class SessionRelay implements CallRelay {
     private final Session session;
     /** The 2026-07-28 caller's request envelope; null for a 2025 caller. */
     private final ModernEnvelope envelope;
+    /** Where a 2026 caller's inputs are collected for an input_required round; null: none can be asked. */
+    private final InputBridge bridge;
     private final ReplyChannel channel;
     private final Duration timeout;
     private final Set<String> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private SessionRelay(Session session, ModernEnvelope envelope, ReplyChannel channel, Duration timeout) {
+    private SessionRelay(Session session, ModernEnvelope envelope, InputBridge bridge, ReplyChannel channel,
+                         Duration timeout) {
         this.session = session;
         this.envelope = envelope;
+        this.bridge = bridge;
         this.channel = channel;
         this.timeout = timeout;
     }
 
     /** The relay for one agent request, of either era. */
     static SessionRelay of(McpExchange exchange, Duration timeout) {
-        return new SessionRelay(exchange.session(), exchange.envelope(), exchange.channel(), timeout);
+        return of(exchange, null, timeout);
+    }
+
+    /** With {@code bridge}, a 2026 caller is asked what the upstream asks through input_required rounds. */
+    static SessionRelay of(McpExchange exchange, InputBridge bridge, Duration timeout) {
+        return new SessionRelay(exchange.session(), exchange.envelope(), bridge, exchange.channel(), timeout);
     }
 
     @Override
@@ -82,11 +91,21 @@ final class SessionRelay implements CallRelay {
             return CompletableFuture.failedFuture(UpstreamException.methodNotFound(method));
         }
         if (envelope != null) {
-            // 2026-07-28 forbids requests to the client; asking through input_required is not built yet.
-            return CompletableFuture.failedFuture(UpstreamException.errorResponse(UpstreamException.METHOD_NOT_FOUND,
-                    "Method not found: " + method + " (the calling client speaks " + envelope.version()
-                            + ", which cannot be sent requests; Warrant does not translate " + capability
-                            + " into input_required yet)", null));
+            // 2026-07-28 forbids requests to the client: the agent is asked through an input_required round.
+            if (bridge == null || !envelope.declares(capability)) {
+                return CompletableFuture.failedFuture(UpstreamException.errorResponse(UpstreamException.METHOD_NOT_FOUND,
+                        "Method not found: " + method + " (the calling client "
+                                + (bridge == null ? "cannot be asked during " + "this request"
+                                : "did not declare " + capability) + ")", null));
+            }
+            return bridge.ask(method, params).orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                    .handle((response, failure) -> {
+                        if (failure != null) {
+                            throw UpstreamException.errorResponse(INTERNAL_ERROR, "the client did not answer "
+                                    + method + " within " + timeout.toMillis() + " ms", null);
+                        }
+                        return toResult(response);
+                    });
         }
         if (session == null || !session.declares(capability)) {
             return CompletableFuture.failedFuture(UpstreamException.errorResponse(UpstreamException.METHOD_NOT_FOUND,
@@ -119,6 +138,9 @@ final class SessionRelay implements CallRelay {
     /** The call ended: requests the agent has not answered get an error upstream. */
     void close() {
         closed = true;
+        if (bridge != null) {
+            bridge.abandon();
+        }
         for (String id : open) {
             abandon(id);
         }

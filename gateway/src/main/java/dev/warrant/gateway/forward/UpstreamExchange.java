@@ -32,10 +32,16 @@ final class UpstreamExchange {
 
     static Future<JsonObject> send(McpExchange exchange, Upstream upstream, UpstreamSpan client, String method,
                                    Map<String, Object> params) {
+        return send(exchange, upstream, client, method, params, null);
+    }
+
+    /** @param bridge collects what the upstream asks a 2026 caller, for input_required rounds; may be null */
+    static Future<JsonObject> send(McpExchange exchange, Upstream upstream, UpstreamSpan client, String method,
+                                   Map<String, Object> params, InputBridge bridge) {
         Map<String, Object> withTrace = client.inject(params == null ? new java.util.LinkedHashMap<>()
                 : ModernEnvelope.withoutEnvelope(params));
         Context context = Vertx.currentContext();
-        SessionRelay relay = SessionRelay.of(exchange, upstream.spec().requestTimeout());
+        SessionRelay relay = SessionRelay.of(exchange, bridge, upstream.spec().requestTimeout());
         UpstreamCall call = upstream.callRelayed(method, withTrace, relay);
         Object requestId = exchange.request().id();
         CallScope scope = exchange.callScope();

@@ -27,18 +27,22 @@ public final class RevokedSessions {
 
     private final SessionRegistry sessions;
     private final ModernRequests modernRequests;
+    /** Also ends what a revoked token keeps waiting elsewhere (upstream calls parked for input). */
+    private final java.util.function.Function<java.util.function.Predicate<VerifiedToken>, Integer> alsoEnd;
     private final RevocationIndex revocations;
     private final AuditSink audit;
     private final Clock clock;
 
     public RevokedSessions(SessionRegistry sessions, RevocationIndex revocations, AuditSink audit, Clock clock) {
-        this(sessions, new ModernRequests(), revocations, audit, clock);
+        this(sessions, new ModernRequests(), revocations, audit, clock, which -> 0);
     }
 
     public RevokedSessions(SessionRegistry sessions, ModernRequests modernRequests, RevocationIndex revocations,
-                           AuditSink audit, Clock clock) {
+                           AuditSink audit, Clock clock,
+                           java.util.function.Function<java.util.function.Predicate<VerifiedToken>, Integer> alsoEnd) {
         this.sessions = sessions;
         this.modernRequests = modernRequests;
+        this.alsoEnd = alsoEnd;
         this.revocations = revocations;
         this.audit = audit;
         this.clock = clock;
@@ -52,6 +56,7 @@ public final class RevokedSessions {
      */
     public int endRevoked() {
         modernRequests.end(revocations::isRevoked, Reason.REVOKED);
+        alsoEnd.apply(revocations::isRevoked);
         int ended = 0;
         for (Session session : sessions.all()) {
             VerifiedToken[] revoked = new VerifiedToken[1];

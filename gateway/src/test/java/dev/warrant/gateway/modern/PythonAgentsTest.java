@@ -3,7 +3,10 @@ package dev.warrant.gateway.modern;
 import dev.warrant.delegation.MintSpec;
 import dev.warrant.gateway.PythonProcess;
 import dev.warrant.gateway.PythonProcess.AgentRun;
+import dev.warrant.gateway.JavaUpstreams;
 import dev.warrant.gateway.TestGateway;
+import dev.warrant.gateway.config.GatewayConfig;
+import dev.warrant.gateway.conformance.ConformanceFixtureServer;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,6 +16,7 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -30,7 +34,10 @@ class PythonAgentsTest {
     @BeforeAll
     static void start() throws Exception {
         fixture = PythonProcess.fixtureServer();
-        gw = new TestGateway("fixture", fixture.mcpUrl(), null, UnaryOperator.identity());
+        // A 2025-era upstream that asks its client for input with a request (the conformance fixture, Java SDK).
+        GatewayConfig.Upstream asking = new GatewayConfig.Upstream(JavaUpstreams.stdio("asking",
+                ConformanceFixtureServer.class, List.of(), Map.of(), Duration.ofSeconds(20)), Map.of());
+        gw = new TestGateway("fixture", fixture.mcpUrl(), List.of(asking), null, UnaryOperator.identity());
     }
 
     @AfterAll
@@ -50,6 +57,7 @@ class PythonAgentsTest {
                 .right("tool", "fixture", "slow").right("tool", "fixture", "ask_name_resolved")
                 .right("resource", "fixture", "fixture://")
                 .right("prompt", "fixture", "greet")
+                .right("tool", "asking", "test_elicitation")
                 .ttl(Duration.ofMinutes(10)).build());
     }
 
@@ -102,6 +110,23 @@ class PythonAgentsTest {
         assertThat(audited).extracting(j -> j.getString("method"))
                 .contains("tools/list", "tools/call", "resources/read", "prompts/get");
         assertThat(audited).allSatisfy(j -> assertThat(j.getString("sessionId")).isNull());
+    }
+
+    @Test
+    void aLegacyUpstreamsElicitationReachesAModernAgentAsInputRequiredAndItsAnswerGoesBack() throws Exception {
+        String step = "call:asking__test_elicitation:{\"message\":\"Who are you?\"}";
+        AgentRun run = agent("2026-07-28", token("asked-agent"), step);
+        // The SDK's elicitation callback saw the upstream's question, and the upstream got the SDK's answer.
+        assertThat(run.events("elicitation")).extracting(j -> j.getString("message")).containsExactly("Who are you?");
+        assertThat(run.step(step).getString("text")).as(run.output())
+                .isEqualTo("User response: action=accept, content={\"name\":\"Ada\"}");
+        // Two requests (the call, then its retry with the answer), one correlation id, both audited.
+        List<JsonObject> rounds = Files.readAllLines(gw.stateDir.resolve("audit.log")).stream().map(JsonObject::new)
+                .filter(j -> "asked-agent".equals(j.getString("caller")) && "tools/call".equals(j.getString("method")))
+                .toList();
+        assertThat(rounds).hasSize(2);
+        assertThat(rounds.get(0).getString("correlationId")).isNotNull()
+                .isEqualTo(rounds.get(1).getString("correlationId"));
     }
 
     @Test
