@@ -14,6 +14,8 @@ import java.util.stream.Collectors;
  *   <li>one client: Warrant's added latency over the direct call p50 <= 0.2 ms, p99 <= 1 ms;</li>
  *   <li>several clients (the budget names 16): throughput >= 60 % of the pass-through proxy's, added p99 <= 3 ms;</li>
  *   <li>over stdio: Warrant's latency no worse than the no-auth peer bridge's on the same server (p50 and p99);</li>
+ *   <li>the 2026-07-28 path (a 2026 agent through Warrant to a 2026 server) is held to the same latency and
+ *   throughput lines, against that server called directly;</li>
  *   <li>every run: zero errors (denials, rate limits and failures alike).</li>
  * </ul>
  *
@@ -57,6 +59,7 @@ final class Budget {
                 checks.add(new Check(at + ": throughput Warrant / pass-through proxy", ratio(ofProxy),
                         applies ? ">= 0.60" : "(reported)", !applies || median(ofProxy) >= 0.60));
             }
+            latencyAndThroughput(checks, rounds, n, at + ", 2026-07-28", Scenario.WARRANT_2026, Scenario.DIRECT_2026);
             List<Double> stdioP50 = each(rounds, r -> r.value(Scenario.WARRANT_STDIO, ScenarioResult::p50));
             List<Double> peerP50 = each(rounds, r -> r.value(Scenario.PEER_STDIO, ScenarioResult::p50));
             if (!stdioP50.isEmpty() && !peerP50.isEmpty()) {
@@ -74,6 +77,36 @@ final class Budget {
         long errors = results.stream().mapToLong(ScenarioResult::errors).sum();
         checks.add(new Check("errors in all runs (denials included)", Long.toString(errors), "0", errors == 0));
         return checks;
+    }
+
+    /**
+     * The same latency and throughput lines for another pair of scenarios (the 2026-07-28 path: a 2026 agent
+     * through Warrant to a 2026 server, against that server called directly), judged by the same budget.
+     */
+    private static void latencyAndThroughput(List<Check> checks, List<Round> rounds, int n, String at,
+                                             Scenario warrant, Scenario direct) {
+        List<Double> addedP50 = each(rounds, r -> r.minus(warrant, direct, ScenarioResult::p50));
+        List<Double> addedP99 = each(rounds, r -> r.minus(warrant, direct, ScenarioResult::p99));
+        if (addedP99.isEmpty()) {
+            return;
+        }
+        if (n == 1) {
+            checks.add(new Check(at + ": Warrant's added p50 over direct", ms(addedP50), "<= 0.200 ms",
+                    median(addedP50) <= 200));
+            checks.add(new Check(at + ": Warrant's added p99 over direct", ms(addedP99), "<= 1.000 ms",
+                    median(addedP99) <= 1000));
+        } else {
+            checks.add(new Check(at + ": Warrant's added p99 over direct", ms(addedP99), "<= 3.000 ms",
+                    median(addedP99) <= 3000));
+        }
+        checks.add(new Check(at + ": throughput Warrant / direct",
+                ratio(each(rounds, r -> r.throughputRatio(warrant, direct))), "(reported)", true));
+        List<Double> ofProxy = each(rounds, r -> r.throughputRatio(warrant, Scenario.PROXY));
+        if (!ofProxy.isEmpty()) {
+            boolean applies = n > 1;
+            checks.add(new Check(at + ": throughput Warrant / pass-through proxy", ratio(ofProxy),
+                    applies ? ">= 0.60" : "(reported)", !applies || median(ofProxy) >= 0.60));
+        }
     }
 
     /** The results of one round at one client count, by scenario. */

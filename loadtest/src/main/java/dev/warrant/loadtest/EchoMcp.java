@@ -21,10 +21,40 @@ final class EchoMcp {
                     .put("required", new JsonArray().add("message")))
             .put("annotations", new JsonObject().put("readOnlyHint", true))));
 
+    private static final String MODERN_VERSION_KEY = "io.modelcontextprotocol/protocolVersion";
+    private static final JsonObject DISCOVER = new JsonObject()
+            .put("supportedVersions", new JsonArray().add("2026-07-28").add(LATEST))
+            .put("capabilities", new JsonObject().put("tools", new JsonObject()))
+            .put("ttlMs", 0).put("cacheScope", "public")
+            .put("_meta", new JsonObject().put("io.modelcontextprotocol/serverInfo",
+                    new JsonObject().put("name", "loadtest-echo").put("version", "1")));
+
     private EchoMcp() {}
 
     /** The response to one JSON-RPC message, or null when it needs none (notifications, responses). */
     static JsonObject handle(JsonObject message) {
+        return handle(message, false);
+    }
+
+    /**
+     * @param modern also speak MCP 2026-07-28: answer {@code server/discover}, and give every result of a request
+     *     that carries the 2026 envelope in {@code _meta} what that revision requires ({@code resultType}, cache
+     *     hints on lists)
+     */
+    static JsonObject handle(JsonObject message, boolean modern) {
+        JsonObject reply = handle2025(message, modern);
+        if (modern && reply != null && reply.getValue("result") instanceof JsonObject result
+                && message.getJsonObject("params", new JsonObject()).getValue("_meta") instanceof JsonObject meta
+                && meta.containsKey(MODERN_VERSION_KEY)) {
+            result.put("resultType", "complete");
+            if ("tools/list".equals(message.getString("method"))) {
+                result.put("ttlMs", 0).put("cacheScope", "public");
+            }
+        }
+        return reply;
+    }
+
+    private static JsonObject handle2025(JsonObject message, boolean modern) {
         Object id = message.getValue("id");
         String method = message.getString("method");
         if (method == null || id == null) {
@@ -37,8 +67,9 @@ final class EchoMcp {
                     .put("capabilities", new JsonObject().put("tools", new JsonObject()))
                     .put("serverInfo", new JsonObject().put("name", "loadtest-echo").put("version", "1")));
             case "ping" -> result(id, new JsonObject());
-            case "tools/list" -> result(id, TOOLS);
+            case "tools/list" -> result(id, TOOLS.copy());
             case "tools/call" -> call(id, params);
+            case "server/discover" -> modern ? result(id, DISCOVER.copy()) : error(id, -32601, "method not found: " + method);
             default -> error(id, -32601, "method not found: " + method);
         };
     }

@@ -13,7 +13,8 @@ import java.util.UUID;
 /**
  * The benchmark's upstream over Streamable HTTP: one Vert.x server (one event loop, like the gateway's own),
  * POST /mcp answered with plain {@code application/json}, notifications with 202. No GET stream (405, which
- * the spec allows), no session state beyond handing out an id. Usage: {@code FastMcpServer PORT}; prints
+ * the spec allows), no session state beyond handing out an id. Usage: {@code FastMcpServer PORT [--2026]}
+ * (with {@code --2026} it also speaks MCP 2026-07-28: {@code server/discover}, stateless requests); prints
  * {@code listening PORT} once it accepts connections.
  */
 public final class FastMcpServer {
@@ -22,8 +23,9 @@ public final class FastMcpServer {
 
     public static void main(String[] args) {
         int port = Integer.parseInt(args[0]);
+        boolean modern = args.length > 1 && "--2026".equals(args[1]);
         Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
-        HttpServer server = vertx.createHttpServer().requestHandler(FastMcpServer::handle);
+        HttpServer server = vertx.createHttpServer().requestHandler(request -> handle(request, modern));
         server.listen(port, "127.0.0.1").onComplete(ar -> {
             if (ar.failed()) {
                 System.err.println("loadtest: cannot listen on 127.0.0.1:" + port + ": " + ar.cause().getMessage());
@@ -33,7 +35,7 @@ public final class FastMcpServer {
         });
     }
 
-    private static void handle(HttpServerRequest request) {
+    private static void handle(HttpServerRequest request, boolean modern) {
         if (!"/mcp".equals(request.path())) {
             request.response().setStatusCode(404).end();
             return;
@@ -54,7 +56,7 @@ public final class FastMcpServer {
                 request.response().setStatusCode(400).end();
                 return;
             }
-            JsonObject reply = EchoMcp.handle(message);
+            JsonObject reply = EchoMcp.handle(message, modern);
             if (reply == null) {
                 request.response().setStatusCode(202).end();
                 return;

@@ -50,7 +50,7 @@ public final class LoadBench {
     static Outcome run(LoadOptions o) throws Exception {
         Path dir = o.workDir();
         String token = Tokens.delegated(dir.resolve("keys"), o.hops(), Duration.ofHours(6),
-                List.of(WarrantNode.HTTP_UPSTREAM, WarrantNode.STDIO_UPSTREAM));
+                List.of(WarrantNode.HTTP_UPSTREAM, WarrantNode.STDIO_UPSTREAM, WarrantNode.MODERN_UPSTREAM));
         Path tokenFile = Files.writeString(dir.resolve("agent.token"), token);
         String loadBefore = Machine.loadAverage();
         List<ScenarioResult> results = new ArrayList<>();

@@ -54,7 +54,7 @@ public final class LoadGenerator {
             Context context = vertx.getOrCreateContext();
             List<McpAgent> all = new ArrayList<>();
             for (int i = 0; i < agents; i++) {
-                all.add(new McpAgent(client, context, url, token, tool, 30_000));
+                all.add(new McpAgent(client, context, url, token, tool, 30_000, Scenario.byId(scenario).modern()));
             }
             // Sessions open before the clock starts (a peer bridge may start a process per session).
             List<Future<Void>> opened = new ArrayList<>();

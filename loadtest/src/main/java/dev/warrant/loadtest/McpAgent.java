@@ -27,6 +27,11 @@ import java.util.concurrent.TimeUnit;
 final class McpAgent {
 
     static final String PROTOCOL = "2025-06-18";
+    static final String MODERN = "2026-07-28";
+    /** The 2026-07-28 envelope every request of a modern agent carries in params._meta. */
+    private static final String MODERN_META = ",\"_meta\":{\"io.modelcontextprotocol/protocolVersion\":\"" + MODERN
+            + "\",\"io.modelcontextprotocol/clientCapabilities\":{},"
+            + "\"io.modelcontextprotocol/clientInfo\":{\"name\":\"warrant-loadtest\",\"version\":\"1\"}}";
     private static final String MESSAGE = "hello";
     private static final long MAX_NANOS = TimeUnit.SECONDS.toNanos(120);
 
@@ -36,6 +41,8 @@ final class McpAgent {
     private final String token;
     private final String tool;
     private final long callTimeoutMillis;
+    /** Speaks MCP 2026-07-28: no handshake, no session, the envelope and routing headers on every request. */
+    private final boolean modern;
     private String sessionId;
     private String protocol = PROTOCOL;
     private long nextId = 1;
@@ -46,17 +53,22 @@ final class McpAgent {
     long errors;
     final List<String> errorSamples = new ArrayList<>();
 
-    McpAgent(HttpClient client, Context context, URI url, String token, String tool, long callTimeoutMillis) {
+    McpAgent(HttpClient client, Context context, URI url, String token, String tool, long callTimeoutMillis,
+             boolean modern) {
         this.client = client;
         this.context = context;
         this.url = url;
         this.token = token;
         this.tool = tool;
         this.callTimeoutMillis = callTimeoutMillis;
+        this.modern = modern;
     }
 
-    /** initialize + notifications/initialized; fails with a one-line reason. */
+    /** initialize + notifications/initialized (nothing for a 2026 agent); fails with a one-line reason. */
     Future<Void> open(long timeoutMillis) {
+        if (modern) {
+            return Future.succeededFuture();
+        }
         JsonObject init = new JsonObject().put("jsonrpc", "2.0").put("id", 0).put("method", "initialize")
                 .put("params", new JsonObject().put("protocolVersion", PROTOCOL)
                         .put("capabilities", new JsonObject())
@@ -101,7 +113,7 @@ final class McpAgent {
         }
         long id = nextId++;
         Buffer body = Buffer.buffer("{\"jsonrpc\":\"2.0\",\"id\":" + id + ",\"method\":\"tools/call\",\"params\":{\"name\":\""
-                + tool + "\",\"arguments\":{\"message\":\"" + MESSAGE + "\"}}}");
+                + tool + "\",\"arguments\":{\"message\":\"" + MESSAGE + "\"}" + (modern ? MODERN_META : "") + "}}");
         long start = System.nanoTime();
         post(body, callTimeoutMillis).onComplete(ar -> {
             long elapsed = System.nanoTime() - start;
@@ -148,6 +160,10 @@ final class McpAgent {
                 .putHeader("Authorization", "Bearer " + token);
         if (sessionId != null) {
             options.putHeader("Mcp-Session-Id", sessionId).putHeader("MCP-Protocol-Version", protocol);
+        }
+        if (modern) {
+            options.putHeader("MCP-Protocol-Version", MODERN).putHeader("Mcp-Method", "tools/call")
+                    .putHeader("Mcp-Name", tool);
         }
         return client.request(options)
                 .compose(request -> request.send(body))

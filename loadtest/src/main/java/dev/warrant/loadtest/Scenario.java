@@ -6,7 +6,9 @@ enum Scenario {
     PROXY("proxy", "through a bare Vert.x pass-through proxy (vertx-web-proxy, no auth)"),
     WARRANT_HTTP("warrant-http", "through `warrant serve` to the HTTP server (delegated token, 21 policy statements, audit on)"),
     WARRANT_STDIO("warrant-stdio", "through `warrant serve` to the stdio server (same token, policies, audit)"),
-    PEER_STDIO("supergateway-stdio", "through supergateway 4.0.0 --stateful to the stdio server (no authorization)");
+    PEER_STDIO("supergateway-stdio", "through supergateway 4.0.0 --stateful to the stdio server (no authorization)"),
+    DIRECT_2026("direct-2026", "MCP 2026-07-28: the same echo server speaking 2026-07-28, called directly with 2026 requests"),
+    WARRANT_2026("warrant-2026", "MCP 2026-07-28: a 2026 agent through `warrant serve` to that 2026 server (same token, policies, audit)");
 
     final String id;
     final String description;
@@ -22,6 +24,12 @@ enum Scenario {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown scenario '" + id + "' (known: direct, proxy, warrant-http, warrant-stdio, supergateway-stdio)");
+        throw new IllegalArgumentException("unknown scenario '" + id + "' (known: direct, proxy, warrant-http, "
+                + "warrant-stdio, supergateway-stdio, direct-2026, warrant-2026)");
+    }
+
+    /** Whether the agent speaks MCP 2026-07-28 (no handshake, the envelope in every request). */
+    boolean modern() {
+        return this == DIRECT_2026 || this == WARRANT_2026;
     }
 }

@@ -22,13 +22,23 @@ final class Targets implements AutoCloseable {
         Targets t = new Targets();
         try {
             int serverPort = ChildProcess.freePort();
-            boolean needsServer = scenarios.contains(Scenario.DIRECT) || scenarios.contains(Scenario.PROXY)
-                    || scenarios.contains(Scenario.WARRANT_HTTP) || scenarios.contains(Scenario.WARRANT_STDIO);
+            boolean warrant = scenarios.contains(Scenario.WARRANT_HTTP) || scenarios.contains(Scenario.WARRANT_STDIO)
+                    || scenarios.contains(Scenario.WARRANT_2026);
+            boolean needsServer = warrant || scenarios.contains(Scenario.DIRECT) || scenarios.contains(Scenario.PROXY);
             if (needsServer) {
                 ChildProcess server = t.add(ChildProcess.start("echo-server",
                         ChildProcess.java(FastMcpServer.class.getName(), Integer.toString(serverPort)), dir, Map.of()));
                 server.awaitPort(serverPort, Duration.ofSeconds(60));
                 t.urls.put(Scenario.DIRECT, mcp(serverPort));
+            }
+            // The 2026-07-28 echo is a process of its own: the 2025 scenarios keep a 2025-only upstream.
+            int modernPort = ChildProcess.freePort();
+            if (warrant || scenarios.contains(Scenario.DIRECT_2026)) {
+                ChildProcess server = t.add(ChildProcess.start("echo-server-2026",
+                        ChildProcess.java(FastMcpServer.class.getName(), Integer.toString(modernPort), "--2026"), dir,
+                        Map.of()));
+                server.awaitPort(modernPort, Duration.ofSeconds(60));
+                t.urls.put(Scenario.DIRECT_2026, mcp(modernPort));
             }
             // The hops start together (JVM and Hazelcast start-up dominate), then each must listen.
             Map<ChildProcess, Integer> starting = new java.util.LinkedHashMap<>();
@@ -38,11 +48,12 @@ final class Targets implements AutoCloseable {
                         Integer.toString(port), Integer.toString(serverPort)), dir, Map.of())), port);
                 t.urls.put(Scenario.PROXY, mcp(port));
             }
-            if (scenarios.contains(Scenario.WARRANT_HTTP) || scenarios.contains(Scenario.WARRANT_STDIO)) {
+            if (warrant) {
                 int port = ChildProcess.freePort();
-                starting.put(t.add(WarrantNode.start(dir, port, serverPort)), port);
+                starting.put(t.add(WarrantNode.start(dir, port, serverPort, modernPort)), port);
                 t.urls.put(Scenario.WARRANT_HTTP, mcp(port));
                 t.urls.put(Scenario.WARRANT_STDIO, mcp(port));
+                t.urls.put(Scenario.WARRANT_2026, mcp(port));
             }
             if (scenarios.contains(Scenario.PEER_STDIO)) {
                 int port = ChildProcess.freePort();
@@ -77,6 +88,7 @@ final class Targets implements AutoCloseable {
         return switch (s) {
             case WARRANT_HTTP -> WarrantNode.HTTP_UPSTREAM + "__" + EchoMcp.TOOL;
             case WARRANT_STDIO -> WarrantNode.STDIO_UPSTREAM + "__" + EchoMcp.TOOL;
+            case WARRANT_2026 -> WarrantNode.MODERN_UPSTREAM + "__" + EchoMcp.TOOL;
             default -> EchoMcp.TOOL;
         };
     }

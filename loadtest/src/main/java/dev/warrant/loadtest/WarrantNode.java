@@ -6,8 +6,9 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * {@code warrant serve --config FILE} as a separate JVM, as an operator runs it: two upstreams for the same
- * echo server ({@code fast} over Streamable HTTP, {@code faststdio} over stdio), an operator policy set of 16
+ * {@code warrant serve --config FILE} as a separate JVM, as an operator runs it: three upstreams for the same
+ * echo server ({@code fast} over Streamable HTTP, {@code fast2026} over Streamable HTTP speaking 2026-07-28,
+ * {@code faststdio} over stdio), an operator policy set of 16
  * statements (21 with the defaults, the set docs/ARCHITECTURE.md §10's budget assumes), the audit log on as shipped, and the
  * per-caller rate limit off (50/s by default, which a benchmark agent exceeds by design).
  */
@@ -15,6 +16,8 @@ final class WarrantNode {
 
     static final String HTTP_UPSTREAM = "fast";
     static final String STDIO_UPSTREAM = "faststdio";
+    /** The same echo server speaking 2026-07-28 (a process of its own): the gateway discovers its era. */
+    static final String MODERN_UPSTREAM = "fast2026";
 
     /** bench/policies/realistic.datalog (packaged into this jar by the pom): the benchmarks' operator policy set. */
     static String policies() throws java.io.IOException {
@@ -34,7 +37,7 @@ final class WarrantNode {
      * share of this machine's cores, and the load generator and upstream keep theirs (docs/ARCHITECTURE.md
      * §11.13).
      */
-    static ChildProcess start(Path dir, int port, int upstreamHttpPort) throws Exception {
+    static ChildProcess start(Path dir, int port, int upstreamHttpPort, int modernUpstreamPort) throws Exception {
         Files.createDirectories(dir.resolve("policies"));
         Files.writeString(dir.resolve("policies/operator.datalog"), policies());
         Path config = dir.resolve("warrant.yaml");
@@ -47,6 +50,8 @@ final class WarrantNode {
                 "upstreams:",
                 "  - name: " + HTTP_UPSTREAM,
                 "    http: { url: \"http://127.0.0.1:" + upstreamHttpPort + "/mcp\" }",
+                "  - name: " + MODERN_UPSTREAM,
+                "    http: { url: \"http://127.0.0.1:" + modernUpstreamPort + "/mcp\" }",
                 "  - name: " + STDIO_UPSTREAM,
                 "    stdio:",
                 "      command: \"" + ChildProcess.javaBinary() + "\"",
