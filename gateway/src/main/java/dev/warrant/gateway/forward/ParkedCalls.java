@@ -68,7 +68,11 @@ public final class ParkedCalls {
             return null;
         }
         remove(id);
-        return call.expires().isAfter(clock.instant()) ? call : null;
+        if (!call.expires().isAfter(clock.instant())) {
+            call.bridge().abandon();
+            return null;
+        }
+        return call;
     }
 
     /** Abandons every parked call whose token matches; @return how many. */

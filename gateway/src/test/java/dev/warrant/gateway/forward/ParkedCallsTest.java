@@ -37,8 +37,11 @@ class ParkedCallsTest {
         String id = calls.park(parked(ALICE, new InputBridge(), NOW.plusSeconds(60)));
         assertThat(calls.take(id)).isNotNull();
         assertThat(calls.take(id)).as("taken once").isNull();
-        String old = calls.park(parked(ALICE, new InputBridge(), NOW));
+        InputBridge late = new InputBridge();
+        CompletableFuture<JsonObject> waiting = late.ask("roots/list", Map.of());
+        String old = calls.park(parked(ALICE, late, NOW));
         assertThat(calls.take(old)).as("expired").isNull();
+        assertThat(waiting).as("an expired call's upstream request is answered").isCompletedWithValue(null);
         assertThat(calls.take("not-an-id")).isNull();
         assertThat(calls.take(null)).isNull();
     }
