@@ -9,6 +9,7 @@ import dev.warrant.delegation.Verifier;
 import dev.warrant.delegation.VerifierSettings;
 import dev.warrant.gateway.admin.AdminApi;
 import dev.warrant.gateway.config.GatewayConfig;
+import dev.warrant.gateway.modern.ModernCalls;
 import dev.warrant.gateway.config.RiskRules;
 import dev.warrant.gateway.transport.RevokedSessions;
 import dev.warrant.policies.RiskTier;
@@ -182,16 +183,7 @@ class RevocationEndsCallsTest {
 
     /** A 2026-07-28 tools/call on member A: no session, the envelope in _meta, the routing headers. */
     private static HttpRequest modernCall(String token, int id, String tool) {
-        JsonObject meta = new JsonObject().put("io.modelcontextprotocol/protocolVersion", "2026-07-28")
-                .put("io.modelcontextprotocol/clientCapabilities", new JsonObject());
-        String body = new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", "tools/call")
-                .put("params", new JsonObject().put("name", tool).put("arguments", new JsonObject()).put("_meta", meta))
-                .encode();
-        return HttpRequest.newBuilder(a.mcpUrl()).timeout(Duration.ofSeconds(60))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .header("Authorization", "Bearer " + token).header("MCP-Protocol-Version", "2026-07-28")
-                .header("Mcp-Method", "tools/call").header("Mcp-Name", tool)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        return ModernCalls.toolCall(a.mcpUrl(), token, id, tool, new JsonObject(), new JsonObject(), new JsonObject());
     }
 
     private static long lines(Path file, String prefix) throws java.io.IOException {

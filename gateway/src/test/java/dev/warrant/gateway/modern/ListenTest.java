@@ -68,15 +68,9 @@ class ListenTest {
     }
 
     private static Listen listen(String token, Object id, JsonObject notifications) throws Exception {
-        JsonObject meta = new JsonObject().put(MetaKeys.PROTOCOL_VERSION, "2026-07-28")
-                .put(MetaKeys.CLIENT_CAPABILITIES, new JsonObject());
-        String body = new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", "subscriptions/listen")
-                .put("params", new JsonObject().put("notifications", notifications).put("_meta", meta)).encode();
-        HttpResponse<Stream<String>> response = HTTP.send(HttpRequest.newBuilder(gw.mcpUrl()).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .header("Authorization", "Bearer " + token).header("MCP-Protocol-Version", "2026-07-28")
-                .header("Mcp-Method", "subscriptions/listen")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<Stream<String>> response = HTTP.send(ModernCalls.request(gw.mcpUrl(), token, id,
+                "subscriptions/listen", null, new JsonObject().put("notifications", notifications), new JsonObject()),
+                HttpResponse.BodyHandlers.ofLines());
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("text/event-stream"));
         BlockingQueue<JsonObject> messages = new LinkedBlockingQueue<>();

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.time.Duration;
@@ -51,18 +50,11 @@ class MultiRoundTripTest {
         return gw.minter.mint(MintSpec.builder(agent).right("tool", "asking", "*").ttl(Duration.ofMinutes(10)).build());
     }
 
+    private static final JsonObject ELICITATION = new JsonObject().put("elicitation", new JsonObject());
+
     private static HttpResponse<String> call(String token, String tool, JsonObject arguments, JsonObject extra)
             throws Exception {
-        JsonObject meta = new JsonObject().put(MetaKeys.PROTOCOL_VERSION, "2026-07-28")
-                .put(MetaKeys.CLIENT_CAPABILITIES, new JsonObject().put("elicitation", new JsonObject()));
-        JsonObject params = new JsonObject().put("name", tool).put("arguments", arguments).put("_meta", meta);
-        extra.forEach(e -> params.put(e.getKey(), e.getValue()));
-        return HTTP.send(HttpRequest.newBuilder(gw.mcpUrl()).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .header("Authorization", "Bearer " + token).header("MCP-Protocol-Version", "2026-07-28")
-                .header("Mcp-Method", "tools/call").header("Mcp-Name", tool)
-                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("jsonrpc", "2.0").put("id", 1)
-                        .put("method", "tools/call").put("params", params).encode())).build(),
+        return HTTP.send(ModernCalls.toolCall(gw.mcpUrl(), token, 1, tool, arguments, extra, ELICITATION),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -125,17 +117,9 @@ class MultiRoundTripTest {
 
     @Test
     void anAgentThatDidNotDeclareElicitationIsNotAskedAndGetsAnError() throws Exception {
-        String bob = token("bob");
-        JsonObject meta = new JsonObject().put(MetaKeys.PROTOCOL_VERSION, "2026-07-28")
-                .put(MetaKeys.CLIENT_CAPABILITIES, new JsonObject());
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(gw.mcpUrl()).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                .header("Authorization", "Bearer " + bob).header("MCP-Protocol-Version", "2026-07-28")
-                .header("Mcp-Method", "tools/call").header("Mcp-Name", "asking__test_elicitation")
-                .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("jsonrpc", "2.0").put("id", 1)
-                        .put("method", "tools/call").put("params", new JsonObject().put("name", "asking__test_elicitation")
-                                .put("arguments", new JsonObject().put("message", "hi")).put("_meta", meta)).encode()))
-                .build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = HTTP.send(ModernCalls.toolCall(gw.mcpUrl(), token("bob"), 1,
+                "asking__test_elicitation", new JsonObject().put("message", "hi"), new JsonObject(), new JsonObject()),
+                HttpResponse.BodyHandlers.ofString());
         // The gateway declares elicitation upstream for every agent; this one did not, so the upstream's request
         // is refused upstream (-32601 naming what is missing) and the call fails with the upstream's error.
         // No input_required, no hang.
