@@ -39,6 +39,8 @@ final class ModernHttpUpstream implements Upstream, CallDeadlines.Watched {
     private static final Logger log = LoggerFactory.getLogger(ModernHttpUpstream.class);
     /** What we ask for when no level was set: everything, as a 2025 session that never set one receives. */
     private static final String DEFAULT_LOG_LEVEL = "debug";
+    /** JSON-RPC UnsupportedProtocolVersion (2026-07-28). */
+    private static final int UNSUPPORTED_VERSION = -32022;
 
     private final HttpUpstreamSpec spec;
     private final HttpSession session;
@@ -130,7 +132,14 @@ final class ModernHttpUpstream implements Upstream, CallDeadlines.Watched {
             return call;
         }
         inFlight.put(id, call);
-        call.outcome().whenComplete((result, error) -> inFlight.remove(id, call));
+        call.outcome().whenComplete((result, error) -> {
+            inFlight.remove(id, call);
+            if (discovery != null && error instanceof UpstreamException e && e.code() != null
+                    && e.code() == UNSUPPORTED_VERSION) {
+                // It no longer speaks 2026-07-28 (replaced by an older server): end, so the supervisor probes again.
+                shutdown(unavailable("no longer speaks " + ModernWire.VERSION + ": " + e.getMessage()));
+            }
+        });
         if (closed.get()) {
             call.abort(unavailable("is closed")); // lost the race with closeAsync(), which may not have seen it
             return call;
@@ -207,12 +216,16 @@ final class ModernHttpUpstream implements Upstream, CallDeadlines.Watched {
 
     @Override
     public CompletableFuture<Void> closeAsync() {
+        return shutdown(unavailable("was closed"));
+    }
+
+    /** Ends this upstream once: calls in flight fail with {@code cause}, listeners hear it, clients close. */
+    private CompletableFuture<Void> shutdown(UpstreamException cause) {
         if (!closed.compareAndSet(false, true)) {
             return closeDone;
         }
         CallDeadlines.unwatch(this);
         session.close();
-        UpstreamException cause = unavailable("was closed");
         inFlight.values().forEach(call -> call.abort(cause));
         ModernListen stream = listen;
         if (stream != null) {

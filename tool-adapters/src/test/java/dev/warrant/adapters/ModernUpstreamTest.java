@@ -216,6 +216,51 @@ class ModernUpstreamTest {
     }
 
     @Test
+    void anUpstreamThatNoLongerSpeaks2026IsProbedAgainAndSpokenToIn2025() throws Exception {
+        connect(Duration.ofSeconds(5));
+        java.util.function.Function<JsonObject, ScriptedHttpServer.Answer> unsupported = request ->
+                ScriptedHttpServer.Answer.json(400, new JsonObject().put("jsonrpc", "2.0")
+                        .put("id", request.getValue("id")).put("error", new JsonObject().put("code", -32022)
+                        .put("message", "Unsupported protocol version").put("data", new JsonObject()
+                                .put("supported", new JsonArray().add("2025-11-25")).put("requested", "2026-07-28"))));
+        server.discover = unsupported;
+        server.everyCall = unsupported; // replaced by a 2025-only server
+        assertThatThrownBy(() -> upstream.call("tools/list", Map.of(), null).result().get(5, TimeUnit.SECONDS))
+                .cause().isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.code()).isEqualTo(-32022));
+        server.everyCall = null;
+        await().atMost(WAIT).until(() -> server.seen("initialize").size() == 1);
+        await().atMost(WAIT).until(upstream::isOpen);
+        assertThat(upstream.initializeResult()).containsEntry("protocolVersion", "2025-06-18");
+        assertThat(server.seen("server/discover")).hasSize(2);
+    }
+
+    @Test
+    void aCallFromAnEventLoopOfTheGivenVertxIsAnsweredOnThatThread() throws Exception {
+        io.vertx.core.Vertx vertx = io.vertx.core.Vertx.vertx();
+        try {
+            upstream = Upstreams.connect(new HttpUpstreamSpec("modern", server.url(), Map.of(), Duration.ofSeconds(5)),
+                    vertx).get(10, TimeUnit.SECONDS);
+            java.util.concurrent.CompletableFuture<List<Thread>> threads = new java.util.concurrent.CompletableFuture<>();
+            vertx.runOnContext(v -> {
+                Thread caller = Thread.currentThread();
+                upstream.call("tools/call", Map.of("name", "echo"), null).result().whenComplete((result, error) -> {
+                    if (error != null) {
+                        threads.completeExceptionally(error);
+                    } else {
+                        threads.complete(List.of(caller, Thread.currentThread()));
+                    }
+                });
+            });
+            List<Thread> seenThreads = threads.get(5, TimeUnit.SECONDS);
+            assertThat(seenThreads.get(0).getName()).startsWith("vert.x-eventloop-thread-");
+            assertThat(seenThreads.get(1)).isSameAs(seenThreads.get(0));
+            upstream.closeAsync().get(5, TimeUnit.SECONDS);
+        } finally {
+            vertx.close().toCompletionStage().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void jsonRpcErrorsAreTheUpstreamsOwn() throws Exception {
         connect(Duration.ofSeconds(5));
         assertThatThrownBy(() -> upstream.call("foo/bar", Map.of(), null).result().get(5, TimeUnit.SECONDS)).cause()

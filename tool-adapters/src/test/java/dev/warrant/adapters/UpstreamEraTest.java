@@ -60,6 +60,12 @@ class UpstreamEraTest {
                         ScriptedHttpServer.Answer.json(404, new JsonObject().put("jsonrpc", "2.0")
                                 .put("id", request.getValue("id")).put("error", new JsonObject()
                                         .put("code", -32601).put("message", "Method not found")))),
+                Arguments.of("400 -32022 naming only 2025", (Function<JsonObject, ScriptedHttpServer.Answer>)
+                        request -> ScriptedHttpServer.Answer.json(400, new JsonObject().put("jsonrpc", "2.0")
+                                .put("id", request.getValue("id")).put("error", new JsonObject().put("code", -32022)
+                                        .put("message", "Unsupported protocol version").put("data", new JsonObject()
+                                                .put("supported", new JsonArray().add("2025-11-25"))
+                                                .put("requested", "2026-07-28"))))),
                 Arguments.of("a result without 2026-07-28", (Function<JsonObject, ScriptedHttpServer.Answer>)
                         request -> ScriptedHttpServer.Answer.json(200, new JsonObject().put("jsonrpc", "2.0")
                                 .put("id", request.getValue("id")).put("result", ScriptedHttpServer.MODERN_DISCOVER
