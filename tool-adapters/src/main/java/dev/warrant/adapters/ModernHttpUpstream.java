@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * <p>Results pass untouched, {@code resultType} included: an {@code input_required} result is the caller's to
  * answer. {@code logging/setLevel}, which 2026 removed, is kept here: the level is asked for on each request, as a
  * 2025 session would have remembered it. Notifications to the upstream complete at once: 2026 defines none from a
- * client over HTTP.
+ * client over HTTP. A {@code tools/call} refused for its headers is retried once ({@link HeaderMismatchRetry}); an
+ * answer of -32022 (the version is no longer served) ends this upstream, so that the supervisor probes again.
  *
  * <p>Concurrency: calls in flight are in a concurrent map; each completes once (see {@link ModernCall}). Its I/O
  * runs as {@link HttpSession} describes; callbacks run on those event loops or on {@link CallDeadlines}' thread.
@@ -115,7 +116,12 @@ final class ModernHttpUpstream implements Upstream, CallDeadlines.Watched {
             logLevel = level;
             return new AnsweredHere(CompletableFuture.completedFuture(Map.of()));
         }
-        return send(method, params, progress, spec.requestTimeout());
+        ModernCall call = send(method, params, progress, spec.requestTimeout());
+        if (!"tools/call".equals(method)) {
+            return call;
+        }
+        return new HeaderMismatchRetry(call, () -> ToolCatalog.listTools(this),
+                () -> send(method, params, progress, spec.requestTimeout()));
     }
 
     private ModernCall send(String method, Map<String, Object> params, Consumer<JsonRpcNotification> progress,

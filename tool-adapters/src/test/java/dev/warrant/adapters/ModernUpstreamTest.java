@@ -261,6 +261,30 @@ class ModernUpstreamTest {
     }
 
     @Test
+    void aHeaderMismatchIsSentOnceMoreAfterListingTheToolsAgain() throws Exception {
+        JsonObject strict = new JsonObject().put("name", "strict").put("inputSchema", new JsonObject()
+                .put("type", "object").put("properties", new JsonObject()
+                        .put("region", new JsonObject().put("type", "string").put("x-mcp-header", "Region"))));
+        server.tools = new JsonArray().add(strict.copy().put("inputSchema", new JsonObject().put("type", "object")));
+        connect(Duration.ofSeconds(5));
+        ToolCatalog.listTools(upstream).get(5, TimeUnit.SECONDS); // an old listing: no header asked yet
+
+        server.tools = new JsonArray().add(strict);
+        Map<String, Object> call = Map.of("name", "strict", "arguments", Map.of("region", "eu"));
+        assertThat(upstream.call("tools/call", call, null).result().get(5, TimeUnit.SECONDS)).containsKey("echoedParams");
+        assertThat(server.seen("tools/call")).extracting(s -> s.headers().get("Mcp-Param-Region"))
+                .containsExactly(null, "eu");
+        assertThat(server.seen("tools/list")).hasSize(2);
+
+        // Once only: a second mismatch is the call's error.
+        server.tools = new JsonArray().add(strict.copy().put("inputSchema", new JsonObject().put("type", "object")));
+        ToolCatalog.listTools(upstream).get(5, TimeUnit.SECONDS);
+        assertThatThrownBy(() -> upstream.call("tools/call", call, null).result().get(5, TimeUnit.SECONDS)).cause()
+                .isInstanceOfSatisfying(UpstreamException.class, e -> assertThat(e.code()).isEqualTo(-32020));
+        assertThat(server.seen("tools/call")).hasSize(4);
+    }
+
+    @Test
     void jsonRpcErrorsAreTheUpstreamsOwn() throws Exception {
         connect(Duration.ofSeconds(5));
         assertThatThrownBy(() -> upstream.call("foo/bar", Map.of(), null).result().get(5, TimeUnit.SECONDS)).cause()

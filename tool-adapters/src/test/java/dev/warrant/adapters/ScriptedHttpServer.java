@@ -19,7 +19,7 @@ import java.util.function.Function;
  * {@code server/discover} as {@link #discover} says (a 2026-07-28 result by default), {@code initialize} with a
  * 2025 session, {@code subscriptions/listen} with an acknowledged event stream kept open, {@code tools/list} with
  * {@link #tools}, {@code tools/call} of tool {@code hold} with an event stream that never answers (for cancel and
- * timeout), other calls with their params echoed. GET is 405, DELETE 200.
+ * timeout), of tool {@code strict} with 400 -32020 unless {@code Mcp-Param-Region} matches its region, other calls with their params echoed. GET is 405, DELETE 200.
  */
 final class ScriptedHttpServer implements AutoCloseable {
 
@@ -128,7 +128,13 @@ final class ScriptedHttpServer implements AutoCloseable {
                 case "tools/list" -> answer(response, Answer.json(200, result(id, new JsonObject()
                         .put("resultType", "complete").put("tools", tools))));
                 case "tools/call" -> {
-                    if ("hold".equals(params.getString("name"))) {
+                    String region = params.getJsonObject("arguments", new JsonObject()).getString("region");
+                    if ("strict".equals(params.getString("name"))
+                            && !java.util.Objects.equals(region, request.getHeader("Mcp-Param-Region"))) {
+                        answer(response, Answer.json(400, new JsonObject().put("jsonrpc", "2.0").put("id", id)
+                                .put("error", new JsonObject().put("code", -32020)
+                                        .put("message", "Header mismatch: Mcp-Param-Region"))));
+                    } else if ("hold".equals(params.getString("name"))) {
                         openStream(response);
                         response.closeHandler(v -> heldClosed.incrementAndGet());
                         response.write(": held\n\n");
