@@ -23,7 +23,7 @@ record Discovery(Map<String, Object> capabilities, Object serverInfo, Object ins
                 result.get("instructions"));
     }
 
-    /** {@code protocolVersion} (2026-07-28: the era shows), {@code capabilities}, {@code serverInfo}, {@code instructions}. */
+    /** protocolVersion (2026-07-28: the era shows), capabilities, serverInfo and instructions. */
     Map<String, Object> initializeResult() {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("protocolVersion", ModernWire.VERSION);

@@ -20,8 +20,9 @@ public interface UpstreamCall {
 
     /**
      * Gives up on this call: sends {@code notifications/cancelled} with the upstream id and the reason (to a
-     * 2026-07-28 upstream: aborts the request's POST), and fails {@link #result()} with kind {@code CANCELLED}. Does nothing if the call already completed; a
-     * response that arrives afterwards is dropped, as the protocol asks.
+     * 2026-07-28 upstream: aborts the request's POST), and fails {@link #result()} with kind {@code CANCELLED}.
+     * Does nothing if the call already completed; a response that arrives afterwards is dropped, as the protocol
+     * asks.
      */
     void cancel(String reason);
 }

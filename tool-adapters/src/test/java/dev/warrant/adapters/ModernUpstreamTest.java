@@ -1,5 +1,6 @@
 package dev.warrant.adapters;
 
+import static dev.warrant.adapters.StdioUpstreamTest.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
@@ -10,6 +11,7 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -81,15 +83,16 @@ class ModernUpstreamTest {
         UpstreamCall call = upstream.call("tools/call", params, p -> { });
         Map<String, Object> result = call.result().get(5, TimeUnit.SECONDS);
 
-        Map<String, Object> meta = StdioUpstreamTest.map(StdioUpstreamTest.map(result.get("echoedParams")).get("_meta"));
+        Map<String, Object> meta = map(map(result.get("echoedParams")).get("_meta"));
         assertThat(meta)
                 .containsEntry("traceparent", TRACEPARENT)
                 .containsEntry("progressToken", call.upstreamId()) // the one rewrite: a token unique upstream
                 .containsEntry("io.modelcontextprotocol/protocolVersion", "2026-07-28")
                 .containsEntry("io.modelcontextprotocol/clientCapabilities",
                         Map.of("sampling", Map.of(), "elicitation", Map.of(), "roots", Map.of()));
-        assertThat(StdioUpstreamTest.map(meta.get("io.modelcontextprotocol/clientInfo"))).containsEntry("name", "warrant");
-        assertThat(params.get("_meta")).isEqualTo(Map.of("progressToken", 7, "traceparent", TRACEPARENT)); // untouched
+        assertThat(map(meta.get("io.modelcontextprotocol/clientInfo"))).containsEntry("name", "warrant");
+        // The caller's map is untouched.
+        assertThat(params.get("_meta")).isEqualTo(Map.of("progressToken", 7, "traceparent", TRACEPARENT));
 
         ScriptedHttpServer.Seen sent = server.seen("tools/call").get(0);
         assertThat(sent.headers().get("Mcp-Method")).isEqualTo("tools/call");
@@ -211,7 +214,7 @@ class ModernUpstreamTest {
     private Object logLevelSent() throws Exception {
         Map<String, Object> result = upstream.call("tools/call", Map.of("name", "echo"), null).result()
                 .get(5, TimeUnit.SECONDS);
-        return StdioUpstreamTest.map(StdioUpstreamTest.map(result.get("echoedParams")).get("_meta"))
+        return map(map(result.get("echoedParams")).get("_meta"))
                 .get("io.modelcontextprotocol/logLevel");
     }
 
@@ -240,7 +243,7 @@ class ModernUpstreamTest {
         try {
             upstream = Upstreams.connect(new HttpUpstreamSpec("modern", server.url(), Map.of(), Duration.ofSeconds(5)),
                     vertx).get(10, TimeUnit.SECONDS);
-            java.util.concurrent.CompletableFuture<List<Thread>> threads = new java.util.concurrent.CompletableFuture<>();
+            CompletableFuture<List<Thread>> threads = new CompletableFuture<>();
             vertx.runOnContext(v -> {
                 Thread caller = Thread.currentThread();
                 upstream.call("tools/call", Map.of("name", "echo"), null).result().whenComplete((result, error) -> {
@@ -271,7 +274,8 @@ class ModernUpstreamTest {
 
         server.tools = new JsonArray().add(strict);
         Map<String, Object> call = Map.of("name", "strict", "arguments", Map.of("region", "eu"));
-        assertThat(upstream.call("tools/call", call, null).result().get(5, TimeUnit.SECONDS)).containsKey("echoedParams");
+        assertThat(upstream.call("tools/call", call, null).result().get(5, TimeUnit.SECONDS))
+                .containsKey("echoedParams");
         assertThat(server.seen("tools/call")).extracting(s -> s.headers().get("Mcp-Param-Region"))
                 .containsExactly(null, "eu");
         assertThat(server.seen("tools/list")).hasSize(2);

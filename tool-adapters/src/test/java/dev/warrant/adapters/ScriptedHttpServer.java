@@ -19,7 +19,8 @@ import java.util.function.Function;
  * {@code server/discover} as {@link #discover} says (a 2026-07-28 result by default), {@code initialize} with a
  * 2025 session, {@code subscriptions/listen} with an acknowledged event stream kept open, {@code tools/list} with
  * {@link #tools}, {@code tools/call} of tool {@code hold} with an event stream that never answers (for cancel and
- * timeout), of tool {@code strict} with 400 -32020 unless {@code Mcp-Param-Region} matches its region, other calls with their params echoed. GET is 405, DELETE 200.
+ * timeout), of tool {@code strict} with 400 -32020 unless {@code Mcp-Param-Region} matches its region, other
+ * calls with their params echoed. GET is 405, DELETE 200.
  */
 final class ScriptedHttpServer implements AutoCloseable {
 

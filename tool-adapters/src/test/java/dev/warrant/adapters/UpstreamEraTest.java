@@ -24,18 +24,19 @@ import org.junit.jupiter.params.provider.MethodSource;
 @Timeout(30)
 class UpstreamEraTest {
 
-    private static final UpstreamException NOT_FOUND = UpstreamException.errorResponse(-32601, "Method not found", null);
+    private static final UpstreamException UNKNOWN =
+            UpstreamException.errorResponse(-32601, "Method not found", null);
 
     @Test
     void aResultOfferingTheVersionIsModernAnyOtherAnswerIsLegacy() {
         Map<String, Object> modern = Map.of("supportedVersions", List.of("2026-07-28"), "capabilities", Map.of());
         Map<String, Object> other = Map.of("supportedVersions", List.of("2027-01-01"), "capabilities", Map.of());
+        UpstreamException status = new UpstreamException(UpstreamException.Kind.UNAVAILABLE, "answered HTTP 400");
         assertThat(UpstreamEra.choose(new UpstreamEra.Probe(modern, null, 200))).isEqualTo(UpstreamEra.Choice.MODERN);
         assertThat(UpstreamEra.choose(new UpstreamEra.Probe(other, null, 200))).isEqualTo(UpstreamEra.Choice.LEGACY);
         assertThat(UpstreamEra.choose(new UpstreamEra.Probe(Map.of(), null, 200))).isEqualTo(UpstreamEra.Choice.LEGACY);
-        assertThat(UpstreamEra.choose(new UpstreamEra.Probe(null, NOT_FOUND, 404))).isEqualTo(UpstreamEra.Choice.LEGACY);
-        assertThat(UpstreamEra.choose(new UpstreamEra.Probe(null, new UpstreamException(
-                UpstreamException.Kind.UNAVAILABLE, "answered with HTTP 400"), 400))).isEqualTo(UpstreamEra.Choice.LEGACY);
+        assertThat(UpstreamEra.choose(new UpstreamEra.Probe(null, UNKNOWN, 404))).isEqualTo(UpstreamEra.Choice.LEGACY);
+        assertThat(UpstreamEra.choose(new UpstreamEra.Probe(null, status, 400))).isEqualTo(UpstreamEra.Choice.LEGACY);
     }
 
     @Test
