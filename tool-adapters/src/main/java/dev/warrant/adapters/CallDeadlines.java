@@ -20,9 +20,17 @@ final class CallDeadlines {
     private static final Logger log = LoggerFactory.getLogger(CallDeadlines.class);
     static final long SWEEP_MILLIS = 50;
 
-    private static final Set<JsonRpcUpstream> WATCHED = ConcurrentHashMap.newKeySet();
+    private static final Set<Watched> WATCHED = ConcurrentHashMap.newKeySet();
 
     private CallDeadlines() {
+    }
+
+    /** An upstream whose calls have deadlines. */
+    interface Watched {
+        String name();
+
+        /** Abandons the calls past their deadline at {@code nowNanos} ({@link System#nanoTime()}). */
+        void expire(long nowNanos);
     }
 
     private static final class Sweeper {
@@ -37,14 +45,14 @@ final class CallDeadlines {
     }
 
     /** Starts watching {@code upstream}'s calls; until {@link #unwatch}. */
-    static void watch(JsonRpcUpstream upstream) {
+    static void watch(Watched upstream) {
         WATCHED.add(upstream);
         if (!Sweeper.THREAD.isAlive()) {
             log.error("the upstream deadline sweeper is not running: request timeouts will not fire");
         }
     }
 
-    static void unwatch(JsonRpcUpstream upstream) {
+    static void unwatch(Watched upstream) {
         WATCHED.remove(upstream);
     }
 
@@ -56,7 +64,7 @@ final class CallDeadlines {
                 return; // daemon: only the JVM's end stops it
             }
             long now = System.nanoTime();
-            for (JsonRpcUpstream upstream : WATCHED) {
+            for (Watched upstream : WATCHED) {
                 try {
                     upstream.expire(now);
                 } catch (RuntimeException e) {

@@ -44,8 +44,13 @@ final class Handshake {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("protocolVersion", PROTOCOL_VERSION);
         params.put("capabilities", CLIENT_CAPABILITIES);
-        params.put("clientInfo", Map.of("name", CLIENT_NAME, "version", clientVersion()));
+        params.put("clientInfo", clientInfo());
         return params;
+    }
+
+    /** Who we are to an upstream, in either era. */
+    static Map<String, Object> clientInfo() {
+        return Map.of("name", CLIENT_NAME, "version", clientVersion());
     }
 
     /** Checks the server's answer and returns the agreed protocol version. */

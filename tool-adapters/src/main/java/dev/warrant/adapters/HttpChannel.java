@@ -5,7 +5,6 @@ import io.modelcontextprotocol.spec.McpSchema.JSONRPCMessage;
 import io.modelcontextprotocol.spec.McpSchema.JSONRPCNotification;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientRequest;
 import io.vertx.core.http.HttpMethod;
 import java.util.concurrent.CompletableFuture;
@@ -47,9 +46,14 @@ final class HttpChannel implements MessageChannel {
     private final CompletableFuture<Void> closeDone = new CompletableFuture<>();
 
     HttpChannel(HttpUpstreamSpec spec, McpJsonMapper json, Vertx vertx) {
+        this(new HttpSession(spec, vertx), json);
+    }
+
+    /** On a session nobody has sent a message on yet but the era probe ({@link UpstreamEra}). */
+    HttpChannel(HttpSession session, McpJsonMapper json) {
         this.json = json;
-        this.session = new HttpSession(spec, vertx);
-        this.inbound = new HttpInbound(spec.name(), json);
+        this.session = session;
+        this.inbound = new HttpInbound(session.name(), json);
         this.stream = new ServerStream(session, inbound);
     }
 
@@ -115,8 +119,7 @@ final class HttpChannel implements MessageChannel {
                                             response.statusCode());
                                 }
                             });
-            deleted.transform(ignored -> Future.all(session.clients().stream().map(HttpClient::close).toList()))
-                    .onComplete(ignored -> closeDone.complete(null));
+            deleted.transform(ignored -> session.closeClients()).onComplete(ignored -> closeDone.complete(null));
         });
         // A caller on one of our event loops (the home context's included) must not wait for work queued behind
         // it, or blocked by it.

@@ -1,6 +1,8 @@
 package dev.warrant.adapters;
 
 import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpClient;
 import io.vertx.core.http.HttpClientOptions;
@@ -173,14 +175,38 @@ final class HttpSession {
 
     /** A request to the upstream's endpoint with the spec's headers, the protocol version and {@code session}. */
     RequestOptions request(HttpMethod method, String session) {
-        RequestOptions options = new RequestOptions().setMethod(method).setHost(host).setPort(port).setSsl(ssl)
-                .setURI(path).setFollowRedirects(false);
+        RequestOptions options = endpoint(method);
         spec.headers().forEach(options::putHeader);
         options.putHeader("MCP-Protocol-Version", protocolVersion);
         if (session != null) {
             options.putHeader("Mcp-Session-Id", session);
         }
         return options;
+    }
+
+    /** A request to the upstream's endpoint without any header. */
+    RequestOptions endpoint(HttpMethod method) {
+        return new RequestOptions().setMethod(method).setHost(host).setPort(port).setSsl(ssl).setURI(path)
+                .setFollowRedirects(false);
+    }
+
+    /**
+     * A 2026-07-28 POST: the configured headers, then the revision's (so configuration cannot replace them) and
+     * {@code routing} ({@code Mcp-Method}, {@code Mcp-Name}, ...). No session: 2026 has none.
+     */
+    RequestOptions modernPost(Map<String, String> routing) {
+        MultiMap headers = MultiMap.caseInsensitiveMultiMap();
+        spec.headers().forEach(headers::set);
+        headers.set("Content-Type", HttpResponses.APPLICATION_JSON);
+        headers.set("Accept", HttpResponses.APPLICATION_JSON + ", " + HttpResponses.EVENT_STREAM);
+        headers.set(ModernWire.HEADER_VERSION, ModernWire.VERSION);
+        routing.forEach(headers::set);
+        return endpoint(HttpMethod.POST).setHeaders(headers);
+    }
+
+    /** Closes every client made so far; completes when they are closed. */
+    Future<Void> closeClients() {
+        return Future.all(clients().stream().map(HttpClient::close).toList()).mapEmpty();
     }
 
     /** The server answered 404 to a request that carried our session id: reported once, unless we closed. */

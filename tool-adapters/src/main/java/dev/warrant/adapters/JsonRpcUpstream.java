@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
  * decides who completes a call. Inbound messages arrive on the channel's thread ({@link #onMessage});
  * timeouts on {@link CallDeadlines}' thread; cancel and close on the caller's thread. None of them blocks.
  */
-final class JsonRpcUpstream implements Upstream {
+final class JsonRpcUpstream implements Upstream, CallDeadlines.Watched {
 
     private static final Logger log = LoggerFactory.getLogger(JsonRpcUpstream.class);
     private static final String PROGRESS = "notifications/progress";
@@ -121,7 +121,8 @@ final class JsonRpcUpstream implements Upstream {
     }
 
     /** Abandons the calls past their deadline at {@code nowNanos}; {@link CallDeadlines} calls it. */
-    void expire(long nowNanos) {
+    @Override
+    public void expire(long nowNanos) {
         for (PendingCall call : pending.values()) {
             if (call.expired(nowNanos)) {
                 abandon(call, UpstreamException.Kind.TIMEOUT, "no response within " + call.timeoutMillis() + " ms");

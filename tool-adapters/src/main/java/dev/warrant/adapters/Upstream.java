@@ -21,7 +21,10 @@ public interface Upstream extends AutoCloseable {
 
     UpstreamSpec spec();
 
-    /** The upstream's raw initialize result: protocolVersion, capabilities, serverInfo, instructions, ... */
+    /**
+     * The upstream's raw initialize result: protocolVersion, capabilities, serverInfo, instructions, ... For a
+     * 2026-07-28 upstream, made from its {@code server/discover} result, with protocolVersion {@code 2026-07-28}.
+     */
     Map<String, Object> initializeResult();
 
     /**
@@ -30,7 +33,7 @@ public interface Upstream extends AutoCloseable {
      * replaced by an upstream-unique token, and {@code notifications/progress} carrying that token are
      * passed to {@code progress} with the caller's original token restored. The request fails with kind
      * {@code TIMEOUT} after {@link UpstreamSpec#requestTimeout()} (and the upstream is sent
-     * {@code notifications/cancelled}).
+     * {@code notifications/cancelled}; a 2026-07-28 upstream has the request's POST aborted instead).
      *
      * @param params may be {@code null} (sent without params)
      * @param progress receives progress for this call; may be {@code null}. If it is a {@link CallRelay}, it
@@ -57,13 +60,14 @@ public interface Upstream extends AutoCloseable {
 
     void removeListener(UpstreamListener listener);
 
-    /** True between a successful handshake and the end of the connection. */
+    /** True between a successful handshake (2026-07-28: discover) and the end of the connection. */
     boolean isOpen();
 
     /**
      * Ends the connection: calls in flight fail with {@code UNAVAILABLE}. For stdio, closes the child's stdin,
      * then terminates the process if it has not exited after a grace period (and kills it if that does not
-     * help); for HTTP, ends the session with DELETE. Completes when that is done. Idempotent.
+     * help); for HTTP, ends the session with DELETE (2026-07-28: aborts the open requests). Completes when that is
+     * done. Idempotent.
      */
     CompletableFuture<Void> closeAsync();
 

@@ -19,9 +19,10 @@ public interface UpstreamCall {
     CompletableFuture<Map<String, Object>> result();
 
     /**
-     * Gives up on this call: sends {@code notifications/cancelled} with the upstream id and the reason, and
-     * fails {@link #result()} with kind {@code CANCELLED}. Does nothing if the call already completed; a
-     * response that arrives afterwards is dropped, as the protocol asks.
+     * Gives up on this call: sends {@code notifications/cancelled} with the upstream id and the reason (to a
+     * 2026-07-28 upstream: aborts the request's POST), and fails {@link #result()} with kind {@code CANCELLED}.
+     * Does nothing if the call already completed; a response that arrives afterwards is dropped, as the protocol
+     * asks.
      */
     void cancel(String reason);
 }

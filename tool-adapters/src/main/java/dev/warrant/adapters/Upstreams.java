@@ -12,7 +12,12 @@ public final class Upstreams {
     }
 
     /**
-     * Opens the transport (starts the process, or prepares the HTTP client), sends {@code initialize}
+     * A Streamable HTTP upstream is first asked {@code server/discover} at MCP 2026-07-28; when its result offers
+     * that version it is spoken to in 2026-07-28, without handshake or session, and its {@code initializeResult()}
+     * is made from the discover result (protocolVersion {@code 2026-07-28}); see {@link UpstreamEra}. Otherwise, and
+     * for stdio and legacy SSE upstreams:
+     *
+     * <p>Opens the transport (starts the process, or prepares the HTTP client), sends {@code initialize}
      * (protocolVersion 2025-06-18, client capabilities sampling, elicitation and roots, which the gateway
      * relays to the calling agent; clientInfo {@code warrant}) and, once it is answered with a version the
      * gateway can relay, {@code notifications/initialized}. The handshake waits for the spec's request
@@ -53,7 +58,7 @@ public final class Upstreams {
         if (spec instanceof StdioUpstreamSpec stdio) {
             channel = new StdioChannel(stdio, json);
         } else if (spec instanceof HttpUpstreamSpec http) {
-            channel = new HttpChannel(http, json, vertx);
+            return UpstreamEra.connect(http, json, vertx);
         } else if (spec instanceof SseUpstreamSpec sse) {
             channel = new SseChannel(sse, json);
         } else {

@@ -81,8 +81,10 @@ class HttpUpstreamTest {
         upstream.close();
 
         assertThat(seen).isNotEmpty().allSatisfy(s -> assertThat(s.authorization()).isEqualTo("Bearer upstream-secret"));
-        assertThat(seen.get(0).rpcMethod()).isEqualTo("initialize");
-        assertThat(seen.subList(1, seen.size())).allSatisfy(s -> assertThat(s.session()).isEqualTo("session-1"));
+        // This server answers server/discover with a JSON-RPC error: a 2025 server, spoken to with initialize.
+        assertThat(seen.get(0).rpcMethod()).isEqualTo("server/discover");
+        assertThat(seen.get(1).rpcMethod()).isEqualTo("initialize");
+        assertThat(seen.subList(2, seen.size())).allSatisfy(s -> assertThat(s.session()).isEqualTo("session-1"));
         assertThat(seen).filteredOn(s -> "tools/call".equals(s.rpcMethod())).singleElement()
                 .satisfies(s -> assertThat(s.version()).isEqualTo("2025-06-18"));
         assertThat(seen).extracting(Seen::rpcMethod).contains("notifications/initialized");
