@@ -22,9 +22,10 @@ import java.util.function.UnaryOperator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The official Python SDK (mcp 2.3.0) as the agent, in each of its modes, through Warrant to two upstreams of
- * the 2025 era: the notes server (Java SDK, stdio) and the SDK's own dual-era server (Streamable HTTP), which
- * the gateway speaks to in a 2025 session. A modern agent reaches both; so does a legacy one.
+ * The official Python SDK (mcp 2.3.0) as the agent, in each of its modes, through Warrant to upstreams of both
+ * eras: the SDK's own dual-era server (Streamable HTTP), which the gateway discovers and speaks 2026-07-28 to; the
+ * notes server and the conformance fixture (Java SDK, stdio, 2025). All four crossings: a modern or legacy agent
+ * to a modern or legacy upstream, multi round-trip requests included.
  */
 class PythonAgentsTest {
 
@@ -79,6 +80,7 @@ class PythonAgentsTest {
                 "call:fixture__slow:{\"steps\":2}",
                 "read:fixture://hello",
                 "prompt:fixture__greet:{\"who\":\"Bob\"}",
+                "call:fixture__ask_name_resolved:{}",
                 "listen");
         assertThat(run.step("connect").getString("version")).isEqualTo("2026-07-28");
         JsonObject list = run.step("list");
@@ -101,6 +103,9 @@ class PythonAgentsTest {
         assertThat(run.events("log")).isEmpty();
         assertThat(run.step("read:fixture://hello").getString("text")).isEqualTo("hello resource");
         assertThat(run.step("prompt:fixture__greet:{\"who\":\"Bob\"}").getString("text")).isEqualTo("Say hello to Bob");
+        // Modern to modern: the upstream's input_required reaches the agent (its state sealed by Warrant), the
+        // SDK answers through its elicitation callback and retries, and the upstream completes.
+        assertThat(run.step("call:fixture__ask_name_resolved:{}").getString("text")).isEqualTo("Hello, Ada");
         // The SDK's listen() waits for the acknowledgement and reads what was honoured from it.
         assertThat(run.step("listen").getJsonObject("honored"))
                 .isEqualTo(new JsonObject().put("tools", true).put("prompts", true));
@@ -150,7 +155,8 @@ class PythonAgentsTest {
                 "call:fixture__ask_name_resolved:{}");
         assertThat(run.step("connect").getString("version")).isEqualTo("2025-11-25");
         assertThat(run.step("call:fixture__echo:{\"text\":\"old\"}").getString("text")).isEqualTo("old");
-        // A 2025 agent is asked through its session, as before.
+        // Legacy agent, modern upstream: the upstream's input_required is asked of the agent through its session
+        // (an elicitation request), and the gateway retries upstream with the answer.
         assertThat(run.step("call:fixture__ask_name_resolved:{}").getString("text")).isEqualTo("Hello, Ada");
     }
 
