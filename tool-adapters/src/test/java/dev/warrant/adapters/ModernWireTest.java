@@ -34,29 +34,29 @@ class ModernWireTest {
     @Test
     void onlyAnnotationsTheRevisionAllowsBindArguments() {
         Map<String, Object> region = Map.of("type", "string", "x-mcp-header", "Region");
-        assertThat(ParamHeaders.bindings(Map.of("properties", Map.of("region", region))))
-                .containsExactly(new ParamHeaders.Binding("Region", List.of("region")));
+        assertThat(HeaderBindings.of(Map.of("properties", Map.of("region", region))))
+                .containsExactly(new HeaderBindings.Binding("Region", List.of("region")));
         // Not on a number; not off the properties chain; not twice without regard to case; a token name.
-        assertThat(ParamHeaders.bindings(Map.of("properties", Map.of("n",
+        assertThat(HeaderBindings.of(Map.of("properties", Map.of("n",
                 Map.of("type", "number", "x-mcp-header", "N"))))).isNull();
-        assertThat(ParamHeaders.bindings(Map.of("properties", Map.of("list",
+        assertThat(HeaderBindings.of(Map.of("properties", Map.of("list",
                 Map.of("type", "array", "items", region))))).isEmpty(); // never looked at: no header asked
-        assertThat(ParamHeaders.bindings(Map.of("properties", Map.of("a", region,
+        assertThat(HeaderBindings.of(Map.of("properties", Map.of("a", region,
                 "b", Map.of("type", "string", "x-mcp-header", "REGION"))))).isNull();
-        assertThat(ParamHeaders.bindings(Map.of("properties", Map.of("a",
+        assertThat(HeaderBindings.of(Map.of("properties", Map.of("a",
                 Map.of("type", "string", "x-mcp-header", "Bad Name"))))).isNull();
-        assertThat(ParamHeaders.bindings(Map.of("type", "object", "x-mcp-header", "Root"))).isNull();
+        assertThat(HeaderBindings.of(Map.of("type", "object", "x-mcp-header", "Root"))).isNull();
     }
 
     @Test
     void valuesRenderAsTheRevisionSays() {
-        assertThat(ParamHeaders.render("x")).isEqualTo("x");
-        assertThat(ParamHeaders.render(42)).isEqualTo("42");
-        assertThat(ParamHeaders.render(42.0)).isEqualTo("42");
-        assertThat(ParamHeaders.render(9_007_199_254_740_991L)).isEqualTo("9007199254740991");
-        assertThat(ParamHeaders.render(true)).isEqualTo("true");
-        assertThat(ParamHeaders.render(null)).isNull();
-        assertThat(ParamHeaders.render(Map.of())).isNull();
+        assertThat(HeaderBindings.render("x")).isEqualTo("x");
+        assertThat(HeaderBindings.render(42)).isEqualTo("42");
+        assertThat(HeaderBindings.render(42.0)).isEqualTo("42");
+        assertThat(HeaderBindings.render(9_007_199_254_740_991L)).isEqualTo("9007199254740991");
+        assertThat(HeaderBindings.render(true)).isEqualTo("true");
+        assertThat(HeaderBindings.render(null)).isNull();
+        assertThat(HeaderBindings.render(Map.of())).isNull();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.modern;
 
+import dev.warrant.adapters.ModernWire;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.pipeline.RoutingHeaders;
@@ -26,15 +27,6 @@ public record ModernEnvelope(String version, JsonObject capabilities, JsonObject
     /** Log levels from the lowest, as MCP names them (RFC 5424 severities). */
     public static final List<String> LEVELS =
             List.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
-
-    /** Methods whose {@code Mcp-Name} header carries a body field, and which field. */
-    private static final Map<String, String> NAMED = Map.of(
-            "tools/call", "name",
-            "prompts/get", "name",
-            "resources/read", "uri",
-            "tasks/get", "taskId",
-            "tasks/update", "taskId",
-            "tasks/cancel", "taskId");
 
     public ModernEnvelope {
         capabilities = capabilities == null ? new JsonObject() : capabilities;
@@ -80,12 +72,12 @@ public record ModernEnvelope(String version, JsonObject capabilities, JsonObject
         if (!request.method().equals(headers.method())) {
             throw mismatch(headers.method() == null ? "Mcp-Method is missing" : "Mcp-Method does not match the method");
         }
-        String field = NAMED.get(request.method());
+        String field = ModernWire.nameField(request.method());
         if (field != null && request.params().getValue(field) instanceof String named) {
             if (headers.name() == null) {
                 throw mismatch("Mcp-Name is missing");
             }
-            if (!HeaderValues.decode(headers.name()).map(named::equals).orElse(false)) {
+            if (!ModernWire.decode(headers.name()).map(named::equals).orElse(false)) {
                 throw mismatch("Mcp-Name does not match params." + field);
             }
         }

@@ -1,5 +1,7 @@
 package dev.warrant.gateway.modern;
 
+import dev.warrant.adapters.HeaderBindings;
+import dev.warrant.adapters.ModernWire;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import io.vertx.core.json.JsonObject;
@@ -22,20 +24,20 @@ class HeaderRulesTest {
 
     @Test
     void plainAndEncodedValuesDecodeToWhatTheClientMeant() {
-        assertThat(HeaderValues.decode("echo")).contains("echo");
-        assertThat(HeaderValues.decode(b64("Zürich "))).contains("Zürich ");
-        assertThat(HeaderValues.decode(b64(""))).contains("");
+        assertThat(ModernWire.decode("echo")).contains("echo");
+        assertThat(ModernWire.decode(b64("Zürich "))).contains("Zürich ");
+        assertThat(ModernWire.decode(b64(""))).contains("");
     }
 
     @Test
     void malformedEncodingsMatchNothing() {
-        assertThat(HeaderValues.decode("=?base64?not base64?=")).isEmpty();
-        assertThat(HeaderValues.decode("=?base64?ZWNobw?=")).as("unpadded: not the canonical form").isEmpty();
-        assertThat(HeaderValues.decode("=?base64?ZWNoaw==?=".replace("aw", "bx"))).isEmpty();
-        assertThat(HeaderValues.decode("=?base64?" + Base64.getEncoder().encodeToString(new byte[] {(byte) 0xC3}) + "?="))
+        assertThat(ModernWire.decode("=?base64?not base64?=")).isEmpty();
+        assertThat(ModernWire.decode("=?base64?ZWNobw?=")).as("unpadded: not the canonical form").isEmpty();
+        assertThat(ModernWire.decode("=?base64?ZWNoaw==?=".replace("aw", "bx"))).isEmpty();
+        assertThat(ModernWire.decode("=?base64?" + Base64.getEncoder().encodeToString(new byte[] {(byte) 0xC3}) + "?="))
                 .as("not UTF-8").isEmpty();
-        assertThat(HeaderValues.decode("caf\u00e9")).as("raw non-ASCII is never a plain value").isEmpty();
-        assertThat(HeaderValues.decode(null)).isEmpty();
+        assertThat(ModernWire.decode("caf\u00e9")).as("raw non-ASCII is never a plain value").isEmpty();
+        assertThat(ModernWire.decode(null)).isEmpty();
     }
 
     private static Map<String, Object> schema(String json) {
@@ -89,9 +91,9 @@ class HeaderRulesTest {
                 "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"Dup\"},"
                         + "\"b\":{\"type\":\"string\",\"x-mcp-header\":\"dup\"}}}",
                 "{\"properties\":{\"a\":{\"type\":\"string\",\"x-mcp-header\":\"has space\"}}}"}) {
-            assertThat(ParamHeaders.bindings(schema(invalid))).as(invalid).isNull();
+            assertThat(HeaderBindings.of(schema(invalid))).as(invalid).isNull();
         }
-        assertThat(ParamHeaders.bindings(schema(
+        assertThat(HeaderBindings.of(schema(
                 "{\"properties\":{\"a\":{\"type\":\"array\",\"items\":{\"type\":\"string\",\"x-mcp-header\":\"A\"}}}}")))
                 .as("not reached through properties alone: ignored").isEmpty();
     }
