@@ -76,11 +76,13 @@ final class InputRounds {
             outgoing.remove("inputResponses");
             return legacyRound(exchange, upstream, spans, method, outgoing, 1);
         }
-        RequestStates.Binding binding = new RequestStates.Binding(exchange.token().revocationIds().get(0),
-                exchange.token().caller(), method, target, upstream.name(), RequestStates.digest(params.get("arguments")));
+        // Computed only when a round is sealed or opened: most calls never ask for input.
+        Supplier<RequestStates.Binding> binding = once(() -> new RequestStates.Binding(
+                exchange.token().revocationIds().get(0), exchange.token().caller(), method, target, upstream.name(),
+                RequestStates.digest(params.get("arguments"))));
         Round round;
         if (sentState != null) {
-            RequestStates.State state = states.open(sentState, binding, clock.instant());
+            RequestStates.State state = states.open(sentState, binding.get(), clock.instant());
             exchange.correlationId(state.correlationId());
             round = new Round(binding, state.correlationId(), state.round() + 1);
             if (state.parked() != null) {
@@ -107,7 +109,7 @@ final class InputRounds {
     }
 
     /** What one round of a 2026 agent's exchange is: its binding, its correlation id (null before the first ask). */
-    private record Round(RequestStates.Binding binding, String correlationId, int number) {
+    private record Round(Supplier<RequestStates.Binding> binding, String correlationId, int number) {
         String correlation(McpExchange exchange) {
             if (correlationId != null) {
                 return correlationId;
@@ -146,7 +148,7 @@ final class InputRounds {
                         clock.instant().plus(RequestStates.TTL)));
                 answer.tryComplete(new JsonObject().put("resultType", INPUT_REQUIRED)
                         .put("inputRequests", bridge.takeRequests())
-                        .put("requestState", states.seal(new RequestStates.State(round.binding(),
+                        .put("requestState", states.seal(new RequestStates.State(round.binding().get(),
                                 round.correlation(exchange), round.number(), null, id,
                                 clock.instant().plus(RequestStates.TTL)))));
             } catch (RuntimeException e) {
@@ -164,10 +166,23 @@ final class InputRounds {
         checkDeclared(exchange, result);
         Object upstreamState = result.getValue("requestState");
         JsonObject out = new JsonObject(new LinkedHashMap<>(result.getMap()));
-        out.put("requestState", states.seal(new RequestStates.State(round.binding(), round.correlation(exchange),
+        out.put("requestState", states.seal(new RequestStates.State(round.binding().get(), round.correlation(exchange),
                 round.number(), upstreamState instanceof String s ? s : null, null,
                 clock.instant().plus(RequestStates.TTL))));
         return out;
+    }
+
+    /** {@code value}, computed at most once (on one event loop: no lock needed). */
+    private static <T> Supplier<T> once(Supplier<T> value) {
+        Object[] memo = new Object[1];
+        return () -> {
+            if (memo[0] == null) {
+                memo[0] = value.get();
+            }
+            @SuppressWarnings("unchecked")
+            T t = (T) memo[0];
+            return t;
+        };
     }
 
     private static void onContext(Context context, Runnable action) {

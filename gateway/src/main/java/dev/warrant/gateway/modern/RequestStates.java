@@ -151,14 +151,18 @@ public final class RequestStates {
      */
     public static String digest(Object arguments) {
         String canonical = io.vertx.core.json.Json.encode(sorted(arguments));
+        byte[] hash = SHA_256.get().digest(canonical.getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+    }
+
+    /** One SHA-256 per thread: {@code getInstance} walks the security providers on every call. */
+    private static final ThreadLocal<java.security.MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
         try {
-            byte[] hash = java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(canonical.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
+            return java.security.MessageDigest.getInstance("SHA-256");
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("every Java platform has SHA-256", e);
         }
-    }
+    });
 
     private static Object sorted(Object value) {
         if (value instanceof JsonObject o) {
