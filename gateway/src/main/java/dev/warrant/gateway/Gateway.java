@@ -295,8 +295,8 @@ public final class Gateway implements AutoCloseable {
             router.errorHandler(500, transport::failure);
             vertx.setPeriodic(60_000, id -> sessions.expireIdle());
 
-            LOG.info("Warrant listening on {} ({} upstreams, {} tools, protocol {})", base + "/mcp",
-                    upstreams.names().size(), upstreams.catalog().size(), ProtocolVersions.LATEST);
+            LOG.info("Warrant listening on {} ({} upstreams, {} tools, MCP {})", base + "/mcp",
+                    upstreams.names().size(), upstreams.catalog().size(), String.join(", ", ProtocolVersions.ALL));
             // The port stops taking requests before anything that serves them closes.
             resources.closeFirst("agent port");
             return new Gateway(resources, revocations, upstreams, sessions, server, config.host(), scheme);
