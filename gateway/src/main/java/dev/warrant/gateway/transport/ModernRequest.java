@@ -3,8 +3,6 @@ package dev.warrant.gateway.transport;
 import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.errors.Reason;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One 2026-07-28 request while it is in flight: the scope its upstream call, its held approval or its
@@ -15,7 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class ModernRequest implements CallScope {
 
     private final VerifiedToken token;
-    private final Map<Object, Runnable> calls = new ConcurrentHashMap<>();
+    private final InFlightCalls calls = new InFlightCalls();
     private volatile Reason endReason;
 
     ModernRequest(VerifiedToken token) {
@@ -28,16 +26,12 @@ public final class ModernRequest implements CallScope {
 
     @Override
     public void trackCall(Object requestId, Runnable cancel) {
-        Object key = requestId == null ? "" : requestId;
-        calls.put(key, cancel);
-        if (endReason != null && calls.remove(key, cancel)) {
-            cancel.run();
-        }
+        calls.track(requestId, cancel);
     }
 
     @Override
     public void untrackCall(Object requestId) {
-        calls.remove(requestId == null ? "" : requestId);
+        calls.untrack(requestId);
     }
 
     @Override
@@ -48,11 +42,6 @@ public final class ModernRequest implements CallScope {
     /** Ends everything registered here, for {@code reason}; later registrations end at once. */
     void end(Reason reason) {
         endReason = reason;
-        for (Object key : calls.keySet()) {
-            Runnable cancel = calls.remove(key);
-            if (cancel != null) {
-                cancel.run();
-            }
-        }
+        calls.endAll();
     }
 }

@@ -39,7 +39,7 @@ public final class Session implements CallScope {
     private final String ownerRoot;
     private final String ownerCaller;
     private final String protocolVersion;
-    private final Map<Object, Runnable> inFlight = new ConcurrentHashMap<>();
+    private final InFlightCalls inFlight = new InFlightCalls();
     private final Set<VerifiedToken> tokens = ConcurrentHashMap.newKeySet();
     /** Requests the gateway relayed to this agent (sampling, elicitation, roots), by the id it gave them. */
     private final Map<String, CompletableFuture<JsonObject>> serverRequests = new ConcurrentHashMap<>();
@@ -180,27 +180,17 @@ public final class Session implements CallScope {
     /** Registers a cancel action for an in-flight request, so notifications/cancelled can reach it. */
     @Override
     public void trackCall(Object requestId, Runnable cancel) {
-        Object key = normalizeId(requestId);
-        inFlight.put(key, cancel);
-        // A call that reaches here after the session ended (e.g. its token was revoked meanwhile) ends at once.
-        if (closed && inFlight.remove(key, cancel)) {
-            cancel.run();
-        }
+        inFlight.track(requestId, cancel);
     }
 
     @Override
     public void untrackCall(Object requestId) {
-        inFlight.remove(normalizeId(requestId));
+        inFlight.untrack(requestId);
     }
 
     /** @return true when a call with this id was in flight and has been asked to cancel */
     public boolean cancelCall(Object requestId) {
-        Runnable cancel = inFlight.remove(normalizeId(requestId));
-        if (cancel == null) {
-            return false;
-        }
-        cancel.run();
-        return true;
+        return inFlight.cancel(requestId);
     }
 
     /**
@@ -267,15 +257,9 @@ public final class Session implements CallScope {
 
     void close() {
         closed = true;
-        inFlight.values().forEach(Runnable::run);
-        inFlight.clear();
+        inFlight.endAll();
         serverRequests.values().forEach(a -> a.completeExceptionally(new IllegalStateException("the session is closed")));
         serverRequests.clear();
         events.close();
-    }
-
-    // JSON numbers arrive as Integer or Long depending on size; cancellation must match either way.
-    private static Object normalizeId(Object id) {
-        return id instanceof Number n ? (Object) n.longValue() : id;
     }
 }
