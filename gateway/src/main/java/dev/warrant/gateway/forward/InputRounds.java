@@ -49,10 +49,6 @@ final class InputRounds {
     static final Set<String> METHODS = Set.of("tools/call", "prompts/get", "resources/read");
     static final int MAX_ROUNDS = 10;
     private static final String INPUT_REQUIRED = "input_required";
-    private static final Map<String, String> CAPABILITY = Map.of(
-            "elicitation/create", "elicitation",
-            "sampling/createMessage", "sampling",
-            "roots/list", "roots");
 
     private final RequestStates states;
     private final ParkedCalls parked;
@@ -70,10 +66,14 @@ final class InputRounds {
      */
     Future<JsonObject> send(McpExchange exchange, Upstream upstream, Supplier<UpstreamSpan> spans, String method,
                             String target, Map<String, Object> params) {
-        Map<String, Object> outgoing = new LinkedHashMap<>(params);
-        Object sentState = outgoing.remove("requestState");
+        // The caller's map is not ours to change: copied only when a round's fields must be rewritten.
+        boolean rewrite = params.containsKey("requestState") || params.containsKey("inputResponses");
+        Map<String, Object> outgoing = rewrite ? new LinkedHashMap<>(params) : params;
+        Object sentState = rewrite ? outgoing.remove("requestState") : null;
         if (!exchange.modern()) {
-            outgoing.remove("inputResponses");
+            if (rewrite) {
+                outgoing.remove("inputResponses");
+            }
             return legacyRound(exchange, upstream, spans, method, outgoing, 1);
         }
         // Computed only when a round is sealed or opened: most calls never ask for input.
@@ -99,8 +99,10 @@ final class InputRounds {
                 outgoing.put("requestState", state.upstreamState());
             }
         } else {
-            // Answers without a state Warrant issued continue nothing.
-            outgoing.remove("inputResponses");
+            if (rewrite) {
+                // Answers without a state Warrant issued continue nothing.
+                outgoing.remove("inputResponses");
+            }
             round = new Round(binding, null, 1);
         }
         InputBridge bridge = new InputBridge();
@@ -204,7 +206,7 @@ final class InputRounds {
     }
 
     private static void checkDeclared(McpExchange exchange, String method) {
-        String capability = CAPABILITY.get(method);
+        String capability = SessionRelay.CAPABILITY.get(method);
         if (capability == null) {
             throw WarrantException.of(Reason.CLIENT_CAPABILITY_MISSING, "the upstream asks for " + method
                     + ", which Warrant does not relay to agents");

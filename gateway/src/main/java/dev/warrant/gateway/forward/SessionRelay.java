@@ -36,7 +36,8 @@ import java.util.concurrent.TimeoutException;
  */
 final class SessionRelay implements CallRelay {
 
-    private static final Map<String, String> CAPABILITY = Map.of(
+    /** What a client must have declared to be sent each request (or asked it through input_required). */
+    static final Map<String, String> CAPABILITY = Map.of(
             "sampling/createMessage", "sampling",
             "elicitation/create", "elicitation",
             "roots/list", "roots");

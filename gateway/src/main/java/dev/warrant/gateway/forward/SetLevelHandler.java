@@ -29,8 +29,8 @@ import java.util.Map;
 public final class SetLevelHandler implements ForwardStage.MethodHandler {
 
     private static final Logger LOG = LoggerFactory.getLogger(SetLevelHandler.class);
-    /** RFC 5424 severities, least severe first. */
-    static final List<String> LEVELS = List.of("debug", "info", "notice", "warning", "error", "critical",
+    /** RFC 5424 severities, least severe first: MCP's log levels, in both eras. */
+    public static final List<String> LEVELS = List.of("debug", "info", "notice", "warning", "error", "critical",
             "alert", "emergency");
 
     private final UpstreamRegistry upstreams;

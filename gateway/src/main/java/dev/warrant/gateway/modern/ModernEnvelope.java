@@ -3,12 +3,12 @@ package dev.warrant.gateway.modern;
 import dev.warrant.adapters.ModernWire;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.forward.SetLevelHandler;
 import dev.warrant.gateway.pipeline.RoutingHeaders;
 import dev.warrant.gateway.transport.JsonRpc;
 import dev.warrant.gateway.transport.ProtocolVersions;
 import io.vertx.core.json.JsonObject;
 
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -24,10 +24,6 @@ import java.util.Map;
  */
 public record ModernEnvelope(String version, JsonObject capabilities, JsonObject clientInfo, String logLevel) {
 
-    /** Log levels from the lowest, as MCP names them (RFC 5424 severities). */
-    public static final List<String> LEVELS =
-            List.of("debug", "info", "notice", "warning", "error", "critical", "alert", "emergency");
-
     public ModernEnvelope {
         capabilities = capabilities == null ? new JsonObject() : capabilities;
     }
@@ -42,8 +38,8 @@ public record ModernEnvelope(String version, JsonObject capabilities, JsonObject
         if (logLevel == null || !(level instanceof String l)) {
             return false;
         }
-        int index = LEVELS.indexOf(l);
-        return index >= 0 && index >= LEVELS.indexOf(logLevel);
+        int index = SetLevelHandler.LEVELS.indexOf(l);
+        return index >= 0 && index >= SetLevelHandler.LEVELS.indexOf(logLevel);
     }
 
     /**
@@ -88,8 +84,8 @@ public record ModernEnvelope(String version, JsonObject capabilities, JsonObject
             throw WarrantException.of(Reason.INVALID_PARAMS, "params._meta is missing " + MetaKeys.CLIENT_CAPABILITIES);
         }
         Object level = meta.getValue(MetaKeys.LOG_LEVEL);
-        if (level != null && !(level instanceof String l && LEVELS.contains(l))) {
-            throw WarrantException.of(Reason.INVALID_PARAMS, MetaKeys.LOG_LEVEL + " must be one of " + LEVELS);
+        if (level != null && !(level instanceof String l && SetLevelHandler.LEVELS.contains(l))) {
+            throw WarrantException.of(Reason.INVALID_PARAMS, MetaKeys.LOG_LEVEL + " must be one of " + SetLevelHandler.LEVELS);
         }
         Object info = meta.getValue(MetaKeys.CLIENT_INFO);
         return new ModernEnvelope(version, capabilities, info instanceof JsonObject i ? i : null, (String) level);
