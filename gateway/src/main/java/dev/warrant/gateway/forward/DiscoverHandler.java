@@ -63,10 +63,7 @@ final class DiscoverHandler implements ForwardStage.MethodHandler {
         JsonObject result = new JsonObject()
                 .put("supportedVersions", new JsonArray(ProtocolVersions.ALL))
                 .put("capabilities", capabilities);
-        String instructions = only == null
-                ? "Warrant MCP gateway: tools and prompts are named <server>__<name>; every call is "
-                        + "authorized against your Biscuit token."
-                : instructions(only);
+        String instructions = InitializeHandler.instructions(upstreams, only);
         if (instructions != null) {
             result.put("instructions", instructions);
         }
@@ -129,8 +126,4 @@ final class DiscoverHandler implements ForwardStage.MethodHandler {
         }
     }
 
-    private String instructions(String server) {
-        Upstream upstream = upstreams.upstream(server);
-        return upstream != null && upstream.initializeResult().get("instructions") instanceof String s ? s : null;
-    }
 }

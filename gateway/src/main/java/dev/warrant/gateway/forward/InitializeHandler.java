@@ -42,10 +42,7 @@ public final class InitializeHandler implements ForwardStage.MethodHandler {
                 .put("capabilities", server == null ? allCapabilities() : capabilitiesOf(server))
                 .put("serverInfo", new JsonObject().put("name", server == null ? "warrant" : "warrant/" + server)
                         .put("version", version));
-        String instructions = server == null
-                ? "Warrant MCP gateway: tools and prompts are named <server>__<name>; every call is "
-                        + "authorized against your Biscuit token."
-                : upstreamInstructions(server);
+        String instructions = instructions(upstreams, server);
         if (instructions != null) {
             result.put("instructions", instructions);
         }
@@ -75,7 +72,15 @@ public final class InitializeHandler implements ForwardStage.MethodHandler {
         return capabilities;
     }
 
-    private String upstreamInstructions(String server) {
+    /**
+     * What a client is told first, in either era: on {@code /mcp} how the gateway names things; on
+     * {@code /servers/{name}/mcp} that upstream's own instructions (null when it has none).
+     */
+    static String instructions(UpstreamRegistry upstreams, String server) {
+        if (server == null) {
+            return "Warrant MCP gateway: tools and prompts are named <server>__<name>; every call is "
+                    + "authorized against your Biscuit token.";
+        }
         Upstream upstream = upstreams.upstream(server);
         return upstream != null && upstream.initializeResult().get("instructions") instanceof String s ? s : null;
     }
