@@ -6,19 +6,149 @@ Prints `LISTENING <url>` once it accepts connections.
 Tools: echo(text); regional(region, query) whose `region` carries x-mcp-header Region; ask_name_resolved()
 which asks the client for a name (an elicitation/create request in 2025, input_required in 2026); slow(steps)
 with progress and log messages. Resource fixture://hello, prompt greet(who).
+
+The tasks extension (io.modelcontextprotocol/tasks), written here on the SDK's extension interface: to a client that
+declared it, `job(text)` answers with a task, which completes when polled a second time; `job_asking(text)` answers
+with a task that first needs a name (input_required, answered with tasks/update); `job_rude(text)` answers with a
+task even to a client that did not declare the extension (a misbehaving server). `cancelled_tasks()` lists the ids of
+the tasks that tasks/cancel reached, so a test can see a cancellation arrive.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
+import secrets
 import socket
-from typing import Annotated
+from typing import Annotated, Any
 
 import uvicorn
+from mcp.server.extension import Extension, MethodBinding
 from mcp.server.mcpserver import Context, Elicit, MCPServer, Resolve
-from pydantic import BaseModel, Field
+from mcp.server.mcpserver.server import require_client_extension
+from mcp.shared.exceptions import MCPError
+from mcp_types import RequestParams
+from pydantic import BaseModel, ConfigDict, Field
 
-mcp = MCPServer(name="fixture", version="1.0.0", instructions="Fixture upstream for Warrant tests.")
+TASKS = "io.modelcontextprotocol/tasks"
+
+
+class TaskParams(RequestParams):
+    model_config = ConfigDict(extra="allow")
+    taskId: str
+
+
+class Tasks(Extension):
+    """Tasks kept in memory: id -> the task as tasks/get shows it, plus how many polls it has seen."""
+
+    identifier = TASKS
+
+    def __init__(self) -> None:
+        self.tasks: dict[str, dict[str, Any]] = {}
+        self.polls: dict[str, int] = {}
+        self.cancelled: list[str] = []
+
+    def methods(self):
+        return (MethodBinding("tasks/get", TaskParams, self.get),
+                MethodBinding("tasks/update", TaskParams, self.update),
+                MethodBinding("tasks/cancel", TaskParams, self.cancel))
+
+    async def intercept_tool_call(self, params, ctx, call_next):
+        if params.name not in ("job", "job_asking", "job_rude"):
+            return await call_next(ctx)
+        if params.name != "job_rude":
+            require_client_extension(ctx, TASKS)
+        now = _now()
+        task_id = secrets.token_hex(8)
+        task = {"taskId": task_id, "status": "working", "createdAt": now, "lastUpdatedAt": now,
+                "ttlMs": 60000, "pollIntervalMs": 10,
+                "text": (params.arguments or {}).get("text", ""), "asking": params.name == "job_asking"}
+        self.tasks[task_id] = task
+        self.polls[task_id] = 0
+        return {"resultType": "task", **_public(task)}
+
+    def _find(self, params: TaskParams) -> dict[str, Any]:
+        task = self.tasks.get(params.taskId)
+        if task is None:
+            raise MCPError(code=-32602, message="Failed to retrieve task: Task not found")
+        return task
+
+    async def get(self, ctx, params: TaskParams):
+        require_client_extension(ctx, TASKS)
+        task = self._find(params)
+        self.polls[task["taskId"]] += 1
+        if task["status"] == "working" and self.polls[task["taskId"]] >= 2:
+            if task["asking"] and "name" not in task:
+                task["status"] = "input_required"
+            else:
+                who = f", {task['name']}" if "name" in task else ""
+                task["status"] = "completed"
+                task["result"] = {"content": [{"type": "text", "text": f"job done: {task['text']}{who}"}],
+                                  "isError": False}
+            task["lastUpdatedAt"] = _now()
+        shown = _public(task)
+        if task["status"] == "input_required":
+            shown["inputRequests"] = {"name": {"method": "elicitation/create", "params": {
+                "mode": "form", "message": "Please enter your name.",
+                "requestedSchema": {"type": "object", "properties": {"name": {"type": "string"}},
+                                    "required": ["name"]}}}}
+        return {"resultType": "complete", **shown}
+
+    async def update(self, ctx, params: TaskParams):
+        require_client_extension(ctx, TASKS)
+        task = self._find(params)
+        answer = (params.model_extra or {}).get("inputResponses", {}).get("name")
+        if task["status"] == "input_required" and answer and answer.get("action") == "accept":
+            task["name"] = answer["content"]["name"]
+            task["status"] = "working"
+            self.polls[task["taskId"]] = 1
+        return {"resultType": "complete"}
+
+    async def cancel(self, ctx, params: TaskParams):
+        require_client_extension(ctx, TASKS)
+        task = self._find(params)
+        self.cancelled.append(task["taskId"])
+        if task["status"] in ("working", "input_required"):
+            task["status"] = "cancelled"
+            task["lastUpdatedAt"] = _now()
+        return {"resultType": "complete"}
+
+
+def _now() -> str:
+    return datetime.datetime.now(datetime.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _public(task: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in task.items() if k not in ("text", "asking", "name")}
+
+
+tasks = Tasks()
+mcp = MCPServer(name="fixture", version="1.0.0", instructions="Fixture upstream for Warrant tests.",
+                extensions=[tasks])
+
+
+@mcp.tool()
+def job(text: str) -> str:
+    """Runs as a task for clients that declared the tasks extension."""
+    return f"job done at once: {text}"
+
+
+@mcp.tool()
+def job_asking(text: str) -> str:
+    """Runs as a task that asks for a name first."""
+    return f"job done at once: {text}"
+
+
+@mcp.tool()
+def job_rude(text: str) -> str:
+    """Answers with a task whether or not the client declared the extension."""
+    return f"job done at once: {text}"
+
+
+@mcp.tool()
+def cancelled_tasks() -> str:
+    """The ids of the tasks tasks/cancel reached, comma separated, oldest first."""
+    return ",".join(tasks.cancelled)
 
 
 @mcp.tool()

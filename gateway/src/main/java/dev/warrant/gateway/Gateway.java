@@ -49,6 +49,11 @@ import dev.warrant.gateway.transport.OpenStreamStage;
 import dev.warrant.gateway.transport.OriginPolicy;
 import dev.warrant.gateway.transport.ProtocolVersions;
 import dev.warrant.gateway.transport.RevokedSessions;
+import dev.warrant.gateway.tasks.LiveTasks;
+import dev.warrant.gateway.tasks.TaskGate;
+import dev.warrant.gateway.tasks.TaskResults;
+import dev.warrant.gateway.tasks.TaskStore;
+import dev.warrant.gateway.tasks.UpstreamCancel;
 import dev.warrant.gateway.transport.Session;
 import dev.warrant.gateway.transport.SessionRegistry;
 import dev.warrant.gateway.transport.SessionStage;
@@ -177,6 +182,12 @@ public final class Gateway implements AutoCloseable {
             Subscriptions subscriptions = new Subscriptions(config.sessions().max(), config.sessions().perGrant());
             // Upstream calls waiting for a 2026 agent's answers (multi round-trip requests).
             ParkedCalls parkedCalls = new ParkedCalls(ParkedCalls.DEFAULT_PER_GRANT, clock);
+            // Tasks (the 2026 tasks extension) under Warrant's handles, readable on every member; the ones this
+            // member created are cancelled upstream when their token is revoked.
+            TaskStore taskStore = new TaskStore(cluster.hazelcast(), clock);
+            LiveTasks liveTasks = new LiveTasks(clock);
+            UpstreamCancel cancelTask = new UpstreamCancel(upstreams);
+            liveTasks.connect(cancelTask, taskStore);
             resources.onClose("sessions", sessions::closeAll);
             Authenticator authenticator = new Authenticator(vertx, verifier,
                     new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock), revocations, clock, maxTokenLength);
@@ -208,12 +219,14 @@ public final class Gateway implements AutoCloseable {
                     new SessionStage(sessions, modernRequests),
                     new LimitStage(config.limits(), upstreams, Ticker.SYSTEM)))
                     .route(MessageKind.REQUEST,
-                            new AuthorizeStage(engine, upstreams, telemetry, builtins),
+                            new AuthorizeStage(engine, upstreams, telemetry, builtins,
+                                    new TaskGate(taskStore, upstreams)),
                             new ApprovalStage(vertx, config.risk(), approvals, cluster.memberId(), clock,
                                     ApprovalStage.NOTIFY_EVERY),
                             new ForwardStage(McpMethods.tables(VERSION, upstreams, engine, telemetry, builtins,
                                     config.listPageSize(), new ListenHandler(vertx, subscriptions),
-                                    new RequestStates(cluster.sharedKey(REQUEST_STATE_KEY)), parkedCalls, clock),
+                                    new RequestStates(cluster.sharedKey(REQUEST_STATE_KEY)), parkedCalls,
+                                    new TaskResults(taskStore, liveTasks, cancelTask, clock), clock),
                                     VERSION))
                     .route(MessageKind.NOTIFICATION, new NotificationStage())
                     .route(MessageKind.RESPONSE, new ResponseStage())
@@ -273,7 +286,7 @@ public final class Gateway implements AutoCloseable {
                     clock, System::getenv).routes(router);
             // A revoked token's open sessions (their streams and in-flight calls) end, on every member.
             RevokedSessions revokedSessions = new RevokedSessions(sessions, modernRequests, revocations, audit, clock,
-                    parkedCalls::abandon);
+                    revoked -> parkedCalls.abandon(revoked) + liveTasks.end(revoked));
             revocations.onRevoked(r -> vertx.runOnContext(v -> revokedSessions.endRevoked()));
             router.get("/.well-known/oauth-protected-resource").handler(ctx -> ctx.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")

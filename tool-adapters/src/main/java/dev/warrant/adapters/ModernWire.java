@@ -25,6 +25,9 @@ public final class ModernWire {
     public static final String META_LOG_LEVEL = "io.modelcontextprotocol/logLevel";
     public static final String META_SERVER_INFO = "io.modelcontextprotocol/serverInfo";
 
+    /** The tasks extension's identifier, as it appears under {@code capabilities.extensions}. */
+    public static final String TASKS_EXTENSION = "io.modelcontextprotocol/tasks";
+
     public static final String HEADER_VERSION = "MCP-Protocol-Version";
     public static final String HEADER_METHOD = "Mcp-Method";
     public static final String HEADER_NAME = "Mcp-Name";

@@ -7,6 +7,7 @@ import dev.warrant.gateway.modern.ParamHeaders;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.pipeline.Stage;
 import dev.warrant.gateway.pipeline.StageKind;
+import dev.warrant.gateway.tasks.TaskGate;
 import dev.warrant.gateway.upstream.ToolEntry;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
 import dev.warrant.policies.Operation;
@@ -44,13 +45,17 @@ public final class AuthorizeStage implements Stage {
     private final Telemetry telemetry;
     private final BuiltinTools builtins;
     private final FeatureTargets features;
+    private final TaskGate tasks;
 
-    public AuthorizeStage(PolicyEngine engine, UpstreamRegistry upstreams, Telemetry telemetry, BuiltinTools builtins) {
+    /** @param tasks opens task handles for tasks/* requests; null where no tasks are served */
+    public AuthorizeStage(PolicyEngine engine, UpstreamRegistry upstreams, Telemetry telemetry, BuiltinTools builtins,
+                          TaskGate tasks) {
         this.engine = engine;
         this.upstreams = upstreams;
         this.telemetry = telemetry;
         this.builtins = builtins;
         this.features = new FeatureTargets(upstreams);
+        this.tasks = tasks;
     }
 
     @Override
@@ -61,7 +66,13 @@ public final class AuthorizeStage implements Stage {
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
         if (FeatureTargets.METHODS.contains(exchange.method())) {
-            return authorizeFeature(exchange, chain);
+            FeatureTargets.Target target = features.resolve(exchange);
+            return decideRoute(exchange, chain, target.operation(), target.visibility(), target.unknown(), target.route());
+        }
+        if (tasks != null && TaskGate.METHODS.contains(exchange.method())) {
+            return tasks.resolve(exchange).compose(target -> decideRoute(exchange, chain, target.operation(),
+                    target.visibility(), WarrantException.of(Reason.TASK_UNKNOWN, "no task with this handle for this token"),
+                    target.route()));
         }
         if (!"tools/call".equals(exchange.method())) {
             return chain.proceed(exchange);
@@ -117,21 +128,22 @@ public final class AuthorizeStage implements Stage {
         return tool.definition().get("inputSchema") instanceof Map<?, ?> schema ? (Map<String, Object>) schema : null;
     }
 
-    private Future<JsonObject> authorizeFeature(McpExchange exchange, Chain chain) {
-        FeatureTargets.Target target = features.resolve(exchange);
-        Verdict verdict = timed(exchange, () -> engine.decide(exchange.token(), target.operation()));
+    /** Decides a request that goes along a fixed route; one the caller may not see is answered {@code unknown}. */
+    private Future<JsonObject> decideRoute(McpExchange exchange, Chain chain, Operation operation, Operation visibility,
+                                           WarrantException unknown, dev.warrant.gateway.upstream.UpstreamRoute route) {
+        Verdict verdict = timed(exchange, () -> engine.decide(exchange.token(), operation));
         exchange.verdict(verdict);
         if (!verdict.allowed()) {
             Reason reason = Reason.fromCode(verdict.reason());
             if (reason.isAuthentication()) {
                 throw WarrantException.of(reason, verdict.detail());
             }
-            if (!engine.decide(exchange.token(), target.visibility()).allowed()) {
-                throw target.unknown();
+            if (!engine.decide(exchange.token(), visibility).allowed()) {
+                throw unknown;
             }
             throw WarrantException.of(reason, verdict.detail());
         }
-        exchange.route(target.route());
+        exchange.route(route);
         return chain.proceed(exchange);
     }
 

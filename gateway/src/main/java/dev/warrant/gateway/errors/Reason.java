@@ -50,6 +50,8 @@ public enum Reason {
     UNKNOWN_RESOURCE(Category.DENIAL, "unknown_resource", 200, -32002),
     // A multi round-trip retry whose requestState is not one Warrant sealed for this caller, target and arguments.
     REQUEST_STATE_INVALID(Category.DENIAL, "request_state_invalid", 200, -32602),
+    // A task handle that is not one Warrant issued to this token chain, or whose task has expired.
+    TASK_UNKNOWN(Category.DENIAL, "task_unknown", 200, -32602),
     NOT_PERMITTED(Category.DENIAL, "not_permitted", 403, -32003),
     CONSTRAINT_FAILED(Category.DENIAL, "constraint_failed", 403, -32003),
     AUTHORITY_CHECK_FAILED(Category.DENIAL, "authority_check_failed", 403, -32003),

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.forward;
 
+import dev.warrant.adapters.ModernWire;
 import dev.warrant.adapters.Upstream;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.transport.ProtocolVersions;
@@ -123,6 +124,11 @@ final class DiscoverHandler implements ForwardStage.MethodHandler {
             if (declared.get(name) != null && !into.containsKey(name)) {
                 into.put(name, LISTED.contains(name) ? new JsonObject().put("listChanged", true) : new JsonObject());
             }
+        }
+        // Of the extensions, only tasks is relayed (docs/ARCHITECTURE.md §2.7).
+        if (declared.get("extensions") instanceof Map<?, ?> extensions
+                && extensions.get(ModernWire.TASKS_EXTENSION) != null) {
+            into.put("extensions", new JsonObject().put(ModernWire.TASKS_EXTENSION, new JsonObject()));
         }
     }
 

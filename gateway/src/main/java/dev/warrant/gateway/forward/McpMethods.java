@@ -3,6 +3,8 @@ package dev.warrant.gateway.forward;
 import dev.warrant.gateway.builtin.BuiltinTools;
 import dev.warrant.gateway.modern.RemovedMethods;
 import dev.warrant.gateway.modern.RequestStates;
+import dev.warrant.gateway.tasks.TaskGate;
+import dev.warrant.gateway.tasks.TaskResults;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
 import dev.warrant.otel.Telemetry;
 import dev.warrant.policies.PolicyEngine;
@@ -40,17 +42,18 @@ public final class McpMethods {
         new java.security.SecureRandom().nextBytes(key);
         java.time.Clock clock = java.time.Clock.systemUTC();
         return tables(version, upstreams, engine, telemetry, builtins, listPageSize, null, new RequestStates(key),
-                new ParkedCalls(ParkedCalls.DEFAULT_PER_GRANT, clock), clock).legacy();
+                new ParkedCalls(ParkedCalls.DEFAULT_PER_GRANT, clock), null, clock).legacy();
     }
 
     /**
      * @param listen answers {@code subscriptions/listen}; null when the endpoint serves no subscriptions
      * @param states seals multi round-trip state with the cluster's key
      * @param parked upstream calls waiting for a 2026 agent's input
+     * @param tasks  the tasks extension for 2026 agents; null to serve none
      */
     public static Tables tables(String version, UpstreamRegistry upstreams, PolicyEngine engine, Telemetry telemetry,
                                 BuiltinTools builtins, int listPageSize, ForwardStage.MethodHandler listen,
-                                RequestStates states, ParkedCalls parked, java.time.Clock clock) {
+                                RequestStates states, ParkedCalls parked, TaskResults tasks, java.time.Clock clock) {
         InputRounds rounds = new InputRounds(states, parked, clock);
         UpstreamRequestHandler forward = new UpstreamRequestHandler(upstreams, telemetry, rounds);
         SubscriptionHandler subscriptions = new SubscriptionHandler(upstreams, forward);
@@ -63,7 +66,7 @@ public final class McpMethods {
                 entry("resources/templates/list", FeatureListHandler.templates(upstreams, engine, listPageSize)),
                 entry("prompts/list", FeatureListHandler.prompts(upstreams, engine, listPageSize)),
                 // forwarded to the upstream AuthorizeStage decided about
-                entry("tools/call", new ToolsCallHandler(upstreams, telemetry, builtins, rounds)),
+                entry("tools/call", new ToolsCallHandler(upstreams, telemetry, builtins, rounds, tasks)),
                 entry("resources/read", forward),
                 entry("prompts/get", forward),
                 entry("completion/complete", forward),
@@ -76,6 +79,10 @@ public final class McpMethods {
         modern.put("server/discover", new DiscoverHandler(upstreams, engine));
         if (listen != null) {
             modern.put("subscriptions/listen", listen);
+        }
+        if (tasks != null) {
+            TasksHandler handler = new TasksHandler(forward, tasks);
+            TaskGate.METHODS.forEach(method -> modern.put(method, handler));
         }
         return new Tables(legacy, modern);
     }

@@ -8,6 +8,7 @@ import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.json.JsonValues;
 import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.tasks.TaskResults;
 import dev.warrant.gateway.trace.UpstreamSpan;
 import dev.warrant.gateway.upstream.ToolEntry;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
@@ -31,12 +32,16 @@ public final class ToolsCallHandler implements ForwardStage.MethodHandler {
     private final Telemetry telemetry;
     private final BuiltinTools builtins;
     private final InputRounds rounds;
+    private final TaskResults tasks;
 
-    ToolsCallHandler(UpstreamRegistry upstreams, Telemetry telemetry, BuiltinTools builtins, InputRounds rounds) {
+    /** @param tasks puts a task an upstream answers with under Warrant's handle; null where no tasks are served */
+    ToolsCallHandler(UpstreamRegistry upstreams, Telemetry telemetry, BuiltinTools builtins, InputRounds rounds,
+                     TaskResults tasks) {
         this.upstreams = upstreams;
         this.telemetry = telemetry;
         this.builtins = builtins;
         this.rounds = rounds;
+        this.tasks = tasks;
     }
 
     @Override
@@ -59,9 +64,10 @@ public final class ToolsCallHandler implements ForwardStage.MethodHandler {
         }
         Map<String, Object> params = JsonValues.toPlainMap(exchange.request().params());
         params.put("name", tool.name());
-        return rounds.send(exchange, upstream,
+        Future<JsonObject> result = rounds.send(exchange, upstream,
                 () -> UpstreamSpan.start(telemetry, exchange, upstream, "tools/call", tool.name(), tool.name()),
                 "tools/call", tool.name(), params);
+        return tasks == null ? result : result.compose(r -> tasks.created(exchange, tool, r));
     }
 
     static WarrantException translate(Throwable cause) {

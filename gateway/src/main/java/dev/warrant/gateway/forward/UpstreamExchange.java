@@ -7,6 +7,7 @@ import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.json.JsonValues;
 import dev.warrant.gateway.modern.ModernEnvelope;
 import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.tasks.TaskCapability;
 import dev.warrant.gateway.trace.UpstreamSpan;
 import dev.warrant.gateway.transport.CallScope;
 import io.vertx.core.Context;
@@ -40,6 +41,10 @@ final class UpstreamExchange {
                                    Map<String, Object> params, InputBridge bridge) {
         Map<String, Object> withTrace = client.inject(params == null ? new java.util.LinkedHashMap<>()
                 : ModernEnvelope.withoutEnvelope(params));
+        if (TaskCapability.forward(exchange, upstream, method)) {
+            // The agent's own declaration, passed on: the upstream may answer this agent with a task.
+            withTrace = TaskCapability.declared(withTrace);
+        }
         Context context = Vertx.currentContext();
         SessionRelay relay = SessionRelay.of(exchange, bridge, upstream.spec().requestTimeout());
         UpstreamCall call = upstream.callRelayed(method, withTrace, relay);

@@ -4,6 +4,7 @@ import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.forward.ForwardStage;
 import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.tasks.TaskCapability;
 import dev.warrant.gateway.transport.CallScope;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -45,6 +46,10 @@ public final class ListenHandler implements ForwardStage.MethodHandler {
             throw WarrantException.of(Reason.INVALID_PARAMS, "'notifications' must be an object");
         }
         JsonObject asked = requested == null ? new JsonObject() : (JsonObject) requested;
+        if (asked.containsKey("taskIds")) {
+            // Task notifications are not relayed (tasks are polled); asking without the extension is still an error.
+            TaskCapability.require(exchange, "task notifications on subscriptions/listen");
+        }
         Set<Subscriptions.Kind> kinds = EnumSet.noneOf(Subscriptions.Kind.class);
         JsonObject honored = new JsonObject();
         for (Subscriptions.Kind kind : Subscriptions.Kind.values()) {

@@ -33,6 +33,12 @@ public record ModernEnvelope(String version, JsonObject capabilities, JsonObject
         return capabilities.getValue(capability) instanceof JsonObject;
     }
 
+    /** Whether the client declared the extension {@code id} (under {@code capabilities.extensions}). */
+    public boolean declaresExtension(String id) {
+        return capabilities.getValue("extensions") instanceof JsonObject extensions
+                && extensions.getValue(id) instanceof JsonObject;
+    }
+
     /** Whether a log message at {@code level} is wanted: only when the request set a level, and at or above it. */
     public boolean wantsLog(Object level) {
         if (logLevel == null || !(level instanceof String l)) {

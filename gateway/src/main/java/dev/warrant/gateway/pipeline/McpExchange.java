@@ -226,6 +226,12 @@ public final class McpExchange {
         return s != null && s.declares(capability);
     }
 
+    /** Whether a 2026 client declared the extension {@code id} in this request (2025 sessions declare none). */
+    public boolean clientDeclaresExtension(String id) {
+        ModernEnvelope e = envelope.get();
+        return e != null && e.declaresExtension(id);
+    }
+
     /** The catalog entry of the tool a tools/call targets; null for other methods. */
     public ToolEntry target() {
         return target.get();

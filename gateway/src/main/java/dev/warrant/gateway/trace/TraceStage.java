@@ -128,7 +128,12 @@ public final class TraceStage implements Stage {
             return s;
         }
         Object uri = params.getValue("uri");
-        return uri instanceof String s ? s : null;
+        if (uri instanceof String s) {
+            return s;
+        }
+        // tasks/*: the agent's task handle (the audit line's correlation id leads to the call that made it).
+        Object task = params.getValue("taskId");
+        return task instanceof String s ? s : null;
     }
 
     private enum MapGetter implements io.opentelemetry.context.propagation.TextMapGetter<Map<String, String>> {

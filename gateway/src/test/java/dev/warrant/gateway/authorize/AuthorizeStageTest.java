@@ -85,7 +85,7 @@ class AuthorizeStageTest {
     }
 
     private AuthorizeStage stage() {
-        return new AuthorizeStage(engine, upstreams, telemetry, new BuiltinTools(List.of(echo)));
+        return new AuthorizeStage(engine, upstreams, telemetry, new BuiltinTools(List.of(echo)), null);
     }
 
     private static McpExchange as(String token, Exchanges builder) {
