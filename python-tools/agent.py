@@ -3,7 +3,9 @@
 Usage: agent.py URL --bearer TOKEN [--mode auto|legacy|2026-07-28] [--log-level LEVEL] STEP...
 
 Steps: list, call:<tool>:<json arguments>, read:<uri>, prompt:<name>:<json arguments>, listen (opens a
-subscriptions/listen stream for tool and prompt list changes, reports what was honoured, closes it).
+subscriptions/listen stream for tool and prompt list changes, reports what was honoured, closes it),
+watch:<touch tool>:<uri> (listens for changes of <uri>, calls <touch tool> with {"uri": <uri>} and reports the first
+resource update the stream brings, or none within 20 s).
 Prints one JSON object per line: first {"step": "connect", ...}, then one per step with what came back
 (or {"error": ..., "code": ...} when the step failed), then {"step": "done"}. Exit 0 when it got that far.
 """
@@ -14,6 +16,8 @@ import argparse
 import asyncio
 import json
 import sys
+
+import anyio
 
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
@@ -64,6 +68,18 @@ async def run_step(client: Client, step: str) -> dict:
             honored = sub.honored
             return {"step": step, "honored": {"tools": honored.tools_list_changed,
                                               "prompts": honored.prompts_list_changed}}
+    if kind == "watch":
+        tool, _, uri = rest.partition(":")
+        async with client.listen(resource_subscriptions=[uri]) as sub:
+            honored = list(sub.honored.resource_subscriptions or [])
+            seen = None
+            if honored:
+                await client.call_tool(tool, {"uri": uri})
+                with anyio.move_on_after(20):
+                    async for event in sub:
+                        seen = getattr(event, "uri", None)
+                        break
+            return {"step": step, "honored": honored, "updated": seen}
     raise ValueError(f"unknown step {step}")
 
 

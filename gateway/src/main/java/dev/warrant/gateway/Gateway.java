@@ -224,7 +224,8 @@ public final class Gateway implements AutoCloseable {
                             new ApprovalStage(vertx, config.risk(), approvals, cluster.memberId(), clock,
                                     ApprovalStage.NOTIFY_EVERY),
                             new ForwardStage(McpMethods.tables(VERSION, upstreams, engine, telemetry, builtins,
-                                    config.listPageSize(), new ListenHandler(vertx, subscriptions),
+                                    config.listPageSize(),
+                                    table -> new ListenHandler(vertx, subscriptions, table, upstreams, engine),
                                     new RequestStates(cluster.sharedKey(REQUEST_STATE_KEY)), parkedCalls,
                                     new TaskResults(taskStore, liveTasks, cancelTask, clock), clock),
                                     VERSION))
