@@ -1,5 +1,6 @@
 package dev.warrant.gateway.config;
 
+import dev.warrant.gateway.health.ShutdownSettings;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -68,12 +69,14 @@ import java.util.function.Function;
  * risk: { high: { freshAuthorization: PT10M, approval: true, approvalTimeout: PT5M } }   # see RiskRules
  * lists: { pageSize: 500 }                        # items per page of tools/list etc.; more via nextCursor
  * sessions: { idleTimeout: PT1H, max: 10000, perGrant: 256 }   # the defaults; perGrant: per minted token
+ * shutdown: { drain: PT0S, grace: PT8S }    # the defaults: serve on, not ready, for drain; then finish in grace
  * </pre>
  */
 public final class ConfigLoader {
 
     private static final Set<String> TOP_LEVEL = Set.of("listen", "stateDir", "keys", "tokens", "cluster",
-            "upstreams", "policies", "audit", "allowedHosts", "limits", "tls", "risk", "lists", "sessions");
+            "upstreams", "policies", "audit", "allowedHosts", "limits", "tls", "risk", "lists", "sessions",
+            "shutdown");
 
     private final Map<String, String> env;
 
@@ -179,6 +182,14 @@ public final class ConfigLoader {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage());
             }
+        }
+        JsonNode shutdown = object(root, "shutdown");
+        if (shutdown != null) {
+            unknownKeys(shutdown, Set.of("drain", "grace"), "shutdown.");
+            ShutdownSettings d = ShutdownSettings.defaults();
+            b.shutdown(new ShutdownSettings(
+                    shutdown.has("drain") ? duration(shutdown, "drain", "shutdown.drain") : d.drain(),
+                    shutdown.has("grace") ? duration(shutdown, "grace", "shutdown.grace") : d.grace()));
         }
         JsonNode risk = object(root, "risk");
         if (risk != null) {
