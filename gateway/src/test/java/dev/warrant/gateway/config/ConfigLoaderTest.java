@@ -171,6 +171,14 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void theLimitScopeDefaultsToDividedAndAnUnknownOneIsRefusedByName() {
+        assertThat(parse(KEYS).limits().scope()).isEqualTo(dev.warrant.policies.limits.LimitScope.DIVIDED);
+        assertThat(parse(KEYS + "limits: { scope: cluster }\n").limits().scope())
+                .isEqualTo(dev.warrant.policies.limits.LimitScope.CLUSTER);
+        refused(KEYS + "limits: { scope: global }\n", "limits.scope");
+    }
+
+    @Test
     void unknownTopLevelKey() {
         ConfigException e = refused(KEYS + "lisen: { port: 1 }\n", "lisen");
         assertThat(e.getMessage()).contains("unknown").contains("listen");
