@@ -74,6 +74,8 @@ class LoadBalancerTest {
         members.withConfig(String.join("\n",
                 "allowedHosts: [\"127.0.0.1:" + proxyPort + "\", \"127.0.0.1:" + members.httpPort(0) + "\", \"127.0.0.1:"
                         + members.httpPort(1) + "\", \"127.0.0.1:" + members.httpPort(2) + "\"]",
+                // A load test, not a rate-limit test: the default 50 calls/s per caller would refuse these clients.
+                "limits: { perCaller: { ratePerSecond: 100000, burst: 100000 } }",
                 "upstreams:",
                 "  - name: fixture",
                 "    http: { url: \"" + fixture.mcpUrl() + "\" }"));
