@@ -380,9 +380,9 @@ public final class ConfigLoader {
             }
             // Without an id, the key gets the id 'warrant keygen' and the demo give it (derived from the key),
             // so tokens they mint are recognised.
-            String id = k.has("id") ? text(k, "id", path + ".id") : KeyFiles.defaultKeyId(hex);
+            String id = k.has("id") ? text(k, "id", path + ".id") : null;
             try {
-                keys.add(new RootPublicKey(id, hex));
+                keys.add(new RootPublicKey(id == null ? KeyFiles.defaultKeyId(hex) : id, hex));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(path + ": " + e.getMessage());
             }
