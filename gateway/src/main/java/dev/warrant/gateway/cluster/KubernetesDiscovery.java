@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /**
  * Members find each other by looking up a headless Kubernetes Service in DNS (Hazelcast's Kubernetes discovery in
  * DNS lookup mode): every address the name resolves to is a member to join. No Kubernetes API access, hence no RBAC
- * (docs/ARCHITECTURE.md §5, §11.22).
+ * (docs/ARCHITECTURE.md §5, §11.26).
  *
  * @param serviceDns the headless Service's DNS name, e.g. {@code warrant-cluster.warrant.svc.cluster.local}
  * @param timeout    how long one lookup may take
