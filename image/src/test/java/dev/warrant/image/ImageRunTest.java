@@ -89,12 +89,12 @@ class ImageRunTest {
         warrant = pb.start();
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
-        await().atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
+        await("GET /healthz answers 200").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
                 .until(() -> status(http, port, "/healthz", dir) == 200);
         // Every path the pod's probes ask for (deploy/statefulset.yaml) answers 200 once the member is up.
         for (String path : probePaths()) {
-            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(250))
-                    .until(() -> status(http, port, path, dir) == 200);
+            await("GET " + path + " (a probe in deploy/) answers 200").atMost(Duration.ofSeconds(60))
+                    .pollInterval(Duration.ofMillis(250)).until(() -> status(http, port, path, dir) == 200);
         }
 
         Set<String> libraries = mappedLibraries(warrant.pid());
