@@ -7,9 +7,17 @@ set -euo pipefail
 JDK=$1
 OUT=$2
 
+if [ ! -f "$JDK/jmods/java.base.jmod" ]; then
+  echo "java-runtime.sh: $JDK has no jmods/ to jlink from (on Debian they come with openjdk-17-jdk-headless)" >&2
+  exit 1
+fi
 # The modules Warrant's class path uses (jdeps --print-module-deps on the shaded jar), plus the ones it reaches only
-# through service loading or reflection: EC crypto for TLS, jdk.management for Hazelcast's metrics.
-MODULES=java.base,java.compiler,java.desktop,java.logging,java.management,java.naming,java.net.http,java.scripting,java.sql,java.xml,jdk.crypto.ec,jdk.httpserver,jdk.jfr,jdk.management,jdk.net,jdk.unsupported
+# through service loading or reflection: EC crypto for TLS (its own module up to JDK 21), jdk.management for
+# Hazelcast's metrics.
+MODULES=java.base,java.compiler,java.desktop,java.logging,java.management,java.naming,java.net.http,java.scripting,java.sql,java.xml,jdk.httpserver,jdk.jfr,jdk.management,jdk.net,jdk.unsupported
+if [ -f "$JDK/jmods/jdk.crypto.ec.jmod" ]; then
+  MODULES="$MODULES,jdk.crypto.ec"
+fi
 
 # Done already for this JDK and this script: jlink takes ~15 s, so a rebuild without 'clean' reuses it.
 STAMP="$OUT.stamp"

@@ -143,6 +143,7 @@ class DeployManifestsTest {
     void theSecretsPlaceholderKeyIsRefusedSoNoMemberStartsWithoutARealKey(@TempDir Path root) throws IOException {
         PodFiles pod = new PodFiles(deploy, root).write(Map.of());
         assertThatThrownBy(() -> pod.loadConfig(imageConfigFile(), NAMESPACE))
+                .as("deploy/secret.yaml in the repository holds a placeholder; a real key belongs to an installation")
                 .isInstanceOf(ConfigException.class).hasMessageStartingWith("keys[0]");
     }
 

@@ -39,13 +39,21 @@ import static org.awaitility.Awaitility.await;
 class ImageRunTest {
 
     private Process warrant;
+    /** Ends Warrant should this test JVM itself be stopped (e.g. SIGTERM to the fork) before {@link #stop}. */
+    private final Thread orphanGuard = new Thread(this::kill, "image-run-test-guard");
 
     @AfterEach
     void stop() throws InterruptedException {
         if (warrant != null) {
-            warrant.descendants().forEach(ProcessHandle::destroyForcibly);
-            warrant.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            kill();
+            warrant.waitFor(30, TimeUnit.SECONDS);
+            Runtime.getRuntime().removeShutdownHook(orphanGuard);
         }
+    }
+
+    private void kill() {
+        warrant.descendants().forEach(ProcessHandle::destroyForcibly);
+        warrant.destroyForcibly();
     }
 
     @Test
@@ -87,6 +95,7 @@ class ImageRunTest {
             pb.environment().put(e.substring(0, eq), rewrite(root, e.substring(eq + 1), dir));
         }
         warrant = pb.start();
+        Runtime.getRuntime().addShutdownHook(orphanGuard);
 
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         await("GET /healthz answers 200").atMost(Duration.ofSeconds(120)).pollInterval(Duration.ofMillis(250))
