@@ -3,7 +3,10 @@
 Usage: agent.py URL --bearer TOKEN [--mode auto|legacy|2026-07-28] [--log-level LEVEL] STEP...
 
 Steps: list, call:<tool>:<json arguments>, read:<uri>, prompt:<name>:<json arguments>, listen (opens a
-subscriptions/listen stream for tool and prompt list changes, reports what was honoured, closes it).
+subscriptions/listen stream for tool and prompt list changes, reports what was honoured, closes it),
+watch:<touch tool>:<uri> (listens for changes of <uri>, calls <touch tool> with {"uri": <uri>} and reports the first
+resource update the stream brings, or none within 20 s), repeat:<tool>:<count> (calls <tool> with {"text": "py-<i>"}
+<count> times, going on after failures; {"event": "progress", "done": n} every 100 calls, then the counts).
 Prints one JSON object per line: first {"step": "connect", ...}, then one per step with what came back
 (or {"error": ..., "code": ...} when the step failed), then {"step": "done"}. Exit 0 when it got that far.
 """
@@ -14,6 +17,8 @@ import argparse
 import asyncio
 import json
 import sys
+
+import anyio
 
 from mcp import Client
 from mcp.client.streamable_http import streamable_http_client
@@ -64,6 +69,34 @@ async def run_step(client: Client, step: str) -> dict:
             honored = sub.honored
             return {"step": step, "honored": {"tools": honored.tools_list_changed,
                                               "prompts": honored.prompts_list_changed}}
+    if kind == "watch":
+        tool, _, uri = rest.partition(":")
+        async with client.listen(resource_subscriptions=[uri]) as sub:
+            honored = list(sub.honored.resource_subscriptions or [])
+            seen = None
+            if honored:
+                await client.call_tool(tool, {"uri": uri})
+                with anyio.move_on_after(20):
+                    async for event in sub:
+                        seen = getattr(event, "uri", None)
+                        break
+            return {"step": step, "honored": honored, "updated": seen}
+    if kind == "repeat":
+        tool, _, count = rest.partition(":")
+        ok, failures = 0, []
+        for i in range(int(count)):
+            try:
+                result = await client.call_tool(tool, {"text": f"py-{i}"})
+                text = "".join(getattr(c, "text", "") for c in result.content)
+                if result.is_error or text != f"py-{i}":
+                    failures.append(f"call {i}: {text}")
+                else:
+                    ok += 1
+            except Exception as e:  # a call lost with a killed member is counted, and the run goes on
+                failures.append(f"call {i}: {e}")
+            if (i + 1) % 100 == 0:
+                emit({"event": "progress", "done": i + 1})
+        return {"step": step, "ok": ok, "failed": len(failures), "failures": failures[:10]}
     raise ValueError(f"unknown step {step}")
 
 

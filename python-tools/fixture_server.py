@@ -11,7 +11,8 @@ The tasks extension (io.modelcontextprotocol/tasks), written here on the SDK's e
 declared it, `job(text)` answers with a task, which completes when polled a second time; `job_asking(text)` answers
 with a task that first needs a name (input_required, answered with tasks/update); `job_rude(text)` answers with a
 task even to a client that did not declare the extension (a misbehaving server). `cancelled_tasks()` lists the ids of
-the tasks that tasks/cancel reached, so a test can see a cancellation arrive.
+the tasks that tasks/cancel reached, so a test can see a cancellation arrive. `touch(uri)` announces that a resource
+changed (`notifications/resources/updated` to the subscribers of that URI).
 """
 
 from __future__ import annotations
@@ -187,6 +188,13 @@ async def slow(steps: int, ctx: Context) -> str:
         await ctx.report_progress(i + 1, steps, f"step {i + 1}")
         await ctx.info(f"did step {i + 1}")
     return f"done {steps}"
+
+
+@mcp.tool()
+async def touch(uri: str, ctx: Context) -> str:
+    """Tells the subscribers of `uri` that it changed."""
+    await ctx.notify_resource_updated(uri)
+    return f"touched {uri}"
 
 
 @mcp.resource("fixture://hello")

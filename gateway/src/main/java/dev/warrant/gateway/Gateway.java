@@ -19,9 +19,11 @@ import dev.warrant.gateway.builtin.DelegateTool;
 import dev.warrant.gateway.builtin.InspectTool;
 import dev.warrant.gateway.cluster.ClusterNode;
 import dev.warrant.gateway.cluster.ClusterRevocations;
+import dev.warrant.gateway.cluster.ClusterSessions;
 import dev.warrant.gateway.cluster.UpstreamDirectory;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.forward.ForwardStage;
+import dev.warrant.gateway.health.Readiness;
 import dev.warrant.gateway.forward.NotificationStage;
 import dev.warrant.gateway.forward.ResponseStage;
 import dev.warrant.gateway.forward.McpMethods;
@@ -176,7 +178,8 @@ public final class Gateway implements AutoCloseable {
                     config.auditFile().orElse(config.stateDir().resolve("audit.log")), config.audit()));
             // base64url inflates by 4/3: refuse longer text before decoding anything.
             int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
-            SessionRegistry sessions = new SessionRegistry(clock, config.sessions());
+            // 2025 sessions: any member serves any of them (sealed ids, shared state; docs/ARCHITECTURE.md §5.5).
+            SessionRegistry sessions = new SessionRegistry(clock, config.sessions(), new ClusterSessions(cluster));
             // 2026-07-28 requests have no session: each is its own scope while in flight, for revocation.
             ModernRequests modernRequests = new ModernRequests();
             // Their subscriptions/listen streams, under the same quotas as sessions.
@@ -218,19 +221,21 @@ public final class Gateway implements AutoCloseable {
                     }),
                     new TraceStage(telemetry),
                     new SessionStage(sessions, modernRequests),
-                    new LimitStage(config.limits(), upstreams, Ticker.SYSTEM)))
+                    new LimitStage(config.limits(), upstreams, Ticker.SYSTEM,
+                            () -> cluster.hazelcast().getCluster().getMembers().size(), cluster.hazelcast())))
                     .route(MessageKind.REQUEST,
                             new AuthorizeStage(engine, upstreams, telemetry, builtins,
                                     new TaskGate(taskStore, upstreams)),
                             new ApprovalStage(vertx, config.risk(), approvals, cluster.memberId(), clock,
                                     ApprovalStage.NOTIFY_EVERY),
                             new ForwardStage(McpMethods.tables(VERSION, upstreams, engine, telemetry, builtins,
-                                    config.listPageSize(), new ListenHandler(vertx, subscriptions),
+                                    config.listPageSize(),
+                                    table -> new ListenHandler(vertx, subscriptions, table, upstreams, engine),
                                     new RequestStates(cluster.sharedKey(REQUEST_STATE_KEY)), parkedCalls,
                                     new TaskResults(taskStore, liveTasks, cancelTask, clock), clock),
                                     VERSION))
-                    .route(MessageKind.NOTIFICATION, new NotificationStage())
-                    .route(MessageKind.RESPONSE, new ResponseStage())
+                    .route(MessageKind.NOTIFICATION, new NotificationStage(sessions))
+                    .route(MessageKind.RESPONSE, new ResponseStage(sessions))
                     .route(MessageKind.OPEN_STREAM, new OpenStreamStage())
                     .route(MessageKind.END_SESSION, new EndSessionStage(sessions))
                     .build();
@@ -250,7 +255,17 @@ public final class Gateway implements AutoCloseable {
             String scheme = config.tls().isPresent() ? "https" : "http";
             AgentListeners server = AgentListeners.listen(vertx, options, router, config.host(), config.port(),
                     config.eventLoops());
-            resources.onAsyncClose("agent port", server::close);
+            Readiness readiness = new Readiness(() -> cluster.hazelcast().getLifecycleService().isRunning(),
+                    config.upstreams().stream().map(u -> u.spec().name()).toList(), upstreams::upstream);
+            // Stopping (docs/ARCHITECTURE.md §5.6): not ready, still serving for the drain; then no new connection,
+            // and what is in flight has the grace period to finish.
+            resources.onClose("agent port", () -> {
+                readiness.stopping();
+                Thread.sleep(config.shutdown().drain().toMillis());
+                server.shutdown(config.shutdown().grace()).toCompletionStage().toCompletableFuture()
+                        .get(config.shutdown().grace().toMillis() + Resources.ASYNC_CLOSE_WAIT.toMillis(),
+                                java.util.concurrent.TimeUnit.MILLISECONDS);
+            });
             int port = server.actualPort();
             String base = scheme + "://" + hostForUrl(config.host()) + ":" + port;
             String metadataUrl = base + "/.well-known/oauth-protected-resource";
@@ -298,6 +313,11 @@ public final class Gateway implements AutoCloseable {
                             .put("resource_name", "Warrant MCP gateway")
                             .encode()));
             router.get("/healthz").handler(ctx -> ctx.response().end("ok"));
+            router.get("/readyz").handler(ctx -> {
+                JsonObject status = readiness.status();
+                ctx.response().setStatusCode(status.getBoolean("ready") ? 200 : 503)
+                        .putHeader(HttpHeaders.CONTENT_TYPE, "application/json").end(status.encode());
+            });
             Telemetry metrics = telemetry;
             metrics.metrics().observeRevocations(revocations::size);
             router.get("/metrics").handler(ctx -> ctx.response()

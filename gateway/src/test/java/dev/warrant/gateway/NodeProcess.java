@@ -22,7 +22,7 @@ public final class NodeProcess implements AutoCloseable {
         this.port = port;
     }
 
-    static Path nodeTools() {
+    public static Path nodeTools() {
         return Path.of(System.getProperty("warrant.nodeTools", "../node-tools")).toAbsolutePath().normalize();
     }
 

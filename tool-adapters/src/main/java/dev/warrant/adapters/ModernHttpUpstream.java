@@ -56,6 +56,7 @@ final class ModernHttpUpstream implements Upstream, CallDeadlines.Watched {
     private volatile Map<String, Object> initializeResult = Map.of();
     private volatile String logLevel = DEFAULT_LOG_LEVEL;
     private volatile ModernListen listen;
+    private volatile ModernResourceSubscriptions resources;
 
     ModernHttpUpstream(HttpUpstreamSpec spec, HttpSession session, McpJsonMapper json) {
         this.spec = spec;
@@ -83,6 +84,7 @@ final class ModernHttpUpstream implements Upstream, CallDeadlines.Watched {
         this.discovery = Objects.requireNonNull(discovery, "discovery");
         this.initializeResult = discovery.initializeResult();
         CallDeadlines.watch(this);
+        resources = new ModernResourceSubscriptions(session, json, this::broadcast, spec.requestTimeout());
         Map<String, Object> filter = discovery.listenFilter();
         if (!filter.isEmpty()) {
             ModernListen stream = new ModernListen(session, json, filter, this::broadcast);
@@ -115,6 +117,12 @@ final class ModernHttpUpstream implements Upstream, CallDeadlines.Watched {
         if ("logging/setLevel".equals(method) && params != null && params.get("level") instanceof String level) {
             logLevel = level;
             return new AnsweredHere(CompletableFuture.completedFuture(Map.of()));
+        }
+        if (method.startsWith("resources/") && method.endsWith("subscribe") && params != null
+                && params.get("uri") instanceof String uri) {
+            // Gone at 2026-07-28: the URI joins (or leaves) the resourceSubscriptions of a listen stream.
+            return new AnsweredHere("resources/subscribe".equals(method) ? resources.subscribe(uri)
+                    : resources.unsubscribe(uri));
         }
         ModernCall call = send(method, params, progress, spec.requestTimeout());
         if (!"tools/call".equals(method)) {
@@ -236,6 +244,10 @@ final class ModernHttpUpstream implements Upstream, CallDeadlines.Watched {
         ModernListen stream = listen;
         if (stream != null) {
             stream.stop();
+        }
+        ModernResourceSubscriptions subscriptions = resources;
+        if (subscriptions != null) {
+            subscriptions.stop();
         }
         if (discovery != null) {
             log.info("upstream {} closed: {}", spec.name(), cause.getMessage());

@@ -60,6 +60,46 @@ class PythonUpstreamTest {
     }
 
     @Test
+    void resourceSubscriptionsBecomeTheResourceSubscriptionsOfAListenStream() throws Exception {
+        java.util.concurrent.BlockingQueue<String> updated = new java.util.concurrent.LinkedBlockingQueue<>();
+        UpstreamListener listener = new UpstreamListener() {
+            @Override
+            public void onNotification(JsonRpcNotification n) {
+                if ("notifications/resources/updated".equals(n.method())) {
+                    updated.add(String.valueOf(n.params().get("uri")));
+                }
+            }
+
+            @Override
+            public void onClosed(UpstreamException cause) {
+            }
+        };
+        upstream.addListener(listener);
+        try {
+            // Answered once the upstream acknowledged a stream that honours the URI, so the next change is heard.
+            assertThat(call("resources/subscribe", Map.of("uri", "fixture://a"))).isEmpty();
+            call("tools/call", Map.of("name", "touch", "arguments", Map.of("uri", "fixture://a")));
+            assertThat(updated.poll(15, TimeUnit.SECONDS)).isEqualTo("fixture://a");
+
+            // A second URI replaces the stream by one with both; leaving the first drops it from the stream.
+            assertThat(call("resources/subscribe", Map.of("uri", "fixture://b"))).isEmpty();
+            assertThat(call("resources/unsubscribe", Map.of("uri", "fixture://a"))).isEmpty();
+            // A replaced stream may have missed changes: what stays subscribed is announced as updated.
+            updated.clear();
+            call("tools/call", Map.of("name", "touch", "arguments", Map.of("uri", "fixture://a")));
+            call("tools/call", Map.of("name", "touch", "arguments", Map.of("uri", "fixture://b")));
+            String next;
+            do {
+                next = updated.poll(15, TimeUnit.SECONDS);
+                assertThat(next).as("an update for fixture://b").isNotNull().isNotEqualTo("fixture://a");
+            } while (!"fixture://b".equals(next));
+        } finally {
+            upstream.removeListener(listener);
+            call("resources/unsubscribe", Map.of("uri", "fixture://b"));
+        }
+    }
+
+    @Test
     void listsAndCallsTools() throws Exception {
         List<Map<String, Object>> tools = ToolCatalog.listTools(upstream).get(10, TimeUnit.SECONDS);
         assertThat(tools).extracting(t -> t.get("name")).contains("echo", "regional", "ask_name_resolved", "slow");

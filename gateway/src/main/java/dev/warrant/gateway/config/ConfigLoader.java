@@ -1,5 +1,6 @@
 package dev.warrant.gateway.config;
 
+import dev.warrant.gateway.health.ShutdownSettings;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -16,6 +17,7 @@ import dev.warrant.gateway.record.AuditSettings;
 import dev.warrant.gateway.transport.SessionSettings;
 import dev.warrant.policies.RiskTier;
 import dev.warrant.policies.limits.DriftThreshold;
+import dev.warrant.policies.limits.LimitScope;
 import dev.warrant.policies.limits.LimitSettings;
 import dev.warrant.policies.limits.RateLimit;
 
@@ -68,15 +70,18 @@ import java.util.function.Function;
  *   perCaller: { ratePerSecond: 50, burst: 100 }   # the default; false turns it off (per node)
  *   perTool: { ratePerSecond: 200, burst: 400 }    # each tool, all callers together; default off
  *   drift: { maxDenials: 20, window: PT1M }        # quarantine a caller past this; default off
+ *   scope: divided                                 # what the rates mean across members: member, divided, cluster
  * risk: { high: { freshAuthorization: PT10M, approval: true, approvalTimeout: PT5M } }   # see RiskRules
  * lists: { pageSize: 500 }                        # items per page of tools/list etc.; more via nextCursor
  * sessions: { idleTimeout: PT1H, max: 10000, perGrant: 256 }   # the defaults; perGrant: per minted token
+ * shutdown: { drain: PT0S, grace: PT8S }    # the defaults: serve on, not ready, for drain; then finish in grace
  * </pre>
  */
 public final class ConfigLoader {
 
     private static final Set<String> TOP_LEVEL = Set.of("listen", "stateDir", "keys", "tokens", "cluster",
-            "upstreams", "policies", "audit", "allowedHosts", "limits", "tls", "risk", "lists", "sessions");
+            "upstreams", "policies", "audit", "allowedHosts", "limits", "tls", "risk", "lists", "sessions",
+            "shutdown");
 
     private final Map<String, String> env;
 
@@ -163,7 +168,7 @@ public final class ConfigLoader {
         if (root.has("allowedHosts")) b.allowedHosts(strings(root.get("allowedHosts"), "allowedHosts"));
         JsonNode limits = object(root, "limits");
         if (limits != null) {
-            unknownKeys(limits, Set.of("maxBodyBytes", "perCaller", "perTool", "drift"), "limits.");
+            unknownKeys(limits, Set.of("maxBodyBytes", "perCaller", "perTool", "drift", "scope"), "limits.");
             if (limits.has("maxBodyBytes")) b.maxBodyBytes(integer(limits, "maxBodyBytes", "limits.maxBodyBytes"));
             b.limits(limitSettings(limits));
         }
@@ -184,6 +189,14 @@ public final class ConfigLoader {
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage());
             }
+        }
+        JsonNode shutdown = object(root, "shutdown");
+        if (shutdown != null) {
+            unknownKeys(shutdown, Set.of("drain", "grace"), "shutdown.");
+            ShutdownSettings d = ShutdownSettings.defaults();
+            b.shutdown(new ShutdownSettings(
+                    shutdown.has("drain") ? duration(shutdown, "drain", "shutdown.drain") : d.drain(),
+                    shutdown.has("grace") ? duration(shutdown, "grace", "shutdown.grace") : d.grace()));
         }
         JsonNode risk = object(root, "risk");
         if (risk != null) {
@@ -267,6 +280,13 @@ public final class ConfigLoader {
         LimitSettings settings = LimitSettings.defaults();
         if (limits.has("perCaller")) settings = settings.withPerCaller(rateLimit(limits.get("perCaller"), "limits.perCaller"));
         if (limits.has("perTool")) settings = settings.withPerTool(rateLimit(limits.get("perTool"), "limits.perTool"));
+        if (limits.has("scope")) {
+            try {
+                settings = settings.withScope(LimitScope.parse(text(limits, "scope", "limits.scope")));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException("limits.scope: " + e.getMessage());
+            }
+        }
         JsonNode drift = object(limits, "drift", "limits.drift");
         if (drift != null) {
             unknownKeys(drift, Set.of("maxDenials", "window"), "limits.drift.");

@@ -43,7 +43,8 @@ public record GatewayConfig(
         LimitSettings limits,
         int listPageSize,
         int eventLoops,
-        dev.warrant.gateway.transport.SessionSettings sessions) {
+        dev.warrant.gateway.transport.SessionSettings sessions,
+        dev.warrant.gateway.health.ShutdownSettings shutdown) {
 
     /** An upstream with its gateway-side settings. */
     public record Upstream(UpstreamSpec spec, Map<String, RiskTier> risks) {
@@ -119,6 +120,7 @@ public record GatewayConfig(
         risk = risk == null ? RiskRules.NONE : risk;
         limits = limits == null ? LimitSettings.defaults() : limits;
         sessions = sessions == null ? dev.warrant.gateway.transport.SessionSettings.defaults() : sessions;
+        shutdown = shutdown == null ? dev.warrant.gateway.health.ShutdownSettings.defaults() : shutdown;
         if (port < 0 || port > 65535) {
             throw new ConfigException("listen.port must be 0..65535");
         }
@@ -191,6 +193,8 @@ public record GatewayConfig(
         private int eventLoops = DEFAULT_EVENT_LOOPS;
         private dev.warrant.gateway.transport.SessionSettings sessions =
                 dev.warrant.gateway.transport.SessionSettings.defaults();
+        private dev.warrant.gateway.health.ShutdownSettings shutdown =
+                dev.warrant.gateway.health.ShutdownSettings.defaults();
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -223,10 +227,13 @@ public record GatewayConfig(
         /** Session table bounds: idle timeout, member-wide cap, per-grant quota. */
         public Builder sessions(dev.warrant.gateway.transport.SessionSettings v) { sessions = v; return this; }
 
+        /** How a stopping member drains and how long its requests in flight may finish. */
+        public Builder shutdown(dev.warrant.gateway.health.ShutdownSettings v) { shutdown = v; return this; }
+
         public GatewayConfig build() {
             return new GatewayConfig(host, port, stateDir, rootKeys, maxTokenTtl, maxChainDepth, maxTokenBytes,
                     clusterName, clusterPort, clusterMembers, clusterKubernetes, clusterRevokeTimeout, upstreams, policiesDir, auditFile, audit, allowedHosts,
-                    maxBodyBytes, tls, risk, limits, listPageSize, eventLoops, sessions);
+                    maxBodyBytes, tls, risk, limits, listPageSize, eventLoops, sessions, shutdown);
         }
     }
 }

@@ -28,8 +28,8 @@ import java.util.TreeSet;
  * (decided like the lists, docs/ARCHITECTURE.md §4.2). On {@code /mcp} the gateway's own tools are always
  * there; on {@code /servers/{name}/mcp} only that upstream counts, with its instructions.
  *
- * <p>{@code listChanged} is offered for tools, resources and prompts: {@code subscriptions/listen} delivers it.
- * Resource subscriptions ({@code subscribe}) are not offered to a 2026 caller.
+ * <p>{@code listChanged} is offered for tools, resources and prompts: {@code subscriptions/listen} delivers it, and
+ * so are resource subscriptions ({@code subscribe}) when a visible upstream offers them.
  */
 final class DiscoverHandler implements ForwardStage.MethodHandler {
 
@@ -124,6 +124,9 @@ final class DiscoverHandler implements ForwardStage.MethodHandler {
             if (declared.get(name) != null && !into.containsKey(name)) {
                 into.put(name, LISTED.contains(name) ? new JsonObject().put("listChanged", true) : new JsonObject());
             }
+        }
+        if (declared.get("resources") instanceof Map<?, ?> resources && Boolean.TRUE.equals(resources.get("subscribe"))) {
+            into.getJsonObject("resources").put("subscribe", true);
         }
         // Of the extensions, only tasks is relayed (docs/ARCHITECTURE.md §2.7).
         if (declared.get("extensions") instanceof Map<?, ?> extensions

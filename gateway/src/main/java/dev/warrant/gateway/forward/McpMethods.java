@@ -46,13 +46,15 @@ public final class McpMethods {
     }
 
     /**
-     * @param listen answers {@code subscriptions/listen}; null when the endpoint serves no subscriptions
+     * @param listen makes the {@code subscriptions/listen} handler, given the resource subscription table; null
+     *               when the endpoint serves no subscriptions
      * @param states seals multi round-trip state with the cluster's key
      * @param parked upstream calls waiting for a 2026 agent's input
      * @param tasks  the tasks extension for 2026 agents; null to serve none
      */
     public static Tables tables(String version, UpstreamRegistry upstreams, PolicyEngine engine, Telemetry telemetry,
-                                BuiltinTools builtins, int listPageSize, ForwardStage.MethodHandler listen,
+                                BuiltinTools builtins, int listPageSize,
+                                java.util.function.Function<SubscriptionHandler, ForwardStage.MethodHandler> listen,
                                 RequestStates states, ParkedCalls parked, TaskResults tasks, java.time.Clock clock) {
         InputRounds rounds = new InputRounds(states, parked, clock);
         UpstreamRequestHandler forward = new UpstreamRequestHandler(upstreams, telemetry, rounds);
@@ -78,7 +80,7 @@ public final class McpMethods {
         modern.keySet().removeAll(RemovedMethods.ALL);
         modern.put("server/discover", new DiscoverHandler(upstreams, engine));
         if (listen != null) {
-            modern.put("subscriptions/listen", listen);
+            modern.put("subscriptions/listen", listen.apply(subscriptions));
         }
         if (tasks != null) {
             TasksHandler handler = new TasksHandler(forward, tasks);

@@ -2,6 +2,7 @@ package dev.warrant.gateway.forward;
 
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.pipeline.TerminalStage;
+import dev.warrant.gateway.transport.SessionRegistry;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
@@ -14,12 +15,18 @@ import io.vertx.core.json.JsonObject;
  */
 public final class NotificationStage implements TerminalStage {
 
+    private final SessionRegistry sessions;
+
+    public NotificationStage(SessionRegistry sessions) {
+        this.sessions = sessions;
+    }
+
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
         if ("notifications/cancelled".equals(exchange.method()) && exchange.session() != null) {
             Object requestId = exchange.request().params().getValue("requestId");
             if (requestId != null) {
-                exchange.session().cancelCall(requestId);
+                sessions.cancel(exchange.session(), requestId);
             }
         }
         return Future.succeededFuture(new JsonObject());

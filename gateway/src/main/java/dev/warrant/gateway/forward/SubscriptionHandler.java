@@ -1,26 +1,33 @@
 package dev.warrant.gateway.forward;
 
 import dev.warrant.adapters.JsonRpcNotification;
+import dev.warrant.adapters.Upstream;
+import dev.warrant.gateway.errors.Reason;
+import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.json.JsonValues;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.transport.JsonRpc;
 import dev.warrant.gateway.transport.Session;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
 import dev.warrant.gateway.upstream.UpstreamRoute;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * {@code resources/subscribe} and {@code resources/unsubscribe} (authorized like a read), and the relay of
- * {@code notifications/resources/updated} to the subscribed sessions' GET streams.
+ * {@code resources/subscribe} and {@code resources/unsubscribe} (authorized like a read), the
+ * {@code resourceSubscriptions} of a 2026 {@code subscriptions/listen} ({@link #subscribe}, {@link #unsubscribe}),
+ * and the relay of {@code notifications/resources/updated} to whoever subscribed ({@link ResourceSubscriber}).
  *
  * <p>The gateway holds ONE connection per upstream for all agents, so a subscription upstream is shared:
- * the first session subscribing to a URI subscribes upstream, the last one leaving unsubscribes; the others
- * are answered by the gateway. Closed sessions are dropped when an update finds them.
+ * the first subscriber to a URI subscribes upstream, the last one leaving unsubscribes; the others
+ * are answered by the gateway. Closed subscribers are dropped when an update finds them.
  *
  * <p>Concurrency: the subscriber table is concurrent; updates arrive on adapter threads.
  */
@@ -29,10 +36,25 @@ public final class SubscriptionHandler implements ForwardStage.MethodHandler {
     private record Key(String server, String uri) {
     }
 
+    /** A 2025 session, which hears of updates on its GET stream. */
+    private record SessionSubscriber(Session session) implements ResourceSubscriber {
+        @Override
+        public void updated(JsonObject notification) {
+            session.push(notification);
+        }
+
+        @Override
+        public boolean isClosed() {
+            return session.isClosed();
+        }
+    }
+
+    private final UpstreamRegistry upstreams;
     private final UpstreamRequestHandler forwarder;
-    private final Map<Key, Set<Session>> subscribers = new ConcurrentHashMap<>();
+    private final Map<Key, Set<ResourceSubscriber>> subscribers = new ConcurrentHashMap<>();
 
     public SubscriptionHandler(UpstreamRegistry upstreams, UpstreamRequestHandler forwarder) {
+        this.upstreams = upstreams;
         this.forwarder = forwarder;
         upstreams.addNotificationListener(this::onUpstreamNotification);
     }
@@ -45,30 +67,67 @@ public final class SubscriptionHandler implements ForwardStage.MethodHandler {
             throw new IllegalStateException(exchange.method() + " reached forward without a route or session");
         }
         Key key = new Key(route.server(), String.valueOf(route.params().get("uri")));
+        ResourceSubscriber subscriber = new SessionSubscriber(session);
         if ("resources/subscribe".equals(route.method())) {
-            boolean[] first = {false};
-            subscribers.compute(key, (k, set) -> {
-                Set<Session> s = set == null ? ConcurrentHashMap.newKeySet() : set;
-                first[0] = s.isEmpty();
-                s.add(session);
-                return s;
-            });
-            if (!first[0]) {
+            if (!add(key, subscriber)) {
                 return Future.succeededFuture(new JsonObject());
             }
-            return forwarder.handle(exchange).onFailure(e -> remove(key, session));
+            return forwarder.handle(exchange).onFailure(e -> remove(key, subscriber));
         }
-        if (remove(key, session)) {
+        if (remove(key, subscriber)) {
             return forwarder.handle(exchange);
         }
         return Future.succeededFuture(new JsonObject());
     }
 
+    /**
+     * Subscribes {@code who} to {@code uri} of {@code server} for a 2026 listen stream (already authorized);
+     * completes when the upstream took the subscription (or already had it), fails when it refused.
+     */
+    public Future<Void> subscribe(String server, String uri, ResourceSubscriber who) {
+        Key key = new Key(server, uri);
+        if (!add(key, who)) {
+            return Future.succeededFuture();
+        }
+        Upstream upstream = upstreams.upstream(server);
+        if (upstream == null || !upstream.isOpen()) {
+            remove(key, who);
+            return Future.failedFuture(WarrantException.of(Reason.UPSTREAM_UNAVAILABLE, server));
+        }
+        Context context = Vertx.currentContext();
+        CompletionStage<Map<String, Object>> sent = upstream.call("resources/subscribe", Map.of("uri", uri), null).result();
+        Future<Map<String, Object>> result = context == null ? Future.fromCompletionStage(sent)
+                : Future.fromCompletionStage(sent, context);
+        return result.<Void>mapEmpty().onFailure(e -> remove(key, who));
+    }
+
+    /** Ends a listen stream's subscription; the last subscriber leaving ends the upstream's. */
+    public void unsubscribe(String server, String uri, ResourceSubscriber who) {
+        if (remove(new Key(server, uri), who)) {
+            Upstream upstream = upstreams.upstream(server);
+            if (upstream != null && upstream.isOpen()) {
+                upstream.call("resources/unsubscribe", Map.of("uri", uri), null);
+            }
+        }
+    }
+
+    /** @return true when {@code who} is the first subscriber (the upstream subscription should begin) */
+    private boolean add(Key key, ResourceSubscriber who) {
+        boolean[] first = {false};
+        subscribers.compute(key, (k, set) -> {
+            Set<ResourceSubscriber> s = set == null ? ConcurrentHashMap.newKeySet() : set;
+            first[0] = s.isEmpty();
+            s.add(who);
+            return s;
+        });
+        return first[0];
+    }
+
     /** @return true when the last subscriber left (the upstream subscription should end) */
-    private boolean remove(Key key, Session session) {
+    private boolean remove(Key key, ResourceSubscriber who) {
         boolean[] last = {false};
         subscribers.computeIfPresent(key, (k, set) -> {
-            boolean removed = set.remove(session);
+            boolean removed = set.remove(who);
             last[0] = removed && set.isEmpty();
             return set.isEmpty() ? null : set;
         });
@@ -80,16 +139,16 @@ public final class SubscriptionHandler implements ForwardStage.MethodHandler {
                 || !(notification.params().get("uri") instanceof String uri)) {
             return;
         }
-        Set<Session> sessions = subscribers.get(new Key(server, uri));
-        if (sessions == null) {
+        Set<ResourceSubscriber> who = subscribers.get(new Key(server, uri));
+        if (who == null) {
             return;
         }
         JsonObject message = JsonRpc.notification(notification.method(), JsonValues.toJson(notification.params()));
-        for (Session s : sessions) {
+        for (ResourceSubscriber s : who) {
             if (s.isClosed()) {
-                sessions.remove(s);
+                who.remove(s);
             } else {
-                s.push(message);
+                s.updated(message.copy());
             }
         }
     }

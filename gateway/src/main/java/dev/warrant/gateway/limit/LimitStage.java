@@ -1,5 +1,6 @@
 package dev.warrant.gateway.limit;
 
+import com.hazelcast.core.HazelcastInstance;
 import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
@@ -9,13 +10,15 @@ import dev.warrant.gateway.pipeline.StageKind;
 import dev.warrant.gateway.upstream.ToolEntry;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
 import dev.warrant.policies.limits.LimitSettings;
-import dev.warrant.policies.limits.RateLimiter;
+import dev.warrant.policies.limits.LimitScope;
+import dev.warrant.policies.limits.RateLimit;
 import dev.warrant.policies.limits.Ticker;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 
 /**
  * Token-bucket rate limits (docs/ARCHITECTURE.md §4.4), before the policy decision so that a flood costs no authorizations:
@@ -24,24 +27,48 @@ import java.util.concurrent.TimeUnit;
  * tool across all callers for {@code tools/call} of a tool that exists. Over a limit the call is refused with
  * {@code rate_limited} (a JSON-RPC error on HTTP 200, the session stays usable) and a retry hint.
  *
- * <p>Limits are per node: each node counts only the calls it serves (a cluster-wide count would cost a
- * network hop per call), so a caller spread over N nodes gets up to N times the rate.
+ * <p>What a rate means across members is the settings' {@link LimitScope}: by default each member allows its
+ * share (the rate divided by the members it sees, no network); {@code cluster} keeps one bucket per key in
+ * Hazelcast; {@code member} lets each member allow the whole rate.
  *
- * <p>Concurrency: runs on the event loop; the limiters are lock-free maps of per-key synchronized buckets.
+ * <p>Concurrency: runs on the event loop; local limiters are lock-free maps of per-key synchronized buckets;
+ * cluster limits answer on the exchange's context.
  */
 public final class LimitStage implements Stage {
 
     /** Keys tracked per limiter; beyond it, idle (full) buckets are dropped first. */
     static final int MAX_KEYS = 100_000;
 
-    private final Optional<RateLimiter> perCaller;
-    private final Optional<RateLimiter> perTool;
+    private static final Future<Void> PROCEED = Future.succeededFuture();
+
+    private final Optional<KeyedLimit> perCaller;
+    private final Optional<KeyedLimit> perTool;
     private final UpstreamRegistry upstreams;
 
+    /** Limits counted by this member alone, whatever the scope says (one member, or a unit test). */
     public LimitStage(LimitSettings settings, UpstreamRegistry upstreams, Ticker ticker) {
-        this.perCaller = settings.perCaller().map(l -> new RateLimiter(l, ticker, MAX_KEYS));
-        this.perTool = settings.perTool().map(l -> new RateLimiter(l, ticker, MAX_KEYS));
+        this(settings, upstreams, ticker, () -> 1, null);
+    }
+
+    /**
+     * @param members   how many members the cluster has now (for the divided scope)
+     * @param hazelcast where cluster-scope buckets live; null only when the scope is not {@code cluster}
+     */
+    public LimitStage(LimitSettings settings, UpstreamRegistry upstreams, Ticker ticker, IntSupplier members,
+                      HazelcastInstance hazelcast) {
+        this.perCaller = settings.perCaller().map(l -> limit(settings.scope(), "caller", l, ticker, members, hazelcast));
+        this.perTool = settings.perTool().map(l -> limit(settings.scope(), "tool", l, ticker, members, hazelcast));
         this.upstreams = upstreams;
+    }
+
+    private static KeyedLimit limit(LimitScope scope, String namespace, RateLimit limit, Ticker ticker,
+                                    IntSupplier members, HazelcastInstance hazelcast) {
+        LocalLimit share = new LocalLimit(limit, members, ticker, MAX_KEYS);
+        return switch (scope) {
+            case MEMBER -> new LocalLimit(limit, () -> 1, ticker, MAX_KEYS);
+            case DIVIDED -> share;
+            case CLUSTER -> hazelcast == null ? share : new ClusterLimit(hazelcast, namespace, limit, share);
+        };
     }
 
     @Override
@@ -56,16 +83,14 @@ public final class LimitStage implements Stage {
         if (token == null || isFree(exchange)) {
             return chain.proceed(exchange);
         }
-        if (perCaller.isPresent()) {
-            check(perCaller.get(), token.caller(), "caller");
-        }
+        Future<Void> checked = perCaller.isPresent() ? check(perCaller.get(), token.caller(), "caller") : PROCEED;
         if (perTool.isPresent() && "tools/call".equals(exchange.method())) {
             String tool = existingTool(exchange);
             if (tool != null) {
-                check(perTool.get(), tool, "tool " + tool);
+                checked = checked.compose(v -> check(perTool.get(), tool, "tool " + tool));
             }
         }
-        return chain.proceed(exchange);
+        return checked == PROCEED ? chain.proceed(exchange) : checked.compose(v -> chain.proceed(exchange));
     }
 
     /**
@@ -81,13 +106,21 @@ public final class LimitStage implements Stage {
         };
     }
 
-    private static void check(RateLimiter limiter, String key, String what) {
-        long waitNanos = limiter.tryAcquire(key);
-        if (waitNanos > 0) {
-            long retryMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
-            throw WarrantException.of(Reason.RATE_LIMITED,
-                    what + " is over " + limiter.limit() + " on this node; retry after " + retryMillis + " ms");
+    private static Future<Void> check(KeyedLimit limit, String key, String what) {
+        Future<Long> wait = limit.tryAcquire(key);
+        if (wait.isComplete() && wait.succeeded()) {
+            return proceedOrRefuse(limit, what, wait.result());
         }
+        return wait.compose(nanos -> proceedOrRefuse(limit, what, nanos));
+    }
+
+    private static Future<Void> proceedOrRefuse(KeyedLimit limit, String what, long waitNanos) {
+        if (waitNanos <= 0) {
+            return PROCEED;
+        }
+        long retryMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(waitNanos));
+        throw WarrantException.of(Reason.RATE_LIMITED,
+                what + " is over " + limit.limit() + "; retry after " + retryMillis + " ms");
     }
 
     /**

@@ -3,7 +3,10 @@ package dev.warrant.gateway.modern;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.forward.ForwardStage;
+import dev.warrant.gateway.forward.SubscriptionHandler;
 import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.upstream.UpstreamRegistry;
+import dev.warrant.policies.PolicyEngine;
 import dev.warrant.gateway.tasks.TaskCapability;
 import dev.warrant.gateway.transport.CallScope;
 import io.vertx.core.Context;
@@ -24,8 +27,9 @@ import java.util.Set;
  *
  * <p>It ends when the client closes the stream (nothing more is sent), or when the gateway ends it: a revoked
  * token ends it with the JSON-RPC error {@code revoked}, the way a 2025 session's calls end. Resource
- * subscriptions and task notifications are not honoured (the acknowledgement leaves them out, as the revision
- * allows); SSE comments keep the stream open through proxies.
+ * subscriptions are decided and shared with 2025 sessions' ({@link ListenResources}); task notifications are not
+ * honoured (the acknowledgement leaves them out, as the revision allows); SSE comments keep the stream open
+ * through proxies.
  */
 public final class ListenHandler implements ForwardStage.MethodHandler {
 
@@ -33,10 +37,13 @@ public final class ListenHandler implements ForwardStage.MethodHandler {
 
     private final Vertx vertx;
     private final Subscriptions subscriptions;
+    private final ListenResources resources;
 
-    public ListenHandler(Vertx vertx, Subscriptions subscriptions) {
+    public ListenHandler(Vertx vertx, Subscriptions subscriptions, SubscriptionHandler resourceTable,
+                         UpstreamRegistry upstreams, PolicyEngine engine) {
         this.vertx = vertx;
         this.subscriptions = subscriptions;
+        this.resources = new ListenResources(resourceTable, upstreams, engine);
     }
 
     @Override
@@ -58,16 +65,35 @@ public final class ListenHandler implements ForwardStage.MethodHandler {
                 honored.put(kind.flag, true);
             }
         }
+        Set<String> uris = ListenResources.requested(asked.getValue("resourceSubscriptions"));
         Object id = exchange.request().id();
         Subscriptions.Listener listener = new Subscriptions.Listener(id, exchange.token(), exchange.http().peer(),
                 exchange.virtualServer(), kinds, exchange.channel());
         subscriptions.open(listener);
+        ListenResources.StreamSubscriber subscriber = new ListenResources.StreamSubscriber(id, exchange.channel());
+        return resources.subscribe(exchange, uris, subscriber).compose(subscribed -> {
+            if (!subscribed.targets().isEmpty()) {
+                honored.put("resourceSubscriptions", subscribed.uris());
+            }
+            return stream(exchange, id, listener, honored, subscriber).andThen(ar -> {
+                subscriber.close();
+                resources.unsubscribe(subscribed);
+            });
+        }, failure -> {
+            subscriptions.close(listener);
+            return Future.failedFuture(failure);
+        });
+    }
 
+    /** Acknowledges, then keeps the stream open until the client leaves or the gateway ends it. */
+    private Future<JsonObject> stream(McpExchange exchange, Object id, Subscriptions.Listener listener,
+                                      JsonObject honored, ListenResources.StreamSubscriber subscriber) {
         Promise<JsonObject> ended = Promise.promise();
         exchange.channel().notify(new JsonObject().put("jsonrpc", "2.0")
                 .put("method", "notifications/subscriptions/acknowledged")
                 .put("params", new JsonObject().put("_meta", new JsonObject().put(MetaKeys.SUBSCRIPTION_ID, id))
                         .put("notifications", honored)));
+        subscriber.acknowledged();
         long keepalive = vertx.setPeriodic(KEEPALIVE_MILLIS, t -> exchange.channel().keepAlive("keepalive"));
         // The client closing its stream ends the subscription; nothing is sent after that.
         exchange.channel().onClientGone(() -> ended.tryComplete(new JsonObject()

@@ -1,17 +1,11 @@
 package dev.warrant.gateway.modern;
 
+import dev.warrant.gateway.cluster.Sealer;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
-import javax.crypto.AEADBadTagException;
-import javax.crypto.Cipher;
-import javax.crypto.spec.GCMParameterSpec;
-import javax.crypto.spec.SecretKeySpec;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -34,9 +28,6 @@ public final class RequestStates {
     /** How long an agent has to answer; the upstream's own timeout bounds a call it keeps waiting anyway. */
     public static final Duration TTL = Duration.ofMinutes(10);
     private static final String PREFIX = "w1.";
-    private static final int NONCE_BYTES = 12;
-    private static final int TAG_BITS = 128;
-    private static final byte[] AAD = "warrant/request-state/v1".getBytes(StandardCharsets.US_ASCII);
 
     /** What a round is bound to: the retry must present the same. */
     public record Binding(String grant, String caller, String method, String target, String upstream,
@@ -58,39 +49,21 @@ public final class RequestStates {
                         Instant expires) {
     }
 
-    private final SecretKeySpec key;
-    private final SecureRandom random = new SecureRandom();
+    private final Sealer sealer;
 
     /** @param key 32 bytes, the same on every member */
     public RequestStates(byte[] key) {
-        if (key.length != 32) {
-            throw new IllegalArgumentException("request-state key must be 32 bytes");
-        }
-        this.key = new SecretKeySpec(key.clone(), "AES");
+        this.sealer = new Sealer(key, PREFIX, "warrant/request-state/v1");
     }
 
     public String seal(State state) {
-        JsonObject claims = new JsonObject()
+        return sealer.seal(new JsonObject()
                 .put("g", state.binding().grant()).put("c", state.binding().caller())
                 .put("m", state.binding().method()).put("t", state.binding().target())
                 .put("u", state.binding().upstream()).put("a", state.binding().argumentsDigest())
                 .put("r", state.correlationId()).put("n", state.round())
                 .put("s", state.upstreamState()).put("p", state.parked())
-                .put("e", state.expires().getEpochSecond());
-        byte[] nonce = new byte[NONCE_BYTES];
-        random.nextBytes(nonce);
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.ENCRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(AAD);
-            byte[] sealed = cipher.doFinal(claims.encode().getBytes(StandardCharsets.UTF_8));
-            byte[] out = new byte[nonce.length + sealed.length];
-            System.arraycopy(nonce, 0, out, 0, nonce.length);
-            System.arraycopy(sealed, 0, out, nonce.length, sealed.length);
-            return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(out);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("AES-GCM is part of every Java platform", e);
-        }
+                .put("e", state.expires().getEpochSecond()));
     }
 
     /**
@@ -118,31 +91,11 @@ public final class RequestStates {
     }
 
     private JsonObject decrypt(Object sent) {
-        if (!(sent instanceof String s) || !s.startsWith(PREFIX) || s.length() > 64 * 1024) {
+        JsonObject claims = sealer.open(sent);
+        if (claims == null) {
             throw invalid();
         }
-        byte[] raw;
-        try {
-            raw = Base64.getUrlDecoder().decode(s.substring(PREFIX.length()));
-        } catch (IllegalArgumentException e) {
-            throw invalid();
-        }
-        // Shorter than a nonce and a tag: the cipher would not even try (and throws a ProviderException).
-        if (raw.length < NONCE_BYTES + TAG_BITS / 8) {
-            throw invalid();
-        }
-        try {
-            Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
-            cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, raw, 0, NONCE_BYTES));
-            cipher.updateAAD(AAD);
-            byte[] plain = cipher.doFinal(raw, NONCE_BYTES, raw.length - NONCE_BYTES);
-            return new JsonObject(new String(plain, StandardCharsets.UTF_8));
-        } catch (AEADBadTagException | DecodeException e) {
-            throw invalid();
-        } catch (GeneralSecurityException | RuntimeException e) {
-            // Whatever the cipher makes of attacker-chosen bytes, the answer is the same refusal.
-            throw invalid();
-        }
+        return claims;
     }
 
     /**

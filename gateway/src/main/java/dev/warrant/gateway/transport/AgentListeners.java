@@ -99,4 +99,13 @@ public final class AgentListeners {
     public Future<Void> close() {
         return Future.all(servers.stream().map(HttpServer::close).toList()).mapEmpty();
     }
+
+    /**
+     * Stops taking connections at once, lets the requests in flight finish for up to {@code grace}, then closes
+     * what is left (whose calls the gateway then cancels upstream, as for any client that went away).
+     */
+    public Future<Void> shutdown(java.time.Duration grace) {
+        return Future.all(servers.stream().map(s -> s.shutdown(grace.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS))
+                .toList()).mapEmpty();
+    }
 }

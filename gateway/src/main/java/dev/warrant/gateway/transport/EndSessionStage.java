@@ -16,7 +16,8 @@ public final class EndSessionStage implements TerminalStage {
 
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
-        sessions.remove(exchange.session());
+        // Ended on every member: the id is unknown everywhere from now on.
+        sessions.end(exchange.session(), null);
         return Future.succeededFuture(new JsonObject());
     }
 }

@@ -68,7 +68,7 @@ public final class RevokedSessions {
                 return false;
             });
             if (hit && !session.isClosed()) {
-                sessions.remove(session, Reason.REVOKED);
+                sessions.end(session, Reason.REVOKED);
                 audit.record(endRecord(session, revoked[0]));
                 ended++;
             }

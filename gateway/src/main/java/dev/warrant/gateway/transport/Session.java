@@ -54,12 +54,27 @@ public final class Session implements CallScope {
     /** Why the gateway ended this session (e.g. revoked); null while open and when the client ended it. */
     private volatile Reason endReason;
 
+    /** Makes this member's relayed request ids differ from another member's for the same session. */
+    private final String requestIdPrefix;
+    /** Told when the agent sets a log level here, so the other members learn it. */
+    private volatile java.util.function.Consumer<Session> onLevel = s -> { };
+
     Session(String id, String ownerRoot, String ownerCaller, String protocolVersion, long nowMillis) {
+        this(id, ownerRoot, ownerCaller, protocolVersion, nowMillis, "warrant-");
+    }
+
+    Session(String id, String ownerRoot, String ownerCaller, String protocolVersion, long nowMillis,
+            String requestIdPrefix) {
         this.id = id;
         this.ownerRoot = ownerRoot;
         this.ownerCaller = ownerCaller;
         this.protocolVersion = protocolVersion;
         this.lastSeenMillis = nowMillis;
+        this.requestIdPrefix = requestIdPrefix;
+    }
+
+    void onLevel(java.util.function.Consumer<Session> listener) {
+        onLevel = listener;
     }
 
     public String id() {
@@ -100,6 +115,12 @@ public final class Session implements CallScope {
 
     public void logLevel(String level) {
         logLevel = level;
+        onLevel.accept(this);
+    }
+
+    /** A level another member published: taken without publishing it again. */
+    void sharedLogLevel(String level) {
+        logLevel = level;
     }
 
     /**
@@ -108,7 +129,7 @@ public final class Session implements CallScope {
      * {@code answer}. Fails {@code answer} at once if the session is closed.
      */
     public String openServerRequest(CompletableFuture<JsonObject> answer) {
-        String id = "warrant-" + lastServerRequestId.incrementAndGet();
+        String id = requestIdPrefix + lastServerRequestId.incrementAndGet();
         serverRequests.put(id, answer);
         if (closed && serverRequests.remove(id, answer)) {
             answer.completeExceptionally(new IllegalStateException("the session is closed"));

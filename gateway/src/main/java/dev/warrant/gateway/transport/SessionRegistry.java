@@ -16,8 +16,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
- * The sessions of this member. Ids are 128 random bits; unknown or expired ids answer 404 so the client starts
- * over (Streamable HTTP).
+ * The sessions this member serves. A session id is sealed with the cluster's key and says what {@code initialize}
+ * settled ({@link SessionIds}), so any member takes up a session it has not seen: the first request there makes
+ * its local {@link Session} from the id. What changes later is shared ({@link SessionSharing}): the log level, the
+ * last use (coarsely), and the end (DELETE, revocation), so an ended session is unknown on every member. An agent's
+ * answer or cancellation for a call running on another member is sent there. Unknown, ended or expired ids answer
+ * 404 so the client starts over (Streamable HTTP). docs/ARCHITECTURE.md §5.5.
  *
  * <p>Fairness: a session is admitted only once its {@code initialize} succeeded (a refused request leaves no
  * session behind), and counts against its grant's quota (the authority block's revocation id: every token
@@ -31,35 +35,56 @@ import java.util.function.Predicate;
 public final class SessionRegistry {
 
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final SessionIds ids;
+    private final SessionSharing sharing;
+    /** This member's prefix for the ids of requests it relays to agents. */
+    private final String relayPrefix;
+    /** When this member last published each session's use (so it publishes at most every few seconds). */
+    private final Map<String, Long> published = new ConcurrentHashMap<>();
     /** Sessions per grant. Guarded by {@code this}. */
     private final Map<String, Integer> perGrant = new HashMap<>();
     private final SecureRandom random = new SecureRandom();
     private final Clock clock;
     private final SessionSettings settings;
 
+    /** A registry that shares with nobody (one member, or a unit test). */
     public SessionRegistry(Clock clock, SessionSettings settings) {
+        this(clock, settings, SessionSharing.local());
+    }
+
+    public SessionRegistry(Clock clock, SessionSettings settings, SessionSharing sharing) {
         this.clock = clock;
         this.settings = settings;
+        this.sharing = sharing;
+        this.ids = new SessionIds(sharing.key());
+        byte[] tag = new byte[4];
+        random.nextBytes(tag);
+        this.relayPrefix = "warrant-" + HexFormat.of().formatHex(tag) + "-";
+        sharing.onChange(this::sharedChange);
+        sharing.onMessage(this::sharedMessage);
     }
 
     /**
      * A new session for an {@code initialize} still under way: usable by that request, invisible to every other
      * until {@link #admit}. Refuses at once a grant already at its quota, so a flood costs nothing more.
      */
-    public Session open(String ownerRoot, String ownerCaller, String protocolVersion) {
+    public Session open(String ownerRoot, String ownerCaller, String protocolVersion, JsonObject capabilities) {
         synchronized (this) {
             if (perGrant.getOrDefault(ownerRoot, 0) >= settings.perGrant()) {
                 throw quotaReached();
             }
         }
-        byte[] id = new byte[16];
-        random.nextBytes(id);
-        return new Session(HexFormat.of().formatHex(id), ownerRoot, ownerCaller, protocolVersion, clock.millis());
+        JsonObject declared = capabilities == null ? new JsonObject() : capabilities;
+        long now = clock.millis();
+        String id = ids.mint(new SessionIds.Facts(ownerRoot, ownerCaller, protocolVersion, declared, now));
+        Session session = new Session(id, ownerRoot, ownerCaller, protocolVersion, now, relayPrefix);
+        session.clientCapabilities(declared);
+        return session;
     }
 
     /** Opens and admits a session at once (a session made outside a request, e.g. by a test or a tool). */
     public Session create(String ownerRoot, String ownerCaller, String protocolVersion) {
-        Session session = open(ownerRoot, ownerCaller, protocolVersion);
+        Session session = open(ownerRoot, ownerCaller, protocolVersion, new JsonObject());
         admit(session);
         return session;
     }
@@ -88,6 +113,7 @@ public final class SessionRegistry {
                 }
                 sessions.put(session.id(), session);
                 perGrant.merge(grant, 1, Integer::sum);
+                session.onLevel(this::publishLevel);
             }
         } finally {
             // Closing ends streams and calls: outside the lock.
@@ -102,17 +128,134 @@ public final class SessionRegistry {
         }
         Session session = sessions.get(sessionId);
         long now = clock.millis();
-        if (session == null || session.isClosed() || now - session.lastSeenMillis() > settings.idleTimeout().toMillis()) {
-            if (session != null) {
-                remove(session);
-            }
+        if (session == null) {
+            session = takeUp(sessionId, ownerRoot, caller, now);
+        } else if (session.isClosed() || idle(session.id(), session.lastSeenMillis(), now)) {
+            remove(session);
             throw WarrantException.of(Reason.SESSION_UNKNOWN);
         }
         if (!session.isOwnedBy(ownerRoot, caller)) {
             throw WarrantException.of(Reason.SESSION_OWNER_MISMATCH);
         }
         session.touch(now);
+        publishUse(session, now);
         return session;
+    }
+
+    /**
+     * A session this member has not served (or dropped): made from its sealed id, unless the cluster knows it
+     * ended or it has been idle too long everywhere. The owner is checked by the caller, before anything else
+     * happens with it; a stranger's request for someone's session id makes no session here.
+     */
+    private Session takeUp(String sessionId, String ownerRoot, String caller, long now) {
+        SessionIds.Facts facts = ids.open(sessionId);
+        if (facts == null) {
+            throw WarrantException.of(Reason.SESSION_UNKNOWN);
+        }
+        SharedSession shared = sharing.get(sessionId);
+        if (shared != null && shared.ended() != null
+                || idle(sessionId, Math.max(facts.createdMillis(), shared == null ? 0 : shared.lastSeenMillis()), now)) {
+            throw WarrantException.of(Reason.SESSION_UNKNOWN);
+        }
+        if (!facts.ownerRoot().equals(ownerRoot) || !facts.ownerCaller().equals(caller)) {
+            throw WarrantException.of(Reason.SESSION_OWNER_MISMATCH);
+        }
+        Session session = new Session(sessionId, facts.ownerRoot(), facts.ownerCaller(), facts.protocolVersion(), now,
+                relayPrefix);
+        session.clientCapabilities(facts.capabilities());
+        if (shared != null && shared.logLevel() != null) {
+            session.sharedLogLevel(shared.logLevel());
+        }
+        synchronized (this) {
+            Session raced = sessions.get(sessionId);
+            if (raced != null) {
+                return raced; // another request took it up first
+            }
+        }
+        admit(session);
+        return session;
+    }
+
+    /** Idle too long, by this member's last use or the cluster's last published one. */
+    private boolean idle(String sessionId, long lastSeenHere, long now) {
+        long limit = settings.idleTimeout().toMillis();
+        if (now - lastSeenHere <= limit) {
+            return false;
+        }
+        SharedSession shared = sharing.get(sessionId);
+        return shared == null || now - shared.lastSeenMillis() > limit;
+    }
+
+    /** Tells the cluster the session is in use, at most every tenth of the idle timeout (and every 30 s). */
+    private void publishUse(Session session, long now) {
+        long every = Math.min(settings.idleTimeout().toMillis() / 10, 30_000);
+        Long last = published.get(session.id());
+        if (last != null && now - last < every) {
+            return;
+        }
+        published.put(session.id(), now);
+        sharing.put(session.id(), new SharedSession(now, session.logLevel(), null), settings.idleTimeout());
+    }
+
+    private void publishLevel(Session session) {
+        long now = clock.millis();
+        published.put(session.id(), now);
+        sharing.put(session.id(), new SharedSession(now, session.logLevel(), null), settings.idleTimeout());
+    }
+
+    /**
+     * Ends a session on every member (DELETE, revocation): this member closes it now, the others when the
+     * shared end reaches them; its id is unknown everywhere from then on.
+     */
+    public void end(Session session, Reason reason) {
+        sharing.put(session.id(), new SharedSession(clock.millis(), session.logLevel(),
+                reason == null ? "deleted" : reason.code()), settings.idleTimeout());
+        if (reason == null) {
+            remove(session);
+        } else {
+            remove(session, reason);
+        }
+    }
+
+    /**
+     * The agent's response to a relayed request: answered here, or sent to the member whose call asked.
+     */
+    public void answer(Session session, Object requestId, JsonObject response) {
+        if (!session.answerServerRequest(requestId, response) && requestId instanceof String id
+                && !id.startsWith(relayPrefix)) {
+            sharing.send(new JsonObject().put("t", "answer").put("s", session.id()).put("i", id).put("b", response));
+        }
+    }
+
+    /** The agent's {@code notifications/cancelled}: the call is cancelled here, or on the member running it. */
+    public void cancel(Session session, Object requestId) {
+        if (!session.cancelCall(requestId)) {
+            sharing.send(new JsonObject().put("t", "cancel").put("s", session.id()).put("i", requestId));
+        }
+    }
+
+    private void sharedChange(String sessionId, SharedSession state) {
+        Session session = sessions.get(sessionId);
+        if (session == null) {
+            return;
+        }
+        if (state.ended() != null) {
+            remove(session, Reason.REVOKED.code().equals(state.ended()) ? Reason.REVOKED : Reason.SESSION_UNKNOWN);
+        } else if (!java.util.Objects.equals(state.logLevel(), session.logLevel()) && state.logLevel() != null) {
+            session.sharedLogLevel(state.logLevel());
+        }
+    }
+
+    private void sharedMessage(JsonObject message) {
+        Session session = sessions.get(String.valueOf(message.getValue("s")));
+        if (session == null) {
+            return;
+        }
+        if ("answer".equals(message.getString("t"))) {
+            session.answerServerRequest(message.getValue("i"), message.getJsonObject("b"));
+        } else if ("cancel".equals(message.getString("t"))) {
+            session.cancelCall(message.getValue("i"));
+        }
     }
 
     /** The live session with this id, without any ownership check (for per-session memos only), or null. */
@@ -214,6 +357,7 @@ public final class SessionRegistry {
     }
 
     private void removeLocked(Session session) {
+        published.remove(session.id());
         if (sessions.remove(session.id(), session)) {
             perGrant.computeIfPresent(session.ownerRoot(), (k, n) -> n == 1 ? null : n - 1);
         }

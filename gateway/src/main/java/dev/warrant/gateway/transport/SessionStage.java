@@ -51,7 +51,9 @@ public final class SessionStage implements Stage {
         if (exchange.kind() == MessageKind.REQUEST && "initialize".equals(exchange.method())) {
             Object requested = exchange.request().params().getValue("protocolVersion");
             String version = ProtocolVersions.negotiate(requested instanceof String s ? s : null);
-            Session opened = sessions.open(root, token.caller(), version);
+            Object declared = exchange.request().params().getValue("capabilities");
+            Session opened = sessions.open(root, token.caller(), version,
+                    declared instanceof JsonObject c ? c : new JsonObject());
             exchange.session(opened);
             opened.noteToken(token);
             opened.notePeer(exchange.http().peer());

@@ -40,6 +40,8 @@ final class ClusterMembers implements AutoCloseable {
     private final int[] clusterPorts;
     private final Process[] processes;
     private final String clusterName = "warrant-it-" + UUID.randomUUID();
+    /** YAML appended to every member's config (e.g. upstreams). */
+    private String extraConfig = "";
 
     ClusterMembers(Path dir, Path publicKey, int count) throws IOException {
         this(dir, publicKey, count, WarrantCli.class);
@@ -57,6 +59,20 @@ final class ClusterMembers implements AutoCloseable {
             httpPorts[i] = ProcessPorts.freePort();
             clusterPorts[i] = ProcessPorts.freePort();
         }
+    }
+
+    /** Appends {@code yaml} to the config of every member started from now on. */
+    ClusterMembers withConfig(String yaml) {
+        extraConfig = yaml;
+        return this;
+    }
+
+    int httpPort(int i) {
+        return httpPorts[i];
+    }
+
+    Path home(int i) {
+        return dir.resolve("m" + i);
     }
 
     int size() {
@@ -122,6 +138,7 @@ final class ClusterMembers implements AutoCloseable {
                 "  - { publicKeyFile: " + publicKey + " }",
                 "cluster: { name: " + clusterName + ", port: " + clusterPorts[i] + ", members: [" + members
                         + "], revokeTimeout: PT5S }",
+                extraConfig,
                 ""));
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m"));

@@ -160,6 +160,25 @@ class ConfigLoaderTest {
     // --- every error names its setting, in one line ---
 
     @Test
+    void shutdownSettingsParseAndOutOfRangeOnesAreRefusedByName() {
+        GatewayConfig c = parse(KEYS + "shutdown: { drain: PT2S, grace: PT20S }\n");
+        assertThat(c.shutdown()).isEqualTo(new dev.warrant.gateway.health.ShutdownSettings(Duration.ofSeconds(2),
+                Duration.ofSeconds(20)));
+        assertThat(parse(KEYS).shutdown()).isEqualTo(dev.warrant.gateway.health.ShutdownSettings.defaults());
+        refused(KEYS + "shutdown: { grace: PT10M }\n", "shutdown.grace");
+        refused(KEYS + "shutdown: { drain: -PT1S }\n", "shutdown.drain");
+        refused(KEYS + "shutdown: { linger: PT1S }\n", "shutdown.linger");
+    }
+
+    @Test
+    void theLimitScopeDefaultsToDividedAndAnUnknownOneIsRefusedByName() {
+        assertThat(parse(KEYS).limits().scope()).isEqualTo(dev.warrant.policies.limits.LimitScope.DIVIDED);
+        assertThat(parse(KEYS + "limits: { scope: cluster }\n").limits().scope())
+                .isEqualTo(dev.warrant.policies.limits.LimitScope.CLUSTER);
+        refused(KEYS + "limits: { scope: global }\n", "limits.scope");
+    }
+
+    @Test
     void unknownTopLevelKey() {
         ConfigException e = refused(KEYS + "lisen: { port: 1 }\n", "lisen");
         assertThat(e.getMessage()).contains("unknown").contains("listen");

@@ -22,7 +22,7 @@ class NotificationStageTest {
     private final SessionRegistry sessions = new SessionRegistry(Clock.systemUTC(), SessionSettings.defaults());
     private final Session mine = sessions.create("grant-a", "planner", ProtocolVersions.LATEST);
     private final Session theirs = sessions.create("grant-b", "researcher", ProtocolVersions.LATEST);
-    private final NotificationStage stage = new NotificationStage();
+    private final NotificationStage stage = new NotificationStage(sessions);
 
     private static McpExchange on(Session session, String method, JsonObject params) {
         McpExchange exchange = Exchanges.notification(method, params).build();

@@ -22,7 +22,7 @@ class ResponseStageTest {
     private final SessionRegistry sessions = new SessionRegistry(Clock.systemUTC(), SessionSettings.defaults());
     private final Session mine = sessions.create("grant-a", "planner", ProtocolVersions.LATEST);
     private final Session theirs = sessions.create("grant-b", "researcher", ProtocolVersions.LATEST);
-    private final ResponseStage stage = new ResponseStage();
+    private final ResponseStage stage = new ResponseStage(sessions);
 
     private static McpExchange answer(Session session, Object id, JsonObject body) {
         McpExchange exchange = Exchanges.response(id, body).build();

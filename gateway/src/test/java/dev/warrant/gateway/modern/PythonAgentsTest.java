@@ -7,11 +7,17 @@ import dev.warrant.gateway.JavaUpstreams;
 import dev.warrant.gateway.TestGateway;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.conformance.ConformanceFixtureServer;
+import io.modelcontextprotocol.client.McpClient;
+import io.modelcontextprotocol.client.McpSyncClient;
+import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTransport;
+import io.modelcontextprotocol.spec.McpSchema;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -56,6 +62,7 @@ class PythonAgentsTest {
                 .right("tool", "notes", "read_note")
                 .right("tool", "fixture", "echo").right("tool", "fixture", "regional")
                 .right("tool", "fixture", "slow").right("tool", "fixture", "ask_name_resolved")
+                .right("tool", "fixture", "touch")
                 .right("resource", "fixture", "fixture://")
                 .right("prompt", "fixture", "greet")
                 .right("tool", "asking", "test_elicitation")
@@ -68,6 +75,27 @@ class PythonAgentsTest {
         AgentRun run = PythonProcess.agent(args, Duration.ofSeconds(90));
         assertThat(run.exitCode()).as(run.output()).isZero();
         return run;
+    }
+
+    @Test
+    void aLegacyAgentsResourceSubscriptionReachesA2026UpstreamThroughAListenStream() throws Exception {
+        java.util.concurrent.BlockingQueue<String> updated = new java.util.concurrent.LinkedBlockingQueue<>();
+        URI url = gw.mcpUrl();
+        McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://" + url.getRawAuthority())
+                        .endpoint(url.getRawPath())
+                        .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token("legacy-sub")))
+                        .build())
+                .requestTimeout(Duration.ofSeconds(20))
+                .resourcesUpdateConsumer(contents -> contents.forEach(c -> updated.add(c.uri())))
+                .build();
+        try (client) {
+            client.initialize();
+            assertThat(client.getServerCapabilities().resources().subscribe()).isTrue();
+            client.subscribeResource(new McpSchema.SubscribeRequest("fixture://hello"));
+            client.callTool(new McpSchema.CallToolRequest("fixture__touch", Map.of("uri", "fixture://hello")));
+            assertThat(updated.poll(20, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("fixture://hello");
+            client.unsubscribeResource(new McpSchema.UnsubscribeRequest("fixture://hello"));
+        }
     }
 
     @Test
@@ -115,6 +143,19 @@ class PythonAgentsTest {
         assertThat(audited).extracting(j -> j.getString("method"))
                 .contains("tools/list", "tools/call", "resources/read", "prompts/get");
         assertThat(audited).allSatisfy(j -> assertThat(j.getString("sessionId")).isNull());
+    }
+
+    @Test
+    void aModernAgentsResourceSubscriptionOnItsListenStreamIsDecidedAndDelivered() throws Exception {
+        String watch = "watch:fixture__touch:fixture://hello";
+        JsonObject watched = agent("2026-07-28", token("watcher"), watch).step(watch);
+        assertThat(watched.getJsonArray("honored").getList()).containsExactly("fixture://hello");
+        assertThat(watched.getString("updated")).isEqualTo("fixture://hello");
+
+        // A caller without the resource right is not refused: the URI is just left out of the acknowledgement.
+        String noResources = gw.minter.mint(MintSpec.builder("no-resources").right("tool", "fixture", "touch")
+                .ttl(Duration.ofMinutes(10)).build());
+        assertThat(agent("2026-07-28", noResources, watch).step(watch).getJsonArray("honored")).isEmpty();
     }
 
     @Test

@@ -130,7 +130,7 @@ class ExchangeSlotsTest {
     @Test
     void aRefusedDoubleWriteOfAnInitializeLeavesNoSessionInTheTable() {
         VerifiedToken planner = TOKENS.verified("planner");
-        Session planted = sessions.open(planner.revocationIds().get(0), "planner", ProtocolVersions.LATEST);
+        Session planted = sessions.open(planner.revocationIds().get(0), "planner", ProtocolVersions.LATEST, new JsonObject());
         Pipeline pipeline = new Pipeline(List.of(new WritesSession(planted), new SessionStage(sessions), terminal()));
         McpExchange exchange = Exchanges.request("initialize", new JsonObject()).build();
         exchange.token(planner);

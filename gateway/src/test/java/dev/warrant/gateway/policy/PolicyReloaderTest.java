@@ -52,7 +52,11 @@ class PolicyReloaderTest {
         String token = new Minter(key, Clock.systemUTC(), Duration.ofHours(1)).mint(MintSpec.builder("planner")
                 .right("tool", "notes", "read_note").right("tool", "notes", "write_note").build());
         planner = new Verifier(KeyRing.of(key.publicKey()), VerifierSettings.defaults(), Clock.systemUTC()).verify(token);
-        engine = PolicyEngine.withDefaults(Clock.systemUTC());
+        // The authorizer's wall-clock backstop (250 ms) is not what this class tests: three busy callers on a
+        // loaded 2-core machine can be descheduled that long, which would read as a timeout, not a set swap.
+        engine = new PolicyEngine(dev.warrant.delegation.PolicySet.defaults(),
+                new dev.warrant.delegation.AuthorizationLimits(1000, 100, java.time.Duration.ofSeconds(30)),
+                dev.warrant.policies.ArgumentLimits.defaults(), Clock.systemUTC());
     }
 
     private boolean allowed(String tool) {

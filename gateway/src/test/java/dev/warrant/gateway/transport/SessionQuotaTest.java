@@ -1,5 +1,6 @@
 package dev.warrant.gateway.transport;
 
+import io.vertx.core.json.JsonObject;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import org.junit.jupiter.api.Test;
@@ -19,7 +20,7 @@ class SessionQuotaTest {
     @Test
     void anOpenedSessionIsInvisibleUntilAdmitted() {
         SessionRegistry sessions = new SessionRegistry(clock, new SessionSettings(Duration.ofHours(1), 10, 5));
-        Session opened = sessions.open("root-a", "planner", "2025-11-25");
+        Session opened = sessions.open("root-a", "planner", "2025-11-25", new JsonObject());
         assertThat(sessions.peek(opened.id())).isNull();
         assertThat(sessions.size()).isZero();
         sessions.admit(opened);
@@ -33,10 +34,10 @@ class SessionQuotaTest {
         for (int i = 0; i < 3; i++) {
             sessions.create("root-a", "planner", "2025-11-25");
         }
-        assertThatThrownBy(() -> sessions.open("root-a", "planner", "2025-11-25"))
+        assertThatThrownBy(() -> sessions.open("root-a", "planner", "2025-11-25", new JsonObject()))
                 .isInstanceOfSatisfying(WarrantException.class, e -> assertThat(e.reason()).isEqualTo(Reason.SESSION_LIMIT));
         // Another name under the same grant (an offline attenuation) counts against the same quota.
-        assertThatThrownBy(() -> sessions.open("root-a", "sub-agent-7", "2025-11-25"))
+        assertThatThrownBy(() -> sessions.open("root-a", "sub-agent-7", "2025-11-25", new JsonObject()))
                 .isInstanceOf(WarrantException.class);
         assertThat(sessions.create("root-b", "researcher", "2025-11-25").isClosed()).isFalse();
     }

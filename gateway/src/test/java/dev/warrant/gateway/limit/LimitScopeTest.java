@@ -1,0 +1,78 @@
+package dev.warrant.gateway.limit;
+
+import dev.warrant.gateway.ProcessPorts;
+import dev.warrant.gateway.cluster.ClusterNode;
+import dev.warrant.policies.limits.LimitScope;
+import dev.warrant.policies.limits.RateLimit;
+import dev.warrant.policies.limits.Ticker;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * What a rate means across members: a divided limit gives each member its share, re-cut when the membership
+ * changes; a cluster limit is one bucket for all members (two real Hazelcast members in this JVM).
+ */
+class LimitScopeTest {
+
+    /** A clock that only moves when told: no refill during a test. */
+    private final AtomicLong nanos = new AtomicLong();
+    private final Ticker frozen = nanos::get;
+
+    @Test
+    void aDividedLimitGivesEachMemberItsShareAndIsRecutWhenMembersComeAndGo() {
+        AtomicInteger members = new AtomicInteger(3);
+        LocalLimit limit = new LocalLimit(new RateLimit(1, 6), members::get, frozen, 100);
+        // Three members: a burst of 6 is 2 here.
+        assertThat(limit.acquireNow("alice")).isZero();
+        assertThat(limit.acquireNow("alice")).isZero();
+        assertThat(limit.acquireNow("alice")).isPositive();
+        // One member left: it holds the whole burst (a fresh bucket at the new share).
+        members.set(1);
+        for (int i = 0; i < 6; i++) {
+            assertThat(limit.acquireNow("alice")).as("call %d", i).isZero();
+        }
+        assertThat(limit.acquireNow("alice")).isPositive();
+        // A share never falls below one call.
+        assertThat(LimitScope.share(new RateLimit(1, 2), 10)).isEqualTo(new RateLimit(0.1, 1));
+    }
+
+    @Test
+    void aClusterLimitIsOneBucketWhicheverMemberCounts() throws Exception {
+        String cluster = "warrant-limits-" + UUID.randomUUID();
+        int portA = ProcessPorts.freePort();
+        int portB = ProcessPorts.freePort();
+        List<String> both = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+        CompletableFuture<ClusterNode> startA = CompletableFuture.supplyAsync(() -> ClusterNode.start(cluster, "127.0.0.1", portA, both));
+        CompletableFuture<ClusterNode> startB = CompletableFuture.supplyAsync(() -> ClusterNode.start(cluster, "127.0.0.1", portB, both));
+        try (ClusterNode a = startA.get(60, TimeUnit.SECONDS); ClusterNode b = startB.get(60, TimeUnit.SECONDS)) {
+            await().atMost(java.time.Duration.ofSeconds(30)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);
+            // A slow refill (one call per 1000 s) so that only the burst counts during the test.
+            RateLimit rate = new RateLimit(0.001, 5);
+            ClusterLimit onA = new ClusterLimit(a.hazelcast(), "caller", rate, new LocalLimit(rate, () -> 2, frozen, 100));
+            ClusterLimit onB = new ClusterLimit(b.hazelcast(), "caller", rate, new LocalLimit(rate, () -> 2, frozen, 100));
+            int allowed = 0;
+            for (int i = 0; i < 10; i++) {
+                ClusterLimit member = i % 2 == 0 ? onA : onB;
+                long wait = member.tryAcquire("bob").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+                if (wait == 0) {
+                    allowed++;
+                } else {
+                    assertThat(wait).isGreaterThan(TimeUnit.SECONDS.toNanos(1));
+                }
+            }
+            // Five for the whole cluster, not five per member.
+            assertThat(allowed).isEqualTo(5);
+            // Another caller has its own bucket.
+            assertThat(onB.tryAcquire("carol").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)).isZero();
+        }
+    }
+}
