@@ -132,6 +132,14 @@ class DeployManifestsTest {
         assertThat(config.allowedHosts()).contains("warrant:" + servicePort,
                 "warrant." + NAMESPACE + ".svc.cluster.local:" + servicePort);
 
+        // A stopping member drains and finishes its calls before the kubelet's deadline, with time left to leave
+        // the cluster (Hazelcast's own shutdown).
+        long deadline = deploy.podSpec().path("terminationGracePeriodSeconds").asLong(30);
+        assertThat(config.shutdown().drain().plus(config.shutdown().grace()).plusSeconds(5).toSeconds())
+                .as("shutdown.drain + shutdown.grace + 5 s within terminationGracePeriodSeconds")
+                .isLessThanOrEqualTo(deadline);
+        assertThat(config.shutdown().drain()).as("shutdown.drain: endpoints removal takes a moment").isPositive();
+
         // State on the member's own volume, keys from the Secret.
         String stateMount = mountPathOf(deploy.workload().path("spec").path("volumeClaimTemplates").get(0)
                 .path("metadata").path("name").asText());
