@@ -152,7 +152,8 @@ public final class Gateway implements AutoCloseable {
             resources.onAsyncClose("Vert.x", vertx::close);
             UpstreamRegistry upstreams = resources.add("upstreams", new UpstreamRegistry(vertx));
             ClusterNode cluster = resources.add("cluster member",
-                    ClusterNode.start(config.clusterName(), config.host(), config.clusterPort(), config.clusterMembers()));
+                    ClusterNode.start(config.clusterName(), config.host(), config.clusterPort(), config.clusterMembers(),
+                            config.clusterKubernetes()));
             Telemetry telemetry = telemetryForMember.apply(cluster.memberId());
             if (ownsTelemetry) {
                 resources.add("telemetry", telemetry);

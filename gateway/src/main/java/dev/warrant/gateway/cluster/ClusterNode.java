@@ -10,10 +10,13 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.spi.merge.PutIfAbsentMergePolicy;
 
 import java.util.List;
+import java.util.Optional;
 
 /**
  * This gateway's embedded Hazelcast member. Members find each other by an explicit TCP-IP member list on
- * loopback or the configured interface; multicast is off (docs/ARCHITECTURE.md §5). One member alone is a valid cluster.
+ * loopback or the configured interface, or on Kubernetes by a headless Service's DNS name
+ * ({@link KubernetesDiscovery}); multicast and auto-detection are off (docs/ARCHITECTURE.md §5). One member alone
+ * is a valid cluster.
  *
  * <p>Timing: a member that stops answering is dropped after {@value #NO_HEARTBEAT_SECONDS} s without
  * heartbeat (Hazelcast's default is 60 s); until then a revocation cannot be confirmed by it and the admin API
@@ -41,9 +44,21 @@ public final class ClusterNode implements AutoCloseable {
      * @param members     "host" or "host:port" entries of the other members
      */
     public static ClusterNode start(String clusterName, String bindHost, int port, List<String> members) {
+        return start(clusterName, bindHost, port, members, Optional.empty());
+    }
+
+    /** As above; with {@code kubernetes}, members are found through its DNS name instead of a list. */
+    public static ClusterNode start(String clusterName, String bindHost, int port, List<String> members,
+                                    Optional<KubernetesDiscovery> kubernetes) {
         // Nothing may call home from here, and Hazelcast logs through SLF4J like the rest of Warrant.
         System.setProperty("hazelcast.phone.home.enabled", "false");
         System.setProperty("hazelcast.logging.type", "slf4j");
+        return new ClusterNode(Hazelcast.newHazelcastInstance(config(clusterName, bindHost, port, members, kubernetes)));
+    }
+
+    /** The member's Hazelcast configuration; nothing is started. */
+    static Config config(String clusterName, String bindHost, int port, List<String> members,
+                         Optional<KubernetesDiscovery> kubernetes) {
         Config config = new Config();
         config.setClusterName(clusterName);
         config.setProperty("hazelcast.shutdownhook.enabled", "false");
@@ -52,11 +67,21 @@ public final class ClusterNode implements AutoCloseable {
         config.setProperty("hazelcast.health.monitoring.level", "OFF");
         NetworkConfig network = config.getNetworkConfig();
         network.setPort(port).setPortAutoIncrement(true).setPortCount(100);
-        network.getInterfaces().setEnabled(true).addInterface(bindHost);
         JoinConfig join = network.getJoin();
         join.getMulticastConfig().setEnabled(false);
         join.getAutoDetectionConfig().setEnabled(false);
-        join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(bindHost) : members);
+        if (kubernetes.isPresent()) {
+            // A pod listens on 0.0.0.0 (probes and the Service reach its pod IP), which names no interface: Hazelcast
+            // picks the pod's one address itself. Peers are dialled at the Service's addresses on this same port.
+            join.getTcpIpConfig().setEnabled(false);
+            join.getKubernetesConfig().setEnabled(true)
+                    .setProperty("service-dns", kubernetes.get().serviceDns())
+                    .setProperty("service-dns-timeout", Long.toString(kubernetes.get().timeout().toSeconds()))
+                    .setProperty("service-port", Integer.toString(port));
+        } else {
+            network.getInterfaces().setEnabled(true).addInterface(bindHost);
+            join.getTcpIpConfig().setEnabled(true).setMembers(members.isEmpty() ? List.of(bindHost) : members);
+        }
         config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
         config.setProperty("hazelcast.max.no.heartbeat.seconds", Integer.toString(NO_HEARTBEAT_SECONDS));
         config.setProperty("hazelcast.merge.first.run.delay.seconds", Integer.toString(MERGE_SECONDS));
@@ -76,7 +101,7 @@ public final class ClusterNode implements AutoCloseable {
                 .setBackupCount(MapConfig.MAX_BACKUP_COUNT)
                 .setTimeToLiveSeconds((int) UpstreamDirectory.REMOVAL_TTL.toSeconds())
                 .setMergePolicyConfig(new MergePolicyConfig(PutIfAbsentMergePolicy.class.getName(), 100)));
-        if (members.isEmpty()) {
+        if (members.isEmpty() && kubernetes.isEmpty()) {
             // Single node (the embedded default): nobody to wait for; Hazelcast's default join wait
             // (5 s) would only delay startup.
             config.setProperty("hazelcast.wait.seconds.before.join", "0");
@@ -88,7 +113,7 @@ public final class ClusterNode implements AutoCloseable {
             config.setProperty("hazelcast.max.wait.seconds.before.join", "3");
         }
         config.getJetConfig().setEnabled(false);
-        return new ClusterNode(Hazelcast.newHazelcastInstance(config));
+        return config;
     }
 
     public HazelcastInstance hazelcast() {

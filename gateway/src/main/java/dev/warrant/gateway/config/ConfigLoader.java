@@ -12,6 +12,7 @@ import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.adapters.UpstreamSpec;
 import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.RootPublicKey;
+import dev.warrant.gateway.cluster.KubernetesDiscovery;
 import dev.warrant.gateway.record.AuditSettings;
 import dev.warrant.gateway.transport.SessionSettings;
 import dev.warrant.policies.RiskTier;
@@ -48,6 +49,8 @@ import java.util.function.Function;
  * keys: [ { publicKeyFile: path/to/root.pub } ]   # or publicKey: "hex"; id: defaults to the key's own id
  * tokens: { maxTtl: PT24H, maxDepth: 8, maxBytes: 16384 }
  * cluster: { name: warrant, port: 5701, members: [ "127.0.0.1:5701" ], revokeTimeout: PT5S }
+ * #  or, on Kubernetes: { discovery: kubernetes, kubernetes: { serviceDns: warrant-cluster.ns.svc.cluster.local,
+ * #                                                          serviceDnsTimeout: PT5S } }
  * upstreams:
  *   - name: notes
  *     stdio: { command: java, args: [ ... ], env: { K: V } }
@@ -142,11 +145,13 @@ public final class ConfigLoader {
         }
         JsonNode cluster = object(root, "cluster");
         if (cluster != null) {
-            unknownKeys(cluster, Set.of("name", "port", "members", "revokeTimeout"), "cluster.");
+            unknownKeys(cluster, Set.of("name", "port", "members", "revokeTimeout", "discovery", "kubernetes"),
+                    "cluster.");
             if (cluster.has("name")) b.clusterName(text(cluster, "name", "cluster.name"));
             if (cluster.has("port")) b.clusterPort(integer(cluster, "port", "cluster.port"));
             if (cluster.has("members")) b.clusterMembers(strings(cluster.get("members"), "cluster.members"));
             if (cluster.has("revokeTimeout")) b.clusterRevokeTimeout(duration(cluster, "revokeTimeout", "cluster.revokeTimeout"));
+            b.clusterKubernetes(kubernetesDiscovery(cluster));
         }
         b.upstreams(upstreams(root.get("upstreams"), base));
         JsonNode policies = object(root, "policies");
@@ -202,6 +207,39 @@ public final class ConfigLoader {
             return b.build();
         } catch (IllegalArgumentException | NullPointerException e) {
             throw new ConfigException(e.getMessage());
+        }
+    }
+
+    /**
+     * {@code discovery: members} (the default: the list in {@code cluster.members}) or {@code discovery: kubernetes}
+     * with {@code kubernetes: { serviceDns, serviceDnsTimeout }}; null for the former.
+     */
+    private KubernetesDiscovery kubernetesDiscovery(JsonNode cluster) {
+        String discovery = cluster.has("discovery") ? text(cluster, "discovery", "cluster.discovery") : "members";
+        JsonNode k8s = object(cluster, "kubernetes", "cluster.kubernetes");
+        switch (discovery) {
+            case "members" -> {
+                if (k8s != null) {
+                    throw new ConfigException("cluster.kubernetes: only used with cluster.discovery: kubernetes");
+                }
+                return null;
+            }
+            case "kubernetes" -> {
+                if (k8s == null) {
+                    throw new ConfigException("cluster.kubernetes.serviceDns: required with cluster.discovery: kubernetes");
+                }
+                unknownKeys(k8s, Set.of("serviceDns", "serviceDnsTimeout"), "cluster.kubernetes.");
+                String dns = text(k8s, "serviceDns", "cluster.kubernetes.serviceDns");
+                Duration timeout = k8s.has("serviceDnsTimeout")
+                        ? duration(k8s, "serviceDnsTimeout", "cluster.kubernetes.serviceDnsTimeout")
+                        : KubernetesDiscovery.DEFAULT_TIMEOUT;
+                try {
+                    return new KubernetesDiscovery(dns, timeout);
+                } catch (IllegalArgumentException e) {
+                    throw new ConfigException("cluster.kubernetes." + e.getMessage());
+                }
+            }
+            default -> throw new ConfigException("cluster.discovery: must be members or kubernetes, not " + discovery);
         }
     }
 
@@ -362,9 +400,9 @@ public final class ConfigLoader {
             }
             // Without an id, the key gets the id 'warrant keygen' and the demo give it (derived from the key),
             // so tokens they mint are recognised.
-            String id = k.has("id") ? text(k, "id", path + ".id") : KeyFiles.defaultKeyId(hex);
+            String id = k.has("id") ? text(k, "id", path + ".id") : null;
             try {
-                keys.add(new RootPublicKey(id, hex));
+                keys.add(new RootPublicKey(id == null ? KeyFiles.defaultKeyId(hex) : id, hex));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(path + ": " + e.getMessage());
             }

@@ -2,6 +2,7 @@ package dev.warrant.gateway.config;
 
 import dev.warrant.adapters.UpstreamSpec;
 import dev.warrant.delegation.RootPublicKey;
+import dev.warrant.gateway.cluster.KubernetesDiscovery;
 import dev.warrant.gateway.record.AuditSettings;
 import dev.warrant.policies.RiskTier;
 import dev.warrant.policies.limits.LimitSettings;
@@ -29,6 +30,7 @@ public record GatewayConfig(
         String clusterName,
         int clusterPort,
         List<String> clusterMembers,
+        Optional<KubernetesDiscovery> clusterKubernetes,
         Duration clusterRevokeTimeout,
         List<Upstream> upstreams,
         Optional<Path> policiesDir,
@@ -101,6 +103,11 @@ public record GatewayConfig(
         Objects.requireNonNull(stateDir, "stateDir");
         rootKeys = List.copyOf(rootKeys);
         clusterMembers = List.copyOf(clusterMembers);
+        clusterKubernetes = clusterKubernetes == null ? Optional.empty() : clusterKubernetes;
+        if (clusterKubernetes.isPresent() && !clusterMembers.isEmpty()) {
+            throw new ConfigException("cluster.members: not used with cluster.discovery: kubernetes"
+                    + " (members are found through cluster.kubernetes.serviceDns)");
+        }
         if (clusterRevokeTimeout == null || clusterRevokeTimeout.isNegative() || clusterRevokeTimeout.isZero()) {
             throw new ConfigException("cluster.revokeTimeout must be positive");
         }
@@ -171,6 +178,7 @@ public record GatewayConfig(
         private String clusterName = "warrant";
         private int clusterPort = 5701;
         private List<String> clusterMembers = List.of();
+        private Optional<KubernetesDiscovery> clusterKubernetes = Optional.empty();
         private Duration clusterRevokeTimeout = Duration.ofSeconds(5);
         private List<Upstream> upstreams = List.of();
         private Optional<Path> policiesDir = Optional.empty();
@@ -198,6 +206,8 @@ public record GatewayConfig(
         public Builder clusterName(String v) { clusterName = v; return this; }
         public Builder clusterPort(int v) { clusterPort = v; return this; }
         public Builder clusterMembers(List<String> v) { clusterMembers = v; return this; }
+        /** Find members through a headless Service's DNS name instead of {@code clusterMembers}. */
+        public Builder clusterKubernetes(KubernetesDiscovery v) { clusterKubernetes = Optional.ofNullable(v); return this; }
         public Builder clusterRevokeTimeout(Duration v) { clusterRevokeTimeout = v; return this; }
         public Builder upstreams(List<Upstream> v) { upstreams = v; return this; }
         public Builder policiesDir(Path v) { policiesDir = Optional.ofNullable(v); return this; }
@@ -222,7 +232,7 @@ public record GatewayConfig(
 
         public GatewayConfig build() {
             return new GatewayConfig(host, port, stateDir, rootKeys, maxTokenTtl, maxChainDepth, maxTokenBytes,
-                    clusterName, clusterPort, clusterMembers, clusterRevokeTimeout, upstreams, policiesDir, auditFile, audit, allowedHosts,
+                    clusterName, clusterPort, clusterMembers, clusterKubernetes, clusterRevokeTimeout, upstreams, policiesDir, auditFile, audit, allowedHosts,
                     maxBodyBytes, tls, risk, limits, listPageSize, eventLoops, sessions, shutdown);
         }
     }

@@ -352,6 +352,8 @@ class ConfigLoaderTest {
         refused("keys: [ { id: \"\", publicKey: \"" + HEX + "\" } ]\n", "keys[0].id");
         refused("keys: [ { id: \"bad id!\", publicKey: \"" + HEX + "\" } ]\n", "keys[0]");
         refused("keys: [ { id: root, publicKeyFile: /nonexistent/root.pub } ]\n", "keys[0].publicKeyFile");
+        // Without an id the id is derived from the key, and a malformed key is still a config error, not a crash.
+        refused("keys: [ { publicKey: \"abcd\" } ]\n", "keys[0]");
     }
 
     @Test
