@@ -222,7 +222,7 @@ public final class Gateway implements AutoCloseable {
                     new TraceStage(telemetry),
                     new SessionStage(sessions, modernRequests),
                     new LimitStage(config.limits(), upstreams, Ticker.SYSTEM,
-                            () -> cluster.hazelcast().getCluster().getMembers().size(), cluster.hazelcast())))
+                            cluster::memberCount, cluster.hazelcast())))
                     .route(MessageKind.REQUEST,
                             new AuthorizeStage(engine, upstreams, telemetry, builtins,
                                     new TaskGate(taskStore, upstreams)),

@@ -33,8 +33,23 @@ public final class ClusterNode implements AutoCloseable {
 
     private final HazelcastInstance hazelcast;
 
+    /** The members this one sees, kept by a membership listener: read on the request path (divided rate limits). */
+    private final java.util.concurrent.atomic.AtomicInteger members = new java.util.concurrent.atomic.AtomicInteger(1);
+
     private ClusterNode(HazelcastInstance hazelcast) {
         this.hazelcast = hazelcast;
+        hazelcast.getCluster().addMembershipListener(new com.hazelcast.cluster.MembershipListener() {
+            @Override
+            public void memberAdded(com.hazelcast.cluster.MembershipEvent event) {
+                members.set(event.getMembers().size());
+            }
+
+            @Override
+            public void memberRemoved(com.hazelcast.cluster.MembershipEvent event) {
+                members.set(event.getMembers().size());
+            }
+        });
+        members.set(hazelcast.getCluster().getMembers().size());
     }
 
     /**
@@ -130,6 +145,11 @@ public final class ClusterNode implements AutoCloseable {
         new java.security.SecureRandom().nextBytes(fresh);
         byte[] existing = hazelcast.<String, byte[]>getMap(SHARED_KEYS).putIfAbsent(name, fresh);
         return existing == null ? fresh : existing;
+    }
+
+    /** How many members this one sees now (itself included); a local read. */
+    public int memberCount() {
+        return members.get();
     }
 
     public String memberId() {
