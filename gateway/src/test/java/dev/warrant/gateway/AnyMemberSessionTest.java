@@ -110,6 +110,13 @@ class AnyMemberSessionTest {
         assertThat(onB.statusCode()).as(onB.body()).isEqualTo(200);
         assertThat(message(onB).getJsonObject("result").getJsonArray("tools").encode()).contains("warrant__delegate");
 
+        // Its GET stream opens on the other member too (a reconnect through a balancer lands anywhere).
+        HttpResponse<Stream<String>> stream = HTTP.send(request(members.b, alice, session)
+                .setHeader("Accept", "text/event-stream").GET().build(), HttpResponse.BodyHandlers.ofLines());
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        stream.body().close();
+
         // The owner check holds on the member that never saw the session: another grant is refused.
         HttpResponse<String> stranger = post(members.b, token("mallory"), session,
                 "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}");
