@@ -39,12 +39,13 @@ class AnyMemberSessionTest {
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
+    private static Path stateDir;
     private static Minter minter;
     private static TwoMembers members;
 
     @BeforeAll
     static void start() throws Exception {
-        Path stateDir = Files.createTempDirectory("warrant-any-member");
+        stateDir = Files.createTempDirectory("warrant-any-member");
         SigningKey rootKey = KeyFiles.loadOrCreate(stateDir);
         minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
         GatewayConfig.Upstream asking = new GatewayConfig.Upstream(JavaUpstreams.stdio("asking",
@@ -163,6 +164,31 @@ class AnyMemberSessionTest {
         assertThat(result.getValue("id")).isEqualTo(7);
         assertThat(result.getJsonObject("result").getJsonArray("content").getJsonObject(0).getString("text"))
                 .contains("action=accept").contains("bob");
+    }
+
+    @Test
+    void aCancellationPostedToTheOtherMemberEndsTheCallThatRunsOnTheFirst() throws Exception {
+        String dave = token("dave");
+        String session = initialize(members.a, dave, "{\"elicitation\":{}}");
+        HttpResponse<Stream<String>> call = HTTP.send(request(members.a, dave, session).POST(HttpRequest.BodyPublishers
+                .ofString("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":"
+                        + "\"asking__test_elicitation\",\"arguments\":{\"message\":\"Waiting\"}}}")).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        Iterator<JsonObject> events = call.body().filter(l -> l.startsWith("data:"))
+                .map(l -> new JsonObject(l.substring(5).strip())).iterator();
+        // The call is waiting for the agent's answer: in flight on A.
+        assertThat(CompletableFuture.supplyAsync(events::next).get(20, TimeUnit.SECONDS).getString("method"))
+                .isEqualTo("elicitation/create");
+
+        HttpResponse<String> cancelled = post(members.b, dave, session, "{\"jsonrpc\":\"2.0\",\"method\":"
+                + "\"notifications/cancelled\",\"params\":{\"requestId\":9,\"reason\":\"changed my mind\"}}");
+        assertThat(cancelled.statusCode()).as(cancelled.body()).isEqualTo(202);
+        // The call ends at once with the gateway's `cancelled` (the SDK client ignores an answer to what it cancelled).
+        JsonObject ended = CompletableFuture.supplyAsync(events::next).get(20, TimeUnit.SECONDS);
+        assertThat(ended.getValue("id")).as(ended.encode()).isEqualTo(9);
+        assertThat(ended.getJsonObject("error").getJsonObject("data").getString("reason")).isEqualTo("cancelled");
+        await().atMost(Duration.ofSeconds(10)).until(() -> Files.readAllLines(stateDir.resolve("a/audit.log")).stream().map(JsonObject::new).anyMatch(j -> "dave".equals(j.getString("caller"))
+                && "tools/call".equals(j.getString("method")) && "cancelled".equals(j.getString("reason"))));
     }
 
     @Test
