@@ -329,8 +329,9 @@ public final class SessionRegistry {
 
     private List<Session> expireIdleLocked() {
         long now = clock.millis();
+        // Idle everywhere, not just here: a session whose GET stream is on this member may be busy on the others.
         List<Session> expired = sessions.values().stream()
-                .filter(s -> now - s.lastSeenMillis() > settings.idleTimeout().toMillis())
+                .filter(s -> idle(s.id(), s.lastSeenMillis(), now))
                 .toList();
         expired.forEach(this::removeLocked);
         return expired;
