@@ -6,7 +6,9 @@ Steps: list, call:<tool>:<json arguments>, read:<uri>, prompt:<name>:<json argum
 subscriptions/listen stream for tool and prompt list changes, reports what was honoured, closes it),
 watch:<touch tool>:<uri> (listens for changes of <uri>, calls <touch tool> with {"uri": <uri>} and reports the first
 resource update the stream brings, or none within 20 s), repeat:<tool>:<count> (calls <tool> with {"text": "py-<i>"}
-<count> times, going on after failures; {"event": "progress", "done": n} every 100 calls, then the counts).
+<count> times, going on after failures, and opening a new client when the SDK's own one ends with its connection
+(as an agent would); {"event": "progress", "done": n} every 100 calls, then the counts). repeat is the only step of
+its run.
 Prints one JSON object per line: first {"step": "connect", ...}, then one per step with what came back
 (or {"error": ..., "code": ...} when the step failed), then {"step": "done"}. Exit 0 when it got that far.
 """
@@ -81,23 +83,44 @@ async def run_step(client: Client, step: str) -> dict:
                         seen = getattr(event, "uri", None)
                         break
             return {"step": step, "honored": honored, "updated": seen}
-    if kind == "repeat":
-        tool, _, count = rest.partition(":")
-        ok, failures = 0, []
-        for i in range(int(count)):
-            try:
-                result = await client.call_tool(tool, {"text": f"py-{i}"})
-                text = "".join(getattr(c, "text", "") for c in result.content)
-                if result.is_error or text != f"py-{i}":
-                    failures.append(f"call {i}: {text}")
-                else:
-                    ok += 1
-            except Exception as e:  # a call lost with a killed member is counted, and the run goes on
-                failures.append(f"call {i}: {e}")
-            if (i + 1) % 100 == 0:
-                emit({"event": "progress", "done": i + 1})
-        return {"step": step, "ok": ok, "failed": len(failures), "failures": failures[:10]}
     raise ValueError(f"unknown step {step}")
+
+
+def connect(args) -> Client:
+    transport = streamable_http_client(
+        args.url, http_client=create_mcp_http_client(headers={"Authorization": f"Bearer {args.bearer}"}))
+    return Client(transport, mode=args.mode, elicitation_callback=on_elicit, logging_callback=on_log,
+                  log_level=args.log_level, cache=None)
+
+
+async def repeat(args, step: str) -> dict:
+    tool, _, count = step.removeprefix("repeat:").partition(":")
+    total, done, ok, failures, connected = int(count), 0, 0, [], False
+    while done < total:
+        try:
+            async with connect(args) as client:
+                if not connected:
+                    connected = True
+                    emit({"step": "connect", "version": client.protocol_version, "serverName": None})
+                while done < total:
+                    try:
+                        result = await client.call_tool(tool, {"text": f"py-{done}"})
+                        text = "".join(getattr(c, "text", "") for c in result.content)
+                        if result.is_error or text != f"py-{done}":
+                            failures.append(f"call {done}: {text}")
+                        else:
+                            ok += 1
+                    except Exception as e:  # one lost call is counted, and the run goes on
+                        failures.append(f"call {done}: {e}")
+                    done += 1
+                    if done % 100 == 0:
+                        emit({"event": "progress", "done": done})
+        except BaseException as e:  # the SDK ends its client when a connection drops mid-request
+            if isinstance(e, (KeyboardInterrupt, SystemExit)):
+                raise
+            failures.append(f"call {done}: client ended: {type(e).__name__}")
+            done += 1
+    return {"step": step, "ok": ok, "failed": len(failures), "failures": failures[:10]}
 
 
 async def main() -> int:
@@ -109,10 +132,11 @@ async def main() -> int:
     ap.add_argument("steps", nargs="*")
     args = ap.parse_intermixed_args()
 
-    transport = streamable_http_client(
-        args.url, http_client=create_mcp_http_client(headers={"Authorization": f"Bearer {args.bearer}"}))
-    async with Client(transport, mode=args.mode, elicitation_callback=on_elicit, logging_callback=on_log,
-                      log_level=args.log_level, cache=None) as client:
+    if len(args.steps) == 1 and args.steps[0].startswith("repeat:"):
+        emit(await repeat(args, args.steps[0]))
+        emit({"step": "done"})
+        return 0
+    async with connect(args) as client:
         info = client.server_info
         emit({"step": "connect", "version": client.protocol_version,
               "serverName": getattr(info, "name", None) if info else None})
