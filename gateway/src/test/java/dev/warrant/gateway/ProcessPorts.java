@@ -23,6 +23,23 @@ public final class ProcessPorts {
     }
 
     /**
+     * A port free on 127.0.0.1 now, below the kernel's ephemeral range (32768 and up on Linux), for a server that
+     * binds long after it is chosen: outgoing connections in the meantime never take such a port.
+     */
+    public static int freePortOutsideEphemeralRange() throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = random.nextInt(20_000, 32_000);
+            try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
+        }
+        throw new IOException("no free port in 20000-31999");
+    }
+
+    /**
      * Waits until {@code process} accepts connections on 127.0.0.1:{@code port}; fails at once if it exits, and
      * after {@code timeout} if it never listens. {@code what} names it in the failure.
      */

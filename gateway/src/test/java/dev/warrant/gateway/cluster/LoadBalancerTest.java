@@ -68,7 +68,8 @@ class LoadBalancerTest {
         admin = minter.mint(MintSpec.builder("security-team").right("admin", AdminApi.AREA, "*")
                 .ttl(Duration.ofHours(1)).build());
         fixture = PythonProcess.fixtureServer();
-        int proxyPort = ProcessPorts.freePort();
+        // Chosen now, bound by HAProxy once the members run: outside the range outgoing connections draw from.
+        int proxyPort = ProcessPorts.freePortOutsideEphemeralRange();
         members = new ClusterMembers(dir, dir.resolve("keys/root.pub"), 3);
         // Behind a balancer, agents name the balancer in Host: each member must allow it (and itself, for checks).
         members.withConfig(String.join("\n",
