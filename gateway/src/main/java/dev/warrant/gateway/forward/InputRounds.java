@@ -1,5 +1,6 @@
 package dev.warrant.gateway.forward;
 
+import dev.warrant.gateway.pipeline.OnCallerContext;
 import dev.warrant.adapters.Upstream;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
@@ -248,7 +249,6 @@ final class InputRounds {
     private static Future<Map<String, Object>> ask(McpExchange exchange, Upstream upstream, JsonObject result) {
         JsonObject requests = result.getValue("inputRequests") instanceof JsonObject r ? r : new JsonObject();
         SessionRelay relay = SessionRelay.of(exchange, upstream.spec().requestTimeout());
-        Context context = Vertx.currentContext();
         List<String> keys = new ArrayList<>(requests.fieldNames());
         List<Future<Map<String, Object>>> answers = new ArrayList<>();
         for (String key : keys) {
@@ -257,7 +257,7 @@ final class InputRounds {
             Map<String, Object> params = request.getValue("params") instanceof JsonObject p
                     ? JsonValues.toPlainMap(p) : Map.of();
             var asked = relay.onServerRequest(method, params);
-            answers.add(context == null ? Future.fromCompletionStage(asked) : Future.fromCompletionStage(asked, context));
+            answers.add(OnCallerContext.future(asked));
         }
         return Future.all(answers).transform(done -> {
             relay.close();

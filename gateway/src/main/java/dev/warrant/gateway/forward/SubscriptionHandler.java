@@ -1,5 +1,6 @@
 package dev.warrant.gateway.forward;
 
+import dev.warrant.gateway.pipeline.OnCallerContext;
 import dev.warrant.adapters.JsonRpcNotification;
 import dev.warrant.adapters.Upstream;
 import dev.warrant.gateway.errors.Reason;
@@ -10,9 +11,7 @@ import dev.warrant.gateway.transport.JsonRpc;
 import dev.warrant.gateway.transport.Session;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
 import dev.warrant.gateway.upstream.UpstreamRoute;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -94,11 +93,8 @@ public final class SubscriptionHandler implements ForwardStage.MethodHandler {
             remove(key, who);
             return Future.failedFuture(WarrantException.of(Reason.UPSTREAM_UNAVAILABLE, server));
         }
-        Context context = Vertx.currentContext();
         CompletionStage<Map<String, Object>> sent = upstream.call("resources/subscribe", Map.of("uri", uri), null).result();
-        Future<Map<String, Object>> result = context == null ? Future.fromCompletionStage(sent)
-                : Future.fromCompletionStage(sent, context);
-        return result.<Void>mapEmpty().onFailure(e -> remove(key, who));
+        return OnCallerContext.future(sent).<Void>mapEmpty().onFailure(e -> remove(key, who));
     }
 
     /** Ends a listen stream's subscription; the last subscriber leaving ends the upstream's. */

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.forward;
 
+import dev.warrant.gateway.pipeline.OnCallerContext;
 import dev.warrant.adapters.Upstream;
 import dev.warrant.adapters.UpstreamCall;
 import dev.warrant.gateway.errors.Reason;
@@ -10,9 +11,7 @@ import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.tasks.TaskCapability;
 import dev.warrant.gateway.trace.UpstreamSpan;
 import dev.warrant.gateway.transport.CallScope;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 
 import java.util.Map;
@@ -45,7 +44,6 @@ final class UpstreamExchange {
             // The agent's own declaration, passed on: the upstream may answer this agent with a task.
             withTrace = TaskCapability.declared(withTrace);
         }
-        Context context = Vertx.currentContext();
         SessionRelay relay = SessionRelay.of(exchange, bridge, upstream.spec().requestTimeout());
         UpstreamCall call = upstream.callRelayed(method, withTrace, relay);
         Object requestId = exchange.request().id();
@@ -58,9 +56,7 @@ final class UpstreamExchange {
             scope.trackCall(requestId, () -> call.cancel(scope.endReason() == null ? "cancelled by the client"
                     : "ended by the gateway: " + scope.endReason().code()));
         }
-        Future<Map<String, Object>> result = context == null
-                ? Future.fromCompletionStage(call.result())
-                : Future.fromCompletionStage(call.result(), context);
+        Future<Map<String, Object>> result = OnCallerContext.future(call.result());
         return result.transform(outcome -> {
             relay.close();
             if (scope != null) {

@@ -1,13 +1,12 @@
 package dev.warrant.gateway.limit;
 
+import dev.warrant.gateway.pipeline.OnCallerContext;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.map.IMap;
 import dev.warrant.policies.limits.RateLimit;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -48,9 +47,7 @@ final class ClusterLimit implements KeyedLimit {
     @Override
     public Future<Long> tryAcquire(String key) {
         CompletionStage<Long> taken = buckets.submitToKey(namespace + ":" + key, new Take(limit.ratePerSecond(), limit.burst()));
-        Context context = Vertx.currentContext();
-        Future<Long> answer = context == null ? Future.fromCompletionStage(taken) : Future.fromCompletionStage(taken, context);
-        return answer.timeout(WAIT_MILLIS, TimeUnit.MILLISECONDS).recover(e -> {
+        return OnCallerContext.future(taken).timeout(WAIT_MILLIS, TimeUnit.MILLISECONDS).recover(e -> {
             LOG.warn("cluster rate limit for {} did not answer ({}); this member's share decides", namespace, e.toString());
             return Future.succeededFuture(fallback.acquireNow(key));
         });

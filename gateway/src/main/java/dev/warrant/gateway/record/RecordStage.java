@@ -1,5 +1,6 @@
 package dev.warrant.gateway.record;
 
+import dev.warrant.gateway.pipeline.OnCallerContext;
 import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
@@ -10,8 +11,6 @@ import dev.warrant.gateway.trace.TraceStage;
 import dev.warrant.policies.Verdict;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.AsyncResult;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -84,10 +83,7 @@ public final class RecordStage implements Stage {
             // The answer leaves only once the audit line is written (and fsync'd for denials and approvals),
             // so a crash never loses the record of an answered call. The writer thread acknowledges; the
             // event loop is never blocked: the answer continues on the request's own context.
-            Context context = Vertx.currentContext();
-            Future<Void> acknowledged = context == null ? Future.fromCompletionStage(written)
-                    : Future.fromCompletionStage(written, context);
-            return acknowledged.transform(ignored -> answer);
+            return OnCallerContext.future(written).transform(ignored -> answer);
         });
     }
 

@@ -1,17 +1,15 @@
 package dev.warrant.gateway.tasks;
 
+import dev.warrant.gateway.pipeline.OnCallerContext;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
-import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Vertx;
 
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 
@@ -45,7 +43,7 @@ public final class TaskStore {
         random.nextBytes(bytes);
         String handle = PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         long ttl = Math.max(1, Duration.between(clock.instant(), record.expires()).toMillis());
-        return onContext(map.setAsync(handle, record.encode(), ttl, TimeUnit.MILLISECONDS)).map(v -> handle);
+        return OnCallerContext.future(map.setAsync(handle, record.encode(), ttl, TimeUnit.MILLISECONDS)).map(v -> handle);
     }
 
     /** The live record under this handle; null when there is none (never issued, expired, malformed). */
@@ -54,7 +52,7 @@ public final class TaskStore {
             return Future.succeededFuture(null);
         }
         Instant now = clock.instant();
-        return onContext(map.getAsync(handle)).map(text -> {
+        return OnCallerContext.future(map.getAsync(handle)).map(text -> {
             TaskRecord record = text == null ? null : TaskRecord.decode(text);
             return record == null || !record.expires().isAfter(now) ? null : record;
         });
@@ -63,10 +61,5 @@ public final class TaskStore {
     /** Forgets a task (cancelled because its token was revoked). */
     void remove(String handle) {
         map.removeAsync(handle);
-    }
-
-    private static <T> Future<T> onContext(CompletionStage<T> stage) {
-        Context context = Vertx.currentContext();
-        return context == null ? Future.fromCompletionStage(stage) : Future.fromCompletionStage(stage, context);
     }
 }
