@@ -189,9 +189,8 @@ public final class Gateway implements AutoCloseable {
             // Tasks (the 2026 tasks extension) under Warrant's handles, readable on every member; the ones this
             // member created are cancelled upstream when their token is revoked.
             TaskStore taskStore = new TaskStore(cluster.hazelcast(), clock);
-            LiveTasks liveTasks = new LiveTasks(clock);
             UpstreamCancel cancelTask = new UpstreamCancel(upstreams);
-            liveTasks.connect(cancelTask, taskStore);
+            LiveTasks liveTasks = new LiveTasks(cancelTask, taskStore, clock);
             resources.onClose("sessions", sessions::closeAll);
             Authenticator authenticator = new Authenticator(vertx, verifier,
                     new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock), revocations, clock, maxTokenLength);

@@ -71,8 +71,7 @@ public final class AuthorizeStage implements Stage {
         }
         if (tasks != null && TaskGate.METHODS.contains(exchange.method())) {
             return tasks.resolve(exchange).compose(target -> decideRoute(exchange, chain, target.operation(),
-                    target.visibility(), WarrantException.of(Reason.TASK_UNKNOWN, "no task with this handle for this token"),
-                    target.route()));
+                    target.visibility(), TaskGate.unknown(), target.route()));
         }
         if (!"tools/call".equals(exchange.method())) {
             return chain.proceed(exchange);

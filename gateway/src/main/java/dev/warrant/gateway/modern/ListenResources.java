@@ -5,6 +5,7 @@ import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.forward.ResourceSubscriber;
 import dev.warrant.gateway.forward.SubscriptionHandler;
 import dev.warrant.gateway.pipeline.McpExchange;
+import dev.warrant.gateway.pipeline.ReplyChannel;
 import dev.warrant.gateway.upstream.UpstreamRegistry;
 import dev.warrant.policies.Operation;
 import dev.warrant.policies.PolicyEngine;
@@ -109,12 +110,12 @@ final class ListenResources {
     /** The listen stream as a subscriber: updates tagged with its subscription id, until it ends. */
     static final class StreamSubscriber implements ResourceSubscriber {
         private final Object id;
-        private final dev.warrant.gateway.pipeline.ReplyChannel channel;
+        private final ReplyChannel channel;
         /** Nothing goes out before the acknowledgement, as the revision asks. */
         private volatile boolean open;
         private volatile boolean closed;
 
-        StreamSubscriber(Object id, dev.warrant.gateway.pipeline.ReplyChannel channel) {
+        StreamSubscriber(Object id, ReplyChannel channel) {
             this.id = id;
             this.channel = channel;
         }

@@ -31,18 +31,15 @@ public final class LiveTasks {
     }
 
     private final Map<String, Live> live = new ConcurrentHashMap<>();
+    private final Canceller canceller;
+    private final TaskStore store;
     private final Clock clock;
-    private volatile Canceller canceller = (server, id) -> { };
-    private volatile TaskStore store;
 
-    public LiveTasks(Clock clock) {
-        this.clock = clock;
-    }
-
-    /** Wired once at start: how to cancel upstream, and the store to forget ended tasks in. */
-    public void connect(Canceller canceller, TaskStore store) {
+    /** @param canceller how to cancel upstream; @param store where ended tasks are forgotten */
+    public LiveTasks(Canceller canceller, TaskStore store, Clock clock) {
         this.canceller = canceller;
         this.store = store;
+        this.clock = clock;
     }
 
     void track(String handle, Live task) {
@@ -64,10 +61,7 @@ public final class LiveTasks {
             if (which.test(entry.getValue().token())) {
                 it.remove();
                 canceller.cancel(entry.getValue().server(), entry.getValue().upstreamTaskId());
-                TaskStore s = store;
-                if (s != null) {
-                    s.remove(entry.getKey());
-                }
+                store.remove(entry.getKey());
                 n++;
             }
         }

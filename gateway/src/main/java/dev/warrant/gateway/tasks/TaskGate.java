@@ -31,6 +31,11 @@ public final class TaskGate {
 
     public static final Set<String> METHODS = Set.of("tasks/get", "tasks/update", "tasks/cancel");
 
+    /** The one answer for a handle that opens nothing for this caller, whatever the reason. */
+    public static WarrantException unknown() {
+        return WarrantException.of(Reason.TASK_UNKNOWN, "no task with this handle for this token");
+    }
+
     /** The decision's two questions (the request, and whether the caller may see the tool) and the route. */
     public record Target(Operation operation, Operation visibility, UpstreamRoute route) {
     }
@@ -62,13 +67,13 @@ public final class TaskGate {
 
     private Target target(McpExchange exchange, String method, JsonObject params, TaskRecord record) {
         if (record == null) {
-            throw WarrantException.of(Reason.TASK_UNKNOWN, "no task with this handle for this token");
+            throw unknown();
         }
         // Audit lines about the task share the creating call's correlation id, a refused stranger's too.
         exchange.correlationId(record.correlationId());
         String only = exchange.virtualServer();
         if (!record.chain().equals(exchange.token().revocationIds()) || only != null && !only.equals(record.server())) {
-            throw WarrantException.of(Reason.TASK_UNKNOWN, "no task with this handle for this token");
+            throw unknown();
         }
         Optional<String> peer = exchange.http().peer();
         RiskTier risk = risk(record);

@@ -193,12 +193,14 @@ public final class SessionRegistry {
         if (last != null && now - last < every) {
             return;
         }
-        published.put(session.id(), now);
-        sharing.put(session.id(), new SharedSession(now, session.logLevel(), null), settings.idleTimeout());
+        publish(session, now);
     }
 
     private void publishLevel(Session session) {
-        long now = clock.millis();
+        publish(session, clock.millis());
+    }
+
+    private void publish(Session session, long now) {
         published.put(session.id(), now);
         sharing.put(session.id(), new SharedSession(now, session.logLevel(), null), settings.idleTimeout());
     }
