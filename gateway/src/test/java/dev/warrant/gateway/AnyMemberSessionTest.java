@@ -137,18 +137,27 @@ class AnyMemberSessionTest {
                 .statusCode()).isEqualTo(404);
     }
 
+    /**
+     * Starts on A a call of the elicitation tool, which waits for the agent's answer; @return the events of its
+     * SSE answer, the first of which (checked here) is the upstream's elicitation request relayed by the gateway
+     */
+    private static Iterator<JsonObject> elicitingCallOnA(String token, String session, int id, String message)
+            throws Exception {
+        HttpResponse<Stream<String>> call = HTTP.send(request(members.a, token, session).POST(HttpRequest.BodyPublishers
+                .ofString(new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", "tools/call")
+                        .put("params", new JsonObject().put("name", "asking__test_elicitation")
+                                .put("arguments", new JsonObject().put("message", message))).encode())).build(),
+                HttpResponse.BodyHandlers.ofLines());
+        assertThat(call.statusCode()).isEqualTo(200);
+        return call.body().filter(l -> l.startsWith("data:")).map(l -> new JsonObject(l.substring(5).strip())).iterator();
+    }
+
     @Test
     void anAnswerPostedToTheOtherMemberReachesTheCallThatAsked() throws Exception {
         String bob = token("bob");
         String session = initialize(members.a, bob, "{\"elicitation\":{}}");
         // The call runs on A; its stream brings the upstream's elicitation request, relayed by the gateway.
-        HttpResponse<Stream<String>> call = HTTP.send(request(members.a, bob, session).POST(HttpRequest.BodyPublishers
-                .ofString("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"tools/call\",\"params\":{\"name\":"
-                        + "\"asking__test_elicitation\",\"arguments\":{\"message\":\"Who?\"}}}")).build(),
-                HttpResponse.BodyHandlers.ofLines());
-        assertThat(call.statusCode()).isEqualTo(200);
-        Iterator<JsonObject> events = call.body().filter(l -> l.startsWith("data:"))
-                .map(l -> new JsonObject(l.substring(5).strip())).iterator();
+        Iterator<JsonObject> events = elicitingCallOnA(bob, session, 7, "Who?");
         CompletableFuture<JsonObject> asked = CompletableFuture.supplyAsync(events::next);
         JsonObject request = asked.get(20, TimeUnit.SECONDS);
         assertThat(request.getString("method")).isEqualTo("elicitation/create");
@@ -170,12 +179,7 @@ class AnyMemberSessionTest {
     void aCancellationPostedToTheOtherMemberEndsTheCallThatRunsOnTheFirst() throws Exception {
         String dave = token("dave");
         String session = initialize(members.a, dave, "{\"elicitation\":{}}");
-        HttpResponse<Stream<String>> call = HTTP.send(request(members.a, dave, session).POST(HttpRequest.BodyPublishers
-                .ofString("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":\"tools/call\",\"params\":{\"name\":"
-                        + "\"asking__test_elicitation\",\"arguments\":{\"message\":\"Waiting\"}}}")).build(),
-                HttpResponse.BodyHandlers.ofLines());
-        Iterator<JsonObject> events = call.body().filter(l -> l.startsWith("data:"))
-                .map(l -> new JsonObject(l.substring(5).strip())).iterator();
+        Iterator<JsonObject> events = elicitingCallOnA(dave, session, 9, "Waiting");
         // The call is waiting for the agent's answer: in flight on A.
         assertThat(CompletableFuture.supplyAsync(events::next).get(20, TimeUnit.SECONDS).getString("method"))
                 .isEqualTo("elicitation/create");
