@@ -28,6 +28,7 @@ import dev.warrant.gateway.forward.NotificationStage;
 import dev.warrant.gateway.forward.ResponseStage;
 import dev.warrant.gateway.forward.McpMethods;
 import dev.warrant.gateway.json.RawJsonCodec;
+import dev.warrant.gateway.limit.DenialCounter;
 import dev.warrant.gateway.limit.DriftContainment;
 import dev.warrant.gateway.limit.LimitStage;
 import dev.warrant.gateway.pipeline.MessageKind;
@@ -67,7 +68,6 @@ import dev.warrant.otel.PrometheusReader;
 import dev.warrant.otel.Telemetry;
 import dev.warrant.policies.ArgumentLimits;
 import dev.warrant.policies.PolicyEngine;
-import dev.warrant.policies.limits.DenialWindow;
 import dev.warrant.policies.limits.Ticker;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -205,8 +205,9 @@ public final class Gateway implements AutoCloseable {
             // Drift containment sees every outcome; off unless limits.drift is configured.
             AuditSink alerts = audit;
             GatewayObserver drift = config.limits().drift()
-                    .<GatewayObserver>map(t -> new DriftContainment(new DenialWindow(t, Ticker.SYSTEM, 100_000), vertx,
-                            revocations, alerts, clock, config.maxTokenTtl()))
+                    .<GatewayObserver>map(t -> new DriftContainment(DenialCounter.of(config.limits().scope(), t,
+                            Ticker.SYSTEM, cluster::memberCount, cluster.hazelcast()), vertx, revocations, alerts, clock,
+                            config.maxTokenTtl()))
                     .orElse(GatewayObserver.NOOP);
 
             // The request path (docs/ARCHITECTURE.md §2), in order. Every message passes the common stages; each

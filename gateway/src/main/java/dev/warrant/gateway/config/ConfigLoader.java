@@ -67,10 +67,10 @@ import java.util.function.Function;
  * allowedHosts: [ "gateway.example.org:8443" ]
  * limits:
  *   maxBodyBytes: 1048576
- *   perCaller: { ratePerSecond: 50, burst: 100 }   # the default; false turns it off (per node)
+ *   perCaller: { ratePerSecond: 50, burst: 100 }   # the default; false turns it off
  *   perTool: { ratePerSecond: 200, burst: 400 }    # each tool, all callers together; default off
  *   drift: { maxDenials: 20, window: PT1M }        # quarantine a caller past this; default off
- *   scope: divided                                 # what the rates mean across members: member, divided, cluster
+ *   scope: divided                                 # what rates and drift mean across members: member, divided, cluster
  * risk: { high: { freshAuthorization: PT10M, approval: true, approvalTimeout: PT5M } }   # see RiskRules
  * lists: { pageSize: 500 }                        # items per page of tools/list etc.; more via nextCursor
  * sessions: { idleTimeout: PT1H, max: 10000, perGrant: 256 }   # the defaults; perGrant: per minted token

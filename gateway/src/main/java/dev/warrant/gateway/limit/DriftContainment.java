@@ -10,7 +10,6 @@ import dev.warrant.gateway.record.AuditRecord;
 import dev.warrant.gateway.record.AuditSink;
 import dev.warrant.gateway.record.GatewayObserver;
 import dev.warrant.gateway.trace.TraceStage;
-import dev.warrant.policies.limits.DenialWindow;
 import io.opentelemetry.api.trace.Span;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -29,9 +28,10 @@ import java.util.Optional;
  * <p>Counted: authorization denials of an authenticated caller (not refused tokens — a quarantined caller's
  * 401s must not trip it again — and not rate limiting, which has its own answer).
  *
- * <p>Concurrency: {@link #completed} runs on the request's event loop and only counts (cheap, never throws);
- * the revocation blocks until every member confirmed, so it runs on a worker.
- * The window is per node, like the rate limits: a caller spread over N nodes trips each node's count separately.
+ * <p>Concurrency: {@link #completed} runs on the request's event loop and only counts (cheap, never throws; a
+ * cluster-wide count answers later, after the denial went out); the revocation blocks until every member
+ * confirmed, so it runs on a worker. Across members the count means what the rate limits mean
+ * ({@code limits.scope}, {@link DenialCounter}).
  */
 public final class DriftContainment implements GatewayObserver {
 
@@ -40,16 +40,16 @@ public final class DriftContainment implements GatewayObserver {
     public static final String REASON = "drift_quarantine";
     public static final String REASON_INCOMPLETE = "drift_quarantine_incomplete";
 
-    private final DenialWindow window;
+    private final DenialCounter denials;
     private final Vertx vertx;
     private final ClusterRevocations revocations;
     private final AuditSink audit;
     private final Clock clock;
     private final Duration maxTokenTtl;
 
-    public DriftContainment(DenialWindow window, Vertx vertx, ClusterRevocations revocations, AuditSink audit,
+    public DriftContainment(DenialCounter denials, Vertx vertx, ClusterRevocations revocations, AuditSink audit,
                             Clock clock, Duration maxTokenTtl) {
-        this.window = window;
+        this.denials = denials;
         this.vertx = vertx;
         this.revocations = revocations;
         this.audit = audit;
@@ -65,21 +65,31 @@ public final class DriftContainment implements GatewayObserver {
                 || reason == Reason.RATE_LIMITED) {
             return;
         }
-        if (window.deny(token.caller())) {
-            quarantine(exchange, token);
+        // Read the exchange here, on its event loop; the count may answer later and the worker only sees these values.
+        Offence offence = Offence.of(exchange, token);
+        denials.deny(token.caller()).onSuccess(tripped -> {
+            if (tripped) {
+                quarantine(offence);
+            }
+        }).onFailure(e -> LOG.error("drift count for {} failed: {}", token.caller(), e.toString()));
+    }
+
+    /** What the alert records of the denial that tripped the threshold. */
+    private record Offence(VerifiedToken token, String traceId, String sessionId, String method, String target) {
+
+        static Offence of(McpExchange ex, VerifiedToken token) {
+            Span span = ex.span();
+            String traceId = span != null && span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
+            return new Offence(token, traceId, ex.session() == null ? null : ex.session().id(), ex.method(),
+                    TraceStage.target(ex));
         }
     }
 
-    private void quarantine(McpExchange ex, VerifiedToken token) {
+    private void quarantine(Offence offence) {
+        VerifiedToken token = offence.token();
         String caller = token.caller();
-        // Read the exchange here, on its event loop; the worker only sees these values.
-        Span span = ex.span();
-        String traceId = span != null && span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
-        String sessionId = ex.session() == null ? null : ex.session().id();
-        String method = ex.method();
-        String target = TraceStage.target(ex);
-        String why = "drift: more than " + window.threshold().maxDenials() + " denials within "
-                + window.threshold().window();
+        String why = "drift: more than " + denials.threshold().maxDenials() + " denials within "
+                + denials.threshold().window();
         LOG.warn("quarantining caller {} ({})", caller, why);
         vertx.executeBlocking(() -> {
             String reason = REASON;
@@ -90,8 +100,8 @@ public final class DriftContainment implements GatewayObserver {
                 reason = REASON_INCOMPLETE;
             }
             audit.record(new AuditRecord(clock.instant(), DECISION, reason, caller, token.chain(),
-                    token.task().orElse(null), method, target, null, null, null, null, token.revocationIds(), traceId,
-                    sessionId, 0, null));
+                    token.task().orElse(null), offence.method(), offence.target(), null, null, null, null,
+                    token.revocationIds(), offence.traceId(), offence.sessionId(), 0, null));
             return null;
         }, false).onFailure(e -> LOG.error("quarantine of {} failed: {}", caller, e.toString()));
     }

@@ -2,10 +2,16 @@ package dev.warrant.gateway.limit;
 
 import dev.warrant.gateway.ProcessPorts;
 import dev.warrant.gateway.cluster.ClusterNode;
+import dev.warrant.policies.limits.DriftThreshold;
 import dev.warrant.policies.limits.LimitScope;
 import dev.warrant.policies.limits.RateLimit;
 import dev.warrant.policies.limits.Ticker;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
 
 import java.util.List;
 import java.util.UUID;
@@ -19,9 +25,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * What a rate means across members: a divided limit gives each member its share, re-cut when the membership
- * changes; a cluster limit is one bucket for all members (two real Hazelcast members in this JVM).
+ * changes; a cluster limit is one bucket for all members (two real Hazelcast members in this JVM). Drift
+ * windows follow the same scopes.
  */
 class LimitScopeTest {
+
+    private static ClusterNode a;
+    private static ClusterNode b;
 
     /** A clock that only moves when told: no refill during a test. */
     private final AtomicLong nanos = new AtomicLong();
@@ -46,33 +56,89 @@ class LimitScopeTest {
     }
 
     @Test
+    void aDividedDriftThresholdIsEachMembersShare() {
+        AtomicInteger members = new AtomicInteger(3);
+        DenialCounter counter = DenialCounter.of(LimitScope.DIVIDED, new DriftThreshold(7, Duration.ofMinutes(1)),
+                frozen, members::get, null);
+        // Three members: more than 7 / 3 = 2 denials here trips it.
+        assertThat(deny(counter, "mallory")).isFalse();
+        assertThat(deny(counter, "mallory")).isFalse();
+        assertThat(deny(counter, "mallory")).isTrue();
+        // The member scope keeps the whole threshold on each member.
+        DenialCounter perMember = DenialCounter.of(LimitScope.MEMBER, new DriftThreshold(7, Duration.ofMinutes(1)),
+                frozen, members::get, null);
+        for (int i = 0; i < 7; i++) {
+            assertThat(deny(perMember, "mallory")).as("denial %d", i).isFalse();
+        }
+        assertThat(deny(perMember, "mallory")).isTrue();
+    }
+
+    @Test
     void aClusterLimitIsOneBucketWhicheverMemberCounts() throws Exception {
+        // A slow refill (one call per 1000 s) so that only the burst counts during the test.
+        RateLimit rate = new RateLimit(0.001, 5);
+        ClusterLimit onA = new ClusterLimit(a.hazelcast(), "caller", rate, new LocalLimit(rate, () -> 2, frozen, 100));
+        ClusterLimit onB = new ClusterLimit(b.hazelcast(), "caller", rate, new LocalLimit(rate, () -> 2, frozen, 100));
+        int allowed = 0;
+        for (int i = 0; i < 10; i++) {
+            ClusterLimit member = i % 2 == 0 ? onA : onB;
+            long wait = member.tryAcquire("bob").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+            if (wait == 0) {
+                allowed++;
+            } else {
+                assertThat(wait).isGreaterThan(TimeUnit.SECONDS.toNanos(1));
+            }
+        }
+        // Five for the whole cluster, not five per member.
+        assertThat(allowed).isEqualTo(5);
+        // Another caller has its own bucket.
+        assertThat(onB.tryAcquire("carol").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)).isZero();
+    }
+
+    @Test
+    void aClusterDriftWindowCountsEveryMembersDenialsOnce() throws Exception {
+        DriftThreshold threshold = new DriftThreshold(3, Duration.ofMinutes(1));
+        DenialCounter onA = DenialCounter.of(LimitScope.CLUSTER, threshold, frozen, () -> 2, a.hazelcast());
+        DenialCounter onB = DenialCounter.of(LimitScope.CLUSTER, threshold, frozen, () -> 2, b.hazelcast());
+        // Denials alternate between the members: the fourth in the cluster trips, whichever member counts it.
+        List<Boolean> trips = new ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            trips.add(deny(i % 2 == 0 ? onA : onB, "eve"));
+        }
+        assertThat(trips).containsExactly(false, false, false, true, false, false, false, true);
+        // Another caller has its own window.
+        assertThat(deny(onB, "frank")).isFalse();
+    }
+
+    private static boolean deny(DenialCounter counter, String caller) {
+        try {
+            return counter.deny(caller).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /** Two real Hazelcast members in this JVM, shared by the cluster-scope tests. */
+    @BeforeAll
+    static void startTwoMembers() throws Exception {
         String cluster = "warrant-limits-" + UUID.randomUUID();
         int portA = ProcessPorts.freePort();
         int portB = ProcessPorts.freePort();
         List<String> both = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
         CompletableFuture<ClusterNode> startA = CompletableFuture.supplyAsync(() -> ClusterNode.start(cluster, "127.0.0.1", portA, both));
         CompletableFuture<ClusterNode> startB = CompletableFuture.supplyAsync(() -> ClusterNode.start(cluster, "127.0.0.1", portB, both));
-        try (ClusterNode a = startA.get(60, TimeUnit.SECONDS); ClusterNode b = startB.get(60, TimeUnit.SECONDS)) {
-            await().atMost(java.time.Duration.ofSeconds(30)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);
-            // A slow refill (one call per 1000 s) so that only the burst counts during the test.
-            RateLimit rate = new RateLimit(0.001, 5);
-            ClusterLimit onA = new ClusterLimit(a.hazelcast(), "caller", rate, new LocalLimit(rate, () -> 2, frozen, 100));
-            ClusterLimit onB = new ClusterLimit(b.hazelcast(), "caller", rate, new LocalLimit(rate, () -> 2, frozen, 100));
-            int allowed = 0;
-            for (int i = 0; i < 10; i++) {
-                ClusterLimit member = i % 2 == 0 ? onA : onB;
-                long wait = member.tryAcquire("bob").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
-                if (wait == 0) {
-                    allowed++;
-                } else {
-                    assertThat(wait).isGreaterThan(TimeUnit.SECONDS.toNanos(1));
-                }
-            }
-            // Five for the whole cluster, not five per member.
-            assertThat(allowed).isEqualTo(5);
-            // Another caller has its own bucket.
-            assertThat(onB.tryAcquire("carol").toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)).isZero();
+        a = startA.get(60, TimeUnit.SECONDS);
+        b = startB.get(60, TimeUnit.SECONDS);
+        await().atMost(Duration.ofSeconds(30)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);
+    }
+
+    @AfterAll
+    static void stopMembers() {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
         }
     }
 }

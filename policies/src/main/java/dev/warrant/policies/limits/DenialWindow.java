@@ -41,6 +41,11 @@ public final class DenialWindow {
      *         so one burst of drift trips once
      */
     public boolean deny(String caller) {
+        return deny(caller, threshold.maxDenials());
+    }
+
+    /** As {@link #deny(String)}, against {@code maxDenials} instead of the threshold's (a member's share of it). */
+    public boolean deny(String caller, int maxDenials) {
         long now = ticker.read();
         ArrayDeque<Long> times = denials.get(caller);
         if (times == null) {
@@ -52,7 +57,7 @@ public final class DenialWindow {
         synchronized (times) {
             dropOld(times, now);
             times.addLast(now);
-            if (times.size() > threshold.maxDenials()) {
+            if (times.size() > maxDenials) {
                 times.clear();
                 return true;
             }

@@ -15,4 +15,12 @@ public record DriftThreshold(int maxDenials, Duration window) {
             throw new IllegalArgumentException("window must be positive");
         }
     }
+
+    /**
+     * This member's share when {@code members} serve (the divided scope): the denials divided among them, never
+     * below one. Rounded down, so a caller spread evenly is quarantined at about the threshold, never far past it.
+     */
+    public DriftThreshold share(int members) {
+        return new DriftThreshold(Math.max(1, maxDenials / Math.max(1, members)), window);
+    }
 }
