@@ -36,6 +36,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Three {@code warrant serve} processes behind a real HAProxy, round-robin, checked on {@code /readyz}: a 2025
@@ -77,9 +78,11 @@ class LoadBalancerTest {
                         + members.httpPort(1) + "\", \"127.0.0.1:" + members.httpPort(2) + "\"]",
                 // A load test, not a rate-limit test: the default 50 calls/s per caller would refuse these clients.
                 "limits: { perCaller: { ratePerSecond: 100000, burst: 100000 } }",
+                "risk: { high: { approval: true, approvalTimeout: PT60S } }",
                 "upstreams:",
                 "  - name: fixture",
-                "    http: { url: \"" + fixture.mcpUrl() + "\" }"));
+                "    http: { url: \"" + fixture.mcpUrl() + "\" }",
+                "    risk: { regional: high }"));
         members.start(admin, 3, 0, 1, 2);
         proxy = HaProxy.roundRobin(dir, proxyPort, members.httpPort(0), members.httpPort(1), members.httpPort(2));
     }
@@ -228,5 +231,64 @@ class LoadBalancerTest {
             assertThat(new JsonObject(r.body()).getJsonObject("error").getJsonObject("data").getString("reason"))
                     .isEqualTo("revoked");
         }
+    }
+
+    @Test
+    @Order(4)
+    void aCallHeldForApprovalIsReleasedByAnApprovalThroughTheBalancerWhicheverMembersServeEachStep() throws Exception {
+        String agent = minter.mint(MintSpec.builder("approval-seeker").right("tool", "fixture", "regional")
+                .ttl(Duration.ofHours(1)).build());
+        HttpResponse<String> init = mcp(agent, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+                + "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"
+                + "\"clientInfo\":{\"name\":\"raw\",\"version\":\"1\"}}}");
+        assertThat(init.statusCode()).as(init.body()).isEqualTo(200);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        assertThat(mcp(agent, session, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}").statusCode())
+                .isEqualTo(202);
+        // The call is held on whichever member the balancer sent it to; the list and the approval go wherever
+        // the balancer sends them next.
+        CompletableFuture<HttpResponse<String>> held = CompletableFuture.supplyAsync(() -> {
+            try {
+                return mcp(agent, session, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":"
+                        + "{\"name\":\"fixture__regional\",\"arguments\":{\"region\":\"eu\",\"query\":\"held\"}}}");
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        JsonObject pending = await("the held call is listed through the balancer").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> new JsonObject(admin("GET", "/admin/approvals").body()).getJsonArray("approvals"),
+                        list -> !list.isEmpty())
+                .getJsonObject(0);
+        assertThat(pending.getString("caller")).isEqualTo("approval-seeker");
+        // Held calls live in the cluster: both members left (the second test killed member 2) list it.
+        for (int i : new int[] {0, 1}) {
+            HttpResponse<String> list = ClusterMembers.HTTP.send(HttpRequest.newBuilder(members.base(i).resolve("/admin/approvals"))
+                    .timeout(Duration.ofSeconds(30)).header("Authorization", "Bearer " + admin).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(list.body()).as("member %d", i).contains(pending.getString("id"));
+        }
+        HttpResponse<String> approve = admin("POST", "/admin/approvals/" + pending.getString("id") + "/approve");
+        assertThat(approve.statusCode()).as(approve.body()).isEqualTo(200);
+        HttpResponse<String> answer = held.get(30, TimeUnit.SECONDS);
+        assertThat(answer.statusCode()).isEqualTo(200);
+        assertThat(answer.body()).contains("\"id\":2").contains("eu: held").doesNotContain("\"error\"");
+    }
+
+    private static HttpResponse<String> mcp(String bearer, String session, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(proxy.mcpUrl()).timeout(Duration.ofSeconds(60))
+                .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (session != null) {
+            request.header("Mcp-Session-Id", session).header("MCP-Protocol-Version", "2025-06-18");
+        }
+        return ClusterMembers.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> admin(String method, String path) throws Exception {
+        return ClusterMembers.HTTP.send(HttpRequest.newBuilder(proxy.base().resolve(path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + admin)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
     }
 }
