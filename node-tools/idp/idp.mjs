@@ -2,7 +2,7 @@
 // machine clients, RFC 9068 JWT access tokens whose audience is the RFC 8707 resource, and key rotation
 // while running. Loopback only; it never reaches the network.
 //
-//   node idp.mjs --port P --config FILE [--exit-with-stdin]
+//   node idp.mjs --port P --config FILE [--exit-with-stdin]   (the flag: exit when stdin closes, i.e. the parent died)
 //
 // Prints one line on stdout once it serves: `IDP_READY http://127.0.0.1:P <adminSecret>`.
 // Admin endpoint for tests (Authorization: Bearer <adminSecret>):
@@ -15,6 +15,7 @@
 //                    "alg": "RS256",                               // or "ES256"; default RS256
 //                    "accessTokenTTL": 300,                        // seconds; default 300
 //                    "claims": { "groups": ["ops"] } } ] }         // extra claims in its tokens
+// Clients authenticate with client_secret_basic (what the MCP SDKs' client-credentials providers send).
 // A token request without `resource` gets the client's first resource as audience.
 import * as crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -91,7 +92,7 @@ function buildProvider() {
       grant_types: ['client_credentials'],
       response_types: [],
       redirect_uris: [],
-      token_endpoint_auth_method: c.token_endpoint_auth_method ?? 'client_secret_basic',
+      token_endpoint_auth_method: 'client_secret_basic',
     })),
     scopes: [...new Set([...clients.values()].flatMap((c) => (c.scope ?? '').split(' ').filter(Boolean)))],
     jwks: { keys: generations.flat() },
@@ -105,7 +106,6 @@ function buildProvider() {
         enabled: true,
         defaultResource: (_ctx, client) => clients.get(client.clientId)?.resources?.[0],
         getResourceServerInfo: resourceServerInfo,
-        useGrantedResource: () => false,
       },
     },
     ttl: { ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 300 },
