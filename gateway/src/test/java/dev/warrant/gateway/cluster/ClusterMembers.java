@@ -42,6 +42,8 @@ final class ClusterMembers implements AutoCloseable {
     private final String clusterName = "warrant-it-" + UUID.randomUUID();
     /** YAML appended to every member's config (e.g. upstreams). */
     private String extraConfig = "";
+    /** Small and quick to start, for tests; a measurement gives the JIT its full tiers. */
+    private List<String> jvmOptions = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m");
 
     ClusterMembers(Path dir, Path publicKey, int count) throws IOException {
         this(dir, publicKey, count, WarrantCli.class);
@@ -65,6 +67,17 @@ final class ClusterMembers implements AutoCloseable {
     ClusterMembers withConfig(String yaml) {
         extraConfig = yaml;
         return this;
+    }
+
+    /** The JVM options of every member started from now on (instead of the quick-start ones tests use). */
+    ClusterMembers withJvmOptions(List<String> options) {
+        jvmOptions = List.copyOf(options);
+        return this;
+    }
+
+    /** CPU time the member's process has used so far (user + system). */
+    Duration cpu(int i) {
+        return processes[i].info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for member " + i));
     }
 
     int httpPort(int i) {
@@ -141,7 +154,8 @@ final class ClusterMembers implements AutoCloseable {
                 extraConfig,
                 ""));
         String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> command = new ArrayList<>(List.of(java, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-Xmx256m"));
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(jvmOptions);
         // The JDK access Hazelcast asks for, as the jar's manifest gives it (set by the parent pom).
         Arrays.stream(System.getProperty("warrant.jdkAccess", "").split(" ")).filter(a -> !a.isBlank()).forEach(command::add);
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), mainClass.getName(), "serve", "--config",

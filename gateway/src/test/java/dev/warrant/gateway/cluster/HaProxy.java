@@ -77,6 +77,11 @@ final class HaProxy implements AutoCloseable {
         throw new IllegalStateException("haproxy is not installed: .ci/run installs it (apt-get install haproxy)");
     }
 
+    /** CPU time the balancer has used so far (user + system). */
+    Duration cpu() {
+        return process.info().totalCpuDuration().orElseThrow(() -> new IllegalStateException("no CPU time for haproxy"));
+    }
+
     URI mcpUrl() {
         return URI.create("http://127.0.0.1:" + port + "/mcp");
     }
