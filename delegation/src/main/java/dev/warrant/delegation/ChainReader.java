@@ -11,7 +11,7 @@ import static dev.warrant.delegation.Vocabulary.*;
 
 /**
  * Reads identity, dates and the delegation chain from decoded block facts, enforcing the token contract:
- * exactly one agent, at most one task, at most one issued_at/expires (dates), at most one delegation and
+ * exactly one agent, at most one task and one identity, at most one issued_at/expires (dates), at most one delegation and
  * one trace per block, and chain continuity (hop i's {@code from} is the holder after hop i-1).
  */
 final class ChainReader {
@@ -22,6 +22,7 @@ final class ChainReader {
         String agent = single(authority, AGENT, 0).map(f -> string(f, 0, 0))
                 .orElseThrow(() -> new TokenException(TokenReason.MALFORMED, "authority block has no agent fact"));
         Optional<String> task = single(authority, TASK, 0).map(f -> string(f, 0, 0));
+        Optional<Identity> identity = single(authority, IDENTITY, 0).map(ChainReader::identity);
         Optional<Instant> issuedAt = single(authority, ISSUED_AT, 0).map(f -> date(f, 0, 0));
         Optional<Instant> expiresAt = single(authority, EXPIRES, 0).map(f -> date(f, 0, 0));
         if (authority.stream().anyMatch(f -> f.name().equals(DELEGATION))) {
@@ -56,7 +57,7 @@ final class ChainReader {
             trace.ifPresent(traces::add);
             hops.add(new Chain.Hop(i, from, to, trace));
         }
-        return new Chain(agent, task, issuedAt, expiresAt, members, traces, hops);
+        return new Chain(agent, task, identity, issuedAt, expiresAt, members, traces, hops);
     }
 
     private static Optional<DecodedFact> single(List<DecodedFact> facts, String name, int block) {
@@ -82,6 +83,17 @@ final class ChainReader {
             }
         }
         return s;
+    }
+
+    private static Identity identity(DecodedFact f) {
+        if (f.arity() != 2) {
+            throw new Malformed("identity fact of block 0 must have exactly two terms");
+        }
+        try {
+            return new Identity(string(f, 0, 0), string(f, 1, 0));
+        } catch (IllegalArgumentException e) {
+            throw new Malformed("identity fact of block 0: " + e.getMessage());
+        }
     }
 
     private static Instant date(DecodedFact f, int pos, int block) {

@@ -32,8 +32,15 @@ public final class KeyFiles {
 
     /** Loads {@code dir/root.key} (checking {@code dir/root.pub} if present), or creates both on first run. */
     public static SigningKey loadOrCreate(Path dir) throws KeyFileException {
-        Path keyFile = dir.resolve(PRIVATE_KEY_FILE);
-        Path pubFile = dir.resolve(PUBLIC_KEY_FILE);
+        return loadOrCreate(dir.resolve(PRIVATE_KEY_FILE), dir.resolve(PUBLIC_KEY_FILE));
+    }
+
+    /**
+     * As {@link #loadOrCreate(Path)} for another key pair than the root key's (the gateway's identity key:
+     * {@code identity.key}, {@code identity.pub}).
+     */
+    public static SigningKey loadOrCreate(Path keyFile, Path pubFile) throws KeyFileException {
+        Path dir = keyFile.toAbsolutePath().getParent();
         if (Files.exists(keyFile)) {
             SigningKey key = load(keyFile);
             if (Files.exists(pubFile)) {

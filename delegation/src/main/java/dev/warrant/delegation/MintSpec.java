@@ -7,7 +7,8 @@ import java.util.Objects;
 import java.util.Optional;
 
 /** What the issuer puts into a new token's authority block. Built with {@link #builder(String)}. */
-public record MintSpec(String agent, List<Right> rights, Optional<String> task, Duration ttl, Optional<String> peer) {
+public record MintSpec(String agent, List<Right> rights, Optional<String> task, Duration ttl, Optional<String> peer,
+                       Optional<Identity> identity) {
     public MintSpec {
         Names.requireName(agent, "agent");
         rights = List.copyOf(rights);
@@ -16,6 +17,7 @@ public record MintSpec(String agent, List<Right> rights, Optional<String> task, 
         Objects.requireNonNull(ttl, "ttl");
         Objects.requireNonNull(peer, "peer");
         peer.ifPresent(p -> Names.requireName(p, "peer"));
+        Objects.requireNonNull(identity, "identity");
     }
 
     public static Builder builder(String agent) {
@@ -28,6 +30,7 @@ public record MintSpec(String agent, List<Right> rights, Optional<String> task, 
         private Optional<String> task = Optional.empty();
         private Duration ttl = Duration.ofHours(1);
         private Optional<String> peer = Optional.empty();
+        private Optional<Identity> identity = Optional.empty();
 
         private Builder(String agent) {
             this.agent = agent;
@@ -68,8 +71,14 @@ public record MintSpec(String agent, List<Right> rights, Optional<String> task, 
             return this;
         }
 
+        /** Records the IdP identity the token is issued for (the gateway's minting of JWT identities). */
+        public Builder identity(Identity identity) {
+            this.identity = Optional.of(identity);
+            return this;
+        }
+
         public MintSpec build() {
-            return new MintSpec(agent, rights, task, ttl, peer);
+            return new MintSpec(agent, rights, task, ttl, peer, identity);
         }
     }
 }

@@ -66,6 +66,10 @@ public final class Minter {
             if (spec.task().isPresent()) {
                 b.add_authority_fact(Datalog.fact(TASK, Datalog.str(spec.task().get())));
             }
+            if (spec.identity().isPresent()) {
+                Identity id = spec.identity().get();
+                b.add_authority_fact(Datalog.fact(IDENTITY, Datalog.str(id.issuer()), Datalog.str(id.subject())));
+            }
             b.add_authority_fact(Datalog.fact(ISSUED_AT, Datalog.date(issuedAt)));
             b.add_authority_fact(Datalog.fact(EXPIRES, Datalog.date(expires)));
             b.add_authority_check(Datalog.expiryCheck(TIME, expires));

@@ -65,6 +65,11 @@ public final class VerifiedToken {
         return chain.task();
     }
 
+    /** The IdP identity the token was minted for, when the gateway minted it from a verified JWT. */
+    public Optional<Identity> identity() {
+        return chain.identity();
+    }
+
     public Instant issuedAt() {
         return chain.issuedAt().orElseThrow();
     }

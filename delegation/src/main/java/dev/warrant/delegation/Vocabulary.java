@@ -13,6 +13,8 @@ public final class Vocabulary {
     public static final String AGENT = "agent";
     public static final String RIGHT = "right";
     public static final String TASK = "task";
+    /** {@code identity(issuer, subject)}: the IdP identity a gateway-minted token was issued for ({@link Identity}). */
+    public static final String IDENTITY = "identity";
     public static final String ISSUED_AT = "issued_at";
     public static final String EXPIRES = "expires";
 

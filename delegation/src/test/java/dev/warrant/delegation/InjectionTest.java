@@ -6,6 +6,7 @@ import java.util.List;
 
 import static dev.warrant.delegation.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Untrusted strings always become one string term: quotes, parens, semicolons, newlines cannot add Datalog. */
 class InjectionTest {
@@ -60,5 +61,18 @@ class InjectionTest {
                 PolicySet.defaults(), AuthorizationLimits.defaults()).allowed()).isFalse();
         assertThat(v.authorize(call("notes", literal).arg("mode", "x\") or true or (\"").build(),
                 PolicySet.defaults(), AuthorizationLimits.defaults()).allowed()).isTrue();
+    }
+
+    @Test
+    void hostileIdentityIssuersAndSubjectsAreRecordedVerbatimAndGrantNothing() throws Exception {
+        for (String evil : HOSTILE.stream().filter(h -> h.chars().noneMatch(Character::isISOControl)).toList()) {
+            String token = MINTER.mint(MintSpec.builder("alice").identity(new Identity("https://idp/" + evil, evil)).build());
+            VerifiedToken v = VERIFIER.verify(token);
+            assertThat(v.identity()).as(evil).contains(new Identity("https://idp/" + evil, evil));
+            assertThat(v.authorize(call("notes", "write_note").build(), PolicySet.defaults(), AuthorizationLimits.defaults())
+                    .allowed()).as(evil).isFalse();
+        }
+        // Control characters (a newline could split an audit line) never make it into a token.
+        assertThatThrownBy(() -> new Identity("https://idp", "a;\nb")).isInstanceOf(IllegalArgumentException.class);
     }
 }

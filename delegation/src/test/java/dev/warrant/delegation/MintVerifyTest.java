@@ -57,6 +57,17 @@ class MintVerifyTest {
     }
 
     @Test
+    void aMintedIdentityIsReadFromTheAuthorityOfEveryTokenDelegatedFromIt() throws Exception {
+        Identity alice = new Identity("https://idp.example.org/realms/agents", "alice@example.org");
+        String token = MINTER.mint(MintSpec.builder("alice").right("tool", "notes", "read_note").identity(alice).build());
+        assertThat(UnverifiedBiscuit.from_b64url(token).print())
+                .contains("identity(\"https://idp.example.org/realms/agents\", \"alice@example.org\")");
+        String delegated = Delegator.attenuate(token, HopSpec.delegateTo("helper").tools("notes", "read_note").build(), CLOCK);
+        assertThat(VERIFIER.verify(delegated).identity()).contains(alice);
+        assertThat(VERIFIER.verify(plannerToken()).identity()).isEmpty();
+    }
+
+    @Test
     void authorityBlockIsExactlyTheContract() throws Exception {
         String token = MINTER.mint(MintSpec.builder("planner").right("tool", "fs", "read_file").task("T-42")
                 .ttl(Duration.ofHours(1)).peer("spiffe://example.org/planner").build());

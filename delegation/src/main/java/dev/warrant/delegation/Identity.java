@@ -1,0 +1,29 @@
+package dev.warrant.delegation;
+
+import java.util.Objects;
+
+/**
+ * Who an identity provider said the token's agent is: the verified JWT's issuer and subject, recorded in the
+ * authority block of a token the gateway minted for it ({@code identity("https://idp…", "alice")}). Revoking
+ * the identity stops every token minted for it and everything delegated from those.
+ */
+public record Identity(String issuer, String subject) {
+
+    /** Long enough for any real issuer URL or subject; bounded because both land in tokens and audit lines. */
+    public static final int MAX_LENGTH = 512;
+
+    public Identity {
+        requireText(issuer, "issuer");
+        requireText(subject, "subject");
+    }
+
+    private static void requireText(String value, String what) {
+        Objects.requireNonNull(value, what);
+        if (value.isEmpty() || value.length() > MAX_LENGTH) {
+            throw new IllegalArgumentException(what + " must be 1-" + MAX_LENGTH + " characters");
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException(what + " must not contain control characters");
+        }
+    }
+}
