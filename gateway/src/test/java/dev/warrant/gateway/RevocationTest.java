@@ -2,6 +2,7 @@ package dev.warrant.gateway;
 
 import dev.warrant.delegation.Delegator;
 import dev.warrant.delegation.HopSpec;
+import dev.warrant.delegation.Identity;
 import dev.warrant.delegation.KeyRing;
 import dev.warrant.delegation.MintSpec;
 import dev.warrant.delegation.Verifier;
@@ -94,6 +95,37 @@ class RevocationTest {
         assertThat(child.statusCode()).isEqualTo(401);
         HttpResponse<String> parent = Agents.post(gw.mcpUrl(), Agents.INITIALIZE, "Authorization", "Bearer " + planner);
         assertThat(parent.statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void revokingAnIdentityStopsEveryTokenMintedForItAndDelegatedFromThoseButNoOtherIdentity() throws Exception {
+        Identity alice = new Identity("https://idp.example.org/realms/agents", "alice");
+        String minted = gw.minter.mint(MintSpec.builder("alice").right("tool", "notes", "read_note").identity(alice)
+                .ttl(Duration.ofHours(1)).build());
+        String delegated = Delegator.attenuate(minted, HopSpec.delegateTo("helper").tools("notes", "read_note").build(),
+                Clock.systemUTC());
+        // The same subject at another issuer is another identity.
+        String namesake = gw.minter.mint(MintSpec.builder("alice").right("tool", "notes", "read_note")
+                .identity(new Identity("https://other-idp.example.org", "alice")).ttl(Duration.ofHours(1)).build());
+
+        HttpResponse<String> revoke = send(admin, new JsonObject().put("subject", "alice")
+                .put("issuer", "https://idp.example.org/realms/agents").put("reason", "test").encode());
+        assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(200);
+        JsonObject answer = new JsonObject(revoke.body());
+        assertThat(answer.getString("kind")).isEqualTo("identity");
+        assertThat(answer.getJsonObject("revoked")).isEqualTo(new JsonObject().put("issuer", alice.issuer()).put("subject", "alice"));
+
+        for (String token : List.of(minted, delegated)) {
+            HttpResponse<String> r = Agents.post(gw.mcpUrl(), Agents.INITIALIZE, "Authorization", "Bearer " + token);
+            assertThat(r.statusCode()).isEqualTo(401);
+            assertThat(EndToEndTest.reason(r)).isEqualTo("revoked");
+        }
+        assertThat(Agents.post(gw.mcpUrl(), Agents.INITIALIZE, "Authorization", "Bearer " + namesake).statusCode())
+                .isEqualTo(200);
+        // An identity needs both halves, without control characters.
+        assertThat(send(admin, new JsonObject().put("subject", "alice").encode()).statusCode()).isEqualTo(400);
+        assertThat(send(admin, new JsonObject().put("subject", "a\nb").put("issuer", "https://idp").encode()).statusCode())
+                .isEqualTo(400);
     }
 
     @Test

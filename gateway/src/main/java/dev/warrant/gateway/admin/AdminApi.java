@@ -1,5 +1,6 @@
 package dev.warrant.gateway.admin;
 
+import dev.warrant.delegation.Identity;
 import dev.warrant.gateway.auth.Authenticator;
 import dev.warrant.gateway.cluster.ClusterRevocations;
 import dev.warrant.gateway.cluster.Revocation;
@@ -27,7 +28,8 @@ import java.util.Optional;
  * {@code right("admin", "warrant", "<action>")} (or {@code "*"}), checked with the same policy engine.
  *
  * <p>{@code POST /admin/revocations} with exactly one of {@code {"revocationId": "<hex>"}},
- * {@code {"agent": "name", "issuedBefore": "<ISO-8601 instant>"?}} or {@code {"task": "id"}} (plus an optional
+ * {@code {"agent": "name", "issuedBefore": "<ISO-8601 instant>"?}}, {@code {"task": "id"}} or
+ * {@code {"subject": "alice", "issuer": "https://idp…"}} (an IdP identity: every token minted for it) (plus an optional
  * {@code "reason"}) answers 200 only once every live cluster member denies what it covers, and 503
  * {@code revocation_incomplete} when some member did not confirm in time (see ClusterRevocations).
  * {@code GET /admin/cluster} reports the member count and this member's number of revocation entries.
@@ -71,7 +73,7 @@ public final class AdminApi {
             });
         }).onComplete(ar -> {
             if (ar.succeeded()) {
-                AdminAccess.json(res, 200, new JsonObject().put("revoked", ar.result().subject())
+                AdminAccess.json(res, 200, new JsonObject().put("revoked", shown(ar.result()))
                         .put("kind", ar.result().kind().name().toLowerCase(Locale.ROOT))
                         .put("expiresAt", Instant.ofEpochMilli(ar.result().expiresAtMillis()).toString()));
             } else {
@@ -113,6 +115,15 @@ public final class AdminApi {
         });
     }
 
+    /** What an answer calls the revoked thing: an identity as its issuer and subject, not the index key. */
+    private static Object shown(Revocation r) {
+        if (r.kind() != Revocation.Kind.IDENTITY) {
+            return r.subject();
+        }
+        Identity identity = Revocation.identity(r.subject());
+        return new JsonObject().put("issuer", identity.issuer()).put("subject", identity.subject());
+    }
+
     private Revocation parseRevocation(RoutingContext ctx) {
         JsonObject body;
         try {
@@ -124,9 +135,12 @@ public final class AdminApi {
             throw WarrantException.of(Reason.INVALID_REQUEST, "body must be a JSON object");
         }
         int kinds = (body.containsKey("revocationId") ? 1 : 0) + (body.containsKey("agent") ? 1 : 0)
-                + (body.containsKey("task") ? 1 : 0);
+                + (body.containsKey("task") ? 1 : 0) + (body.containsKey("subject") ? 1 : 0);
         if (kinds != 1) {
-            throw WarrantException.of(Reason.INVALID_REQUEST, "exactly one of revocationId, agent, task required");
+            throw WarrantException.of(Reason.INVALID_REQUEST, "exactly one of revocationId, agent, task, subject required");
+        }
+        if (body.containsKey("issuer") != body.containsKey("subject")) {
+            throw WarrantException.of(Reason.INVALID_REQUEST, "subject and issuer go together (an IdP identity)");
         }
         String reason = body.getValue("reason") instanceof String s ? s : "";
         Instant now = clock.instant();
@@ -139,6 +153,14 @@ public final class AdminApi {
         }
         if (body.containsKey("task")) {
             return Revocation.ofTask(text(body, "task"), now, maxTokenTtl, reason);
+        }
+        if (body.containsKey("subject")) {
+            try {
+                return Revocation.ofIdentity(new Identity(text(body, "issuer", Identity.MAX_LENGTH),
+                        text(body, "subject", Identity.MAX_LENGTH)), now, maxTokenTtl, reason);
+            } catch (IllegalArgumentException e) {
+                throw WarrantException.of(Reason.INVALID_REQUEST, e.getMessage());
+            }
         }
         Optional<Instant> before = Optional.empty();
         if (body.containsKey("issuedBefore")) {
@@ -155,8 +177,13 @@ public final class AdminApi {
     }
 
     private static String text(JsonObject body, String field) {
-        if (!(body.getValue(field) instanceof String v) || v.isBlank() || v.length() > 256) {
-            throw WarrantException.of(Reason.INVALID_REQUEST, field + " must be a non-empty string (at most 256 characters)");
+        return text(body, field, 256);
+    }
+
+    private static String text(JsonObject body, String field, int maxLength) {
+        if (!(body.getValue(field) instanceof String v) || v.isBlank() || v.length() > maxLength) {
+            throw WarrantException.of(Reason.INVALID_REQUEST, field + " must be a non-empty string (at most "
+                    + maxLength + " characters)");
         }
         return v.trim();
     }

@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
  */
 @Command(name = "revoke", mixinStandardHelpOptions = true,
         description = "Revoke by block revocation id (that token and every token derived from it), by agent "
-                + "(tokens naming it anywhere in their chain, optionally only those issued before a time), or by task.")
+                + "(tokens naming it anywhere in their chain, optionally only those issued before a time), by task, "
+                + "or by IdP identity (--subject with --issuer: every token the gateway minted for it).")
 final class RevokeCommand implements Callable<Integer> {
 
     @Spec
@@ -55,6 +56,13 @@ final class RevokeCommand implements Callable<Integer> {
 
     @Option(names = "--task", paramLabel = "TASK", description = "Task id: every token minted for it.")
     String task;
+
+    @Option(names = "--subject", paramLabel = "SUB",
+            description = "With --issuer: an IdP identity (a JWT's sub); every token minted for it and derived from those.")
+    String subject;
+
+    @Option(names = "--issuer", paramLabel = "URL", description = "With --subject: the identity's issuer (a JWT's iss).")
+    String issuer;
 
     @Option(names = "--reason", paramLabel = "TEXT", description = "Why; recorded in the gateway's log.")
     String reason;
@@ -86,9 +94,12 @@ final class RevokeCommand implements Callable<Integer> {
     }
 
     private JsonObject body() {
-        int kinds = (id != null ? 1 : 0) + (agent != null ? 1 : 0) + (task != null ? 1 : 0);
+        int kinds = (id != null ? 1 : 0) + (agent != null ? 1 : 0) + (task != null ? 1 : 0) + (subject != null ? 1 : 0);
         if (kinds != 1) {
-            throw new CliErrors.CliFailure("give exactly one of --id, --agent, --task", 2);
+            throw new CliErrors.CliFailure("give exactly one of --id, --agent, --task, --subject", 2);
+        }
+        if ((subject == null) != (issuer == null)) {
+            throw new CliErrors.CliFailure("--subject and --issuer go together", 2);
         }
         if (issuedBefore != null && agent == null) {
             throw new CliErrors.CliFailure("--issued-before needs --agent", 2);
@@ -102,6 +113,9 @@ final class RevokeCommand implements Callable<Integer> {
         }
         if (task != null) {
             return new JsonObject().put("task", nonBlank(task, "--task"));
+        }
+        if (subject != null) {
+            return new JsonObject().put("subject", nonBlank(subject, "--subject")).put("issuer", nonBlank(issuer, "--issuer"));
         }
         JsonObject body = new JsonObject().put("agent", nonBlank(agent, "--agent"));
         if (issuedBefore != null) {
@@ -127,6 +141,9 @@ final class RevokeCommand implements Callable<Integer> {
         }
         if (body.containsKey("task")) {
             return "task " + body.getString("task");
+        }
+        if (body.containsKey("subject")) {
+            return "subject " + body.getString("subject") + " of " + body.getString("issuer");
         }
         return "agent " + body.getString("agent")
                 + (body.containsKey("issuedBefore") ? " (tokens issued before " + body.getString("issuedBefore") + ")" : "");

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.cluster;
 
+import dev.warrant.delegation.Identity;
 import dev.warrant.delegation.VerifiedToken;
 
 import java.util.ArrayList;
@@ -9,11 +10,11 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * This member's in-memory copy of every revocation: three hash maps, read on every request.
+ * This member's in-memory copy of every revocation: four hash maps, read on every request.
  *
- * <p>The check is one lookup per block id, one for the task, and one per chain member (the authority agent and
+ * <p>The check is one lookup per block id, one for the task, one for the IdP identity, and one per chain member (the authority agent and
  * every delegatee: revoking agent X stops X's own tokens, tokens delegated to X, and everything X delegated
- * onwards), so it costs (blocks + chain members + 1) hash lookups whatever the number of entries. An agent
+ * onwards), so it costs (blocks + chain members + 2) hash lookups whatever the number of entries. An agent
  * with several "issued before" entries keeps only the latest instant as its bound.
  *
  * <p>Concurrency: reads are lock-free on concurrent maps; writers (the cluster's apply task, listeners, the
@@ -25,6 +26,7 @@ public final class LocalRevocationIndex implements RevocationIndex {
 
     private final Map<String, Revocation> ids = new ConcurrentHashMap<>();
     private final Map<String, Revocation> tasks = new ConcurrentHashMap<>();
+    private final Map<String, Revocation> identities = new ConcurrentHashMap<>();
     private final Map<String, AgentEntries> agents = new ConcurrentHashMap<>();
 
     @Override
@@ -38,6 +40,12 @@ public final class LocalRevocationIndex implements RevocationIndex {
         Optional<String> task = token.task();
         if (task.isPresent() && tasks.containsKey(task.get())) {
             return true;
+        }
+        if (!identities.isEmpty()) {
+            Optional<Identity> identity = token.identity();
+            if (identity.isPresent() && identities.containsKey(Revocation.identitySubject(identity.get()))) {
+                return true;
+            }
         }
         if (!agents.isEmpty()) {
             List<String> chain = token.chain();
@@ -57,6 +65,7 @@ public final class LocalRevocationIndex implements RevocationIndex {
         return switch (r.kind()) {
             case ID -> putLonger(ids, r.subject(), r);
             case TASK -> putLonger(tasks, r.subject(), r);
+            case IDENTITY -> putLonger(identities, r.subject(), r);
             case AGENT -> addAgent(r);
         };
     }
@@ -75,6 +84,7 @@ public final class LocalRevocationIndex implements RevocationIndex {
         return switch (r.kind()) {
             case ID -> ids.containsKey(r.subject());
             case TASK -> tasks.containsKey(r.subject());
+            case IDENTITY -> identities.containsKey(r.subject());
             case AGENT -> {
                 AgentEntries e = agents.get(r.subject());
                 yield e != null && e.has(r.key());
@@ -87,6 +97,7 @@ public final class LocalRevocationIndex implements RevocationIndex {
         int before = size();
         ids.values().removeIf(r -> r.expiresAtMillis() <= nowMillis);
         tasks.values().removeIf(r -> r.expiresAtMillis() <= nowMillis);
+        identities.values().removeIf(r -> r.expiresAtMillis() <= nowMillis);
         agents.forEach((agent, entries) -> {
             if (entries.removeExpired(nowMillis)) {
                 agents.remove(agent, entries);
@@ -96,7 +107,7 @@ public final class LocalRevocationIndex implements RevocationIndex {
     }
 
     public int size() {
-        int n = ids.size() + tasks.size();
+        int n = ids.size() + tasks.size() + identities.size();
         for (AgentEntries e : agents.values()) {
             n += e.size();
         }
@@ -106,6 +117,7 @@ public final class LocalRevocationIndex implements RevocationIndex {
     public List<Revocation> snapshot() {
         List<Revocation> all = new ArrayList<>(ids.values());
         all.addAll(tasks.values());
+        all.addAll(identities.values());
         agents.values().forEach(e -> e.addTo(all));
         return all;
     }

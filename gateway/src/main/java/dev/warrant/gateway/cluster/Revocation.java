@@ -1,5 +1,7 @@
 package dev.warrant.gateway.cluster;
 
+import dev.warrant.delegation.Identity;
+
 import java.io.Serializable;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,7 +12,8 @@ import java.util.Optional;
  * One revocation entry, as stored in the cluster map, the members' local indexes and their journals.
  *
  * @param kind               what {@code subject} names
- * @param subject            lowercase hex block revocation id, agent name, or task id
+ * @param subject            lowercase hex block revocation id, agent name, task id, or an IdP identity
+ *                           ({@link #identitySubject})
  * @param issuedBeforeMillis AGENT only: covers tokens whose {@code issued_at} is before this instant;
  *                           {@link #ALL} = every token of the agent (a quarantine for the maximum TTL)
  * @param revokedAtMillis    when it was revoked
@@ -28,8 +31,16 @@ public record Revocation(Kind kind, String subject, long issuedBeforeMillis, lon
         /** An agent: tokens whose chain names it (authority agent or any delegatee), optionally issued before T. */
         AGENT,
         /** A task: tokens whose authority block carries task(subject). */
-        TASK
+        TASK,
+        /**
+         * An IdP identity (issuer and subject): every token the gateway minted for it and everything delegated
+         * from those, including tokens minted while the entry lasts.
+         */
+        IDENTITY
     }
+
+    /** Separates issuer and subject in an IDENTITY entry: a control character, which neither may contain. */
+    private static final char IDENTITY_SEPARATOR = '\u001f';
 
     public Revocation {
         Objects.requireNonNull(kind, "kind");
@@ -37,7 +48,9 @@ public record Revocation(Kind kind, String subject, long issuedBeforeMillis, lon
         if (kind == Kind.ID && !subject.matches("([0-9a-f]{2}){1,128}")) {
             throw new IllegalArgumentException("revocationId must be lowercase hex");
         }
-        if (subject.isEmpty() || subject.length() > 256) {
+        if (kind == Kind.IDENTITY) {
+            identity(subject);
+        } else if (subject.isEmpty() || subject.length() > 256) {
             throw new IllegalArgumentException(kind.name().toLowerCase() + " must be 1..256 characters");
         }
         if (kind != Kind.AGENT) {
@@ -67,11 +80,32 @@ public record Revocation(Kind kind, String subject, long issuedBeforeMillis, lon
                 now.toEpochMilli(), expires, reason);
     }
 
+    /** Every token minted for {@code identity} while the entry lasts (the maximum token TTL from now). */
+    public static Revocation ofIdentity(Identity identity, Instant now, Duration maxTokenTtl, String reason) {
+        return new Revocation(Kind.IDENTITY, identitySubject(identity), ALL, now.toEpochMilli(),
+                now.plus(maxTokenTtl).toEpochMilli(), reason);
+    }
+
+    /** The subject string of an IDENTITY entry (also the index key). */
+    public static String identitySubject(Identity identity) {
+        return identity.issuer() + IDENTITY_SEPARATOR + identity.subject();
+    }
+
+    /** The identity an IDENTITY entry names. */
+    public static Identity identity(String subject) {
+        int at = subject.indexOf(IDENTITY_SEPARATOR);
+        if (at < 0) {
+            throw new IllegalArgumentException("an identity revocation names an issuer and a subject");
+        }
+        return new Identity(subject.substring(0, at), subject.substring(at + 1));
+    }
+
     /** The cluster map key: one entry per distinct revocation, so a merge by key is a union. */
     public String key() {
         return switch (kind) {
             case ID -> "id:" + subject;
             case TASK -> "task:" + subject;
+            case IDENTITY -> "identity:" + subject;
             case AGENT -> "agent:" + (issuedBeforeMillis == ALL ? "*" : Long.toString(issuedBeforeMillis)) + ":" + subject;
         };
     }

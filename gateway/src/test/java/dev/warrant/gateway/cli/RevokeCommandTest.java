@@ -1,6 +1,10 @@
 package dev.warrant.gateway.cli;
 
+import dev.warrant.delegation.Identity;
+import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.KeyRing;
+import dev.warrant.delegation.MintSpec;
+import dev.warrant.delegation.Minter;
 import dev.warrant.delegation.RootPublicKey;
 import dev.warrant.delegation.Verifier;
 import dev.warrant.delegation.VerifierSettings;
@@ -18,6 +22,7 @@ import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.regex.Matcher;
@@ -77,6 +82,20 @@ class RevokeCommandTest {
                 "--reason", "drifted").ok();
         assertThat(r.out()).isEqualTo("revoked " + id + System.lineSeparator());
         assertThat(gateway.revocations().isRevoked(verifier.verify(Files.readString(agentToken).strip()))).isTrue();
+    }
+
+    @Test
+    void revokesAnIdentityBySubjectAndIssuer() throws Exception {
+        Minter minter = new Minter(KeyFiles.load(dir.resolve("keys/root.key"), "root"), Clock.systemUTC(), Duration.ofHours(1));
+        String minted = minter.mint(MintSpec.builder("bob").right("tool", "notes", "read_note")
+                .identity(new Identity("https://idp.example.org", "bob@example.org")).build());
+        assertThat(gateway.revocations().isRevoked(verifier.verify(minted))).isFalse();
+
+        CliRun r = run("revoke", "--url", url(), "--token-file", adminToken.toString(), "--subject", "bob@example.org",
+                "--issuer", "https://idp.example.org").ok();
+        assertThat(r.out()).isEqualTo("revoked subject bob@example.org of https://idp.example.org" + System.lineSeparator());
+        assertThat(gateway.revocations().isRevoked(verifier.verify(minted))).isTrue();
+        run("revoke", "--url", url(), "--token-file", adminToken.toString(), "--subject", "bob").fails(2, "--subject and --issuer");
     }
 
     @Test
