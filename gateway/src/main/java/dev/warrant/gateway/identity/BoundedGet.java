@@ -1,0 +1,116 @@
+package dev.warrant.gateway.identity;
+
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpClientResponse;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * One GET of a small JSON document from an identity provider: answered within a deadline, with a bounded
+ * body, no redirects. A server that never answers or drips bytes costs at most the deadline, then the request
+ * is reset. Failures are {@link FetchFailed} with a short reason safe to show a caller (no OS error wording).
+ */
+final class BoundedGet {
+
+    /** The status and body of an answer that arrived in time and within the size bound. */
+    record Answer(int status, Buffer body) {
+    }
+
+    /** Why a GET gave no answer; the message names the URL and the cause in words of our own. */
+    static class FetchFailed extends RuntimeException {
+        FetchFailed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private final Vertx vertx;
+    private final HttpClient client;
+    private final int maxBodyBytes;
+
+    BoundedGet(Vertx vertx, HttpClient client, int maxBodyBytes) {
+        this.vertx = vertx;
+        this.client = client;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    Future<Answer> get(URI uri, Duration timeout) {
+        long millis = Math.max(1, timeout.toMillis());
+        Promise<Answer> answer = Promise.promise();
+        AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+        long timer = vertx.setTimer(millis, id -> {
+            if (answer.tryFail(new FetchFailed(uri + ": no answer within " + millis + " ms"))) {
+                HttpClientRequest r = sent.get();
+                if (r != null) {
+                    r.reset();
+                }
+            }
+        });
+        RequestOptions options = new RequestOptions()
+                .setMethod(HttpMethod.GET)
+                .setAbsoluteURI(uri.toString())
+                .setFollowRedirects(false)
+                .setConnectTimeout(millis)
+                .putHeader(HttpHeaders.ACCEPT, "application/json");
+        client.request(options)
+                .compose(request -> {
+                    sent.set(request);
+                    if (answer.future().isComplete()) {
+                        request.reset();
+                    }
+                    return request.send();
+                })
+                .compose(this::body)
+                .onComplete(ar -> {
+                    vertx.cancelTimer(timer);
+                    if (ar.succeeded()) {
+                        answer.tryComplete(ar.result());
+                    } else {
+                        Throwable cause = ar.cause();
+                        answer.tryFail(cause instanceof FetchFailed f ? new FetchFailed(uri + ": " + f.getMessage())
+                                : new FetchFailed(uri + ": connection failed"));
+                    }
+                });
+        return answer.future();
+    }
+
+    /** Reads the body, resetting the request as soon as it is known to be too large. */
+    private Future<Answer> body(HttpClientResponse response) {
+        String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
+        if (length != null && tooLarge(length)) {
+            response.request().reset();
+            return Future.failedFuture(new FetchFailed("body larger than " + maxBodyBytes + " bytes"));
+        }
+        Promise<Answer> done = Promise.promise();
+        Buffer body = Buffer.buffer();
+        response.handler(chunk -> {
+            if (body.length() + chunk.length() > maxBodyBytes) {
+                if (done.tryFail(new FetchFailed("body larger than " + maxBodyBytes + " bytes"))) {
+                    response.request().reset();
+                }
+                return;
+            }
+            body.appendBuffer(chunk);
+        });
+        response.exceptionHandler(e -> done.tryFail(new FetchFailed("answer broken off")));
+        response.endHandler(v -> done.tryComplete(new Answer(response.statusCode(), body)));
+        return done.future();
+    }
+
+    private boolean tooLarge(String contentLength) {
+        try {
+            return Long.parseLong(contentLength.trim()) > maxBodyBytes;
+        } catch (NumberFormatException e) {
+            return true;
+        }
+    }
+}
