@@ -10,6 +10,8 @@ import io.vertx.core.http.HttpClientResponse;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.RequestOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.net.URI;
 import java.time.Duration;
@@ -32,6 +34,8 @@ final class BoundedGet {
             super(message, null, false, false);
         }
     }
+
+    private static final Logger LOG = LoggerFactory.getLogger(BoundedGet.class);
 
     private final Vertx vertx;
     private final HttpClient client;
@@ -76,8 +80,10 @@ final class BoundedGet {
                         answer.tryComplete(ar.result());
                     } else {
                         Throwable cause = ar.cause();
+                        LOG.debug("GET {} failed", uri, cause);
+                        // The exception's type names the failure well enough; its message may carry OS wording.
                         answer.tryFail(cause instanceof FetchFailed f ? new FetchFailed(uri + ": " + f.getMessage())
-                                : new FetchFailed(uri + ": connection failed"));
+                                : new FetchFailed(uri + ": connection failed (" + cause.getClass().getSimpleName() + ")"));
                     }
                 });
         return answer.future();
@@ -85,6 +91,8 @@ final class BoundedGet {
 
     /** Reads the body, resetting the request as soon as it is known to be too large. */
     private Future<Answer> body(HttpClientResponse response) {
+        // A reset below fails the response too; that failure is already reported through the future.
+        response.exceptionHandler(e -> { });
         String length = response.getHeader(HttpHeaders.CONTENT_LENGTH);
         if (length != null && tooLarge(length)) {
             response.request().reset();

@@ -137,6 +137,27 @@ public final class JwksSource {
         });
     }
 
+    /**
+     * Fetches the keys now, unless a fetch is in flight or the last one started less than the minimum interval
+     * ago, so that a gateway can read its issuers' keys when it starts rather than on the first token. Never
+     * fails: the outcome is logged and decides the next lookups as usual.
+     */
+    public Future<Void> prefetch() {
+        Promise<Void> refresh;
+        synchronized (lock) {
+            if (inFlight != null) {
+                return inFlight;
+            }
+            long now = clock.millis();
+            if (attemptedAt != Long.MIN_VALUE && now - attemptedAt < limits.minRefreshInterval().toMillis()) {
+                return Future.succeededFuture();
+            }
+            refresh = begin(now);
+        }
+        run(refresh);
+        return refresh.future();
+    }
+
     /** Guarded by lock (caller holds it). */
     private Promise<Void> begin(long now) {
         attemptedAt = now;

@@ -143,6 +143,14 @@ public final class JwtVerifier {
         return OnCallerContext.future(verified.toCompletionStage());
     }
 
+    /**
+     * Reads every issuer's keys now (see {@link JwksSource#prefetch()}); call it at start so the first token
+     * does not wait for the IdP. Never fails.
+     */
+    public Future<Void> prefetch() {
+        return Future.join(sources.values().stream().map(JwksSource::prefetch).toList()).mapEmpty();
+    }
+
     /** Closes the HTTP client {@link #create} made; nothing otherwise. */
     public Future<Void> close() {
         return ownedClient == null ? Future.succeededFuture() : ownedClient.close();
