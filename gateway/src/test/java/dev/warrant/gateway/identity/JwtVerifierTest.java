@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -52,6 +53,11 @@ class JwtVerifierTest {
     TestClock clock;
     HttpClient client;
     JwtVerifier verifier;
+
+    @BeforeAll
+    static void warmUp() throws Exception {
+        TestIdp.warmUp();   // create() below uses the production 3 s fetch bound
+    }
 
     @BeforeEach
     void start(Vertx vertx) throws Exception {
@@ -317,6 +323,41 @@ class JwtVerifierTest {
         JsonObject h = header("RS256", "rsa-1").put("jwk", new JsonObject(attacker.toPublicJWK().toJSONObject()))
                 .put("jku", "http://127.0.0.1:1/evil");
         assertThat(refused(sign(h, claims(), attacker))).isEqualTo(Reason.JWT_SIGNATURE_INVALID);
+    }
+
+    @Test
+    void eachIssuersTokensAreCheckedWithThatIssuersKeysOnly(Vertx vertx) throws Exception {
+        try (TestIdp other = TestIdp.start(vertx)) {
+            RSAKey otherKey = TestJwts.rsa("other-1");
+            other.publish(List.of(otherKey));
+            IssuerSettings first = new IssuerSettings(idp.issuer(), Optional.of(idp.jwksUri()), JwsAlgorithm.DEFAULTS);
+            IssuerSettings second = new IssuerSettings(other.issuer(), Optional.of(other.jwksUri()), JwsAlgorithm.DEFAULTS);
+            // Both IdPs listen on 127.0.0.1 with the same realm path: only the port tells them apart.
+            JwtVerifier both = new JwtVerifier(vertx, RESOURCE, List.of(
+                    new JwksSource(vertx, client, first, clock, TestIdp.PATIENT),
+                    new JwksSource(vertx, client, second, clock, TestIdp.PATIENT)), clock, JwtVerifier.Limits.DEFAULTS);
+
+            JsonObject fromOther = TestJwts.claims(other.issuer(), RESOURCE, NOW);
+            assertThat(await(both.verify(sign(header("RS256", "other-1"), fromOther, otherKey))).issuer())
+                    .isEqualTo(other.issuer());
+            assertThat(refusal(both, sign(header("RS256", "other-1"), claims(), otherKey)).reason())
+                    .as("claims the first issuer, signed with the second's key").isEqualTo(Reason.JWT_KEY_UNKNOWN);
+            assertThat(other.jwksRequests()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void theVerifierBuiltFromSettingsFindsKeysByDiscoveryAndClosesItsClient(Vertx vertx) throws Exception {
+        IdentitySettings settings = new IdentitySettings(RESOURCE, List.of(IssuerSettings.discovered(idp.issuer())),
+                java.nio.file.Path.of("identity.datalog"));
+        JwtVerifier built = JwtVerifier.create(vertx, settings, clock);
+        assertThat(built.resource()).isEqualTo(RESOURCE);
+        assertThat(built.issuers()).extracting(IssuerSettings::issuer).containsExactly(idp.issuer());
+        await(built.prefetch());
+        assertThat(idp.openidRequests()).isEqualTo(1);
+        assertThat(await(built.verify(sign(header("ES256", "ec-1"), claims(), EC))).keyId()).isEqualTo("ec-1");
+        assertThat(idp.jwksRequests()).isEqualTo(1);
+        await(built.close());
     }
 
     @Test
