@@ -1,5 +1,6 @@
 package dev.warrant.gateway.identity;
 
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -38,18 +39,31 @@ final class BoundedGet {
     private static final Logger LOG = LoggerFactory.getLogger(BoundedGet.class);
 
     private final Vertx vertx;
+    private final Context context;
     private final HttpClient client;
     private final int maxBodyBytes;
 
+    /** The caller's context when made on one, else a new event-loop context of its own. */
     BoundedGet(Vertx vertx, HttpClient client, int maxBodyBytes) {
         this.vertx = vertx;
+        this.context = vertx.getOrCreateContext();
         this.client = client;
         this.maxBodyBytes = maxBodyBytes;
     }
 
+    /**
+     * Runs on this instance's own context: the response's handlers must be set on the thread and in the turn it
+     * arrives on, or a small body can end before anyone reads it (a request sent from a non-Vert.x thread gets its
+     * response callback a turn later).
+     */
     Future<Answer> get(URI uri, Duration timeout) {
-        long millis = Math.max(1, timeout.toMillis());
         Promise<Answer> answer = Promise.promise();
+        context.runOnContext(v -> send(uri, timeout, answer));
+        return answer.future();
+    }
+
+    private void send(URI uri, Duration timeout, Promise<Answer> answer) {
+        long millis = Math.max(1, timeout.toMillis());
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
         long timer = vertx.setTimer(millis, id -> {
             if (answer.tryFail(new FetchFailed(uri + ": no answer within " + millis + " ms"))) {
@@ -86,7 +100,6 @@ final class BoundedGet {
                                 : new FetchFailed(uri + ": connection failed (" + cause.getClass().getSimpleName() + ")"));
                     }
                 });
-        return answer.future();
     }
 
     /** Reads the body, resetting the request as soon as it is known to be too large. */
