@@ -169,10 +169,10 @@ public final class JwksSource {
     /** Guarded by lock (caller holds it): why kid has no key right now. */
     private WarrantException missing(String kid) {
         if (lastFailure != null) {
-            return WarrantException.of(Reason.JWKS_UNAVAILABLE, "no cached key " + kid + " of " + issuer.issuer()
+            return WarrantException.of(Reason.JWKS_UNAVAILABLE, "no cached key " + Shown.of(kid) + " of " + issuer.issuer()
                     + " and its JWKS cannot be read: " + lastFailure);
         }
-        return WarrantException.of(Reason.JWT_KEY_UNKNOWN, "no key " + kid + " in the JWKS of " + issuer.issuer());
+        return WarrantException.of(Reason.JWT_KEY_UNKNOWN, "no key " + Shown.of(kid) + " in the JWKS of " + issuer.issuer());
     }
 
     private void run(Promise<Void> refresh) {

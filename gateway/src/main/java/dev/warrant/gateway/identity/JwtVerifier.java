@@ -134,7 +134,7 @@ public final class JwtVerifier {
                 })
                 .map(valid -> {
                     if (!valid) {
-                        throw WarrantException.of(Reason.JWT_SIGNATURE_INVALID, "signature does not verify with key " + u.kid);
+                        throw WarrantException.of(Reason.JWT_SIGNATURE_INVALID, "signature does not verify with key " + Shown.of(u.kid));
                     }
                     return checkClaims(u);
                 })
@@ -223,7 +223,7 @@ public final class JwtVerifier {
             throw WarrantException.of(Reason.JWT_ALGORITHM_REFUSED, "HMAC algorithms are never accepted");
         }
         return JwsAlgorithm.find(name).orElseThrow(() -> WarrantException.of(Reason.JWT_ALGORITHM_REFUSED,
-                "alg " + (name.length() > 16 ? name.substring(0, 16) + "..." : name) + " is not supported"));
+                "alg " + Shown.of(name) + " is not supported"));
     }
 
     private static byte[] decode(String part, String what) {

@@ -36,12 +36,12 @@ final class SigningKeys {
                 .filter(k -> k.getKeyOperations() == null || k.getKeyOperations().contains(KeyOperation.VERIFY))
                 .toList();
         if (signing.isEmpty()) {
-            throw WarrantException.of(Reason.JWT_KEY_UNKNOWN, "key " + kid + " is not a signature key");
+            throw WarrantException.of(Reason.JWT_KEY_UNKNOWN, "key " + Shown.of(kid) + " is not a signature key");
         }
         List<JWK> fitting = signing.stream().filter(k -> fits(k, alg)).toList();
         if (fitting.isEmpty()) {
             JWK k = signing.get(0);
-            throw WarrantException.of(Reason.JWT_ALGORITHM_REFUSED, "key " + kid + " (" + describe(k)
+            throw WarrantException.of(Reason.JWT_ALGORITHM_REFUSED, "key " + Shown.of(kid) + " (" + describe(k)
                     + ") cannot verify " + alg.jwsName());
         }
         for (JWK k : fitting) {
@@ -49,7 +49,7 @@ final class SigningKeys {
                 return k;
             }
         }
-        throw WarrantException.of(Reason.JWT_KEY_UNKNOWN, "key " + kid + " is an RSA key under " + MIN_RSA_BITS + " bits");
+        throw WarrantException.of(Reason.JWT_KEY_UNKNOWN, "key " + Shown.of(kid) + " is an RSA key under " + MIN_RSA_BITS + " bits");
     }
 
     private static boolean fits(JWK k, JwsAlgorithm alg) {

@@ -269,6 +269,20 @@ class JwtVerifierTest {
     }
 
     @Test
+    void aCraftedKidOrAlgReachesTheDetailShortAndPrintable() throws Exception {
+        String kid = "k\n2026-12-04 forged audit line\u0000" + "x".repeat(500);
+        WarrantException e = refusal(verifier, sign(header("RS256", kid), claims(), RSA));
+        assertThat(e.reason()).isEqualTo(Reason.JWT_KEY_UNKNOWN);
+        assertThat(e.detail()).doesNotContain("\n").doesNotContain("\u0000").hasSizeLessThan(200);
+
+        String alg = TestJwts.b64(header("RS256\r\n" + "y".repeat(300), "rsa-1").encode()) + "."
+                + TestJwts.b64(claims().encode()) + ".c2ln";
+        WarrantException a = refusal(verifier, alg);
+        assertThat(a.reason()).isEqualTo(Reason.JWT_ALGORITHM_REFUSED);
+        assertThat(a.detail()).doesNotContain("\r").hasSizeLessThan(120);
+    }
+
+    @Test
     void anEncryptionKeyAndAWeakRsaKeyNeverVerify() throws Exception {
         WarrantException enc = refusal(verifier, sign(header("RS256", "enc-1"), claims(), ENC));
         assertThat(enc.reason()).isEqualTo(Reason.JWT_KEY_UNKNOWN);
