@@ -13,6 +13,9 @@ import dev.warrant.adapters.UpstreamSpec;
 import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.RootPublicKey;
 import dev.warrant.gateway.cluster.KubernetesDiscovery;
+import dev.warrant.gateway.identity.IdentitySettings;
+import dev.warrant.gateway.identity.IssuerSettings;
+import dev.warrant.gateway.identity.JwsAlgorithm;
 import dev.warrant.gateway.record.AuditSettings;
 import dev.warrant.gateway.transport.SessionSettings;
 import dev.warrant.policies.RiskTier;
@@ -75,13 +78,20 @@ import java.util.function.Function;
  * lists: { pageSize: 500 }                        # items per page of tools/list etc.; more via nextCursor
  * sessions: { idleTimeout: PT1H, max: 10000, perGrant: 256 }   # the defaults; perGrant: per minted token
  * shutdown: { drain: PT0S, grace: PT8S }    # the defaults: serve on, not ready, for drain; then finish in grace
+ * identity:                                 # JWT access tokens from an IdP; absent: Biscuit tokens only
+ *   resource: https://gateway.example.org/mcp   # RFC 8707 resource = the audience a token must name
+ *   issuers:
+ *     - issuer: https://idp.example.org/realms/agents   # https (http only for a loopback host)
+ *       jwksUri: https://idp.example.org/realms/agents/certs   # optional: else from the discovery document
+ *       algorithms: [RS256, ES256]              # the default; RS*, PS*, ES*, EdDSA; never none or HS*
+ *   mapping: identity.datalog                 # claims to rights; relative to the config file
  * </pre>
  */
 public final class ConfigLoader {
 
     private static final Set<String> TOP_LEVEL = Set.of("listen", "stateDir", "keys", "tokens", "cluster",
             "upstreams", "policies", "audit", "allowedHosts", "limits", "tls", "risk", "lists", "sessions",
-            "shutdown");
+            "shutdown", "identity");
 
     private final Map<String, String> env;
 
@@ -202,6 +212,10 @@ public final class ConfigLoader {
         if (risk != null) {
             b.risk(riskRules(risk));
         }
+        JsonNode identity = object(root, "identity");
+        if (identity != null) {
+            b.identity(identity(identity, base));
+        }
         applyEnv(b);
         try {
             return b.build();
@@ -240,6 +254,61 @@ public final class ConfigLoader {
                 }
             }
             default -> throw new ConfigException("cluster.discovery: must be members or kubernetes, not " + discovery);
+        }
+    }
+
+    /** {@code identity: { resource, issuers: [ { issuer, jwksUri, algorithms } ], mapping }}. */
+    private IdentitySettings identity(JsonNode node, Path base) {
+        unknownKeys(node, Set.of("resource", "issuers", "mapping"), "identity.");
+        String resource = text(node, "resource", "identity.resource");
+        JsonNode list = node.get("issuers");
+        if (list == null || list.isNull() || !list.isArray() || list.isEmpty()) {
+            throw new ConfigException("identity.issuers: a list of at least one {issuer, jwksUri, algorithms} required");
+        }
+        List<IssuerSettings> issuers = new ArrayList<>();
+        for (int i = 0; i < list.size(); i++) {
+            String path = "identity.issuers[" + i + "]";
+            JsonNode n = list.get(i);
+            if (!n.isObject()) {
+                throw new ConfigException(path + ": must be a mapping");
+            }
+            unknownKeys(n, Set.of("issuer", "jwksUri", "algorithms"), path + ".");
+            String issuer = text(n, "issuer", path + ".issuer");
+            java.util.Optional<URI> jwksUri = java.util.Optional.empty();
+            if (n.has("jwksUri")) {
+                String raw = text(n, "jwksUri", path + ".jwksUri");
+                try {
+                    jwksUri = java.util.Optional.of(new URI(raw));
+                } catch (URISyntaxException e) {
+                    throw new ConfigException(path + ".jwksUri: not a URL: " + e.getReason());
+                }
+            }
+            List<JwsAlgorithm> algorithms = new ArrayList<>();
+            if (n.has("algorithms")) {
+                List<String> names = strings(n.get("algorithms"), path + ".algorithms");
+                if (names.isEmpty()) {
+                    throw new ConfigException(path + ".algorithms: must name at least one algorithm (or be left out"
+                            + " for the default " + JwsAlgorithm.DEFAULTS + ")");
+                }
+                for (int j = 0; j < names.size(); j++) {
+                    try {
+                        algorithms.add(JwsAlgorithm.parseSetting(names.get(j)));
+                    } catch (IllegalArgumentException e) {
+                        throw new ConfigException(path + ".algorithms[" + j + "]: " + e.getMessage());
+                    }
+                }
+            }
+            try {
+                issuers.add(new IssuerSettings(issuer, jwksUri, algorithms));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(path + "." + e.getMessage());
+            }
+        }
+        Path mapping = resolve(base, text(node, "mapping", "identity.mapping"));
+        try {
+            return new IdentitySettings(resource, issuers, mapping);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException("identity." + e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.warrant.gateway.config;
 import dev.warrant.adapters.UpstreamSpec;
 import dev.warrant.delegation.RootPublicKey;
 import dev.warrant.gateway.cluster.KubernetesDiscovery;
+import dev.warrant.gateway.identity.IdentitySettings;
 import dev.warrant.gateway.record.AuditSettings;
 import dev.warrant.policies.RiskTier;
 import dev.warrant.policies.limits.LimitSettings;
@@ -44,7 +45,8 @@ public record GatewayConfig(
         int listPageSize,
         int eventLoops,
         dev.warrant.gateway.transport.SessionSettings sessions,
-        dev.warrant.gateway.health.ShutdownSettings shutdown) {
+        dev.warrant.gateway.health.ShutdownSettings shutdown,
+        Optional<IdentitySettings> identity) {
 
     /** An upstream with its gateway-side settings. */
     public record Upstream(UpstreamSpec spec, Map<String, RiskTier> risks) {
@@ -121,6 +123,7 @@ public record GatewayConfig(
         limits = limits == null ? LimitSettings.defaults() : limits;
         sessions = sessions == null ? dev.warrant.gateway.transport.SessionSettings.defaults() : sessions;
         shutdown = shutdown == null ? dev.warrant.gateway.health.ShutdownSettings.defaults() : shutdown;
+        identity = identity == null ? Optional.empty() : identity;
         if (port < 0 || port > 65535) {
             throw new ConfigException("listen.port must be 0..65535");
         }
@@ -195,6 +198,7 @@ public record GatewayConfig(
                 dev.warrant.gateway.transport.SessionSettings.defaults();
         private dev.warrant.gateway.health.ShutdownSettings shutdown =
                 dev.warrant.gateway.health.ShutdownSettings.defaults();
+        private Optional<IdentitySettings> identity = Optional.empty();
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -230,10 +234,13 @@ public record GatewayConfig(
         /** How a stopping member drains and how long its requests in flight may finish. */
         public Builder shutdown(dev.warrant.gateway.health.ShutdownSettings v) { shutdown = v; return this; }
 
+        /** JWT access tokens from an IdP (issue 18); absent, only Warrant's own Biscuit tokens are accepted. */
+        public Builder identity(IdentitySettings v) { identity = Optional.ofNullable(v); return this; }
+
         public GatewayConfig build() {
             return new GatewayConfig(host, port, stateDir, rootKeys, maxTokenTtl, maxChainDepth, maxTokenBytes,
                     clusterName, clusterPort, clusterMembers, clusterKubernetes, clusterRevokeTimeout, upstreams, policiesDir, auditFile, audit, allowedHosts,
-                    maxBodyBytes, tls, risk, limits, listPageSize, eventLoops, sessions, shutdown);
+                    maxBodyBytes, tls, risk, limits, listPageSize, eventLoops, sessions, shutdown, identity);
         }
     }
 }

@@ -42,6 +42,19 @@ public enum Reason {
     CHAIN_BROKEN(Category.AUTHENTICATION, "chain_broken", 401, -32001),
     CHAIN_TOO_DEEP(Category.AUTHENTICATION, "chain_too_deep", 401, -32001),
     REVOKED(Category.AUTHENTICATION, "revoked", 401, -32001),
+    // An IdP's JWT access token (gateway identity/, docs/ARCHITECTURE.md §11.28).
+    JWT_MALFORMED(Category.AUTHENTICATION, "jwt_malformed", 401, -32001),
+    JWT_TOO_LARGE(Category.AUTHENTICATION, "jwt_too_large", 401, -32001),
+    JWT_ALGORITHM_REFUSED(Category.AUTHENTICATION, "jwt_algorithm_refused", 401, -32001),
+    JWT_ISSUER_UNKNOWN(Category.AUTHENTICATION, "jwt_issuer_unknown", 401, -32001),
+    JWT_AUDIENCE_MISMATCH(Category.AUTHENTICATION, "jwt_audience_mismatch", 401, -32001),
+    JWT_EXPIRED(Category.AUTHENTICATION, "jwt_expired", 401, -32001),
+    JWT_NOT_YET_VALID(Category.AUTHENTICATION, "jwt_not_yet_valid", 401, -32001),
+    JWT_SIGNATURE_INVALID(Category.AUTHENTICATION, "jwt_signature_invalid", 401, -32001),
+    JWT_KEY_UNKNOWN(Category.AUTHENTICATION, "jwt_key_unknown", 401, -32001),
+    JWT_CLAIMS_INVALID(Category.AUTHENTICATION, "jwt_claims_invalid", 401, -32001),
+    // The issuer's JWKS could not be fetched (down, slow, unreadable) and no cached key matches.
+    JWKS_UNAVAILABLE(Category.AUTHENTICATION, "jwks_unavailable", 401, -32001),
 
     // Authorization of one operation (HTTP 200 + JSON-RPC error; 403 on the admin API).
     UNKNOWN_TOOL(Category.DENIAL, "unknown_tool", 200, -32602),
