@@ -1,8 +1,13 @@
 package dev.warrant.gateway;
 
 import dev.warrant.delegation.AuthorizationLimits;
+import dev.warrant.delegation.KeyFileException;
+import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.KeyRing;
+import dev.warrant.delegation.Minter;
 import dev.warrant.delegation.PolicySet;
+import dev.warrant.delegation.RootPublicKey;
+import dev.warrant.delegation.SigningKey;
 import dev.warrant.delegation.Verifier;
 import dev.warrant.delegation.VerifierSettings;
 import dev.warrant.gateway.admin.AdminApi;
@@ -21,6 +26,7 @@ import dev.warrant.gateway.cluster.ClusterNode;
 import dev.warrant.gateway.cluster.ClusterRevocations;
 import dev.warrant.gateway.cluster.ClusterSessions;
 import dev.warrant.gateway.cluster.UpstreamDirectory;
+import dev.warrant.gateway.config.ConfigException;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.forward.ForwardStage;
 import dev.warrant.gateway.health.Readiness;
@@ -28,6 +34,11 @@ import dev.warrant.gateway.forward.NotificationStage;
 import dev.warrant.gateway.forward.ResponseStage;
 import dev.warrant.gateway.forward.McpMethods;
 import dev.warrant.gateway.json.RawJsonCodec;
+import dev.warrant.gateway.identity.IdentitySettings;
+import dev.warrant.gateway.identity.IssuerSettings;
+import dev.warrant.gateway.identity.JwtIdentities;
+import dev.warrant.gateway.identity.JwtVerifier;
+import dev.warrant.gateway.identity.MappingFile;
 import dev.warrant.gateway.limit.DenialCounter;
 import dev.warrant.gateway.limit.DriftContainment;
 import dev.warrant.gateway.limit.LimitStage;
@@ -161,7 +172,12 @@ public final class Gateway implements AutoCloseable {
             ClusterRevocations revocations = resources.add("revocations", new ClusterRevocations(cluster,
                     config.stateDir().resolve("cluster"), clock, config.clusterRevokeTimeout()));
 
-            Verifier verifier = new Verifier(KeyRing.of(config.rootKeys()),
+            // With identity: an IdP's JWTs become tokens minted by this gateway's identity key, which therefore
+            // joins the root keys (docs/ARCHITECTURE.md §3.6).
+            Optional<SigningKey> identityKey = config.identity().map(i -> identityKey(i, config.stateDir()));
+            List<RootPublicKey> ring = new java.util.ArrayList<>(config.rootKeys());
+            identityKey.map(SigningKey::publicKey).filter(k -> !ring.contains(k)).ifPresent(ring::add);
+            Verifier verifier = new Verifier(KeyRing.of(ring),
                     new VerifierSettings(config.maxTokenBytes(), config.maxChainDepth(), config.maxTokenTtl()), clock);
             PolicyEngine engine = new PolicyEngine(PolicySet.defaults(), AuthorizationLimits.defaults(),
                     ArgumentLimits.defaults(), clock);
@@ -192,8 +208,22 @@ public final class Gateway implements AutoCloseable {
             UpstreamCancel cancelTask = new UpstreamCancel(upstreams);
             LiveTasks liveTasks = new LiveTasks(cancelTask, taskStore, clock);
             resources.onClose("sessions", sessions::closeAll);
+            JwtIdentities identities = null;
+            if (config.identity().isPresent()) {
+                IdentitySettings settings = config.identity().get();
+                JwtVerifier jwts = JwtVerifier.create(vertx, settings, clock);
+                resources.onAsyncClose("JWT verifier", jwts::close);
+                // Fetch the issuers' keys now, so the first JWT does not wait for them (a failure only logs).
+                jwts.prefetch();
+                MappingFile mapping = resources.add("identity mapping", new MappingFile(settings.mapping())
+                        .start(Duration.ofSeconds(1)));
+                identities = new JwtIdentities(vertx, jwts, mapping,
+                        new Minter(identityKey.orElseThrow(), clock, config.maxTokenTtl()), verifier, clock,
+                        config.maxTokenTtl());
+            }
             Authenticator authenticator = new Authenticator(vertx, verifier,
-                    new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock), revocations, clock, maxTokenLength);
+                    new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock), revocations, clock, maxTokenLength,
+                    identities);
 
             BuiltinTools builtins = new BuiltinTools(List.of(
                     new DelegateTool(telemetry, clock, maxTokenLength),
@@ -307,8 +337,10 @@ public final class Gateway implements AutoCloseable {
             router.get("/.well-known/oauth-protected-resource").handler(ctx -> ctx.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(new JsonObject()
-                            .put("resource", base + "/mcp")
-                            .put("authorization_servers", new JsonArray())
+                            .put("resource", config.identity().map(IdentitySettings::resource).orElse(base + "/mcp"))
+                            .put("authorization_servers", new JsonArray(config.identity()
+                                    .map(i -> i.issuers().stream().map(IssuerSettings::issuer).toList())
+                                    .orElse(List.of())))
                             .put("bearer_methods_supported", new JsonArray().add("header"))
                             .put("resource_name", "Warrant MCP gateway")
                             .encode()));
@@ -366,6 +398,16 @@ public final class Gateway implements AutoCloseable {
             return new OriginPolicy(Set.copyOf(config.allowedHosts()), origins);
         }
         return OriginPolicy.loopback(port);
+    }
+
+    /** The key identities' tokens are minted with: the configured file, else one of its own in the state dir. */
+    private static SigningKey identityKey(IdentitySettings identity, java.nio.file.Path stateDir) {
+        try {
+            return identity.signingKeyFile().isPresent() ? KeyFiles.load(identity.signingKeyFile().get())
+                    : KeyFiles.loadOrCreate(stateDir.resolve("identity.key"), stateDir.resolve("identity.pub"));
+        } catch (KeyFileException e) {
+            throw new ConfigException("identity.signingKeyFile: " + e.getMessage());
+        }
     }
 
     private static String hostForUrl(String host) {

@@ -6,6 +6,8 @@ import dev.warrant.delegation.Verifier;
 import dev.warrant.gateway.cluster.RevocationIndex;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.identity.BearerFormat;
+import dev.warrant.gateway.identity.JwtIdentities;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 
@@ -26,9 +28,18 @@ public final class Authenticator {
     private final RevocationIndex revocations;
     private final Clock clock;
     private final int maxTokenLength;
+    /** JWT access tokens from the operator's identity providers; null: Biscuit tokens only. */
+    private final JwtIdentities identities;
 
     public Authenticator(Vertx vertx, Verifier verifier, VerifiedTokenCache cache, RevocationIndex revocations,
                          Clock clock, int maxTokenLength) {
+        this(vertx, verifier, cache, revocations, clock, maxTokenLength, null);
+    }
+
+    /** @param identities how a JWT bearer becomes a token (issue 18's resource server); null to refuse JWTs */
+    public Authenticator(Vertx vertx, Verifier verifier, VerifiedTokenCache cache, RevocationIndex revocations,
+                         Clock clock, int maxTokenLength, JwtIdentities identities) {
+        this.identities = identities;
         this.vertx = vertx;
         this.verifier = verifier;
         this.cache = cache;
@@ -56,6 +67,11 @@ public final class Authenticator {
         VerifiedToken remembered = memo == null ? null : memo.recall(token);
         if (remembered != null) {
             return checkStillValid(remembered);
+        }
+        if (identities != null && BearerFormat.looksLikeJwt(token)) {
+            // An IdP's JWT: verified, mapped and minted once, then cached by the identities themselves (not in the
+            // session's memo: a changed mapping must reach open sessions too).
+            return identities.resolve(token).compose(this::checkStillValid);
         }
         TokenDigest digest = TokenDigest.of(token);
         VerifiedToken cached = cache.get(digest);

@@ -37,6 +37,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -84,7 +85,9 @@ import java.util.function.Function;
  *     - issuer: https://idp.example.org/realms/agents   # https (http only for a loopback host)
  *       jwksUri: https://idp.example.org/realms/agents/certs   # optional: else from the discovery document
  *       algorithms: [RS256, ES256]              # the default; RS*, PS*, ES*, EdDSA; never none or HS*
- *   mapping: identity.datalog                 # claims to rights; relative to the config file
+ *       keyRefresh: PT30S                       # the default: at most one key fetch per 30 s on unknown kids
+ *   mapping: identity.datalog                 # claims to rights; relative to the config file; hot reloaded
+ *   signingKeyFile: keys/identity.key         # what identities' tokens are minted with; default stateDir/identity.key
  * </pre>
  */
 public final class ConfigLoader {
@@ -257,9 +260,9 @@ public final class ConfigLoader {
         }
     }
 
-    /** {@code identity: { resource, issuers: [ { issuer, jwksUri, algorithms } ], mapping }}. */
+    /** {@code identity: { resource, issuers: [ { issuer, jwksUri, algorithms } ], mapping, signingKeyFile }}. */
     private IdentitySettings identity(JsonNode node, Path base) {
-        unknownKeys(node, Set.of("resource", "issuers", "mapping"), "identity.");
+        unknownKeys(node, Set.of("resource", "issuers", "mapping", "signingKeyFile"), "identity.");
         String resource = text(node, "resource", "identity.resource");
         JsonNode list = node.get("issuers");
         if (list == null || list.isNull() || !list.isArray() || list.isEmpty()) {
@@ -272,7 +275,7 @@ public final class ConfigLoader {
             if (!n.isObject()) {
                 throw new ConfigException(path + ": must be a mapping");
             }
-            unknownKeys(n, Set.of("issuer", "jwksUri", "algorithms"), path + ".");
+            unknownKeys(n, Set.of("issuer", "jwksUri", "algorithms", "keyRefresh"), path + ".");
             String issuer = text(n, "issuer", path + ".issuer");
             java.util.Optional<URI> jwksUri = java.util.Optional.empty();
             if (n.has("jwksUri")) {
@@ -299,14 +302,17 @@ public final class ConfigLoader {
                 }
             }
             try {
-                issuers.add(new IssuerSettings(issuer, jwksUri, algorithms));
+                issuers.add(new IssuerSettings(issuer, jwksUri, algorithms, n.has("keyRefresh")
+                        ? duration(n, "keyRefresh", path + ".keyRefresh") : IssuerSettings.DEFAULT_KEY_REFRESH));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(path + "." + e.getMessage());
             }
         }
         Path mapping = resolve(base, text(node, "mapping", "identity.mapping"));
+        Optional<Path> signingKey = node.has("signingKeyFile")
+                ? Optional.of(resolve(base, text(node, "signingKeyFile", "identity.signingKeyFile"))) : Optional.empty();
         try {
-            return new IdentitySettings(resource, issuers, mapping);
+            return new IdentitySettings(resource, issuers, mapping, signingKey);
         } catch (IllegalArgumentException e) {
             throw new ConfigException("identity." + e.getMessage());
         }

@@ -55,6 +55,8 @@ public enum Reason {
     JWT_CLAIMS_INVALID(Category.AUTHENTICATION, "jwt_claims_invalid", 401, -32001),
     // The issuer's JWKS could not be fetched (down, slow, unreadable) and no cached key matches.
     JWKS_UNAVAILABLE(Category.AUTHENTICATION, "jwks_unavailable", 401, -32001),
+    // A verified JWT whose claims the operator's identity mapping turns into no agent (or an invalid one).
+    IDENTITY_UNMAPPED(Category.AUTHENTICATION, "identity_unmapped", 401, -32001),
 
     // Authorization of one operation (HTTP 200 + JSON-RPC error; 403 on the admin API).
     UNKNOWN_TOOL(Category.DENIAL, "unknown_tool", 200, -32602),

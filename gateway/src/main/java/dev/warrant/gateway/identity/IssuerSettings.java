@@ -2,6 +2,7 @@ package dev.warrant.gateway.identity;
 
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.time.Duration;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
@@ -14,11 +15,24 @@ import java.util.Optional;
  * @param issuer     the exact {@code iss} its tokens carry; https (http only on a loopback host, for tests)
  * @param jwksUri    where its keys are; when empty, read from its discovery document
  * @param algorithms the JWS algorithms its tokens may use (asymmetric only, see {@link JwsAlgorithm})
+ * @param keyRefresh the shortest time between two fetches of its keys on an unknown {@code kid} (default
+ *                   {@link #DEFAULT_KEY_REFRESH}): what a flood of made-up kids can cost the IdP, and the longest a
+ *                   freshly rotated key may be refused
  * @throws IllegalArgumentException naming the field ({@code issuer: ...}) and what is wrong
  */
-public record IssuerSettings(String issuer, Optional<URI> jwksUri, List<JwsAlgorithm> algorithms) {
+public record IssuerSettings(String issuer, Optional<URI> jwksUri, List<JwsAlgorithm> algorithms, Duration keyRefresh) {
+
+    public static final Duration DEFAULT_KEY_REFRESH = Duration.ofSeconds(30);
+
+    public IssuerSettings(String issuer, Optional<URI> jwksUri, List<JwsAlgorithm> algorithms) {
+        this(issuer, jwksUri, algorithms, DEFAULT_KEY_REFRESH);
+    }
 
     public IssuerSettings {
+        keyRefresh = keyRefresh == null ? DEFAULT_KEY_REFRESH : keyRefresh;
+        if (keyRefresh.isNegative() || keyRefresh.compareTo(Duration.ofHours(1)) > 0) {
+            throw new IllegalArgumentException("keyRefresh: between PT0S and PT1H");
+        }
         Objects.requireNonNull(issuer, "issuer");
         jwksUri = jwksUri == null ? Optional.empty() : jwksUri;
         URI parsed = uri(issuer, "issuer");

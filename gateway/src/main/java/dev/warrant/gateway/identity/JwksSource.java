@@ -62,6 +62,11 @@ public final class JwksSource {
                 throw new IllegalArgumentException("fetchTimeout > 0, maxBodyBytes >= 1024 and maxKeys >= 1 required");
             }
         }
+
+        /** These limits with another bound between refreshes (an issuer's {@code keyRefresh}). */
+        public Limits withMinRefreshInterval(Duration interval) {
+            return new Limits(fetchTimeout, interval, maxAge, maxBodyBytes, maxKeys);
+        }
     }
 
     private final IssuerSettings issuer;

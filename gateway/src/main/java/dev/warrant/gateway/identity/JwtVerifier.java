@@ -101,7 +101,7 @@ public final class JwtVerifier {
                 .setKeepAlive(true)
                 .setVerifyHost(true));
         List<JwksSource> sources = settings.issuers().stream()
-                .map(i -> new JwksSource(vertx, client, i, clock, JwksSource.Limits.DEFAULTS))
+                .map(i -> new JwksSource(vertx, client, i, clock, JwksSource.Limits.DEFAULTS.withMinRefreshInterval(i.keyRefresh())))
                 .toList();
         return new JwtVerifier(vertx, settings.resource(), sources, clock, Limits.DEFAULTS, client);
     }
