@@ -28,6 +28,7 @@ import dev.warrant.gateway.cluster.ClusterSessions;
 import dev.warrant.gateway.cluster.UpstreamDirectory;
 import dev.warrant.gateway.config.ConfigException;
 import dev.warrant.gateway.config.GatewayConfig;
+import dev.warrant.gateway.exchange.TokenExchange;
 import dev.warrant.gateway.forward.ForwardStage;
 import dev.warrant.gateway.health.Readiness;
 import dev.warrant.gateway.forward.NotificationStage;
@@ -312,6 +313,12 @@ public final class Gateway implements AutoCloseable {
             router.post("/servers/:" + McpHttpTransport.SERVER_PARAM + "/mcp").handler(body).handler(transport::post);
             router.get("/servers/:" + McpHttpTransport.SERVER_PARAM + "/mcp").handler(transport::get);
             router.delete("/servers/:" + McpHttpTransport.SERVER_PARAM + "/mcp").handler(transport::delete);
+            // RFC 8693 token exchange: IdP JWTs and Warrant tokens into (delegated, narrowed) Warrant tokens.
+            java.util.Set<String> resourceNames = new java.util.HashSet<>(java.util.Set.of(base + "/mcp"));
+            config.identity().ifPresent(i -> resourceNames.add(i.resource()));
+            TokenExchange exchange = new TokenExchange(vertx, authenticator, Optional.ofNullable(identities),
+                    resourceNames, audit, telemetry, clock);
+            router.post("/oauth/token").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(exchange::handle);
             router.post("/admin/revocations").handler(BodyHandler.create(false).setBodyLimit(64 * 1024)).handler(admin::revoke);
             router.get("/admin/cluster").handler(admin::cluster);
             PolicyReloader reloader = policyReloader;

@@ -1,0 +1,176 @@
+package dev.warrant.gateway.exchange;
+
+import dev.warrant.delegation.Delegator;
+import dev.warrant.delegation.HopSpec;
+import dev.warrant.delegation.VerifiedToken;
+import dev.warrant.gateway.auth.Authenticator;
+import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.identity.BearerFormat;
+import dev.warrant.gateway.identity.JwtIdentities;
+import dev.warrant.gateway.record.AuditRecord;
+import dev.warrant.gateway.record.AuditSink;
+import dev.warrant.otel.MetaPropagation;
+import dev.warrant.otel.Telemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.context.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpHeaders;
+import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * {@code POST /oauth/token}: RFC 8693 token exchange into a Warrant token (docs/ARCHITECTURE.md §3.6). The subject
+ * is an IdP JWT (minted into a token for its identity, as on {@code /mcp}) or a Warrant token; an actor makes the
+ * exchange a delegation hop from the subject's holder to the actor's agent; a scope narrows what the hop allows.
+ * The answer is an attenuation of the subject, so it can never allow more than the subject does. Every exchange,
+ * issued or refused, is audited and traced; the hop carries the exchange's trace context, so the calls made with
+ * the issued token join that trace.
+ *
+ * <p>Concurrency: the handler runs on the event loop; token checks answer asynchronously and the attenuation
+ * (one signature) runs on a worker.
+ */
+public final class TokenExchange {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TokenExchange.class);
+    static final String METHOD = "oauth/token";
+
+    private final Vertx vertx;
+    private final Authenticator authenticator;
+    private final Optional<JwtIdentities> identities;
+    private final Set<String> resources;
+    private final AuditSink audit;
+    private final Telemetry telemetry;
+    private final Clock clock;
+
+    /** @param resources the names this gateway answers to as an RFC 8707 resource */
+    public TokenExchange(Vertx vertx, Authenticator authenticator, Optional<JwtIdentities> identities,
+                         Set<String> resources, AuditSink audit, Telemetry telemetry, Clock clock) {
+        this.vertx = vertx;
+        this.authenticator = authenticator;
+        this.identities = identities;
+        this.resources = Set.copyOf(resources);
+        this.audit = audit;
+        this.telemetry = telemetry;
+        this.clock = clock;
+    }
+
+    public void handle(RoutingContext ctx) {
+        long started = System.nanoTime();
+        Context parent = MetaPropagation.fromTraceparent(telemetry.propagator(), ctx.request().getHeader("traceparent"));
+        Span span = telemetry.tracer().spanBuilder("warrant token exchange").setParent(parent)
+                .setSpanKind(SpanKind.SERVER).startSpan();
+        Future<Issued> issued;
+        try {
+            String type = ctx.request().getHeader(HttpHeaders.CONTENT_TYPE);
+            if (type == null || !type.toLowerCase(java.util.Locale.ROOT).startsWith("application/x-www-form-urlencoded")) {
+                throw ExchangeError.invalidRequest("the body must be application/x-www-form-urlencoded");
+            }
+            ExchangeRequest request = ExchangeRequest.from(ctx.request().formAttributes());
+            request.resource().filter(r -> !resources.contains(r)).ifPresent(r -> {
+                throw ExchangeError.invalidTarget("resource is not this gateway");
+            });
+            String traceparent = MetaPropagation.traceparent(telemetry.propagator(), parent.with(span));
+            issued = exchange(request, traceparent);
+        } catch (ExchangeError e) {
+            issued = Future.failedFuture(e);
+        }
+        issued.onComplete(ar -> {
+            HttpServerResponse res = ctx.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache")
+                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+            long micros = (System.nanoTime() - started) / 1000;
+            String traceId = span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
+            if (ar.succeeded()) {
+                Issued i = ar.result();
+                span.setAttribute("warrant.caller", i.verified().caller());
+                span.setAttribute("warrant.chain", String.join(" > ", i.verified().chain()));
+                audit.record(new AuditRecord(clock.instant(), "allow", "allowed", i.verified().caller(),
+                        i.verified().chain(), i.verified().task().orElse(null), METHOD, null, null, null, null, null,
+                        i.verified().revocationIds(), traceId, null, micros, null));
+                res.setStatusCode(200).end(new JsonObject().put("access_token", i.token())
+                        .put("issued_token_type", TokenTypes.BISCUIT).put("token_type", "Bearer")
+                        .put("expires_in", Math.max(0, Duration.between(clock.instant(), i.verified().expiresAt()).getSeconds()))
+                        .encode());
+            } else {
+                ExchangeError error = asExchangeError(ar.cause());
+                span.setStatus(StatusCode.ERROR, error.error);
+                audit.record(new AuditRecord(clock.instant(), "deny", error.warrantReason != null ? error.warrantReason
+                        : error.error, null, java.util.List.of(), null, METHOD, null, null, null, null, null,
+                        java.util.List.of(), traceId, null, micros, null));
+                res.setStatusCode(error.status()).end(error.body().encode());
+            }
+            span.end();
+        });
+    }
+
+    /** The issued token and what it verified to. */
+    private record Issued(String token, VerifiedToken verified) {
+    }
+
+    private Future<Issued> exchange(ExchangeRequest request, String traceparent) {
+        Future<Issued> subject = token(request.subjectToken(), request.subjectTokenType(), "subject_token");
+        Future<Optional<String>> actor = request.actorToken().isEmpty() ? Future.succeededFuture(Optional.empty())
+                : token(request.actorToken().get(), request.actorTokenType().orElseThrow(), "actor_token")
+                        .map(a -> Optional.of(a.verified().caller()));
+        return Future.all(subject, actor).compose(both -> {
+            Issued s = subject.result();
+            Optional<String> to = actor.result();
+            if (to.isEmpty() && request.scope().isEmpty()) {
+                return Future.succeededFuture(s);
+            }
+            HopSpec.Builder hop = to.map(HopSpec::delegateTo).orElseGet(HopSpec::selfAttenuation);
+            request.scope().ifPresent(scope -> Scope.applyTo(scope, hop));
+            if (traceparent != null) {
+                hop.trace(traceparent);
+            }
+            HopSpec spec = hop.build();
+            return vertx.executeBlocking(() -> Delegator.attenuate(s.token(), spec, clock), false)
+                    .compose(token -> authenticator.authenticate("Bearer " + token)
+                            .map(verified -> new Issued(token, verified))
+                            .recover(e -> Future.failedFuture(ExchangeError.invalidRequest(
+                                    "the exchanged token would not be accepted: " + reasonOf(e)))));
+        });
+    }
+
+    /** A subject or actor token, checked as a bearer on /mcp would be (signature, expiry, revocation). */
+    private Future<Issued> token(String token, String type, String parameter) {
+        boolean jwt = TokenTypes.JWT_TYPES.contains(type);
+        if (jwt != BearerFormat.looksLikeJwt(token)) {
+            return Future.failedFuture(ExchangeError.invalidRequest(parameter + " is not a token of its stated type"));
+        }
+        if (jwt && identities.isEmpty()) {
+            return Future.failedFuture(ExchangeError.invalidRequest("this gateway accepts no JWTs (no identity: configured)"));
+        }
+        Future<String> text = jwt ? identities.get().minted(token).map(JwtIdentities.Minted::token)
+                : Future.succeededFuture(token);
+        return text.compose(t -> authenticator.authenticate("Bearer " + token).map(v -> new Issued(t, v)))
+                .recover(e -> Future.failedFuture(e instanceof ExchangeError ? e
+                        : ExchangeError.invalidGrant(parameter + " refused: " + reasonOf(e), reasonCode(e))));
+    }
+
+    private static ExchangeError asExchangeError(Throwable e) {
+        if (e instanceof ExchangeError x) {
+            return x;
+        }
+        LOG.error("token exchange failed unexpectedly: {}", e.toString());
+        return ExchangeError.invalidRequest("the exchange could not be completed");
+    }
+
+    private static String reasonCode(Throwable e) {
+        return e instanceof WarrantException w ? w.reason().code() : null;
+    }
+
+    private static String reasonOf(Throwable e) {
+        return e instanceof WarrantException w ? w.reason().code() : "not accepted";
+    }
+}
