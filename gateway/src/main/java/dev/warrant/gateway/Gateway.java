@@ -174,7 +174,7 @@ public final class Gateway implements AutoCloseable {
                     config.stateDir().resolve("cluster"), clock, config.clusterRevokeTimeout()));
 
             // With identity: an IdP's JWTs become tokens minted by this gateway's identity key, which therefore
-            // joins the root keys (docs/ARCHITECTURE.md §3.6).
+            // joins the root keys (docs/ARCHITECTURE.md §3.7).
             Optional<SigningKey> identityKey = config.identity().map(i -> identityKey(i, config.stateDir()));
             List<RootPublicKey> ring = new java.util.ArrayList<>(config.rootKeys());
             identityKey.map(SigningKey::publicKey).filter(k -> !ring.contains(k)).ifPresent(ring::add);

@@ -30,7 +30,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * {@code POST /oauth/token}: RFC 8693 token exchange into a Warrant token (docs/ARCHITECTURE.md §3.6). The subject
+ * {@code POST /oauth/token}: RFC 8693 token exchange into a Warrant token (docs/ARCHITECTURE.md §3.7). The subject
  * is an IdP JWT (minted into a token for its identity, as on {@code /mcp}) or a Warrant token; an actor makes the
  * exchange a delegation hop from the subject's holder to the actor's agent; a scope narrows what the hop allows.
  * The answer is an attenuation of the subject, so it can never allow more than the subject does. Every exchange,

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * An IdP's JWT access token to the Biscuit Warrant decides with (docs/ARCHITECTURE.md §3.6): the JWT is verified
+ * An IdP's JWT access token to the Biscuit Warrant decides with (docs/ARCHITECTURE.md §3.7): the JWT is verified
  * ({@link JwtVerifier}), its claims are mapped by the operator's mapping ({@link MappingFile}), and a token is
  * minted for the mapped agent whose authority records the identity ({@code identity(iss, sub)}), living no longer
  * than the JWT nor {@code tokens.maxTtl}. From then on it is a token like any other: delegation, policy, trace,
