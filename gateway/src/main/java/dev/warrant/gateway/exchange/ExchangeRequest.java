@@ -36,6 +36,9 @@ record ExchangeRequest(String subjectToken, String subjectTokenType, Optional<St
         if (actor.isPresent() != actorType.isPresent()) {
             throw ExchangeError.invalidRequest("actor_token and actor_token_type go together");
         }
+        if (subjectType.equals(TokenTypes.MTLS_PEER)) {
+            throw ExchangeError.invalidRequest("a connection's certificate can name the actor, not the subject");
+        }
         Optional<String> requested = single(form, "requested_token_type");
         if (requested.isPresent() && !requested.get().equals(TokenTypes.BISCUIT)) {
             throw ExchangeError.invalidRequest("requested_token_type: Warrant issues only " + TokenTypes.BISCUIT);
@@ -50,7 +53,7 @@ record ExchangeRequest(String subjectToken, String subjectTokenType, Optional<St
         Optional<String> type = single(form, name);
         if (type.isPresent() && !TokenTypes.ALL.contains(type.get())) {
             throw ExchangeError.invalidRequest(name + " must be one of " + List.of(TokenTypes.JWT, TokenTypes.ACCESS_TOKEN,
-                    TokenTypes.BISCUIT));
+                    TokenTypes.BISCUIT, TokenTypes.MTLS_PEER));
         }
         return type;
     }

@@ -9,6 +9,7 @@ import dev.warrant.gateway.identity.BearerFormat;
 import dev.warrant.gateway.identity.JwtIdentities;
 import dev.warrant.gateway.record.AuditRecord;
 import dev.warrant.gateway.record.AuditSink;
+import dev.warrant.gateway.transport.PeerIdentity;
 import dev.warrant.otel.MetaPropagation;
 import dev.warrant.otel.Telemetry;
 import io.opentelemetry.api.trace.Span;
@@ -81,7 +82,7 @@ public final class TokenExchange {
                 throw ExchangeError.invalidTarget("resource is not this gateway");
             });
             String traceparent = MetaPropagation.traceparent(telemetry.propagator(), parent.with(span));
-            issued = exchange(request, traceparent);
+            issued = exchange(request, traceparent, PeerIdentity.of(ctx.request()));
         } catch (ExchangeError e) {
             issued = Future.failedFuture(e);
         }
@@ -117,18 +118,23 @@ public final class TokenExchange {
     private record Issued(String token, VerifiedToken verified) {
     }
 
-    private Future<Issued> exchange(ExchangeRequest request, String traceparent) {
+    /** Who the exchange hands the subject to: an agent, and the workload it is bound to when named by mTLS. */
+    private record Actor(String agent, Optional<String> peer) {
+    }
+
+    private Future<Issued> exchange(ExchangeRequest request, String traceparent, Optional<String> connectionPeer) {
         Future<Issued> subject = token(request.subjectToken(), request.subjectTokenType(), "subject_token");
-        Future<Optional<String>> actor = request.actorToken().isEmpty() ? Future.succeededFuture(Optional.empty())
-                : token(request.actorToken().get(), request.actorTokenType().orElseThrow(), "actor_token")
-                        .map(a -> Optional.of(a.verified().caller()));
+        Future<Optional<Actor>> actor = request.actorToken().isEmpty() ? Future.succeededFuture(Optional.empty())
+                : actor(request.actorToken().get(), request.actorTokenType().orElseThrow(), connectionPeer).map(Optional::of);
         return Future.all(subject, actor).compose(both -> {
             Issued s = subject.result();
-            Optional<String> to = actor.result();
+            Optional<Actor> to = actor.result();
             if (to.isEmpty() && request.scope().isEmpty()) {
                 return Future.succeededFuture(s);
             }
-            HopSpec.Builder hop = to.map(HopSpec::delegateTo).orElseGet(HopSpec::selfAttenuation);
+            HopSpec.Builder hop = to.map(a -> HopSpec.delegateTo(a.agent())).orElseGet(HopSpec::selfAttenuation);
+            // An actor named by its certificate gets a token that works only over a connection presenting it.
+            to.flatMap(Actor::peer).ifPresent(hop::peer);
             request.scope().ifPresent(scope -> Scope.applyTo(scope, hop));
             if (traceparent != null) {
                 hop.trace(traceparent);
@@ -140,6 +146,21 @@ public final class TokenExchange {
                             .recover(e -> Future.failedFuture(ExchangeError.invalidRequest(
                                     "the exchanged token would not be accepted: " + reasonOf(e)))));
         });
+    }
+
+    /**
+     * The actor: a token's holder (a JWT's mapped agent), or the workload of this connection's verified client
+     * certificate, which the request must name exactly (so an actor is never assumed from the connection alone).
+     */
+    private Future<Actor> actor(String token, String type, Optional<String> connectionPeer) {
+        if (!type.equals(TokenTypes.MTLS_PEER)) {
+            return token(token, type, "actor_token").map(a -> new Actor(a.verified().caller(), Optional.empty()));
+        }
+        if (connectionPeer.isEmpty() || !connectionPeer.get().equals(token)) {
+            return Future.failedFuture(ExchangeError.invalidGrant(
+                    "actor_token does not name this connection's verified client certificate", null));
+        }
+        return Future.succeededFuture(new Actor(token, Optional.of(token)));
     }
 
     /** A subject or actor token, checked as a bearer on /mcp would be (signature, expiry, revocation). */

@@ -11,9 +11,15 @@ public final class TokenTypes {
     /** Warrant's own token type: what the exchange issues, and a subject or actor it accepts. */
     public static final String BISCUIT = "urn:warrant:params:oauth:token-type:biscuit";
 
+    /**
+     * An actor known by this connection's verified client certificate (mTLS): the actor token is that
+     * certificate's URI SAN, e.g. {@code spiffe://example.org/summarizer}.
+     */
+    public static final String MTLS_PEER = "urn:warrant:params:oauth:token-type:mtls-peer";
+
     /** Types whose token is an IdP's JWT access token. */
     static final Set<String> JWT_TYPES = Set.of(JWT, ACCESS_TOKEN);
-    static final Set<String> ALL = Set.of(JWT, ACCESS_TOKEN, BISCUIT);
+    static final Set<String> ALL = Set.of(JWT, ACCESS_TOKEN, BISCUIT, MTLS_PEER);
 
     private TokenTypes() {
     }

@@ -20,14 +20,14 @@ import java.util.Optional;
  * <p>Like a SPIFFE X509-SVID, the certificate must carry exactly one URI SAN: with several, which one is "the"
  * identity would be a guess, so such a certificate yields no identity at all.
  */
-final class PeerIdentity {
+public final class PeerIdentity {
 
     private static final int SAN_URI = 6;
 
     private PeerIdentity() {
     }
 
-    static Optional<String> of(HttpServerRequest request) {
+    public static Optional<String> of(HttpServerRequest request) {
         if (!request.isSSL()) {
             return Optional.empty();
         }

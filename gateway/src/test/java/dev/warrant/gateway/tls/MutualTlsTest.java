@@ -202,4 +202,37 @@ class MutualTlsTest {
         }
         return sb.toString();
     }
+
+    @Test
+    void aTokenExchangeNamingThisConnectionsCertificateDelegatesToThatWorkloadAndBindsTheTokenToIt() throws Exception {
+        String planner = gw.minter.mint(MintSpec.builder("planner").right("tool", "notes", "read_note")
+                .ttl(Duration.ofHours(1)).build());
+        URI endpoint = URI.create("https://" + gw.mcpUrl().getRawAuthority() + "/oauth/token");
+        String form = "grant_type=" + enc("urn:ietf:params:oauth:grant-type:token-exchange") + "&subject_token=" + enc(planner)
+                + "&subject_token_type=" + enc("urn:warrant:params:oauth:token-type:biscuit") + "&actor_token=" + enc(RESEARCHER)
+                + "&actor_token_type=" + enc("urn:warrant:params:oauth:token-type:mtls-peer");
+        HttpResponse<String> exchanged = TlsAgents.http(researcherTls).send(HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(exchanged.statusCode()).as(exchanged.body()).isEqualTo(200);
+        String issued = new io.vertx.core.json.JsonObject(exchanged.body()).getString("access_token");
+
+        try (McpSyncClient client = TlsAgents.connect(gw.mcpUrl(), issued, researcherTls)) {
+            assertThat(TlsAgents.text(TlsAgents.call(client, "notes__read_note", HELLO))).contains("Hello from Warrant");
+        }
+        // Bound to the researcher's workload: useless to anyone else's connection.
+        try (McpSyncClient client = TlsAgents.connect(gw.mcpUrl(), issued, intruderTls)) {
+            assertThatThrownBy(() -> TlsAgents.call(client, "notes__read_note", HELLO)).isInstanceOf(McpError.class);
+        }
+        // A connection cannot claim another workload as the actor.
+        HttpResponse<String> claimed = TlsAgents.http(intruderTls).send(HttpRequest.newBuilder(endpoint)
+                .timeout(Duration.ofSeconds(20)).header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(claimed.statusCode()).isEqualTo(400);
+        assertThat(new io.vertx.core.json.JsonObject(claimed.body()).getString("error")).isEqualTo("invalid_grant");
+    }
+
+    private static String enc(String s) {
+        return java.net.URLEncoder.encode(s, java.nio.charset.StandardCharsets.UTF_8);
+    }
 }
