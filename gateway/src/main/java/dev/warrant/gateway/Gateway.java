@@ -25,6 +25,7 @@ import dev.warrant.gateway.builtin.InspectTool;
 import dev.warrant.gateway.cluster.ClusterNode;
 import dev.warrant.gateway.cluster.ClusterRevocations;
 import dev.warrant.gateway.cluster.ClusterSessions;
+import dev.warrant.gateway.cluster.RotatingKeys;
 import dev.warrant.gateway.cluster.UpstreamDirectory;
 import dev.warrant.gateway.config.ConfigException;
 import dev.warrant.gateway.config.GatewayConfig;
@@ -196,7 +197,14 @@ public final class Gateway implements AutoCloseable {
             // base64url inflates by 4/3: refuse longer text before decoding anything.
             int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
             // 2025 sessions: any member serves any of them (sealed ids, shared state; docs/ARCHITECTURE.md §5.5).
-            SessionRegistry sessions = new SessionRegistry(clock, config.sessions(), new ClusterSessions(cluster));
+            // Their ids are sealed under keys the cluster rotates (sessions.keyRotation), kept for sessions.maxAge.
+            RotatingKeys sessionKeys = resources.add("session id keys", new RotatingKeys(cluster,
+                    ClusterSessions.KEY_NAME, config.sessions().keyRotation(), config.sessions().retainedKeys(), clock));
+            SessionRegistry sessions = new SessionRegistry(clock, config.sessions(),
+                    new ClusterSessions(cluster, sessionKeys));
+            // A multi round-trip request's state lives minutes (RequestStates.TTL): hourly keys, the last two kept.
+            RotatingKeys requestStateKeys = resources.add("request state keys", new RotatingKeys(cluster,
+                    REQUEST_STATE_KEY, Duration.ofHours(1), 2, clock));
             // 2026-07-28 requests have no session: each is its own scope while in flight, for revocation.
             ModernRequests modernRequests = new ModernRequests();
             // Their subscriptions/listen streams, under the same quotas as sessions.
@@ -262,7 +270,7 @@ public final class Gateway implements AutoCloseable {
                             new ForwardStage(McpMethods.tables(VERSION, upstreams, engine, telemetry, builtins,
                                     config.listPageSize(),
                                     table -> new ListenHandler(vertx, subscriptions, table, upstreams, engine),
-                                    new RequestStates(cluster.sharedKey(REQUEST_STATE_KEY)), parkedCalls,
+                                    new RequestStates(requestStateKeys), parkedCalls,
                                     new TaskResults(taskStore, liveTasks, cancelTask, clock), clock),
                                     VERSION))
                     .route(MessageKind.NOTIFICATION, new NotificationStage(sessions))

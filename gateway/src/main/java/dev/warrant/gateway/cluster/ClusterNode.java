@@ -25,8 +25,8 @@ import java.util.Optional;
  */
 public final class ClusterNode implements AutoCloseable {
 
-    /** The map of cluster-wide secrets ({@link #sharedKey}). */
-    private static final String SHARED_KEYS = "warrant-shared-keys";
+    /** The map of cluster-wide secrets ({@link RotatingKeys}). */
+    static final String SHARED_KEYS = "warrant-shared-keys";
 
     static final int NO_HEARTBEAT_SECONDS = 10;
     static final int MERGE_SECONDS = 5;
@@ -135,17 +135,6 @@ public final class ClusterNode implements AutoCloseable {
         return hazelcast;
     }
 
-    /**
-     * A random 32-byte key the whole cluster shares under {@code name}: the first member to ask creates it,
-     * every other member reads the same one (docs/ARCHITECTURE.md §2.7). It lives as long as the cluster; when
-     * every member stops, what was sealed with it can no longer be opened. Blocks: call it while starting.
-     */
-    public byte[] sharedKey(String name) {
-        byte[] fresh = new byte[32];
-        new java.security.SecureRandom().nextBytes(fresh);
-        byte[] existing = hazelcast.<String, byte[]>getMap(SHARED_KEYS).putIfAbsent(name, fresh);
-        return existing == null ? fresh : existing;
-    }
 
     /** How many members this one sees now (itself included); a local read. */
     public int memberCount() {

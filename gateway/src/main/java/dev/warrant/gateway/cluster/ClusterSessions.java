@@ -22,17 +22,18 @@ public final class ClusterSessions implements SessionSharing {
 
     static final String STATES = "warrant.sessions";
     static final String MESSAGES = "warrant.session-messages";
-    private static final String KEY_NAME = "session-id";
+    public static final String KEY_NAME = "session-id";
 
     private final ReplicatedMap<String, String> states;
     private final ITopic<String> messages;
-    private final byte[] key;
+    private final SealingKeys keys;
 
     /** Blocks (reads the shared key): call it while starting. */
-    public ClusterSessions(ClusterNode node) {
+    /** @param keys the rotating keys session ids are sealed with ({@link RotatingKeys} named {@link #KEY_NAME}) */
+    public ClusterSessions(ClusterNode node, SealingKeys keys) {
         this.states = node.hazelcast().getReplicatedMap(STATES);
         this.messages = node.hazelcast().getTopic(MESSAGES);
-        this.key = node.sharedKey(KEY_NAME);
+        this.keys = keys;
     }
 
     @Override
@@ -78,7 +79,7 @@ public final class ClusterSessions implements SessionSharing {
     }
 
     @Override
-    public byte[] key() {
-        return key.clone();
+    public SealingKeys keys() {
+        return keys;
     }
 }

@@ -77,7 +77,8 @@ import java.util.function.Function;
  *   scope: divided                                 # what rates and drift mean across members: member, divided, cluster
  * risk: { high: { freshAuthorization: PT10M, approval: true, approvalTimeout: PT5M } }   # see RiskRules
  * lists: { pageSize: 500 }                        # items per page of tools/list etc.; more via nextCursor
- * sessions: { idleTimeout: PT1H, max: 10000, perGrant: 256 }   # the defaults; perGrant: per minted token
+ * sessions: { idleTimeout: PT1H, max: 10000, perGrant: 256,    # the defaults; perGrant: per minted token
+ *             keyRotation: P1D, maxAge: P7D }               # session ids' sealing keys rotate; an id lives maxAge
  * shutdown: { drain: PT0S, grace: PT8S }    # the defaults: serve on, not ready, for drain; then finish in grace
  * identity:                                 # JWT access tokens from an IdP; absent: Biscuit tokens only
  *   resource: https://gateway.example.org/mcp   # RFC 8707 resource = the audience a token must name
@@ -192,13 +193,15 @@ public final class ConfigLoader {
         }
         JsonNode sessions = object(root, "sessions");
         if (sessions != null) {
-            unknownKeys(sessions, Set.of("idleTimeout", "max", "perGrant"), "sessions.");
+            unknownKeys(sessions, Set.of("idleTimeout", "max", "perGrant", "keyRotation", "maxAge"), "sessions.");
             SessionSettings d = SessionSettings.defaults();
             try {
                 b.sessions(new SessionSettings(
                         sessions.has("idleTimeout") ? duration(sessions, "idleTimeout", "sessions.idleTimeout") : d.idleTimeout(),
                         sessions.has("max") ? integer(sessions, "max", "sessions.max") : d.max(),
-                        sessions.has("perGrant") ? integer(sessions, "perGrant", "sessions.perGrant") : d.perGrant()));
+                        sessions.has("perGrant") ? integer(sessions, "perGrant", "sessions.perGrant") : d.perGrant(),
+                        sessions.has("keyRotation") ? duration(sessions, "keyRotation", "sessions.keyRotation") : d.keyRotation(),
+                        sessions.has("maxAge") ? duration(sessions, "maxAge", "sessions.maxAge") : d.maxAge()));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage());
             }

@@ -38,10 +38,9 @@ public final class McpMethods {
 
     public static Map<String, ForwardStage.MethodHandler> handlers(String version, UpstreamRegistry upstreams,
             PolicyEngine engine, Telemetry telemetry, BuiltinTools builtins, int listPageSize) {
-        byte[] key = new byte[32];
-        new java.security.SecureRandom().nextBytes(key);
         java.time.Clock clock = java.time.Clock.systemUTC();
-        return tables(version, upstreams, engine, telemetry, builtins, listPageSize, null, new RequestStates(key),
+        return tables(version, upstreams, engine, telemetry, builtins, listPageSize, null,
+                new RequestStates(dev.warrant.gateway.cluster.SealingKeys.fixed()),
                 new ParkedCalls(ParkedCalls.DEFAULT_PER_GRANT, clock), null, clock).legacy();
     }
 

@@ -1,6 +1,7 @@
 package dev.warrant.gateway.modern;
 
 import dev.warrant.gateway.cluster.Sealer;
+import dev.warrant.gateway.cluster.SealingKeys;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import io.vertx.core.json.JsonObject;
@@ -27,7 +28,7 @@ public final class RequestStates {
 
     /** How long an agent has to answer; the upstream's own timeout bounds a call it keeps waiting anyway. */
     public static final Duration TTL = Duration.ofMinutes(10);
-    private static final String PREFIX = "w1.";
+    private static final String PREFIX = "w2.";
 
     /** What a round is bound to: the retry must present the same. */
     public record Binding(String grant, String caller, String method, String target, String upstream,
@@ -51,9 +52,9 @@ public final class RequestStates {
 
     private final Sealer sealer;
 
-    /** @param key 32 bytes, the same on every member */
-    public RequestStates(byte[] key) {
-        this.sealer = new Sealer(key, PREFIX, "warrant/request-state/v1");
+    /** @param keys the same on every member */
+    public RequestStates(SealingKeys keys) {
+        this.sealer = new Sealer(keys, PREFIX, "warrant/request-state/v2");
     }
 
     public String seal(State state) {

@@ -1,6 +1,7 @@
 package dev.warrant.gateway.transport;
 
 import dev.warrant.gateway.cluster.Sealer;
+import dev.warrant.gateway.cluster.SealingKeys;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -18,8 +19,13 @@ final class SessionIds {
 
     private final Sealer sealer;
 
-    SessionIds(byte[] key) {
-        this.sealer = new Sealer(key, "ws1.", "warrant/session-id/v1");
+    SessionIds(SealingKeys keys) {
+        this.sealer = new Sealer(keys, "ws2.", "warrant/session-id/v2");
+    }
+
+    /** Whether the id's sealing key is still retained (its session is younger than {@code sessions.maxAge}). */
+    boolean retained(String id) {
+        return sealer.retained(id);
     }
 
     String mint(Facts facts) {

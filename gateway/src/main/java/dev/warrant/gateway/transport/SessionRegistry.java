@@ -56,7 +56,7 @@ public final class SessionRegistry {
         this.clock = clock;
         this.settings = settings;
         this.sharing = sharing;
-        this.ids = new SessionIds(sharing.key());
+        this.ids = new SessionIds(sharing.keys());
         byte[] tag = new byte[4];
         random.nextBytes(tag);
         this.relayPrefix = "warrant-" + HexFormat.of().formatHex(tag) + "-";
@@ -130,7 +130,7 @@ public final class SessionRegistry {
         long now = clock.millis();
         if (session == null) {
             session = takeUp(sessionId, ownerRoot, caller, now);
-        } else if (session.isClosed() || idle(session.id(), session.lastSeenMillis(), now)) {
+        } else if (session.isClosed() || idle(session.id(), session.lastSeenMillis(), now) || !ids.retained(session.id())) {
             remove(session);
             throw WarrantException.of(Reason.SESSION_UNKNOWN);
         }
@@ -332,8 +332,9 @@ public final class SessionRegistry {
     private List<Session> expireIdleLocked() {
         long now = clock.millis();
         // Idle everywhere, not just here: a session whose GET stream is on this member may be busy on the others.
+        // Older than sessions.maxAge (its id's key retired): gone everywhere at once, however busy.
         List<Session> expired = sessions.values().stream()
-                .filter(s -> idle(s.id(), s.lastSeenMillis(), now))
+                .filter(s -> idle(s.id(), s.lastSeenMillis(), now) || !ids.retained(s.id()))
                 .toList();
         expired.forEach(this::removeLocked);
         return expired;

@@ -10,8 +10,19 @@ import java.time.Duration;
  * @param perGrant    sessions one grant (a minted token and everything delegated from it) may hold; keyed on
  *                    the authority block, which an agent cannot forge, not on the caller's name, which any
  *                    holder can choose by attenuating offline
+ * @param keyRotation how often the cluster starts sealing new session ids under a new key
+ * @param maxAge      how long a session id stays valid however busy its session: its key is retained this long
+ *                    (rounded up to whole rotations, plus the current one); then the session ends everywhere and
+ *                    the client starts a new one, as after an idle timeout
  */
-public record SessionSettings(Duration idleTimeout, int max, int perGrant) {
+public record SessionSettings(Duration idleTimeout, int max, int perGrant, Duration keyRotation, Duration maxAge) {
+
+    public static final Duration DEFAULT_KEY_ROTATION = Duration.ofDays(1);
+    public static final Duration DEFAULT_MAX_AGE = Duration.ofDays(7);
+
+    public SessionSettings(Duration idleTimeout, int max, int perGrant) {
+        this(idleTimeout, max, perGrant, DEFAULT_KEY_ROTATION, DEFAULT_MAX_AGE);
+    }
 
     public static final Duration DEFAULT_IDLE_TIMEOUT = Duration.ofHours(1);
     public static final int DEFAULT_MAX = 10_000;
@@ -28,6 +39,17 @@ public record SessionSettings(Duration idleTimeout, int max, int perGrant) {
         if (perGrant < 1 || perGrant > max) {
             throw new IllegalArgumentException("sessions.perGrant must be 1..sessions.max");
         }
+        if (keyRotation == null || keyRotation.compareTo(Duration.ofSeconds(1)) < 0) {
+            throw new IllegalArgumentException("sessions.keyRotation must be at least PT1S");
+        }
+        if (maxAge == null || maxAge.compareTo(keyRotation) < 0) {
+            throw new IllegalArgumentException("sessions.maxAge must be at least sessions.keyRotation");
+        }
+    }
+
+    /** Epochs of {@code keyRotation} whose keys still open an id: enough to cover {@code maxAge}, plus the current. */
+    public int retainedKeys() {
+        return (int) Math.min(10_000, (maxAge.toMillis() + keyRotation.toMillis() - 1) / keyRotation.toMillis() + 1);
     }
 
     public static SessionSettings defaults() {

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.transport;
 
+import dev.warrant.gateway.cluster.SealingKeys;
 import io.vertx.core.json.JsonObject;
 
 import java.time.Duration;
@@ -31,13 +32,16 @@ public interface SessionSharing {
     /** Called (on a cluster thread) with each message sent by any member. */
     void onMessage(Consumer<JsonObject> listener);
 
-    /** The key session ids are sealed with: the same on every member. */
-    byte[] key();
+    /** The keys session ids are sealed with: the same on every member, rotated. */
+    SealingKeys keys();
 
     /** Shares nothing: a one-member registry with a key of its own. */
     static SessionSharing local() {
-        byte[] key = new byte[32];
-        new java.security.SecureRandom().nextBytes(key);
+        return local(SealingKeys.fixed());
+    }
+
+    /** Shares nothing, sealing ids with {@code keys}. */
+    static SessionSharing local(SealingKeys keys) {
         Map<String, SharedSession> states = new ConcurrentHashMap<>();
         return new SessionSharing() {
             @Override
@@ -63,8 +67,8 @@ public interface SessionSharing {
             }
 
             @Override
-            public byte[] key() {
-                return key.clone();
+            public SealingKeys keys() {
+                return keys;
             }
         };
     }

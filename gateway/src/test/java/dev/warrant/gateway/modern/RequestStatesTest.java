@@ -2,6 +2,7 @@ package dev.warrant.gateway.modern;
 
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.cluster.SealingKeys;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +17,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The sealed multi round-trip state alone: what opens, and everything that must not. */
 class RequestStatesTest {
 
-    private static final byte[] KEY = new byte[32];
+    private static final SealingKeys KEY = SealingKeys.fixed();
     private static final Instant NOW = Instant.parse("2026-12-04T12:00:00Z");
     private static final RequestStates.Binding BOUND = new RequestStates.Binding("grant-1", "planner", "tools/call",
             "ask_name", "fixture", RequestStates.digest(new JsonObject().put("a", 1).put("b", "x")));
@@ -75,12 +76,11 @@ class RequestStatesTest {
         assertInvalid(() -> states.open(token, BOUND, NOW.plus(RequestStates.TTL).plus(Duration.ofSeconds(1))));
         byte[] raw = Base64.getUrlDecoder().decode(token.substring(3));
         raw[raw.length - 1] ^= 1;
-        assertInvalid(() -> states.open("w1." + Base64.getUrlEncoder().withoutPadding().encodeToString(raw), BOUND, NOW));
-        byte[] otherKey = new byte[32];
-        otherKey[0] = 1;
+        assertInvalid(() -> states.open("w2." + Base64.getUrlEncoder().withoutPadding().encodeToString(raw), BOUND, NOW));
+        SealingKeys otherKey = SealingKeys.fixed();
         assertInvalid(() -> states.open(new RequestStates(otherKey).seal(new RequestStates.State(BOUND, "c", 1, null,
                 null, NOW.plus(RequestStates.TTL))), BOUND, NOW));
-        for (Object junk : new Object[] {null, 42, "", "w1.", "w1.!!!", "v1.abc", "w1." + "A".repeat(20), "x".repeat(70_000)}) {
+        for (Object junk : new Object[] {null, 42, "", "w2.", "w2.!!!", "v1.abc", "w2." + "A".repeat(20), "x".repeat(70_000)}) {
             assertInvalid(() -> states.open(junk, BOUND, NOW));
         }
     }

@@ -12,8 +12,7 @@ import java.util.Arrays;
 public final class SessionIdCostMeasurement {
 
     public static void main(String[] args) {
-        byte[] key = new byte[32];
-        SessionIds ids = new SessionIds(key);
+        SessionIds ids = new SessionIds(dev.warrant.gateway.cluster.SealingKeys.fixed());
         SessionIds.Facts facts = new SessionIds.Facts("a".repeat(128), "researcher", "2025-11-25",
                 new JsonObject().put("elicitation", new JsonObject()).put("sampling", new JsonObject())
                         .put("roots", new JsonObject().put("listChanged", true)), System.currentTimeMillis());
