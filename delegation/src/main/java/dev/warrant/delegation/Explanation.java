@@ -25,6 +25,8 @@ final class Explanation {
         in.task().ifPresent(t -> s.append(" for task ").append(t));
         in.issuedAt().ifPresent(t -> s.append(", issued ").append(t));
         s.append("; held by ").append(in.holder()).append(".\n");
+        in.identity().ifPresent(id -> s.append("Identity: ").append(id.subject()).append(" (issuer ")
+                .append(id.issuer()).append(").\n"));
         s.append("Chain: ").append(String.join(" -> ", in.chain()))
                 .append(" (").append(in.chain().size() - 1).append(" delegation hop")
                 .append(in.chain().size() == 2 ? "" : "s").append(").\n\n");

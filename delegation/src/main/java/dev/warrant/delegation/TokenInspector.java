@@ -64,10 +64,12 @@ public final class TokenInspector {
     /**
      * @param verified  false: nothing was checked, every field is only what the token claims
      * @param rootKeyId verified: the ring key id that verified it; unverified: the numeric id the token names
+     * @param identity  the IdP identity the authority block records, when the gateway minted it from a JWT
      * @param warnings  token-level warnings first, then each block's, prefixed with the block
      */
     public record Inspection(boolean verified, Optional<String> rootKeyId, String agent, List<String> chain,
-                             Optional<String> task, Optional<Instant> issuedAt, Optional<Instant> expiresAt,
+                             Optional<String> task, Optional<Identity> identity, Optional<Instant> issuedAt,
+                             Optional<Instant> expiresAt,
                              Instant inspectedAt, List<InspectedBlock> blocks, Effective effective,
                              List<String> warnings) {
         public Inspection {
@@ -91,8 +93,8 @@ public final class TokenInspector {
         }
 
         Inspection asVerified(String keyId) {
-            return new Inspection(true, Optional.of(keyId), agent, chain, task, issuedAt, expiresAt, inspectedAt,
-                    blocks, effective, warnings);
+            return new Inspection(true, Optional.of(keyId), agent, chain, task, identity, issuedAt, expiresAt,
+                    inspectedAt, blocks, effective, warnings);
         }
     }
 
@@ -220,8 +222,23 @@ public final class TokenInspector {
                     + " different peers; no connection can satisfy all of them");
         }
         Optional<String> rootKeyId = raw.hasRootKeyId() ? Optional.of(Integer.toString(raw.getRootKeyId())) : Optional.empty();
-        return new Inspection(false, rootKeyId, agent, chain, first(authority, TASK),
+        return new Inspection(false, rootKeyId, agent, chain, first(authority, TASK), identity(authority),
                 firstDate(authority, ISSUED_AT), firstDate(authority, EXPIRES), now, blocks, eff, warnings);
+    }
+
+    /** The first well-formed identity fact; a malformed one is already named by the contract warning. */
+    private static Optional<Identity> identity(List<DecodedFact> authority) {
+        for (DecodedFact f : authority) {
+            if (f.name().equals(IDENTITY) && f.arity() == 2
+                    && f.terms().get(0) instanceof String issuer && f.terms().get(1) instanceof String subject) {
+                try {
+                    return Optional.of(new Identity(issuer, subject));
+                } catch (IllegalArgumentException e) {
+                    return Optional.empty();
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     private static List<String> authorityWords(BlockView v) {

@@ -109,6 +109,20 @@ class TokenInspectorTest {
     }
 
     @Test
+    void theIdentityAMintedTokenRecordsIsShownAndAbsentOtherwise() throws Exception {
+        String minted = MINTER.mint(MintSpec.builder("alice-agent").right("tool", "notes", "read_note")
+                .identity(new Identity("https://idp.example.org/realms/agents", "alice")).build());
+        Inspection in = TokenInspector.inspect(minted, RING, CLOCK);
+        assertThat(in.identity()).hasValue(new Identity("https://idp.example.org/realms/agents", "alice"));
+        assertThat(in.explain()).contains("Token of alice-agent, issued ")
+                .contains("\nIdentity: alice (issuer https://idp.example.org/realms/agents).\n");
+
+        Inspection plain = TokenInspector.inspectUnverified(chain, CLOCK);
+        assertThat(plain.identity()).isEmpty();
+        assertThat(plain.explain()).doesNotContain("Identity:");
+    }
+
+    @Test
     void verifiedInspectionNamesTheRingKey() throws Exception {
         Inspection in = TokenInspector.inspect(chain, RING, CLOCK);
         assertThat(in.verified()).isTrue();

@@ -21,7 +21,8 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code warrant inspect}: the chain hop by hop, the effective narrowing in plain words, warnings about weak
- * constraints, and each block's revocation id. Unverified unless a public key is given.
+ * constraints, each block's revocation id, and the chain as RFC 8693 act claims. Unverified unless a public key
+ * is given.
  */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
         description = "Explain a token: its delegation chain, what each hop narrows, and its revocation ids.")
@@ -44,8 +45,15 @@ final class InspectCommand implements Callable<Integer> {
     @Option(names = "--source", description = "Also print each block's Datalog source.")
     boolean source;
 
+    @Option(names = "--act-claims",
+            description = "Print only the chain as nested RFC 8693 act claims (JSON); unverified without --public-key-file.")
+    boolean actClaims;
+
     @Override
     public Integer call() {
+        if (actClaims && source) {
+            throw new CliErrors.CliFailure("--act-claims prints only the act claims; leave out --source", 2);
+        }
         String token = input.read();
         TokenInspector.Inspection inspection;
         if (publicKeyFile == null) {
@@ -63,7 +71,16 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
+        String claims = ActClaims.of(inspection.chain(), inspection.identity()).encodePrettily();
+        if (actClaims) {
+            out.println(claims);
+            out.flush();
+            return 0;
+        }
         out.print(inspection.explain());
+        out.println();
+        out.println("As RFC 8693 act claims (the holder outermost):");
+        claims.lines().forEach(l -> out.println("  " + l));
         if (source) {
             for (TokenInspector.InspectedBlock b : inspection.blocks()) {
                 out.println();

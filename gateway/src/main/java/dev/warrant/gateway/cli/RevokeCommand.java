@@ -7,15 +7,9 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-import java.io.IOException;
-import java.net.ConnectException;
-import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.Locale;
@@ -70,7 +64,7 @@ final class RevokeCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         JsonObject body = body();
-        URI endpoint = endpoint();
+        GatewayEndpoint endpoint = GatewayEndpoint.of(url, "/admin/revocations");
         String adminToken = AttenuateCommand.TokenInput.file(tokenFile).strip();
         if (adminToken.isEmpty()) {
             throw new CliErrors.CliFailure("token file is empty: " + tokenFile, 2);
@@ -78,13 +72,12 @@ final class RevokeCommand implements Callable<Integer> {
         if (reason != null) {
             body.put("reason", reason);
         }
-        HttpRequest request = HttpRequest.newBuilder(endpoint)
-                .timeout(Duration.ofSeconds(30))
+        HttpRequest request = endpoint.request()
                 .header("Authorization", "Bearer " + adminToken)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.encode()))
                 .build();
-        HttpResponse<String> response = send(request, endpoint);
+        HttpResponse<String> response = endpoint.send(request);
         if (response.statusCode() != 200) {
             throw new CliErrors.CliFailure("revocation refused (HTTP " + response.statusCode() + errorOf(response.body()) + ")", 1);
         }
@@ -147,35 +140,6 @@ final class RevokeCommand implements Callable<Integer> {
         }
         return "agent " + body.getString("agent")
                 + (body.containsKey("issuedBefore") ? " (tokens issued before " + body.getString("issuedBefore") + ")" : "");
-    }
-
-    private URI endpoint() {
-        URI base;
-        try {
-            base = URI.create(url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-        } catch (IllegalArgumentException e) {
-            throw new CliErrors.CliFailure("--url is not a URL: " + url, 2);
-        }
-        if (!("http".equals(base.getScheme()) || "https".equals(base.getScheme())) || base.getHost() == null) {
-            throw new CliErrors.CliFailure("--url must be an http(s) URL such as http://127.0.0.1:8080", 2);
-        }
-        return URI.create(base + "/admin/revocations");
-    }
-
-    private static HttpResponse<String> send(HttpRequest request, URI endpoint) {
-        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-        try {
-            return client.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (ConnectException e) {
-            throw new CliErrors.CliFailure("cannot reach " + endpoint + " (connection refused; is the gateway running?)", 1);
-        } catch (HttpTimeoutException e) {
-            throw new CliErrors.CliFailure("no answer from " + endpoint + " in time", 1);
-        } catch (IOException e) {
-            throw new CliErrors.CliFailure("cannot reach " + endpoint + ": " + CliErrors.message(e), 1);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliErrors.CliFailure("interrupted", 1);
-        }
     }
 
     /** ", reason: detail" from the admin API's {"error": {"reason", "detail"}}; nothing for other bodies. */

@@ -35,4 +35,27 @@ class PolicyCommandTest {
         assertThat(missing.code()).isEqualTo(2);
         assertThat(missing.err()).contains("not a directory");
     }
+
+    @Test
+    void aMappingFileIsCheckedAloneOrWithTheDirectoryAndABrokenOneNamesItsLine() throws Exception {
+        Path mapping = Files.writeString(dir.resolve("identity.datalog"), String.join("\n",
+                "// who an IdP identity is, and what it may do",
+                "agent($s) <- claim(\"sub\", $s);",
+                "right(\"tool\", \"notes\", \"read_note\") <- claim(\"scope\", \"notes.read\");",
+                "task(\"from-idp\");",
+                ""));
+        CliRun alone = CliRun.run("policy", "check", "--mapping", mapping.toString()).ok();
+        assertThat(alone.out()).isEqualTo("ok: mapping, 3 statements in " + mapping + System.lineSeparator());
+
+        Path policies = Files.createDirectory(dir.resolve("policies"));
+        Files.writeString(policies.resolve("10-deny.datalog"), "deny if risk(\"high\");\n");
+        CliRun both = CliRun.run("policy", "check", policies.toString(), "--mapping", mapping.toString()).ok();
+        assertThat(both.out().lines()).hasSize(2).last().asString().startsWith("ok: mapping, 3 statements");
+
+        Files.writeString(mapping, "agent($s) <- claim(\"sub\", $s);\n\nclaim(\"sub\", \"admin\");\n");
+        CliRun broken = CliRun.run("policy", "check", "--mapping", mapping.toString()).fails(2, "identity.datalog:3: ");
+        assertThat(broken.err()).contains("claim");
+        CliRun.run("policy", "check", "--mapping", dir.resolve("nope.datalog").toString()).fails(2, "nope.datalog");
+        CliRun.run("policy", "check").fails(2, "give a policy DIR, --mapping FILE, or both");
+    }
 }
