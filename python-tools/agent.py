@@ -1,6 +1,12 @@
 """An MCP agent on the official Python SDK (mcp 2.3.0), driven by Warrant's era tests.
 
-Usage: agent.py URL --bearer TOKEN [--mode auto|legacy|2026-07-28] [--log-level LEVEL] STEP...
+Usage: agent.py URL (--bearer TOKEN | --oauth-client-id ID --oauth-issuer ISSUER)
+                [--mode auto|legacy|2026-07-28] [--log-level LEVEL] STEP...
+
+With --oauth-client-id (the secret in the environment variable OAUTH_CLIENT_SECRET, kept off the command line),
+the SDK's own client-credentials support (ClientCredentialsOAuthProvider) gets the token: on the gateway's 401 it
+reads the protected resource metadata and the issuer's metadata, asks the token endpoint (client_secret_basic,
+RFC 8707 resource) and retries with the bearer. It sends the credentials only to ISSUER's token endpoint.
 
 Steps: list, call:<tool>:<json arguments>, read:<uri>, prompt:<name>:<json arguments>, listen (opens a
 subscriptions/listen stream for tool and prompt list changes, reports what was honoured, closes it),
@@ -18,13 +24,16 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import sys
 
 import anyio
 
 from mcp import Client
+from mcp.client.auth.extensions.client_credentials import ClientCredentialsOAuthProvider
 from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
+from mcp.shared.auth import OAuthClientInformationFull, OAuthToken
 from mcp_types import ElicitResult
 
 events: list[dict] = []
@@ -86,9 +95,38 @@ async def run_step(client: Client, step: str) -> dict:
     raise ValueError(f"unknown step {step}")
 
 
+class MemoryTokenStorage:
+    """Tokens for this process only: the SDK asks the issuer again in the next run."""
+
+    def __init__(self) -> None:
+        self.tokens: OAuthToken | None = None
+        self.client_info: OAuthClientInformationFull | None = None
+
+    async def get_tokens(self) -> OAuthToken | None:
+        return self.tokens
+
+    async def set_tokens(self, tokens: OAuthToken) -> None:
+        self.tokens = tokens
+
+    async def get_client_info(self) -> OAuthClientInformationFull | None:
+        return self.client_info
+
+    async def set_client_info(self, client_info: OAuthClientInformationFull) -> None:
+        self.client_info = client_info
+
+
+oauth_storage = MemoryTokenStorage()
+
+
 def connect(args) -> Client:
-    transport = streamable_http_client(
-        args.url, http_client=create_mcp_http_client(headers={"Authorization": f"Bearer {args.bearer}"}))
+    if args.bearer:
+        http_client = create_mcp_http_client(headers={"Authorization": f"Bearer {args.bearer}"})
+    else:
+        # One storage per run, so a new client of the repeat step reuses the token it already has.
+        http_client = create_mcp_http_client(auth=ClientCredentialsOAuthProvider(
+            server_url=args.url, storage=oauth_storage, client_id=args.oauth_client_id,
+            client_secret=os.environ["OAUTH_CLIENT_SECRET"], issuer=args.oauth_issuer))
+    transport = streamable_http_client(args.url, http_client=http_client)
     return Client(transport, mode=args.mode, elicitation_callback=on_elicit, logging_callback=on_log,
                   log_level=args.log_level, cache=None)
 
@@ -126,11 +164,16 @@ async def repeat(args, step: str) -> dict:
 async def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("url")
-    ap.add_argument("--bearer", required=True)
+    credentials = ap.add_mutually_exclusive_group(required=True)
+    credentials.add_argument("--bearer")
+    credentials.add_argument("--oauth-client-id")
+    ap.add_argument("--oauth-issuer")
     ap.add_argument("--mode", default="auto")
     ap.add_argument("--log-level", default=None)
     ap.add_argument("steps", nargs="*")
     args = ap.parse_intermixed_args()
+    if args.oauth_client_id and not (args.oauth_issuer and os.environ.get("OAUTH_CLIENT_SECRET")):
+        ap.error("--oauth-client-id needs --oauth-issuer and the environment variable OAUTH_CLIENT_SECRET")
 
     if len(args.steps) == 1 and args.steps[0].startswith("repeat:"):
         emit(await repeat(args, args.steps[0]))

@@ -81,6 +81,12 @@ public final class PythonProcess implements AutoCloseable {
 
     /** Runs the agent script to its end (bounded) with {@code args} (see agent.py). */
     public static AgentRun agent(List<String> args, Duration timeout) throws IOException, InterruptedException {
+        return agent(args, Map.of(), timeout);
+    }
+
+    /** The same, with {@code extraEnv} (e.g. a client secret, kept off the command line) in its environment. */
+    public static AgentRun agent(List<String> args, Map<String, String> extraEnv, Duration timeout)
+            throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(List.of(python().toString(), script("agent.py").toString()));
         cmd.addAll(args);
         Path out = Files.createTempFile("warrant-agent", ".out");
@@ -88,6 +94,7 @@ public final class PythonProcess implements AutoCloseable {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
             Map<String, String> env = pb.environment();
             env.keySet().retainAll(List.of("PATH", "HOME", "LANG"));
+            env.putAll(extraEnv);
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
