@@ -1,6 +1,5 @@
 package dev.warrant.gateway.cluster;
 
-import dev.warrant.gateway.ProcessPorts;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -12,12 +11,9 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Sealing keys rotated through the cluster (two real Hazelcast members in this JVM, a clock the test moves): both
@@ -87,15 +83,9 @@ class RotatingKeysTest {
 
     @BeforeAll
     static void startTwoMembers() throws Exception {
-        String cluster = "warrant-keys-" + UUID.randomUUID();
-        int portA = ProcessPorts.freePort();
-        int portB = ProcessPorts.freePort();
-        List<String> both = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-        CompletableFuture<ClusterNode> startA = CompletableFuture.supplyAsync(() -> ClusterNode.start(cluster, "127.0.0.1", portA, both));
-        CompletableFuture<ClusterNode> startB = CompletableFuture.supplyAsync(() -> ClusterNode.start(cluster, "127.0.0.1", portB, both));
-        a = startA.get(60, TimeUnit.SECONDS);
-        b = startB.get(60, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);
+        List<ClusterNode> nodes = InJvmCluster.start(2);
+        a = nodes.get(0);
+        b = nodes.get(1);
     }
 
     @AfterAll

@@ -1,15 +1,12 @@
 package dev.warrant.gateway.limit;
 
-import dev.warrant.gateway.ProcessPorts;
 import dev.warrant.gateway.cluster.ClusterNode;
+import dev.warrant.gateway.cluster.InJvmCluster;
 import dev.warrant.policies.limits.RateLimit;
 import dev.warrant.policies.limits.Ticker;
 
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,7 +25,7 @@ public final class LimitCostMeasurement {
         LocalLimit divided = new LocalLimit(rate, () -> 3, Ticker.SYSTEM, 100_000);
         report("divided (local)", measure(key -> divided.acquireNow(key)));
         for (int size = 1; size <= 3; size++) {
-            List<ClusterNode> nodes = start(size);
+            List<ClusterNode> nodes = InJvmCluster.start(size);
             try {
                 ClusterLimit cluster = new ClusterLimit(nodes.get(0).hazelcast(), "caller", rate, divided);
                 report("cluster, " + size + " member(s)", measure(key -> {
@@ -65,24 +62,5 @@ public final class LimitCostMeasurement {
     private static void report(String what, long[] sorted) {
         System.out.printf("%-22s p50 %7.1f us  p99 %7.1f us%n", what, sorted[sorted.length / 2] / 1e3,
                 sorted[(int) (sorted.length * 0.99)] / 1e3);
-    }
-
-    private static List<ClusterNode> start(int size) throws Exception {
-        String name = "warrant-limit-cost-" + UUID.randomUUID();
-        List<Integer> ports = new ArrayList<>();
-        for (int i = 0; i < size; i++) {
-            ports.add(ProcessPorts.freePort());
-        }
-        List<String> members = ports.stream().map(p -> "127.0.0.1:" + p).toList();
-        List<CompletableFuture<ClusterNode>> starting = ports.stream()
-                .map(p -> CompletableFuture.supplyAsync(() -> ClusterNode.start(name, "127.0.0.1", p, members))).toList();
-        List<ClusterNode> nodes = new ArrayList<>();
-        for (CompletableFuture<ClusterNode> s : starting) {
-            nodes.add(s.get(60, TimeUnit.SECONDS));
-        }
-        while (nodes.get(0).hazelcast().getCluster().getMembers().size() < size) {
-            Thread.onSpinWait();
-        }
-        return nodes;
     }
 }

@@ -1,7 +1,7 @@
 package dev.warrant.gateway.limit;
 
-import dev.warrant.gateway.ProcessPorts;
 import dev.warrant.gateway.cluster.ClusterNode;
+import dev.warrant.gateway.cluster.InJvmCluster;
 import dev.warrant.policies.limits.DriftThreshold;
 import dev.warrant.policies.limits.LimitScope;
 import dev.warrant.policies.limits.RateLimit;
@@ -14,14 +14,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 
 import java.util.List;
-import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * What a rate means across members: a divided limit gives each member its share, re-cut when the membership
@@ -121,15 +118,9 @@ class LimitScopeTest {
     /** Two real Hazelcast members in this JVM, shared by the cluster-scope tests. */
     @BeforeAll
     static void startTwoMembers() throws Exception {
-        String cluster = "warrant-limits-" + UUID.randomUUID();
-        int portA = ProcessPorts.freePort();
-        int portB = ProcessPorts.freePort();
-        List<String> both = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
-        CompletableFuture<ClusterNode> startA = CompletableFuture.supplyAsync(() -> ClusterNode.start(cluster, "127.0.0.1", portA, both));
-        CompletableFuture<ClusterNode> startB = CompletableFuture.supplyAsync(() -> ClusterNode.start(cluster, "127.0.0.1", portB, both));
-        a = startA.get(60, TimeUnit.SECONDS);
-        b = startB.get(60, TimeUnit.SECONDS);
-        await().atMost(Duration.ofSeconds(30)).until(() -> a.hazelcast().getCluster().getMembers().size() == 2);
+        List<ClusterNode> nodes = InJvmCluster.start(2);
+        a = nodes.get(0);
+        b = nodes.get(1);
     }
 
     @AfterAll
