@@ -4,11 +4,8 @@ import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.map.IMap;
-import dev.warrant.gateway.pipeline.OnCallerContext;
 import dev.warrant.policies.limits.DriftThreshold;
 import io.vertx.core.Future;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Arrays;
 import java.util.Map;
@@ -18,13 +15,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * One denial window per caller for the whole cluster: each counted denial runs a small entry processor on the
  * caller's partition owner. A denial has already been answered when it is counted, so the round trip is off the
- * call's path. If the cluster does not answer within {@link ClusterLimit#WAIT_MILLIS}, this member's share
- * counts it instead ({@code fallback}).
+ * call's path. If the cluster does not answer in time, this member's share counts it instead ({@code fallback},
+ * {@link ClusterAnswer}).
  */
 final class ClusterDenials implements DenialCounter {
 
     static final String MAP_NAME = "warrant.drift-windows";
-    private static final Logger LOG = LoggerFactory.getLogger(ClusterDenials.class);
 
     private final IMap<String, long[]> windows;
     private final DriftThreshold threshold;
@@ -45,10 +41,7 @@ final class ClusterDenials implements DenialCounter {
     public Future<Boolean> deny(String caller) {
         CompletionStage<Boolean> counted = windows.submitToKey(caller,
                 new CountDenial(threshold.maxDenials(), threshold.window().toMillis()));
-        return OnCallerContext.future(counted).timeout(ClusterLimit.WAIT_MILLIS, TimeUnit.MILLISECONDS).recover(e -> {
-            LOG.warn("cluster drift window did not answer ({}); this member's share counts", e.toString());
-            return Future.succeededFuture(fallback.denyNow(caller));
-        });
+        return ClusterAnswer.within(counted, () -> fallback.denyNow(caller), "drift window");
     }
 
     /**

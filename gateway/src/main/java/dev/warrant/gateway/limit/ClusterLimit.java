@@ -1,14 +1,11 @@
 package dev.warrant.gateway.limit;
 
-import dev.warrant.gateway.pipeline.OnCallerContext;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.EntryProcessor;
 import com.hazelcast.map.ExtendedMapEntry;
 import com.hazelcast.map.IMap;
 import dev.warrant.policies.limits.RateLimit;
 import io.vertx.core.Future;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
@@ -17,15 +14,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * One token bucket per key for the whole cluster ({@link dev.warrant.policies.limits.LimitScope#CLUSTER}): each
  * call runs a small entry processor on the key's partition owner in Hazelcast (a network round trip unless this
- * member owns it; measured in docs/PERFORMANCE.md). Idle buckets expire. If the cluster does not answer within
- * {@link #WAIT_MILLIS}, this member's share of the rate decides instead ({@code fallback}), so a slow cluster
- * neither blocks calls nor lifts the limit.
+ * member owns it; measured in docs/PERFORMANCE.md). Idle buckets expire. If the cluster does not answer in time,
+ * this member's share of the rate decides instead ({@code fallback}, {@link ClusterAnswer}).
  */
 final class ClusterLimit implements KeyedLimit {
 
     static final String MAP_NAME = "warrant.rate-buckets";
-    static final long WAIT_MILLIS = 500;
-    private static final Logger LOG = LoggerFactory.getLogger(ClusterLimit.class);
 
     private final IMap<String, long[]> buckets;
     private final String namespace;
@@ -47,10 +41,7 @@ final class ClusterLimit implements KeyedLimit {
     @Override
     public Future<Long> tryAcquire(String key) {
         CompletionStage<Long> taken = buckets.submitToKey(namespace + ":" + key, new Take(limit.ratePerSecond(), limit.burst()));
-        return OnCallerContext.future(taken).timeout(WAIT_MILLIS, TimeUnit.MILLISECONDS).recover(e -> {
-            LOG.warn("cluster rate limit for {} did not answer ({}); this member's share decides", namespace, e.toString());
-            return Future.succeededFuture(fallback.acquireNow(key));
-        });
+        return ClusterAnswer.within(taken, () -> fallback.acquireNow(key), namespace + " rate limit");
     }
 
     /**
