@@ -331,7 +331,7 @@ class TransportTest {
         verify(ctx, all, replies -> {
             Reply current = replies.get(0);
             assertThat(current.status()).isEqualTo(200);
-            assertThat(current.headers().get("Mcp-Session-Id")).matches("ws1\\.[A-Za-z0-9_-]{40,}");
+            assertThat(current.headers().get("Mcp-Session-Id")).matches("ws2\\.[A-Za-z0-9_-]{40,}");
             assertThat(current.json().getValue("id")).isEqualTo(1);
             JsonObject result = current.json().getJsonObject("result");
             assertThat(result.getString("protocolVersion")).isEqualTo("2025-06-18");
