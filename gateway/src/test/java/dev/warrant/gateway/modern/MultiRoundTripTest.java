@@ -92,7 +92,7 @@ class MultiRoundTripTest {
         refused(call(alice, "asking__test_elicitation", new JsonObject().put("message", "other"), retry));
         refused(call(alice, "asking__test_sampling", new JsonObject().put("prompt", "x"), retry));
         // A forged or altered state is refused the same way.
-        refused(call(alice, "asking__test_elicitation", args, retry.copy().put("requestState", "w1.AAAA")));
+        refused(call(alice, "asking__test_elicitation", args, retry.copy().put("requestState", "w2.AAAA")));
         refused(call(alice, "asking__test_elicitation", args,
                 retry.copy().put("requestState", state.substring(0, state.length() - 2) + "AA")));
 
