@@ -56,6 +56,7 @@ public final class IdentityCostMeasurement {
             """;
     /** Per-call paths are sub-microsecond to microseconds: many more samples than the first-use steps. */
     private static final int CACHED_CALLS = 200_000;
+    private static final int PASSES = 3;
 
     private interface Step {
         void run(int i) throws Exception;
@@ -77,45 +78,51 @@ public final class IdentityCostMeasurement {
             SigningKey identityKey = SigningKey.generate("identity");
             Verifier verifier = new Verifier(KeyRing.of(identityKey.publicKey()), VerifierSettings.defaults(), clock);
             Minter minter = new Minter(identityKey, clock, Duration.ofHours(24));
-            JwtIdentities identities = new JwtIdentities(vertx, jwts, mapping, minter, verifier, clock,
-                    Duration.ofHours(24));
-
-            System.out.printf("signing %d RS256 JWTs (2048-bit key)...%n", 5 * n);
+            System.out.printf("signing %d RS256 JWTs (2048-bit key)...%n", 3 * n);
             List<String> warm = jwts(rsa, idp.issuer(), "warm", 2 * n);
             List<String> fresh = jwts(rsa, idp.issuer(), "agent", n);
-            System.out.printf("a JWT is %d characters%n%n", fresh.get(0).length());
-
-            // (a) verification with the key cached; keeps the results for (b) and (c).
-            VerifiedJwt[] verified = new VerifiedJwt[n];
-            report("(a) JwtVerifier.verify", measure(n, i -> await(jwts.verify(warm.get(i))),
-                    i -> verified[i] = await(jwts.verify(fresh.get(i)))));
-            report("    of which RS256 signature", measure(n, i -> signature(warm.get(i), rsa),
-                    i -> signature(fresh.get(i), rsa)));
-            VerifiedJwt[] warmVerified = new VerifiedJwt[n];
-            for (int i = 0; i < n; i++) {
-                warmVerified[i] = await(jwts.verify(warm.get(n + i)));
-            }
+            System.out.printf("a JWT is %d characters%n", fresh.get(0).length());
             ClaimMapping rules = mapping.current().mapping();
-            ClaimMapping.MappedIdentity[] mapped = new ClaimMapping.MappedIdentity[n];
-            report("(b) mapping (ClaimFacts + map)", measure(n, i -> rules.map(ClaimFacts.of(warmVerified[i].claims())),
-                    i -> mapped[i] = rules.map(ClaimFacts.of(verified[i].claims()))));
-            String[] minted = new String[n];
-            report("(c) mint", measure(n, i -> mint(minter, rules.map(ClaimFacts.of(warmVerified[i].claims())),
-                    warmVerified[i]), i -> minted[i] = mint(minter, mapped[i], verified[i])));
-            report("(c) verify the minted token", measure(n,
-                    i -> verifier.verify(mint(minter, mapped[i], warmVerified[i])), i -> verifier.verify(minted[i])));
-            report("(c) mint + verify", measure(n,
-                    i -> verifier.verify(mint(minter, mapped[i], warmVerified[i])),
-                    i -> verifier.verify(mint(minter, mapped[i], verified[i]))));
-            // (d) on JWTs none of the above has seen (verification caches nothing, but JwtIdentities does).
-            List<String> unseen = jwts(rsa, idp.issuer(), "whole", 2 * n);
-            report("(d) JwtIdentities.minted, first use", measure(n, i -> await(identities.minted(unseen.get(i))),
-                    i -> await(identities.minted(unseen.get(n + i)))));
+            JwtIdentities identities = null;
+            // Three passes: on a shared host one step's second of samples can meet someone else's burst; a step
+            // whose passes disagree was disturbed, and the lowest p50 is the least disturbed estimate.
+            for (int pass = 1; pass <= PASSES; pass++) {
+                System.out.printf("%nfirst use, pass %d of %d (%d JWTs each, after as many for warm-up):%n", pass,
+                        PASSES, n);
+                // (a) verification with the key cached; keeps the results for (b) and (c).
+                VerifiedJwt[] verified = new VerifiedJwt[n];
+                report("(a) JwtVerifier.verify", measure(n, i -> await(jwts.verify(warm.get(i))),
+                        i -> verified[i] = await(jwts.verify(fresh.get(i)))));
+                report("    of which RS256 signature", measure(n, i -> signature(warm.get(i), rsa),
+                        i -> signature(fresh.get(i), rsa)));
+                VerifiedJwt[] warmVerified = new VerifiedJwt[n];
+                for (int i = 0; i < n; i++) {
+                    warmVerified[i] = await(jwts.verify(warm.get(n + i)));
+                }
+                ClaimMapping.MappedIdentity[] mapped = new ClaimMapping.MappedIdentity[n];
+                report("(b) mapping (ClaimFacts + map)", measure(n,
+                        i -> rules.map(ClaimFacts.of(warmVerified[i].claims())),
+                        i -> mapped[i] = rules.map(ClaimFacts.of(verified[i].claims()))));
+                String[] minted = new String[n];
+                report("(c) mint", measure(n, i -> mint(minter, rules.map(ClaimFacts.of(warmVerified[i].claims())),
+                        warmVerified[i]), i -> minted[i] = mint(minter, mapped[i], verified[i])));
+                report("(c) verify the minted token", measure(n,
+                        i -> verifier.verify(mint(minter, mapped[i], warmVerified[i])), i -> verifier.verify(minted[i])));
+                report("(c) mint + verify", measure(n,
+                        i -> verifier.verify(mint(minter, mapped[i], warmVerified[i])),
+                        i -> verifier.verify(mint(minter, mapped[i], verified[i]))));
+                // (d) a new instance each pass: its cache has seen none of these JWTs.
+                JwtIdentities whole = new JwtIdentities(vertx, jwts, mapping, minter, verifier, clock,
+                        Duration.ofHours(24));
+                report("(d) JwtIdentities.minted, first use", measure(n, i -> await(whole.minted(warm.get(i))),
+                        i -> await(whole.minted(fresh.get(i)))));
+                identities = whole;
+            }
 
             // Per call, once cached: the gateway's authentication of a request, as Authenticator does it.
             Authenticator auth = new Authenticator(vertx, verifier, new VerifiedTokenCache(100_000,
                     Duration.ofHours(24), clock), token -> false, clock, 64 * 1024, identities);
-            String jwtHeader = "Bearer " + unseen.get(n);
+            String jwtHeader = "Bearer " + fresh.get(0);
             String biscuit = delegated(minter, clock);
             String biscuitHeader = "Bearer " + biscuit;
             BearerMemo memo = new BearerMemo();
