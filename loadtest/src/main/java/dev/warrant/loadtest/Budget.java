@@ -16,6 +16,8 @@ import java.util.stream.Collectors;
  *   <li>over stdio: Warrant's latency no worse than the no-auth peer bridge's on the same server (p50 and p99);</li>
  *   <li>the 2026-07-28 path (a 2026 agent through Warrant to a 2026 server) is held to the same latency and
  *   throughput lines, against that server called directly;</li>
+ *   <li>a cached JWT-derived identity ({@code warrant-jwt}) costs no more per call than the native token
+ *   ({@code warrant-http}, same gateway, upstream and policies): p50 and p99 no higher (issue 18);</li>
  *   <li>every run: zero errors (denials, rate limits and failures alike).</li>
  * </ul>
  *
@@ -40,6 +42,7 @@ final class Budget {
             String at = n + (n == 1 ? " client" : " clients");
             latencyAndThroughput(checks, rounds, n, at, Scenario.WARRANT_HTTP, Scenario.DIRECT);
             latencyAndThroughput(checks, rounds, n, at + ", 2026-07-28", Scenario.WARRANT_2026, Scenario.DIRECT_2026);
+            jwtAgainstNative(checks, rounds, at);
             List<Double> stdioP50 = each(rounds, r -> r.value(Scenario.WARRANT_STDIO, ScenarioResult::p50));
             List<Double> peerP50 = each(rounds, r -> r.value(Scenario.PEER_STDIO, ScenarioResult::p50));
             if (!stdioP50.isEmpty() && !peerP50.isEmpty()) {
@@ -86,6 +89,26 @@ final class Budget {
             checks.add(new Check(at + ": throughput Warrant / pass-through proxy", ratio(ofProxy),
                     applies ? ">= 0.60" : "(reported)", !applies || median(ofProxy) >= 0.60));
         }
+    }
+
+    /**
+     * A JWT's identity, once minted and cached, against the delegated Biscuit on the same path: only the bearer
+     * differs, so the difference is what the cached JWT costs per call (a digest and a lookup instead of the
+     * session's memo; a one-block minted token instead of the delegated chain).
+     */
+    private static void jwtAgainstNative(List<Check> checks, List<Round> rounds, String at) {
+        List<Double> p50 = each(rounds, r -> r.minus(Scenario.WARRANT_JWT, Scenario.WARRANT_HTTP, ScenarioResult::p50));
+        if (p50.isEmpty()) {
+            return;
+        }
+        List<Double> p99 = each(rounds, r -> r.minus(Scenario.WARRANT_JWT, Scenario.WARRANT_HTTP, ScenarioResult::p99));
+        checks.add(new Check(at + ": JWT identity's p50 minus the native token's", ms(p50), "<= 0.000 ms",
+                median(p50) <= 0));
+        checks.add(new Check(at + ": JWT identity's p99 minus the native token's", ms(p99), "<= 0.000 ms",
+                median(p99) <= 0));
+        checks.add(new Check(at + ": throughput JWT identity / native token",
+                ratio(each(rounds, r -> r.throughputRatio(Scenario.WARRANT_JWT, Scenario.WARRANT_HTTP))),
+                "(reported)", true));
     }
 
     /** The results of one round at one client count, by scenario. */

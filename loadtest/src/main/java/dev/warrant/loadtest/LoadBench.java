@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * The load benchmark in one command: starts the echo server, the pass-through proxy, {@code warrant serve} and
@@ -24,6 +27,9 @@ public final class LoadBench {
             return results.stream().mapToLong(ScenarioResult::errors).sum();
         }
     }
+
+    /** What an agent of a scenario presents: the delegated Biscuit, or for warrant-jwt the issuer's JWT. */
+    private record Bearer(String text, Path file) {}
 
     private LoadBench() {}
 
@@ -49,22 +55,32 @@ public final class LoadBench {
 
     static Outcome run(LoadOptions o) throws Exception {
         Path dir = o.workDir();
-        String token = Tokens.delegated(dir.resolve("keys"), o.hops(), Duration.ofHours(6),
+        String delegated = Tokens.delegated(dir.resolve("keys"), o.hops(), Duration.ofHours(6),
                 List.of(WarrantNode.HTTP_UPSTREAM, WarrantNode.STDIO_UPSTREAM, WarrantNode.MODERN_UPSTREAM));
-        Path tokenFile = Files.writeString(dir.resolve("agent.token"), token);
+        Map<Scenario, Bearer> bearers = new EnumMap<>(Scenario.class);
+        Bearer biscuit = new Bearer(delegated, Files.writeString(dir.resolve("agent.token"), delegated));
+        o.scenarios().forEach(s -> bearers.put(s, biscuit));
+        Optional<JwtIssuer> issuer = Optional.empty();
+        if (o.scenarios().contains(Scenario.WARRANT_JWT)) {
+            issuer = Optional.of(JwtIssuer.create(ChildProcess.freePort()));
+            String jwt = issuer.get().accessToken(WarrantNode.RESOURCE, Duration.ofHours(6));
+            bearers.put(Scenario.WARRANT_JWT, new Bearer(jwt, Files.writeString(dir.resolve("agent.jwt"), jwt)));
+        }
         String loadBefore = Machine.loadAverage();
         List<ScenarioResult> results = new ArrayList<>();
         log("starting the targets; work dir " + dir);
-        try (Targets targets = Targets.start(o.scenarios(), dir, o.nodeTools())) {
+        try (Targets targets = Targets.start(o.scenarios(), dir, o.nodeTools(), issuer)) {
             for (Scenario s : o.scenarios()) {
-                awaitReady(targets, s, token);
+                // For warrant-jwt this first call is the JWT's first use (verified, mapped, minted); every
+                // measured call after it finds the cached identity.
+                awaitReady(targets, s, bearers.get(s).text());
             }
             log("targets ready");
             for (int agents : o.agents()) {
                 for (int round = 1; round <= o.rounds(); round++) {
                     for (Scenario s : o.scenarios()) {
                         log("run " + s.id + " with " + agents + " agent(s), round " + round + " of " + o.rounds());
-                        ScenarioResult r = generate(o, targets, s, agents, round, tokenFile);
+                        ScenarioResult r = generate(o, targets, s, agents, round, bearers.get(s).file());
                         List<String> dead = targets.dead();
                         if (!dead.isEmpty()) {
                             throw new IllegalStateException("a target died during " + s.id + ": " + String.join("; ", dead));

@@ -5,6 +5,8 @@ enum Scenario {
     DIRECT("direct", "echo server over HTTP, called directly (no hop)"),
     PROXY("proxy", "through a bare Vert.x pass-through proxy (vertx-web-proxy, no auth)"),
     WARRANT_HTTP("warrant-http", "through `warrant serve` to the HTTP server (delegated token, 21 policy statements, audit on)"),
+    WARRANT_JWT("warrant-jwt", "through `warrant serve` to the HTTP server, the agent presenting an RS256 JWT from a loopback issuer "
+            + "(verified, mapped and minted on first use, then cached; same policies, audit)"),
     WARRANT_STDIO("warrant-stdio", "through `warrant serve` to the stdio server (same token, policies, audit)"),
     PEER_STDIO("supergateway-stdio", "through supergateway 4.0.0 --stateful to the stdio server (no authorization)"),
     DIRECT_2026("direct-2026", "MCP 2026-07-28: the same echo server speaking 2026-07-28, called directly with 2026 requests"),
@@ -25,7 +27,7 @@ enum Scenario {
             }
         }
         throw new IllegalArgumentException("unknown scenario '" + id + "' (known: direct, proxy, warrant-http, "
-                + "warrant-stdio, supergateway-stdio, direct-2026, warrant-2026)");
+                + "warrant-jwt, warrant-stdio, supergateway-stdio, direct-2026, warrant-2026)");
     }
 
     /** Whether the agent speaks MCP 2026-07-28 (no handshake, the envelope in every request). */

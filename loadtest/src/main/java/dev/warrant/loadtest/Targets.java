@@ -7,23 +7,27 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
  * The systems under test, started once for all runs and stopped together: the echo server, the proxy in front
- * of it, the gateway (both upstreams) and the peer bridge — only those the chosen scenarios need.
+ * of it, the gateway (both upstreams) and the peer bridge, and for {@code warrant-jwt} the issuer's key endpoint
+ * — only those the chosen scenarios need.
  */
 final class Targets implements AutoCloseable {
 
     private final List<ChildProcess> processes = new ArrayList<>();
     private final Map<Scenario, URI> urls = new EnumMap<>(Scenario.class);
 
-    static Targets start(Set<Scenario> scenarios, Path dir, Path nodeTools) throws Exception {
+    /** @param issuer the JWT issuer Warrant accepts (its JWKS is served by a process of its own); only for warrant-jwt */
+    static Targets start(Set<Scenario> scenarios, Path dir, Path nodeTools, Optional<JwtIssuer> issuer)
+            throws Exception {
         Targets t = new Targets();
         try {
             int serverPort = ChildProcess.freePort();
             boolean warrant = scenarios.contains(Scenario.WARRANT_HTTP) || scenarios.contains(Scenario.WARRANT_STDIO)
-                    || scenarios.contains(Scenario.WARRANT_2026);
+                    || scenarios.contains(Scenario.WARRANT_2026) || scenarios.contains(Scenario.WARRANT_JWT);
             boolean needsServer = warrant || scenarios.contains(Scenario.DIRECT) || scenarios.contains(Scenario.PROXY);
             if (needsServer) {
                 ChildProcess server = t.add(ChildProcess.start("echo-server",
@@ -48,10 +52,18 @@ final class Targets implements AutoCloseable {
                         Integer.toString(port), Integer.toString(serverPort)), dir, Map.of())), port);
                 t.urls.put(Scenario.PROXY, mcp(port));
             }
+            if (issuer.isPresent()) {
+                // Listening before the gateway starts: it reads the keys at start, so the first JWT need not wait.
+                ChildProcess jwks = t.add(ChildProcess.start("jwks", ChildProcess.java(JwksServer.class.getName(),
+                        Integer.toString(issuer.get().port()), issuer.get().writeJwks(dir.resolve("jwks.json")).toString()),
+                        dir, Map.of()));
+                jwks.awaitPort(issuer.get().port(), Duration.ofSeconds(60));
+            }
             if (warrant) {
                 int port = ChildProcess.freePort();
-                starting.put(t.add(WarrantNode.start(dir, port, serverPort, modernPort)), port);
+                starting.put(t.add(WarrantNode.start(dir, port, serverPort, modernPort, issuer)), port);
                 t.urls.put(Scenario.WARRANT_HTTP, mcp(port));
+                t.urls.put(Scenario.WARRANT_JWT, mcp(port));
                 t.urls.put(Scenario.WARRANT_STDIO, mcp(port));
                 t.urls.put(Scenario.WARRANT_2026, mcp(port));
             }
@@ -86,7 +98,7 @@ final class Targets implements AutoCloseable {
     /** The tool name an agent calls: the gateway prefixes the upstream's name. */
     static String tool(Scenario s) {
         return switch (s) {
-            case WARRANT_HTTP -> WarrantNode.HTTP_UPSTREAM + "__" + EchoMcp.TOOL;
+            case WARRANT_HTTP, WARRANT_JWT -> WarrantNode.HTTP_UPSTREAM + "__" + EchoMcp.TOOL;
             case WARRANT_STDIO -> WarrantNode.STDIO_UPSTREAM + "__" + EchoMcp.TOOL;
             case WARRANT_2026 -> WarrantNode.MODERN_UPSTREAM + "__" + EchoMcp.TOOL;
             default -> EchoMcp.TOOL;

@@ -2,7 +2,10 @@ package dev.warrant.loadtest;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -10,7 +13,9 @@ import java.util.UUID;
  * echo server ({@code fast} over Streamable HTTP, {@code fast2026} over Streamable HTTP speaking 2026-07-28,
  * {@code faststdio} over stdio), an operator policy set of 16
  * statements (21 with the defaults, the set docs/ARCHITECTURE.md §10's budget assumes), the audit log on as shipped, and the
- * per-caller rate limit off (50/s by default, which a benchmark agent exceeds by design).
+ * per-caller rate limit off (50/s by default, which a benchmark agent exceeds by design). With a {@link JwtIssuer}
+ * (the {@code warrant-jwt} scenario) it also accepts that issuer's JWTs ({@code identity:}), mapped to the same
+ * rights on {@code fast} as the delegated token's.
  */
 final class WarrantNode {
 
@@ -18,6 +23,17 @@ final class WarrantNode {
     static final String STDIO_UPSTREAM = "faststdio";
     /** The same echo server speaking 2026-07-28 (a process of its own): the gateway discovers its era. */
     static final String MODERN_UPSTREAM = "fast2026";
+    /** The RFC 8707 resource the JWTs' {@code aud} names (an identifier: nothing is fetched from it). */
+    static final String RESOURCE = "https://warrant.loadbench/mcp";
+    /**
+     * The operator's identity mapping: the subject is the agent, the {@code tools} scope the right to call the HTTP
+     * echo tool, exactly what the delegated token allows on that upstream.
+     */
+    static final String MAPPING = String.join("\n",
+            "agent($s) <- claim(\"sub\", $s);",
+            "right(\"tool\", \"" + HTTP_UPSTREAM + "\", \"" + EchoMcp.TOOL + "\") <- claim(\"scope\", \""
+                    + JwtIssuer.SCOPE + "\");",
+            "");
 
     /** bench/policies/realistic.datalog (packaged into this jar by the pom): the benchmarks' operator policy set. */
     static String policies() throws java.io.IOException {
@@ -37,9 +53,21 @@ final class WarrantNode {
      * share of this machine's cores, and the load generator and upstream keep theirs (docs/ARCHITECTURE.md
      * §11.13).
      */
-    static ChildProcess start(Path dir, int port, int upstreamHttpPort, int modernUpstreamPort) throws Exception {
+    static ChildProcess start(Path dir, int port, int upstreamHttpPort, int modernUpstreamPort,
+                              Optional<JwtIssuer> identity) throws Exception {
         Files.createDirectories(dir.resolve("policies"));
         Files.writeString(dir.resolve("policies/operator.datalog"), policies());
+        List<String> identityConfig = new ArrayList<>();
+        if (identity.isPresent()) {
+            Files.writeString(dir.resolve("identity.datalog"), MAPPING);
+            identityConfig.addAll(List.of(
+                    "identity:",
+                    "  resource: \"" + RESOURCE + "\"",
+                    "  issuers:",
+                    "    - { issuer: \"" + identity.get().issuer() + "\", jwksUri: \"" + identity.get().jwksUri()
+                            + "\", algorithms: [RS256] }",
+                    "  mapping: identity.datalog"));
+        }
         Path config = dir.resolve("warrant.yaml");
         Files.writeString(config, String.join("\n",
                 "listen: { host: 127.0.0.1, port: " + port + ", eventLoops: 1 }",
@@ -58,6 +86,7 @@ final class WarrantNode {
                 "      args: [\"-cp\", \"${env:LOADBENCH_CLASSPATH}\", \"" + StdioMcpServer.class.getName() + "\"]",
                 "policies: { dir: policies }",
                 "limits: { perCaller: false }",
+                String.join("\n", identityConfig),
                 ""));
         return ChildProcess.start("warrant",
                 ChildProcess.java("dev.warrant.gateway.cli.WarrantCli", "serve", "--config", config.toString()), dir,

@@ -62,6 +62,21 @@ class BudgetTest {
     }
 
     @Test
+    void theCachedJwtIdentityIsJudgedAgainstTheNativeTokenOfTheSameRound() {
+        List<Budget.Check> checks = Budget.check(List.of(
+                r(Scenario.DIRECT, 1, 140, 300, 7000, 0), r(Scenario.WARRANT_HTTP, 1, 330, 600, 3000, 0),
+                r(Scenario.WARRANT_JWT, 1, 320, 650, 3100, 0)));
+
+        assertThat(check(checks, "1 client: JWT identity's p50").value()).isEqualTo("-0.010 ms");
+        assertThat(check(checks, "1 client: JWT identity's p50").pass()).isTrue();
+        assertThat(check(checks, "1 client: JWT identity's p99").value()).isEqualTo("0.050 ms");
+        assertThat(check(checks, "1 client: JWT identity's p99").pass()).isFalse();
+        assertThat(check(checks, "1 client: throughput JWT identity / native token").value()).isEqualTo("1.03");
+        assertThat(Budget.check(List.of(r(Scenario.WARRANT_HTTP, 1, 330, 600, 3000, 0))))
+                .noneMatch(c -> c.what().contains("JWT"));
+    }
+
+    @Test
     void withSeveralRoundsEachLineIsComputedWithinARoundAndJudgedOnTheMedianRound() {
         List<Budget.Check> checks = Budget.check(List.of(
                 // round 1: a busy host during Warrant's run (added p99 5 ms, 0.40 of the proxy)
