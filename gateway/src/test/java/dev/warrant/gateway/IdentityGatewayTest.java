@@ -6,6 +6,7 @@ import dev.warrant.gateway.identity.IdentityProvider;
 import dev.warrant.gateway.identity.IdentitySettings;
 import dev.warrant.gateway.identity.IssuerSettings;
 import dev.warrant.gateway.identity.MachineClient;
+import dev.warrant.otel.McpAttributes;
 import io.modelcontextprotocol.client.McpSyncClient;
 import io.modelcontextprotocol.spec.McpError;
 import io.vertx.core.json.JsonArray;
@@ -87,6 +88,12 @@ class IdentityGatewayTest {
         List<JsonObject> calls = auditLines().stream().filter(l -> "reporter".equals(l.getString("caller"))
                 && "tools/call".equals(l.getString("method"))).toList();
         assertThat(calls).extracting(l -> l.getString("decision")).contains("allow", "deny");
+        // Traced like any token, and the span says which IdP identity the token was minted for.
+        assertThat(gw.spans.getFinishedSpanItems()).anySatisfy(s -> {
+            assertThat(s.getAttributes().get(McpAttributes.WARRANT_CALLER)).isEqualTo("reporter");
+            assertThat(s.getAttributes().get(McpAttributes.WARRANT_IDENTITY_SUBJECT)).isEqualTo("reporter");
+            assertThat(s.getAttributes().get(McpAttributes.WARRANT_IDENTITY_ISSUER)).isEqualTo(idp.issuer().toString());
+        });
     }
 
     @Test

@@ -29,6 +29,9 @@ public final class McpAttributes {
     public static final AttributeKey<List<String>> WARRANT_CHAIN = AttributeKey.stringArrayKey("warrant.delegation.chain");
     public static final AttributeKey<Long> WARRANT_DEPTH = AttributeKey.longKey("warrant.delegation.depth");
     public static final AttributeKey<String> WARRANT_TASK = AttributeKey.stringKey("warrant.task");
+    /** A token minted for an identity provider's JWT: the identity it was minted for (issue 18). */
+    public static final AttributeKey<String> WARRANT_IDENTITY_ISSUER = AttributeKey.stringKey("warrant.identity.issuer");
+    public static final AttributeKey<String> WARRANT_IDENTITY_SUBJECT = AttributeKey.stringKey("warrant.identity.subject");
     public static final AttributeKey<String> WARRANT_DECISION = AttributeKey.stringKey("warrant.decision");
     public static final AttributeKey<String> WARRANT_REASON = AttributeKey.stringKey("warrant.reason");
     /**

@@ -41,6 +41,10 @@ public final class TelemetryObserver implements GatewayObserver {
             span.setAttribute(McpAttributes.WARRANT_CHAIN, token.chain());
             span.setAttribute(McpAttributes.WARRANT_DEPTH, (long) token.depth());
             token.task().ifPresent(t -> span.setAttribute(McpAttributes.WARRANT_TASK, t));
+            token.identity().ifPresent(i -> {
+                span.setAttribute(McpAttributes.WARRANT_IDENTITY_ISSUER, i.issuer());
+                span.setAttribute(McpAttributes.WARRANT_IDENTITY_SUBJECT, i.subject());
+            });
         }
         if (ex.session() != null) {
             span.setAttribute(McpAttributes.MCP_SESSION_ID, ex.session().id());
