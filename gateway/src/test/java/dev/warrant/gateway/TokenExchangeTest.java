@@ -1,9 +1,12 @@
 package dev.warrant.gateway;
 
+import dev.warrant.delegation.AuthorizationLimits;
 import dev.warrant.delegation.Delegator;
 import dev.warrant.delegation.HopSpec;
 import dev.warrant.delegation.Identity;
 import dev.warrant.delegation.MintSpec;
+import dev.warrant.delegation.PolicySet;
+import dev.warrant.delegation.RequestFacts;
 import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.delegation.Verifier;
 import dev.warrant.delegation.VerifierSettings;
@@ -30,6 +33,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -140,6 +144,27 @@ class TokenExchangeTest {
         VerifiedToken v = verifier.verify(new JsonObject(r.body()).getString("access_token"));
         assertThat(v.chain()).containsExactly("planner", "summarizer");
         assertThat(v.identity()).isEmpty();
+    }
+
+    @Test
+    void aResourceNamingOneOfTheGatewaysServersNarrowsTheTokenToIt() throws Exception {
+        String planner = gw.minter.mint(MintSpec.builder("planner").right("tool", "notes", "read_note")
+                .right("tool", "search", "*").ttl(Duration.ofMinutes(30)).build());
+        String notesOnly = RESOURCE.replace("/mcp", "/servers/notes/mcp");
+        HttpResponse<String> r = exchange(Map.of("subject_token", planner, "subject_token_type",
+                "urn:warrant:params:oauth:token-type:biscuit", "resource", notesOnly));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        VerifiedToken v = verifier.verify(new JsonObject(r.body()).getString("access_token"));
+        Instant now = Instant.now();
+        assertThat(v.authorize(RequestFacts.toolCall(now, "notes", "read_note").build(), PolicySet.defaults(),
+                AuthorizationLimits.defaults()).allowed()).isTrue();
+        assertThat(v.authorize(RequestFacts.toolCall(now, "search", "query").build(), PolicySet.defaults(),
+                AuthorizationLimits.defaults()).allowed()).isFalse();
+        // A scope item on another server than the resource's is refused; an unknown path is not this gateway.
+        assertError(exchange(Map.of("subject_token", planner, "subject_token_type", "urn:warrant:params:oauth:token-type:biscuit",
+                "resource", notesOnly, "scope", "tool:search:query")), "invalid_scope", null);
+        assertError(exchange(Map.of("subject_token", planner, "subject_token_type", "urn:warrant:params:oauth:token-type:biscuit",
+                "resource", RESOURCE.replace("/mcp", "/admin/mcp"))), "invalid_target", null);
     }
 
     @Test

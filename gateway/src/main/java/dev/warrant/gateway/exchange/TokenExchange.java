@@ -78,11 +78,9 @@ public final class TokenExchange {
                 throw ExchangeError.invalidRequest("the body must be application/x-www-form-urlencoded");
             }
             ExchangeRequest request = ExchangeRequest.from(ctx.request().formAttributes());
-            request.resource().filter(r -> !resources.contains(r)).ifPresent(r -> {
-                throw ExchangeError.invalidTarget("resource is not this gateway");
-            });
+            Optional<String> server = request.resource().flatMap(this::server);
             String traceparent = MetaPropagation.traceparent(telemetry.propagator(), parent.with(span));
-            issued = exchange(request, traceparent, PeerIdentity.of(ctx.request()));
+            issued = exchange(request, server, traceparent, PeerIdentity.of(ctx.request()));
         } catch (ExchangeError e) {
             issued = Future.failedFuture(e);
         }
@@ -122,20 +120,46 @@ public final class TokenExchange {
     private record Actor(String agent, Optional<String> peer) {
     }
 
-    private Future<Issued> exchange(ExchangeRequest request, String traceparent, Optional<String> connectionPeer) {
+    /**
+     * What a {@code resource} asks for: this gateway ({@code .../mcp}: no narrowing) or one of its virtual servers
+     * ({@code .../servers/<name>/mcp}: the token is narrowed to that upstream); anything else is not this gateway.
+     */
+    private Optional<String> server(String resource) {
+        if (resources.contains(resource)) {
+            return Optional.empty();
+        }
+        for (String own : resources) {
+            String base = own.endsWith("/mcp") ? own.substring(0, own.length() - "/mcp".length()) : own;
+            String prefix = base + "/servers/";
+            if (resource.startsWith(prefix) && resource.endsWith("/mcp")) {
+                String name = resource.substring(prefix.length(), resource.length() - "/mcp".length());
+                if (name.matches("[A-Za-z0-9_.-]{1,64}")) {
+                    return Optional.of(name);
+                }
+            }
+        }
+        throw ExchangeError.invalidTarget("resource is neither this gateway nor one of its servers");
+    }
+
+    private Future<Issued> exchange(ExchangeRequest request, Optional<String> server, String traceparent,
+                                    Optional<String> connectionPeer) {
         Future<Issued> subject = token(request.subjectToken(), request.subjectTokenType(), "subject_token");
         Future<Optional<Actor>> actor = request.actorToken().isEmpty() ? Future.succeededFuture(Optional.empty())
                 : actor(request.actorToken().get(), request.actorTokenType().orElseThrow(), connectionPeer).map(Optional::of);
         return Future.all(subject, actor).compose(both -> {
             Issued s = subject.result();
             Optional<Actor> to = actor.result();
-            if (to.isEmpty() && request.scope().isEmpty()) {
+            if (to.isEmpty() && request.scope().isEmpty() && server.isEmpty()) {
                 return Future.succeededFuture(s);
             }
             HopSpec.Builder hop = to.map(a -> HopSpec.delegateTo(a.agent())).orElseGet(HopSpec::selfAttenuation);
             // An actor named by its certificate gets a token that works only over a connection presenting it.
             to.flatMap(Actor::peer).ifPresent(hop::peer);
-            request.scope().ifPresent(scope -> Scope.applyTo(scope, hop));
+            if (request.scope().isPresent()) {
+                Scope.applyTo(request.scope().get(), server, hop);
+            } else {
+                server.ifPresent(name -> hop.tools(name, "*").prompts(name, "*").resources(name, "*"));
+            }
             if (traceparent != null) {
                 hop.trace(traceparent);
             }
