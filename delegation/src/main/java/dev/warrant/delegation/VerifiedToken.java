@@ -32,6 +32,7 @@ public final class VerifiedToken {
     private final Chain chain;
     private final List<String> revocationIds;
     private final String rootKeyId;
+    private final String grant;
     private volatile Prepared prepared;
 
     VerifiedToken(Biscuit biscuit, Chain chain, List<String> revocationIds, String rootKeyId) {
@@ -39,6 +40,27 @@ public final class VerifiedToken {
         this.chain = chain;
         this.revocationIds = List.copyOf(revocationIds);
         this.rootKeyId = rootKeyId;
+        this.grant = chain.identity().map(VerifiedToken::identityGrant).orElse(this.revocationIds.get(0));
+    }
+
+    /**
+     * What this token was granted under, the key of session ownership and per-grant quotas: the authority block's
+     * revocation id (shared by every token delegated from it), or, for a token the gateway minted for an IdP
+     * identity, that identity, so that minting again for it (another member, an expired mint, a fresh JWT) keeps
+     * the same grant.
+     */
+    public String grant() {
+        return grant;
+    }
+
+    private static String identityGrant(Identity identity) {
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
+                    (identity.issuer() + '\u001f' + identity.subject()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return "identity:" + dev.warrant.delegation.internal.Hex.encode(digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java platform", e);
+        }
     }
 
     /** The authority agent (the identity the issuer minted the token for). */

@@ -68,6 +68,22 @@ class MintVerifyTest {
     }
 
     @Test
+    void theGrantIsTheAuthorityBlockOrForAMintedIdentityTheIdentityItself() throws Exception {
+        String planner = plannerToken();
+        assertThat(VERIFIER.verify(planner).grant()).isEqualTo(VERIFIER.verify(planner).revocationIds().get(0));
+        // Minting twice for one identity (another member, an expired mint) keeps the grant; another identity differs.
+        Identity alice = new Identity("https://idp.example.org", "alice");
+        String first = MINTER.mint(MintSpec.builder("alice").identity(alice).build());
+        String second = MINTER.mint(MintSpec.builder("alice").identity(alice).build());
+        String delegated = Delegator.attenuate(first, HopSpec.delegateTo("helper").build(), CLOCK);
+        String bob = MINTER.mint(MintSpec.builder("alice").identity(new Identity("https://idp.example.org", "bob")).build());
+        assertThat(VERIFIER.verify(first).revocationIds().get(0)).isNotEqualTo(VERIFIER.verify(second).revocationIds().get(0));
+        assertThat(VERIFIER.verify(second).grant()).isEqualTo(VERIFIER.verify(first).grant()).startsWith("identity:");
+        assertThat(VERIFIER.verify(delegated).grant()).isEqualTo(VERIFIER.verify(first).grant());
+        assertThat(VERIFIER.verify(bob).grant()).isNotEqualTo(VERIFIER.verify(first).grant());
+    }
+
+    @Test
     void authorityBlockIsExactlyTheContract() throws Exception {
         String token = MINTER.mint(MintSpec.builder("planner").right("tool", "fs", "read_file").task("T-42")
                 .ttl(Duration.ofHours(1)).peer("spiffe://example.org/planner").build());

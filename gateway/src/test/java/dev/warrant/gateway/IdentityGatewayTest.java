@@ -161,6 +161,31 @@ class IdentityGatewayTest {
                 .isEqualTo(200);
     }
 
+    @Test
+    void aChangedMappingReachesAnOpenSessionOfTheSameJwt() throws Exception {
+        Path mapping = dir.resolve("identity.datalog");
+        String jwt = idp.clientCredentials("reporter", "reporter-secret", RESOURCE, "notes.read");
+        try (McpSyncClient agent = Agents.connect(gw.mcpUrl(), jwt)) {
+            assertThat(Agents.text(Agents.call(agent, "notes__read_note", HELLO))).contains("Hello");
+            // The operator stops granting notes.read; the session's remembered token is not current any more.
+            Files.writeString(mapping, MAPPING.replace("right(\"tool\", \"notes\", \"read_note\") <- claim(\"scope\", \"notes.read\");\n", ""));
+            try {
+                await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).until(() -> {
+                    try {
+                        Agents.call(agent, "notes__read_note", HELLO);
+                        return false;
+                    } catch (McpError denied) {
+                        return true;
+                    }
+                });
+            } finally {
+                Files.writeString(mapping, MAPPING);
+            }
+            await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                    .until(() -> Agents.text(Agents.call(agent, "notes__read_note", HELLO)).contains("Hello"));
+        }
+    }
+
     private static List<JsonObject> auditLines() throws Exception {
         Path log = gw.stateDir.resolve("audit.log");
         return await().atMost(Duration.ofSeconds(10)).until(() -> Files.exists(log)

@@ -76,7 +76,7 @@ public final class ApprovalStage implements Stage {
         if (!rule.approval()) {
             return chain.proceed(exchange);
         }
-        String grant = token.revocationIds().get(0);
+        String grant = token.grant();
         quota.acquire(grant);
         Instant now = clock.instant();
         PendingApproval pending = new PendingApproval(java.util.UUID.randomUUID().toString(), token.caller(),

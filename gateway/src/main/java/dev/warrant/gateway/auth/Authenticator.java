@@ -64,14 +64,22 @@ public final class Authenticator {
         } catch (WarrantException e) {
             return Future.failedFuture(e);
         }
-        VerifiedToken remembered = memo == null ? null : memo.recall(token);
+        // A Warrant token is base64url, without a dot; a JWT has two. Its memo entry is good only under the identity
+        // mapping it was minted with, so a changed mapping reaches open sessions too.
+        boolean maybeJwt = identities != null && token.indexOf('.') >= 0;
+        long version = maybeJwt ? identities.mappingVersion() : 0;
+        VerifiedToken remembered = memo == null ? null : memo.recall(token, version);
         if (remembered != null) {
             return checkStillValid(remembered);
         }
-        if (identities != null && BearerFormat.looksLikeJwt(token)) {
-            // An IdP's JWT: verified, mapped and minted once, then cached by the identities themselves (not in the
-            // session's memo: a changed mapping must reach open sessions too).
-            return identities.resolve(token).compose(this::checkStillValid);
+        if (maybeJwt && BearerFormat.looksLikeJwt(token)) {
+            // An IdP's JWT: verified, mapped and minted once, then cached by the identities themselves.
+            return identities.minted(token).compose(minted -> {
+                if (memo != null) {
+                    memo.remember(token, minted.verified(), minted.mappingVersion());
+                }
+                return checkStillValid(minted.verified());
+            });
         }
         TokenDigest digest = TokenDigest.of(token);
         VerifiedToken cached = cache.get(digest);

@@ -23,8 +23,11 @@ public final class BearerMemo {
     /** Eight bytes of a byte array at a time, for the comparison below. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-    /** The remembered token as its ASCII bytes (a token with any other character is never remembered). */
-    private record Entry(byte[] bearer, VerifiedToken token) {
+    /**
+     * The remembered token as its ASCII bytes (a token with any other character is never remembered), and the
+     * version of what it was derived under (an IdP JWT's identity mapping; 0 for a Warrant token).
+     */
+    private record Entry(byte[] bearer, VerifiedToken token, long version) {
     }
 
     private volatile Entry entry;
@@ -42,8 +45,13 @@ public final class BearerMemo {
 
     /** The verified token if {@code bearer} is exactly the remembered one, else null. */
     VerifiedToken recall(String bearer) {
+        return recall(bearer, 0);
+    }
+
+    /** As {@link #recall(String)}, and only if it was remembered under {@code version}. */
+    VerifiedToken recall(String bearer, long version) {
         Entry e = entry;
-        if (e == null || e.bearer().length != bearer.length()) {
+        if (e == null || e.version() != version || e.bearer().length != bearer.length()) {
             return null;
         }
         // ISO-8859-1 maps a character beyond it to '?', which a remembered token never holds: equal bytes are
@@ -52,6 +60,10 @@ public final class BearerMemo {
     }
 
     void remember(String bearer, VerifiedToken token) {
+        remember(bearer, token, 0);
+    }
+
+    void remember(String bearer, VerifiedToken token, long version) {
         if (!owner.test(token)) {
             return; // another caller naming this session: SessionStage refuses it; it must not evict the owner's
         }
@@ -61,7 +73,7 @@ public final class BearerMemo {
                 return; // not a token's base64url; never the case for one that verified
             }
         }
-        entry = new Entry(bearer.getBytes(StandardCharsets.ISO_8859_1), token);
+        entry = new Entry(bearer.getBytes(StandardCharsets.ISO_8859_1), token, version);
     }
 
     /**

@@ -79,7 +79,7 @@ final class InputRounds {
         }
         // Computed only when a round is sealed or opened: most calls never ask for input.
         Supplier<RequestStates.Binding> binding = once(() -> new RequestStates.Binding(
-                exchange.token().revocationIds().get(0), exchange.token().caller(), method, target, upstream.name(),
+                exchange.token().grant(), exchange.token().caller(), method, target, upstream.name(),
                 RequestStates.digest(params.get("arguments"))));
         Round round;
         if (sentState != null) {

@@ -28,7 +28,7 @@ public final class ParkedCalls {
     /** One parked call: its upstream result (still to come), its open requests, whom it belongs to. */
     record Parked(Future<JsonObject> result, InputBridge bridge, VerifiedToken token, Instant expires) {
         String grant() {
-            return token.revocationIds().get(0);
+            return token.grant();
         }
     }
 

@@ -63,6 +63,11 @@ public final class JwtIdentities {
         return jwts;
     }
 
+    /** The version of the identity mapping in force: a token minted under another is not current. */
+    public long mappingVersion() {
+        return mapping.current().version();
+    }
+
     /** The token the JWT stands for; fails with an authentication reason (HTTP 401). */
     public Future<VerifiedToken> resolve(String jwt) {
         return minted(jwt).map(Minted::verified);

@@ -46,7 +46,7 @@ public final class Subscriptions {
     public record Listener(Object id, VerifiedToken token, Optional<String> peer, String virtualServer,
                            Set<Kind> kinds, ReplyChannel channel) {
         String grant() {
-            return token.revocationIds().get(0);
+            return token.grant();
         }
 
         /** Sends one notification of {@code kind}, tagged with this subscription's id. */

@@ -28,7 +28,7 @@ import java.util.function.Predicate;
 public final class Session implements CallScope {
 
     /** The last bearer token presented on this session (AuthenticateStage skips the cache digest on a match). */
-    private final BearerMemo bearerMemo = new BearerMemo(t -> isOwnedBy(t.revocationIds().get(0), t.caller()));
+    private final BearerMemo bearerMemo = new BearerMemo(t -> isOwnedBy(t.grant(), t.caller()));
 
     public BearerMemo bearerMemo() {
         return bearerMemo;

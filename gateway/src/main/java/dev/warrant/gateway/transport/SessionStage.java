@@ -47,12 +47,12 @@ public final class SessionStage implements Stage {
             return modern(exchange, chain);
         }
         VerifiedToken token = exchange.token();
-        String root = token.revocationIds().get(0);
+        String grant = token.grant();
         if (exchange.kind() == MessageKind.REQUEST && "initialize".equals(exchange.method())) {
             Object requested = exchange.request().params().getValue("protocolVersion");
             String version = ProtocolVersions.negotiate(requested instanceof String s ? s : null);
             Object declared = exchange.request().params().getValue("capabilities");
-            Session opened = sessions.open(root, token.caller(), version,
+            Session opened = sessions.open(grant, token.caller(), version,
                     declared instanceof JsonObject c ? c : new JsonObject());
             exchange.session(opened);
             opened.noteToken(token);
@@ -67,7 +67,7 @@ public final class SessionStage implements Stage {
         if (header != null && !ProtocolVersions.isSupported(header)) {
             throw WarrantException.of(Reason.PROTOCOL_VERSION_UNSUPPORTED, "unsupported MCP-Protocol-Version: " + header);
         }
-        Session session = sessions.resolve(exchange.http().sessionId(), root, token.caller());
+        Session session = sessions.resolve(exchange.http().sessionId(), grant, token.caller());
         exchange.session(session);
         session.noteToken(token);
         session.notePeer(exchange.http().peer());
