@@ -74,14 +74,7 @@ class AuditLogExportTest {
         stateDir = Files.createTempDirectory("warrant-otel-logs-test");
         SigningKey rootKey = KeyFiles.loadOrCreate(stateDir);
         minter = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24));
-        GatewayConfig config = GatewayConfig.builder()
-                .host("127.0.0.1").port(0).stateDir(stateDir)
-                .rootKeys(List.of(rootKey.publicKey()))
-                .clusterName("warrant-otel-logs-" + UUID.randomUUID())
-                .clusterPort(ProcessPorts.freePort())
-                .upstreams(List.of(new GatewayConfig.Upstream(JavaUpstreams.stdio("notes", NotesServer.class,
-                        List.of("--state-dir", stateDir.toString()), Map.of(), Duration.ofSeconds(20)), Map.of())))
-                .build();
+        GatewayConfig config = config(stateDir, rootKey);
         // What an operator sets as OTEL_* variables, as properties so the test JVM's environment is untouched.
         Map<String, String> otel = Map.of(
                 "otel.traces.exporter", "otlp",
@@ -175,6 +168,43 @@ class AuditLogExportTest {
         assertThat(denied.traceId()).isNotEqualTo(allowed.traceId());
     }
 
+    @Test
+    void anUnreachableCollectorCostsNeitherTheAnswerNorTheAuditLine() throws Exception {
+        Path dir = Files.createTempDirectory("warrant-otel-logs-down");
+        SigningKey key = KeyFiles.loadOrCreate(dir);
+        // Nothing listens there: every export fails on the SDK's thread, and keeps failing.
+        Map<String, String> otel = Map.of(
+                "otel.logs.exporter", "otlp",
+                "otel.exporter.otlp.protocol", "http/protobuf",
+                "otel.exporter.otlp.endpoint", "http://127.0.0.1:" + ProcessPorts.freePort(),
+                "otel.blrp.schedule.delay", "10");
+        try (Gateway down = Gateway.start(config(dir, key), member -> Telemetry.autoConfigured(member, otel),
+                Clock.systemUTC())) {
+            String token = new Minter(key, Clock.systemUTC(), Duration.ofHours(1)).mint(MintSpec.builder("ops")
+                    .right("tool", "notes", "read_note").ttl(Duration.ofHours(1)).build());
+            try (McpSyncClient client = connect(down.mcpUrl(), token)) {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(client.callTool(new McpSchema.CallToolRequest("notes__read_note",
+                            Map.of("path", "/notes/public/hello.md"))).isError()).isFalse();
+                }
+            }
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.readAllLines(dir.resolve("audit.log")).stream()
+                    .map(JsonObject::new).filter(l -> "tools/call".equals(l.getString("method"))
+                            && "allow".equals(l.getString("decision"))).count() == 3);
+        }
+    }
+
+    private static GatewayConfig config(Path stateDir, SigningKey rootKey) throws Exception {
+        return GatewayConfig.builder()
+                .host("127.0.0.1").port(0).stateDir(stateDir)
+                .rootKeys(List.of(rootKey.publicKey()))
+                .clusterName("warrant-otel-logs-" + UUID.randomUUID())
+                .clusterPort(ProcessPorts.freePort())
+                .upstreams(List.of(new GatewayConfig.Upstream(JavaUpstreams.stdio("notes", NotesServer.class,
+                        List.of("--state-dir", stateDir.toString()), Map.of(), Duration.ofSeconds(20)), Map.of())))
+                .build();
+    }
+
     private static List<ReceivedLog> toolCallLogs() {
         return receiver.logs().stream().filter(l -> "tools/call".equals(l.attr("mcp.method.name"))).toList();
     }
@@ -195,7 +225,10 @@ class AuditLogExportTest {
     }
 
     private static McpSyncClient connect(String token) {
-        URI mcp = gateway.mcpUrl();
+        return connect(gateway.mcpUrl(), token);
+    }
+
+    private static McpSyncClient connect(URI mcp, String token) {
         McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport.builder("http://" + mcp.getRawAuthority())
                         .endpoint(mcp.getRawPath())
                         .requestBuilder(HttpRequest.newBuilder().header("Authorization", "Bearer " + token)).build())
