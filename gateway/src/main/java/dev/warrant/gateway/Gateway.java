@@ -51,6 +51,7 @@ import dev.warrant.gateway.record.AuditSink;
 import dev.warrant.gateway.record.GatewayObserver;
 import dev.warrant.gateway.record.JsonLinesAuditLog;
 import dev.warrant.gateway.record.RecordStage;
+import dev.warrant.gateway.record.TelemetryAuditSink;
 import dev.warrant.gateway.record.TelemetryObserver;
 import dev.warrant.gateway.trace.TraceStage;
 import dev.warrant.gateway.transport.AgentListeners;
@@ -192,8 +193,11 @@ public final class Gateway implements AutoCloseable {
 
             connectUpstreams(config, upstreams);
 
-            AuditSink audit = resources.add("audit log", new JsonLinesAuditLog(
-                    config.auditFile().orElse(config.stateDir().resolve("audit.log")), config.audit()));
+            // Every audit record, whoever writes it (calls, token exchanges, revocations, alerts), is also a log
+            // record when OTEL_LOGS_EXPORTER is set (docs/ARCHITECTURE.md §11.31).
+            AuditSink audit = resources.add("audit log", TelemetryAuditSink.exporting(new JsonLinesAuditLog(
+                    config.auditFile().orElse(config.stateDir().resolve("audit.log")), config.audit()),
+                    telemetry, config.audit()));
             // base64url inflates by 4/3: refuse longer text before decoding anything.
             int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
             // 2025 sessions: any member serves any of them (sealed ids, shared state; docs/ARCHITECTURE.md §5.5).

@@ -41,6 +41,23 @@ public final class McpAttributes {
     public static final AttributeKey<String> WARRANT_POLICY = AttributeKey.stringKey("warrant.policy");
     public static final AttributeKey<String> WARRANT_UPSTREAM = AttributeKey.stringKey("warrant.upstream");
 
+    // Audit records exported as log records (docs/OBSERVABILITY.md, "Audit records as OpenTelemetry logs"): the
+    // audit line's fields under the span attributes' names where a span has the same fact, Warrant's own otherwise.
+    /** The event name of every exported audit record. */
+    public static final String AUDIT_EVENT_NAME = "warrant.audit";
+    /** The tool, resource or prompt the request named, as in the audit line's {@code target}. */
+    public static final AttributeKey<String> WARRANT_TARGET = AttributeKey.stringKey("warrant.target");
+    public static final AttributeKey<String> WARRANT_ARGUMENT_DIGEST = AttributeKey.stringKey("warrant.argument_digest");
+    public static final AttributeKey<String> WARRANT_RISK_TIER = AttributeKey.stringKey("warrant.risk_tier");
+    public static final AttributeKey<String> WARRANT_APPROVAL_ID = AttributeKey.stringKey("warrant.approval.id");
+    public static final AttributeKey<String> WARRANT_APPROVER = AttributeKey.stringKey("warrant.approval.approver");
+    public static final AttributeKey<List<String>> WARRANT_REVOCATION_IDS =
+            AttributeKey.stringArrayKey("warrant.revocation_ids");
+    public static final AttributeKey<Long> WARRANT_LATENCY_MICROS = AttributeKey.longKey("warrant.latency_us");
+    public static final AttributeKey<String> WARRANT_CORRELATION_ID = AttributeKey.stringKey("warrant.correlation_id");
+    /** The raw call arguments as JSON, only when {@code audit.includeArguments} is on. */
+    public static final AttributeKey<String> WARRANT_ARGUMENTS = AttributeKey.stringKey("warrant.arguments");
+
     /** gen_ai.operation.name for tools/call. */
     public static final String OPERATION_EXECUTE_TOOL = "execute_tool";
 }

@@ -3,6 +3,7 @@ package dev.warrant.otel;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.logs.Logger;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
@@ -12,11 +13,14 @@ import io.opentelemetry.sdk.autoconfigure.spi.ConfigurationException;
 import io.opentelemetry.sdk.resources.Resource;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * Owns the OpenTelemetry instance of one gateway process: the tracer, Warrant's metric instruments and the
- * Prometheus view of them.
+ * Owns the OpenTelemetry instance of one gateway process: the tracer, Warrant's metric instruments, the
+ * Prometheus view of them, and the logger audit records are exported through when a logs exporter is set.
  *
  * <p>Exporters are chosen by the standard {@code OTEL_*} environment variables and system properties
  * (autoconfigure). Unlike the SDK's own defaults, Warrant exports nothing unless told to: an operator who
@@ -35,13 +39,18 @@ public final class Telemetry implements AutoCloseable {
     private final Tracer tracer;
     private final WarrantMetrics metrics;
     private final PrometheusReader prometheus;
+    /** Absent when no logs exporter is configured: then nothing is built per record at all. */
+    private final Optional<Logger> logger;
 
-    private Telemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk sdkToClose, PrometheusReader prometheus) {
+    private Telemetry(OpenTelemetry openTelemetry, OpenTelemetrySdk sdkToClose, PrometheusReader prometheus,
+                      boolean logsExported) {
         this.openTelemetry = openTelemetry;
         this.sdkToClose = sdkToClose;
         this.tracer = openTelemetry.getTracer(INSTRUMENTATION_SCOPE);
         this.metrics = new WarrantMetrics(openTelemetry.getMeter(INSTRUMENTATION_SCOPE));
         this.prometheus = prometheus;
+        this.logger = logsExported ? Optional.of(openTelemetry.getLogsBridge().get(INSTRUMENTATION_SCOPE))
+                : Optional.empty();
     }
 
     /**
@@ -66,6 +75,7 @@ public final class Telemetry implements AutoCloseable {
         // Its random service.instance.id is replaced by the member id below; left on, the SDK warns at every start.
         defaults.put("otel.java.disabled.resource.providers", SERVICE_INSTANCE_ID_PROVIDER);
         PrometheusReader prometheus = new PrometheusReader();
+        AtomicBoolean logsExported = new AtomicBoolean();
         OpenTelemetrySdk sdk = AutoConfiguredOpenTelemetrySdk.builder()
                 .addPropertiesSupplier(() -> defaults)
                 .addPropertiesCustomizer(config -> overrides)
@@ -75,10 +85,16 @@ public final class Telemetry implements AutoCloseable {
                         Resource.create(Attributes.of(SERVICE_INSTANCE_ID, instanceId))))
                 .addTracerProviderCustomizer((builder, config) -> builder.addSpanProcessor(TraceIdsOnly.INSTANCE))
                 .addMeterProviderCustomizer((builder, config) -> builder.registerMetricReader(prometheus))
+                // Called with the final configuration (not at all when otel.sdk.disabled): is any exporter set?
+                .addLoggerProviderCustomizer((builder, config) -> {
+                    List<String> exporters = config.getList("otel.logs.exporter");
+                    logsExported.set(!exporters.isEmpty() && !exporters.equals(List.of("none")));
+                    return builder;
+                })
                 .disableShutdownHook()
                 .build()
                 .getOpenTelemetrySdk();
-        return new Telemetry(sdk, sdk, prometheus);
+        return new Telemetry(sdk, sdk, prometheus, logsExported.get());
     }
 
     /**
@@ -93,19 +109,22 @@ public final class Telemetry implements AutoCloseable {
         return Map.of();
     }
 
-    /** Wraps an instance the caller owns (tests hand in an SDK with an in-memory exporter). */
+    /**
+     * Wraps an instance the caller owns (tests hand in an SDK with an in-memory exporter). Its logger is present:
+     * the instance's own logger provider decides what becomes of the audit records.
+     */
     public static Telemetry of(OpenTelemetry openTelemetry) {
-        return new Telemetry(openTelemetry, null, null);
+        return new Telemetry(openTelemetry, null, null, true);
     }
 
     /** As {@link #of(OpenTelemetry)}, with the reader the caller registered on its meter provider. */
     public static Telemetry of(OpenTelemetry openTelemetry, PrometheusReader prometheus) {
-        return new Telemetry(openTelemetry, null, prometheus);
+        return new Telemetry(openTelemetry, null, prometheus, true);
     }
 
     /** Records nothing; for tools (CLI) that never serve requests. */
     public static Telemetry noop() {
-        return new Telemetry(OpenTelemetry.noop(), null, null);
+        return new Telemetry(OpenTelemetry.noop(), null, null, false);
     }
 
     public OpenTelemetry openTelemetry() {
@@ -118,6 +137,14 @@ public final class Telemetry implements AutoCloseable {
 
     public WarrantMetrics metrics() {
         return metrics;
+    }
+
+    /**
+     * The logger for audit records ({@link McpAttributes#AUDIT_EVENT_NAME}), present when a logs exporter is set
+     * ({@code OTEL_LOGS_EXPORTER}, default none). Its provider's batch processor only queues on emit.
+     */
+    public Optional<Logger> logger() {
+        return logger;
     }
 
     public TextMapPropagator propagator() {

@@ -89,13 +89,14 @@ public final class TokenExchange {
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
             long micros = (System.nanoTime() - started) / 1000;
             String traceId = span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
+            String spanId = span.getSpanContext().isValid() ? span.getSpanContext().getSpanId() : null;
             if (ar.succeeded()) {
                 Issued i = ar.result();
                 span.setAttribute("warrant.caller", i.verified().caller());
                 span.setAttribute("warrant.chain", String.join(" > ", i.verified().chain()));
-                audit.record(new AuditRecord(clock.instant(), "allow", "allowed", i.verified().caller(),
+                audit.record(new AuditRecord(clock.instant(), "allow", "allowed", null, i.verified().caller(),
                         i.verified().chain(), i.verified().task().orElse(null), METHOD, null, null, null, null, null,
-                        i.verified().revocationIds(), traceId, null, micros, null));
+                        i.verified().revocationIds(), traceId, null, micros, null, null, spanId));
                 res.setStatusCode(200).end(new JsonObject().put("access_token", i.token())
                         .put("issued_token_type", TokenTypes.BISCUIT).put("token_type", "Bearer")
                         .put("expires_in", Math.max(0, Duration.between(clock.instant(), i.verified().expiresAt()).getSeconds()))
@@ -104,8 +105,8 @@ public final class TokenExchange {
                 ExchangeError error = asExchangeError(ar.cause());
                 span.setStatus(StatusCode.ERROR, error.error);
                 audit.record(new AuditRecord(clock.instant(), "deny", error.warrantReason != null ? error.warrantReason
-                        : error.error, null, java.util.List.of(), null, METHOD, null, null, null, null, null,
-                        java.util.List.of(), traceId, null, micros, null));
+                        : error.error, null, null, java.util.List.of(), null, METHOD, null, null, null, null, null,
+                        java.util.List.of(), traceId, null, micros, null, null, spanId));
                 res.setStatusCode(error.status()).end(error.body().encode());
             }
             span.end();

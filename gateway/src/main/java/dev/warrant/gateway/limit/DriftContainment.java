@@ -75,13 +75,16 @@ public final class DriftContainment implements GatewayObserver {
     }
 
     /** What the alert records of the denial that tripped the threshold. */
-    private record Offence(VerifiedToken token, String traceId, String sessionId, String method, String target) {
+    /** The denial that tripped the limit; its span becomes the alert's trace context when exported. */
+    private record Offence(VerifiedToken token, String traceId, String spanId, String sessionId, String method,
+                           String target) {
 
         static Offence of(McpExchange ex, VerifiedToken token) {
             Span span = ex.span();
-            String traceId = span != null && span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
-            return new Offence(token, traceId, ex.session() == null ? null : ex.session().id(), ex.method(),
-                    TraceStage.target(ex));
+            boolean traced = span != null && span.getSpanContext().isValid();
+            return new Offence(token, traced ? span.getSpanContext().getTraceId() : null,
+                    traced ? span.getSpanContext().getSpanId() : null,
+                    ex.session() == null ? null : ex.session().id(), ex.method(), TraceStage.target(ex));
         }
     }
 
@@ -99,9 +102,9 @@ public final class DriftContainment implements GatewayObserver {
                 LOG.error("quarantine of {} not confirmed by every member: {}", caller, e.getMessage());
                 reason = REASON_INCOMPLETE;
             }
-            audit.record(new AuditRecord(clock.instant(), DECISION, reason, caller, token.chain(),
+            audit.record(new AuditRecord(clock.instant(), DECISION, reason, null, caller, token.chain(),
                     token.task().orElse(null), offence.method(), offence.target(), null, null, null, null,
-                    token.revocationIds(), offence.traceId(), offence.sessionId(), 0, null));
+                    token.revocationIds(), offence.traceId(), offence.sessionId(), 0, null, null, offence.spanId()));
             return null;
         }, false).onFailure(e -> LOG.error("quarantine of {} failed: {}", caller, e.toString()));
     }

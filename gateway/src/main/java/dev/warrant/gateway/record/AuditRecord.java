@@ -21,16 +21,29 @@ import java.util.List;
  * @param arguments    the call's raw arguments (may be null); written only when configured
  * @param correlationId shared by every round of one multi round-trip request (2026-07-28 {@code input_required}),
  *                     null for a request that is not part of one
+ * @param spanId       the request's SERVER span (with {@code traceId}), for the exported log record's trace
+ *                     context; not written to the audit line, null when there is no span
  */
 public record AuditRecord(Instant time, String decision, String reason, String policy, String caller,
                           List<String> chain, String task, String method, String target, String argumentDigest,
                           String riskTier, String approvalId, String approver, List<String> revocationIds,
                           String traceId, String sessionId, long latencyMicros, JsonObject arguments,
-                          String correlationId) {
+                          String correlationId, String spanId) {
 
     public AuditRecord {
         chain = chain == null ? List.of() : List.copyOf(chain);
         revocationIds = revocationIds == null ? List.of() : List.copyOf(revocationIds);
+    }
+
+    /** A record without a span of its own. */
+    public AuditRecord(Instant time, String decision, String reason, String policy, String caller,
+                       List<String> chain, String task, String method, String target, String argumentDigest,
+                       String riskTier, String approvalId, String approver, List<String> revocationIds,
+                       String traceId, String sessionId, long latencyMicros, JsonObject arguments,
+                       String correlationId) {
+        this(time, decision, reason, policy, caller, chain, task, method, target, argumentDigest, riskTier,
+                approvalId, approver, revocationIds, traceId, sessionId, latencyMicros, arguments, correlationId,
+                null);
     }
 
     /** A record outside any multi round-trip request. */
@@ -39,7 +52,7 @@ public record AuditRecord(Instant time, String decision, String reason, String p
                        String riskTier, String approvalId, String approver, List<String> revocationIds,
                        String traceId, String sessionId, long latencyMicros, JsonObject arguments) {
         this(time, decision, reason, policy, caller, chain, task, method, target, argumentDigest, riskTier,
-                approvalId, approver, revocationIds, traceId, sessionId, latencyMicros, arguments, null);
+                approvalId, approver, revocationIds, traceId, sessionId, latencyMicros, arguments, null, null);
     }
 
     /** A record no policy decided (alerts, revoked sessions): {@code policy} is null. */
@@ -48,7 +61,7 @@ public record AuditRecord(Instant time, String decision, String reason, String p
                        String approvalId, String approver, List<String> revocationIds, String traceId,
                        String sessionId, long latencyMicros, JsonObject arguments) {
         this(time, decision, reason, null, caller, chain, task, method, target, argumentDigest, riskTier,
-                approvalId, approver, revocationIds, traceId, sessionId, latencyMicros, arguments, null);
+                approvalId, approver, revocationIds, traceId, sessionId, latencyMicros, arguments, null, null);
     }
 
     /**

@@ -28,7 +28,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Outermost stage: whatever happened further in — allowed, denied, failed upstream, refused token — ends
  * here: the observer sees it (spans and metrics: {@link TelemetryObserver}), then one audit record is written
- * with the span's trace id. Recording never changes the outcome and never throws. The answer is released only
+ * with the span's trace id (and span id, for the exported log record: {@link TelemetryAuditSink}). Recording never changes the outcome and never throws. The answer is released only
  * when the audit sink acknowledges the record (see {@link JsonLinesAuditLog} for what that guarantees).
  */
 public final class RecordStage implements Stage {
@@ -105,6 +105,7 @@ public final class RecordStage implements Stage {
 
         VerifiedToken token = ex.token();
         Span span = ex.span();
+        boolean traced = span != null && span.getSpanContext().isValid();
         Object arguments = ex.request().params().getValue("arguments");
         return audit.record(new AuditRecord(
                 Instant.now(),
@@ -121,11 +122,12 @@ public final class RecordStage implements Stage {
                 ex.approvalId(),
                 ex.approver(),
                 token == null ? List.of() : token.revocationIds(),
-                span != null && span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null,
+                traced ? span.getSpanContext().getTraceId() : null,
                 ex.session() == null ? null : ex.session().id(),
                 (endNanos - ex.startEpochNanos()) / 1000,
                 arguments instanceof JsonObject o ? o : null,
-                ex.correlationId()));
+                ex.correlationId(),
+                traced ? span.getSpanContext().getSpanId() : null));
     }
 
     private static String decision(McpExchange ex, WarrantException failure) {

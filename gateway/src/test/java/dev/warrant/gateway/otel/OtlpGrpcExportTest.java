@@ -7,6 +7,7 @@ import dev.warrant.delegation.Minter;
 import dev.warrant.delegation.SigningKey;
 import dev.warrant.gateway.cli.WarrantCli;
 import dev.warrant.gateway.demo.NotesServer;
+import dev.warrant.gateway.otel.OtlpReceiver.ReceivedLog;
 import dev.warrant.gateway.otel.OtlpReceiver.ReceivedSpan;
 import io.modelcontextprotocol.client.McpClient;
 import io.modelcontextprotocol.client.McpSyncClient;
@@ -40,7 +41,8 @@ import static org.awaitility.Awaitility.await;
  * OTLP over gRPC, as an operator selects it: {@code warrant serve} in its own JVM with nothing but the standard
  * {@code OTEL_*} environment variables ({@code OTEL_EXPORTER_OTLP_PROTOCOL=grpc}), exporting to a gRPC receiver
  * on loopback that decodes the real protobuf. Proves the process classpath carries a working gRPC sender (the
- * SDK's OkHttp sender speaking HTTP/2 with prior knowledge) and that the spans of a tools/call arrive whole.
+ * SDK's OkHttp sender speaking HTTP/2 with prior knowledge) and that the spans of a tools/call arrive whole, and
+ * with {@code OTEL_LOGS_EXPORTER=otlp} its audit record as a log record in the same trace.
  */
 class OtlpGrpcExportTest {
 
@@ -76,6 +78,8 @@ class OtlpGrpcExportTest {
             Map<String, String> env = pb.environment();
             env.keySet().removeIf(k -> k.startsWith("OTEL_"));
             env.put("OTEL_TRACES_EXPORTER", "otlp");
+            env.put("OTEL_LOGS_EXPORTER", "otlp");
+            env.put("OTEL_BLRP_SCHEDULE_DELAY", "50");
             env.put("OTEL_EXPORTER_OTLP_PROTOCOL", "grpc");
             env.put("OTEL_EXPORTER_OTLP_ENDPOINT", receiver.endpoint().toString());
             env.put("OTEL_BSP_SCHEDULE_DELAY", "50");
@@ -119,8 +123,23 @@ class OtlpGrpcExportTest {
                         .containsEntry("service.name", "warrant")
                         .containsEntry("service.instance.id", memberId)
                         .containsEntry("deployment.environment", "grpc-test"));
-                assertThat(receiver.requests()).isNotEmpty().allSatisfy(r -> assertThat(r).isEqualTo(
-                        "HTTP_2 POST " + OtlpGrpcReceiver.EXPORT_PATH + " application/grpc trailers"));
+
+                // The call's audit record, as a log record whose trace context is the SERVER span (the client's
+                // traceparent puts every request of the session in this trace; the tools/call is the one).
+                await().atMost(Duration.ofSeconds(15)).until(() -> !toolCallLogs(receiver, traceId).isEmpty());
+                List<ReceivedLog> logs = toolCallLogs(receiver, traceId);
+                assertThat(logs).singleElement().satisfies(log -> {
+                    assertThat(log.spanId()).isEqualTo(server.spanId());
+                    assertThat(log.eventName()).isEqualTo("warrant.audit");
+                    assertThat(log.severityText()).isEqualTo("INFO");
+                    assertThat(log.attributes()).containsEntry("warrant.decision", "allow")
+                            .containsEntry("warrant.caller", "ops").containsEntry("warrant.target", "notes__read_note")
+                            .containsEntry("mcp.method.name", "tools/call");
+                    assertThat(log.resource()).containsEntry("service.instance.id", memberId);
+                });
+                assertThat(receiver.requests()).isNotEmpty().allSatisfy(r -> assertThat(r).isIn(
+                        "HTTP_2 POST " + OtlpGrpcReceiver.EXPORT_PATH + " application/grpc trailers",
+                        "HTTP_2 POST " + OtlpGrpcReceiver.LOGS_EXPORT_PATH + " application/grpc trailers"));
             } finally {
                 serve.destroy();
                 if (!serve.waitFor(15, TimeUnit.SECONDS)) {
@@ -132,6 +151,11 @@ class OtlpGrpcExportTest {
 
     private static List<ReceivedSpan> inTrace(OtlpGrpcReceiver receiver, String traceId) {
         return receiver.spans().stream().filter(s -> s.traceId().equals(traceId)).toList();
+    }
+
+    private static List<ReceivedLog> toolCallLogs(OtlpGrpcReceiver receiver, String traceId) {
+        return receiver.logs().stream()
+                .filter(l -> traceId.equals(l.traceId()) && "tools/call".equals(l.attr("mcp.method.name"))).toList();
     }
 
     private static ReceivedSpan single(List<ReceivedSpan> spans, String name, String kind) {

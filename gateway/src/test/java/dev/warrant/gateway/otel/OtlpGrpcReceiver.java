@@ -1,6 +1,8 @@
 package dev.warrant.gateway.otel;
 
+import dev.warrant.gateway.otel.OtlpReceiver.ReceivedLog;
 import dev.warrant.gateway.otel.OtlpReceiver.ReceivedSpan;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.vertx.core.Vertx;
@@ -21,18 +23,20 @@ import java.util.zip.GZIPInputStream;
 /**
  * A minimal OTLP/gRPC collector on 127.0.0.1: a cleartext HTTP/2 server (prior knowledge, as gRPC clients
  * connect to an {@code http://} endpoint) that serves the unary
- * {@code opentelemetry.proto.collector.trace.v1.TraceService/Export}: one length-prefixed gRPC message in,
- * decoded with the official opentelemetry-proto classes, one empty {@code ExportTraceServiceResponse} and
- * {@code grpc-status: 0} trailers out. Written by hand on Vert.x so the test depends on no gRPC library:
+ * {@code opentelemetry.proto.collector.trace.v1.TraceService/Export} and {@code ...logs.v1.LogsService/Export}:
+ * one length-prefixed gRPC message in, decoded with the official opentelemetry-proto classes, one empty response
+ * message and {@code grpc-status: 0} trailers out. Written by hand on Vert.x so the test depends on no gRPC library:
  * the bytes it accepts are exactly what the SDK's exporter sends.
  */
 final class OtlpGrpcReceiver implements AutoCloseable {
 
     static final String EXPORT_PATH = "/opentelemetry.proto.collector.trace.v1.TraceService/Export";
+    static final String LOGS_EXPORT_PATH = "/opentelemetry.proto.collector.logs.v1.LogsService/Export";
 
     private final Vertx vertx = Vertx.vertx();
     private final HttpServer server;
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
+    private final List<ReceivedLog> logs = new CopyOnWriteArrayList<>();
     private final List<String> requests = new CopyOnWriteArrayList<>();
 
     OtlpGrpcReceiver() throws Exception {
@@ -50,6 +54,10 @@ final class OtlpGrpcReceiver implements AutoCloseable {
         return List.copyOf(spans);
     }
 
+    List<ReceivedLog> logs() {
+        return List.copyOf(logs);
+    }
+
     /** "HTTP version, method, path, content-type, te" of every request, to assert it really was gRPC. */
     List<String> requests() {
         return List.copyOf(requests);
@@ -58,7 +66,8 @@ final class OtlpGrpcReceiver implements AutoCloseable {
     private void handle(HttpServerRequest req) {
         requests.add(req.version() + " " + req.method() + " " + req.path() + " " + req.getHeader("content-type")
                 + " " + req.getHeader("te"));
-        if (req.version() != HttpVersion.HTTP_2 || !EXPORT_PATH.equals(req.path())) {
+        boolean traces = EXPORT_PATH.equals(req.path());
+        if (req.version() != HttpVersion.HTTP_2 || !(traces || LOGS_EXPORT_PATH.equals(req.path()))) {
             req.response().setStatusCode(404).end();
             return;
         }
@@ -68,9 +77,12 @@ final class OtlpGrpcReceiver implements AutoCloseable {
                 return;
             }
             try {
-                ExportTraceServiceRequest request = ExportTraceServiceRequest.parseFrom(
-                        message(body.result(), req.getHeader("grpc-encoding")));
-                spans.addAll(OtlpReceiver.decode(request));
+                byte[] message = message(body.result(), req.getHeader("grpc-encoding"));
+                if (traces) {
+                    spans.addAll(OtlpReceiver.decode(ExportTraceServiceRequest.parseFrom(message)));
+                } else {
+                    logs.addAll(OtlpReceiver.decode(ExportLogsServiceRequest.parseFrom(message)));
+                }
                 reply(req, 0, null);
             } catch (IOException | RuntimeException e) {
                 reply(req, 3, e.toString()); // INVALID_ARGUMENT: the test then sees no spans and fails
@@ -101,6 +113,7 @@ final class OtlpGrpcReceiver implements AutoCloseable {
     }
 
     private static void reply(HttpServerRequest req, int grpcStatus, String message) {
+        // Empty, so the same bytes for either service's response.
         byte[] response = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
         Buffer frame = Buffer.buffer().appendByte((byte) 0).appendInt(response.length).appendBytes(response);
         req.response().setStatusCode(200).putHeader("content-type", "application/grpc");

@@ -2,10 +2,16 @@ package dev.warrant.gateway.otel;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.google.protobuf.Message;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceRequest;
+import io.opentelemetry.proto.collector.logs.v1.ExportLogsServiceResponse;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceRequest;
 import io.opentelemetry.proto.collector.trace.v1.ExportTraceServiceResponse;
 import io.opentelemetry.proto.common.v1.AnyValue;
 import io.opentelemetry.proto.common.v1.KeyValue;
+import io.opentelemetry.proto.logs.v1.LogRecord;
+import io.opentelemetry.proto.logs.v1.ResourceLogs;
+import io.opentelemetry.proto.logs.v1.ScopeLogs;
 import io.opentelemetry.proto.resource.v1.Resource;
 import io.opentelemetry.proto.trace.v1.ResourceSpans;
 import io.opentelemetry.proto.trace.v1.ScopeSpans;
@@ -23,9 +29,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.zip.GZIPInputStream;
 
 /**
- * A minimal OTLP/HTTP collector on 127.0.0.1: accepts {@code POST /v1/traces} with a protobuf
- * {@code ExportTraceServiceRequest} (gzip or not), decodes it with the official opentelemetry-proto classes,
- * and keeps the spans for assertions.
+ * A minimal OTLP/HTTP collector on 127.0.0.1: accepts {@code POST /v1/traces} and {@code POST /v1/logs} with a
+ * protobuf {@code ExportTraceServiceRequest} / {@code ExportLogsServiceRequest} (gzip or not), decodes them with
+ * the official opentelemetry-proto classes, and keeps the spans and log records for assertions.
  */
 final class OtlpReceiver implements AutoCloseable {
 
@@ -40,13 +46,34 @@ final class OtlpReceiver implements AutoCloseable {
         }
     }
 
+    /**
+     * One received log record, flattened. {@code eventName} is OTLP's {@code LogRecord.event_name} (field 12),
+     * newer than the proto classes used here, so read from the unknown fields; null when absent.
+     */
+    record ReceivedLog(String traceId, String spanId, long timeUnixNano, int severityNumber, String severityText,
+                       String body, String eventName, String scope, Map<String, Object> attributes,
+                       Map<String, Object> resource) {
+
+        String attr(String key) {
+            Object v = attributes.get(key);
+            return v == null ? null : String.valueOf(v);
+        }
+    }
+
+    /** LogRecord.event_name in OTLP 1.5+. */
+    private static final int EVENT_NAME_FIELD = 12;
+
     private final HttpServer server;
     private final List<ReceivedSpan> spans = new CopyOnWriteArrayList<>();
+    private final List<ReceivedLog> logs = new CopyOnWriteArrayList<>();
     private final List<String> contentTypes = new CopyOnWriteArrayList<>();
 
     OtlpReceiver() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/v1/traces", this::traces);
+        server.createContext("/v1/traces", http -> receive(http, ExportTraceServiceResponse.getDefaultInstance(),
+                body -> spans.addAll(decode(ExportTraceServiceRequest.parseFrom(body)))));
+        server.createContext("/v1/logs", http -> receive(http, ExportLogsServiceResponse.getDefaultInstance(),
+                body -> logs.addAll(decode(ExportLogsServiceRequest.parseFrom(body)))));
         server.start();
     }
 
@@ -58,6 +85,10 @@ final class OtlpReceiver implements AutoCloseable {
         return List.copyOf(spans);
     }
 
+    List<ReceivedLog> logs() {
+        return List.copyOf(logs);
+    }
+
     List<String> contentTypes() {
         return List.copyOf(contentTypes);
     }
@@ -66,7 +97,12 @@ final class OtlpReceiver implements AutoCloseable {
         spans.clear();
     }
 
-    private void traces(HttpExchange http) throws IOException {
+    /** What one signal's endpoint does with a request body it decoded. */
+    private interface Decoder {
+        void accept(byte[] body) throws IOException;
+    }
+
+    private void receive(HttpExchange http, Message response, Decoder decoder) throws IOException {
         try (http) {
             if (!"POST".equals(http.getRequestMethod())) {
                 http.sendResponseHeaders(405, -1);
@@ -77,8 +113,8 @@ final class OtlpReceiver implements AutoCloseable {
             if ("gzip".equalsIgnoreCase(http.getRequestHeaders().getFirst("Content-Encoding"))) {
                 body = new GZIPInputStream(body);
             }
-            spans.addAll(decode(ExportTraceServiceRequest.parseFrom(body.readAllBytes())));
-            byte[] ok = ExportTraceServiceResponse.getDefaultInstance().toByteArray();
+            decoder.accept(body.readAllBytes());
+            byte[] ok = response.toByteArray();
             http.getResponseHeaders().add("Content-Type", "application/x-protobuf");
             http.sendResponseHeaders(200, ok.length == 0 ? -1 : ok.length);
             if (ok.length > 0) {
@@ -95,6 +131,33 @@ final class OtlpReceiver implements AutoCloseable {
             for (ScopeSpans ss : rs.getScopeSpansList()) {
                 for (io.opentelemetry.proto.trace.v1.Span s : ss.getSpansList()) {
                     out.add(toSpan(s, resource));
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The log records of one export, flattened; shared with {@link OtlpGrpcReceiver}. */
+    static List<ReceivedLog> decode(ExportLogsServiceRequest request) {
+        HexFormat hex = HexFormat.of();
+        List<ReceivedLog> out = new ArrayList<>();
+        for (ResourceLogs rl : request.getResourceLogsList()) {
+            Map<String, Object> resource = attributes(rl.getResource());
+            for (ScopeLogs sl : rl.getScopeLogsList()) {
+                for (LogRecord r : sl.getLogRecordsList()) {
+                    Map<String, Object> attrs = new LinkedHashMap<>();
+                    for (KeyValue kv : r.getAttributesList()) {
+                        attrs.put(kv.getKey(), value(kv.getValue()));
+                    }
+                    List<com.google.protobuf.ByteString> eventName = r.getUnknownFields().hasField(EVENT_NAME_FIELD)
+                            ? r.getUnknownFields().getField(EVENT_NAME_FIELD).getLengthDelimitedList() : List.of();
+                    out.add(new ReceivedLog(
+                            r.getTraceId().isEmpty() ? null : hex.formatHex(r.getTraceId().toByteArray()),
+                            r.getSpanId().isEmpty() ? null : hex.formatHex(r.getSpanId().toByteArray()),
+                            r.getTimeUnixNano(), r.getSeverityNumberValue(), r.getSeverityText(),
+                            r.hasBody() ? String.valueOf(value(r.getBody())) : null,
+                            eventName.isEmpty() ? null : eventName.get(0).toStringUtf8(),
+                            sl.getScope().getName(), attrs, resource));
                 }
             }
         }

@@ -306,7 +306,7 @@ class RecordStageTest {
     }
 
     @Test
-    void aMessageRefusedBeforeTracingStillGetsASpanWhoseTraceIdIsInTheRecord() {
+    void aMessageRefusedBeforeTracingStillGetsASpanWhoseTraceAndSpanIdAreInTheRecord() {
         InMemorySpanExporter spans = InMemorySpanExporter.create();
         try (SdkTracerProvider tracing = SdkTracerProvider.builder()
                 .addSpanProcessor(SimpleSpanProcessor.create(spans)).build()) {
@@ -322,7 +322,8 @@ class RecordStageTest {
             assertThat(spans.getFinishedSpanItems()).singleElement().satisfies(span -> {
                 assertThat(span.getName()).isEqualTo("notifications/cancelled");
                 assertThat(sink.records).singleElement()
-                        .satisfies(r -> assertThat(r.traceId()).isEqualTo(span.getTraceId()));
+                        .satisfies(r -> assertThat(r.traceId()).isEqualTo(span.getTraceId()))
+                        .satisfies(r -> assertThat(r.spanId()).isEqualTo(span.getSpanId()));
             });
         }
     }
