@@ -49,6 +49,7 @@ import dev.warrant.gateway.pipeline.Pipelines;
 import dev.warrant.gateway.policy.PolicyReloader;
 import dev.warrant.gateway.record.AuditSink;
 import dev.warrant.gateway.record.GatewayObserver;
+import dev.warrant.gateway.record.AuditSeal;
 import dev.warrant.gateway.record.JsonLinesAuditLog;
 import dev.warrant.gateway.record.RecordStage;
 import dev.warrant.gateway.record.TelemetryObserver;
@@ -193,7 +194,8 @@ public final class Gateway implements AutoCloseable {
             connectUpstreams(config, upstreams);
 
             AuditSink audit = resources.add("audit log", new JsonLinesAuditLog(
-                    config.auditFile().orElse(config.stateDir().resolve("audit.log")), config.audit()));
+                    config.auditFile().orElse(config.stateDir().resolve("audit.log")), config.audit(),
+                    auditSeal(config.stateDir())));
             // base64url inflates by 4/3: refuse longer text before decoding anything.
             int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
             // 2025 sessions: any member serves any of them (sealed ids, shared state; docs/ARCHITECTURE.md §5.5).
@@ -413,6 +415,15 @@ public final class Gateway implements AutoCloseable {
             return new OriginPolicy(Set.copyOf(config.allowedHosts()), origins);
         }
         return OriginPolicy.loopback(port);
+    }
+
+    /** The member's audit id and key (created on first start); an unreadable or corrupt one refuses the start. */
+    private static AuditSeal auditSeal(java.nio.file.Path stateDir) {
+        try {
+            return AuditSeal.loadOrCreate(stateDir);
+        } catch (KeyFileException e) {
+            throw new ConfigException("audit key: " + e.getMessage());
+        }
     }
 
     /** The key identities' tokens are minted with: the configured file, else one of its own in the state dir. */
