@@ -159,6 +159,8 @@ public final class Gateway implements AutoCloseable {
         RawJsonCodec.install();
         // Each resource is registered as it is acquired: a failed start and close() tear down the same list.
         Resources resources = new Resources();
+        // The audit key first: a member whose key is unreadable refuses to start before it joins anything.
+        AuditSeal seal = auditSeal(config.stateDir());
         try {
             // Vert.x's default pool (two event loops per core), or more if the agent port is to use more.
             Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
@@ -195,7 +197,7 @@ public final class Gateway implements AutoCloseable {
 
             AuditSink audit = resources.add("audit log", new JsonLinesAuditLog(
                     config.auditFile().orElse(config.stateDir().resolve("audit.log")), config.audit(),
-                    auditSeal(config.stateDir())));
+                    seal));
             // base64url inflates by 4/3: refuse longer text before decoding anything.
             int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
             // 2025 sessions: any member serves any of them (sealed ids, shared state; docs/ARCHITECTURE.md §5.5).
