@@ -175,14 +175,15 @@ public final class JsonLinesAuditLog implements AuditSink {
                         LOG.warn("audit log writable again");
                     }
                 }
-                if (checkpoint) {
-                    lastCheckpoint = System.nanoTime();
-                }
             } catch (IOException | RuntimeException e) {
                 healthy = false;
                 // The lines never reached the file: the next ones chain to the last line that did.
                 chain.reset(before);
                 LOG.error("audit log write failed ({} records): {}", batch.size(), e.toString());
+            }
+            if (checkpoint) {
+                // Also after a failure: the next attempt waits an interval instead of spinning on a failing disk.
+                lastCheckpoint = System.nanoTime();
             }
             batch.forEach(p -> p.written().complete(null));
             batch.clear();

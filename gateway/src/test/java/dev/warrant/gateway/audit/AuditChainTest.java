@@ -178,6 +178,28 @@ class AuditChainTest {
     }
 
     @Test
+    void aForgerWhoRechainsTheLinesAfterAnEditIsCaughtAtTheNextCheckpoint() throws Exception {
+        Path state = dir.resolve("state");
+        Path live = writeLog(state, 0, 25, 1 << 20);  // checkpoints at lines 11 and 22
+        List<String> forged = lines(live);
+        assertThat(AuditFiles.isCheckpoint(forged.get(21))).isTrue();
+        forged.set(13, forged.get(13).replace("\"agent-", "\"agent-forged-"));
+        for (int i = 14; i < 21; i++) {  // every prev up to the checkpoint recomputed
+            JsonObject before = new JsonObject(forged.get(i - 1));
+            String prevHash = sha256(forged.get(i - 1));
+            forged.set(i, forged.get(i).replace(new JsonObject(forged.get(i)).getString("prev"), prevHash));
+            assertThat(before.getLong("seq")).isEqualTo(i);
+        }
+        Path f = copy(live, forged);
+        names(verify(state.resolve("audit.pub"), f), f, 21, "line_edited");
+    }
+
+    private static String sha256(String line) throws Exception {
+        return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                .digest(line.getBytes(StandardCharsets.UTF_8)));
+    }
+
+    @Test
     void checkpointsAreSignedByAKeyTheVerifierKnows() throws Exception {
         Path state = dir.resolve("state");
         Path live = writeLog(state, 0, 25, 1 << 20);
