@@ -49,6 +49,21 @@ public final class SigningKey {
         return publicKey;
     }
 
+    /**
+     * An Ed25519 signature (64 bytes) over {@code message}: what audit checkpoints are sealed with. The key
+     * itself never leaves this class; {@link RootPublicKey#verifies} checks the result.
+     */
+    public byte[] sign(byte[] message) {
+        try {
+            java.security.Signature signer = KeyPair.getSignature();
+            signer.initSign(keyPair.private_key);
+            signer.update(message);
+            return signer.sign();
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("Ed25519 signing failed", e);
+        }
+    }
+
     /** The Biscuit-format integer id for this key. */
     int rootKeyId() {
         return KeyIds.toRootKeyId(keyId);

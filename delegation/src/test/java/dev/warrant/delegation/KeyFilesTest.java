@@ -48,4 +48,19 @@ class KeyFilesTest {
         assertThat(catchThrowableOfType(KeyFileException.class, () -> KeyFiles.loadOrCreate(dir)).getMessage())
                 .contains("does not match");
     }
+
+    @Test
+    void aKeySignsAndOnlyItsPublicKeyVerifiesThatMessage() throws Exception {
+        SigningKey key = KeyFiles.loadOrCreate(tmp.resolve("audit.key"), tmp.resolve("audit.pub"));
+        SigningKey other = SigningKey.generate("other");
+        byte[] message = "{\"seq\":12,\"decision\":\"checkpoint\"".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        byte[] signature = key.sign(message);
+        assertThat(signature).hasSize(64);
+        assertThat(key.publicKey().verifies(message, signature)).isTrue();
+        byte[] changed = message.clone();
+        changed[3]++;
+        assertThat(key.publicKey().verifies(changed, signature)).isFalse();
+        assertThat(other.publicKey().verifies(message, signature)).isFalse();
+        assertThat(key.publicKey().verifies(message, new byte[3])).isFalse();
+    }
 }

@@ -49,6 +49,7 @@ import dev.warrant.gateway.pipeline.Pipelines;
 import dev.warrant.gateway.policy.PolicyReloader;
 import dev.warrant.gateway.record.AuditSink;
 import dev.warrant.gateway.record.GatewayObserver;
+import dev.warrant.gateway.record.AuditSeal;
 import dev.warrant.gateway.record.JsonLinesAuditLog;
 import dev.warrant.gateway.record.RecordStage;
 import dev.warrant.gateway.record.TelemetryAuditSink;
@@ -159,6 +160,8 @@ public final class Gateway implements AutoCloseable {
         RawJsonCodec.install();
         // Each resource is registered as it is acquired: a failed start and close() tear down the same list.
         Resources resources = new Resources();
+        // The audit key first: a member whose key is unreadable refuses to start before it joins anything.
+        AuditSeal seal = auditSeal(config.stateDir());
         try {
             // Vert.x's default pool (two event loops per core), or more if the agent port is to use more.
             Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(
@@ -194,9 +197,9 @@ public final class Gateway implements AutoCloseable {
             connectUpstreams(config, upstreams);
 
             // Every audit record, whoever writes it (calls, token exchanges, revocations, alerts), is also a log
-            // record when OTEL_LOGS_EXPORTER is set (docs/ARCHITECTURE.md §11.31).
+            // record when OTEL_LOGS_EXPORTER is set (docs/ARCHITECTURE.md §11.31); lines are chained and sealed (§8.1).
             AuditSink audit = resources.add("audit log", TelemetryAuditSink.exporting(new JsonLinesAuditLog(
-                    config.auditFile().orElse(config.stateDir().resolve("audit.log")), config.audit()),
+                    config.auditFile().orElse(config.stateDir().resolve("audit.log")), config.audit(), seal),
                     telemetry, config.audit()));
             // base64url inflates by 4/3: refuse longer text before decoding anything.
             int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
@@ -417,6 +420,15 @@ public final class Gateway implements AutoCloseable {
             return new OriginPolicy(Set.copyOf(config.allowedHosts()), origins);
         }
         return OriginPolicy.loopback(port);
+    }
+
+    /** The member's audit id and key (created on first start); an unreadable or corrupt one refuses the start. */
+    private static AuditSeal auditSeal(java.nio.file.Path stateDir) {
+        try {
+            return AuditSeal.loadOrCreate(stateDir);
+        } catch (KeyFileException e) {
+            throw new ConfigException("audit key: " + e.getMessage());
+        }
     }
 
     /** The key identities' tokens are minted with: the configured file, else one of its own in the state dir. */

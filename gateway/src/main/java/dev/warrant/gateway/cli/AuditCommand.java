@@ -1,7 +1,11 @@
 package dev.warrant.gateway.cli;
 
+import dev.warrant.delegation.KeyFiles;
+import dev.warrant.delegation.RootPublicKey;
 import dev.warrant.gateway.record.AuditFiles;
 import dev.warrant.gateway.record.AuditFilter;
+import dev.warrant.gateway.record.AuditSeal;
+import dev.warrant.gateway.record.AuditVerifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -16,13 +20,20 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-/** {@code warrant audit tail|query}: reads the audit log, including its rotated files, oldest first. */
-@Command(name = "audit", mixinStandardHelpOptions = true, description = "Read the audit log.",
-        subcommands = {AuditCommand.Tail.class, AuditCommand.Query.class})
+/**
+ * {@code warrant audit tail|query|verify}: reads the audit log, including its rotated files, oldest first; verify
+ * checks its hash chain and signed checkpoints.
+ */
+@Command(name = "audit", mixinStandardHelpOptions = true, description = "Read and verify the audit log.",
+        subcommands = {AuditCommand.Tail.class, AuditCommand.Query.class, AuditCommand.Verify.class})
 final class AuditCommand {
 
     static final String DEFAULT_FILE = ".warrant/audit.log";
@@ -63,6 +74,9 @@ final class AuditCommand {
             }
             long position = Files.exists(file) ? Files.size(file) : 0;
             AuditFiles.forEachLine(file, position, line -> {
+                if (AuditFiles.isCheckpoint(line)) {
+                    return;
+                }
                 last.addLast(line);
                 if (last.size() > lines) {
                     last.removeFirst();
@@ -99,7 +113,10 @@ final class AuditCommand {
                     }
                     int nl;
                     while ((nl = partial.indexOf("\n")) >= 0) {
-                        out.println(partial.substring(0, nl));
+                        String line = partial.substring(0, nl);
+                        if (!AuditFiles.isCheckpoint(line)) {
+                            out.println(line);
+                        }
                         partial.delete(0, nl + 1);
                     }
                     out.flush();
@@ -160,6 +177,98 @@ final class AuditCommand {
             });
             out.flush();
             return 0;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Check the audit files' hash chains and checkpoint signatures; name the first line that was "
+                    + "edited, removed, inserted or reordered.",
+                    "Give rotated files oldest first (audit.log.2 audit.log.1 audit.log); several members' files may "
+                            + "be given side by side.",
+                    "Exit 0: every line intact (lines after the last checkpoint are a warning); 1: a broken line, or "
+                            + "unsealed lines with --sealed; 2: bad input or an unreadable file."})
+    static final class Verify implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @picocli.CommandLine.Parameters(paramLabel = "FILE", arity = "1..*", description = "Audit files, oldest first.")
+        List<Path> files;
+
+        @Option(names = "--key-file", paramLabel = "PUB",
+                description = "An audit public key (audit.pub; repeatable, for old keys). Default: audit.pub next to each file.")
+        List<Path> keyFiles = new ArrayList<>();
+
+        @Option(names = "--member", paramLabel = "ID",
+                description = "The member every file must belong to. Default: audit.member next to each file, if any.")
+        String member;
+
+        @Option(names = "--sealed", description = "Lines after the last checkpoint are an error, not a warning.")
+        boolean sealed;
+
+        @Override
+        public Integer call() throws IOException {
+            for (Path f : files) {
+                if (!Files.isRegularFile(f) || !Files.isReadable(f)) {
+                    throw new CliErrors.CliFailure("cannot read audit file " + f, 2);
+                }
+            }
+            Map<String, RootPublicKey> keys = new LinkedHashMap<>();
+            for (Path k : keyFiles) {
+                addKey(keys, k);
+            }
+            if (keyFiles.isEmpty()) {
+                for (Path f : files) {
+                    Path pub = f.toAbsolutePath().resolveSibling(AuditSeal.PUB_FILE);
+                    if (Files.exists(pub)) {
+                        addKey(keys, pub);
+                    }
+                }
+            }
+            if (keys.isEmpty()) {
+                throw new CliErrors.CliFailure("no audit public key: none next to the files; pass --key-file <stateDir>/"
+                        + AuditSeal.PUB_FILE, 2);
+            }
+            AuditVerifier.Report report = new AuditVerifier(keys, sealed).verify(files, f -> expectedMember(f));
+            PrintWriter out = spec.commandLine().getOut();
+            report.findings().forEach(out::println);
+            report.warnings().forEach(w -> out.println("warning: " + w));
+            for (AuditVerifier.Member m : report.members()) {
+                out.println("member " + m.memberId() + ": " + m.lines() + " lines verified (seq " + m.firstSeq() + ".."
+                        + m.lastSeq() + "), " + m.checkpoints() + " checkpoints" + (m.keyIds().isEmpty() ? ""
+                        : " signed by " + String.join(", ", m.keyIds())) + ", sealed up to seq " + m.sealedSeq());
+            }
+            out.println(report.intact() ? "intact" : "TAMPERED or broken: " + report.findings().size()
+                    + " finding" + (report.findings().size() == 1 ? "" : "s"));
+            out.flush();
+            return report.intact() ? 0 : 1;
+        }
+
+        private Optional<String> expectedMember(Path file) {
+            if (member != null) {
+                return Optional.of(member);
+            }
+            Path id = file.toAbsolutePath().resolveSibling(AuditSeal.MEMBER_FILE);
+            try {
+                return Files.exists(id) ? Optional.of(Files.readString(id, StandardCharsets.US_ASCII).trim()) : Optional.empty();
+            } catch (IOException e) {
+                throw new CliErrors.CliFailure("cannot read " + id + ": " + e.getMessage(), 2);
+            }
+        }
+
+        private static void addKey(Map<String, RootPublicKey> keys, Path pub) {
+            String hex;
+            try {
+                hex = Files.readString(pub, StandardCharsets.US_ASCII).trim();
+            } catch (IOException e) {
+                throw new CliErrors.CliFailure("cannot read key file " + pub, 2);
+            }
+            try {
+                String id = KeyFiles.defaultKeyId(hex);
+                keys.put(id, new RootPublicKey(id, hex));
+            } catch (IllegalArgumentException e) {
+                throw new CliErrors.CliFailure(pub + " is not an Ed25519 public key (expected 64 hex digits)", 2);
+            }
         }
     }
 }

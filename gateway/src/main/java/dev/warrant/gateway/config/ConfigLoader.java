@@ -67,7 +67,8 @@ import java.util.function.Function;
  *     sse: { url: "http://127.0.0.1:3002/sse" }       # 2024-11-05 HTTP+SSE; same keys as http
  * policies: { dir: policies }
  * audit: { file: .warrant/audit.log, maxFileBytes: 67108864, maxFiles: 10, includeArguments: false,
- *          onFailure: refuse }                  # refuse: no audit, no action (default); answer: only log it
+ *          onFailure: refuse,                   # refuse: no audit, no action (default); answer: only log it
+ *          checkpointEvery: 1000, checkpointInterval: PT10S }  # signed checkpoints (docs/ARCHITECTURE.md §8.1)
  * allowedHosts: [ "gateway.example.org:8443" ]
  * limits:
  *   maxBodyBytes: 1048576
@@ -175,7 +176,8 @@ public final class ConfigLoader {
         }
         JsonNode audit = object(root, "audit");
         if (audit != null) {
-            unknownKeys(audit, Set.of("file", "maxFileBytes", "maxFiles", "includeArguments", "onFailure"), "audit.");
+            unknownKeys(audit, Set.of("file", "maxFileBytes", "maxFiles", "includeArguments", "onFailure",
+                    "checkpointEvery", "checkpointInterval"), "audit.");
             if (audit.has("file")) b.auditFile(resolve(base, text(audit, "file", "audit.file")));
             b.audit(auditSettings(audit));
         }
@@ -645,7 +647,7 @@ public final class ConfigLoader {
         return interpolate(value, path);
     }
 
-    private static AuditSettings auditSettings(JsonNode audit) {
+    private AuditSettings auditSettings(JsonNode audit) {
         AuditSettings d = AuditSettings.defaults();
         long maxFileBytes = d.maxFileBytes();
         if (audit.has("maxFileBytes")) {
@@ -672,8 +674,13 @@ public final class ConfigLoader {
             }
             refuse = onFailure.equals("refuse");
         }
+        int checkpointEvery = audit.has("checkpointEvery")
+                ? integer(audit, "checkpointEvery", "audit.checkpointEvery") : d.checkpointEvery();
+        Duration checkpointInterval = audit.has("checkpointInterval")
+                ? duration(audit, "checkpointInterval", "audit.checkpointInterval") : d.checkpointInterval();
         try {
-            return new AuditSettings(maxFileBytes, maxFiles, includeArguments, refuse);
+            return new AuditSettings(maxFileBytes, maxFiles, includeArguments, refuse, checkpointEvery,
+                    checkpointInterval);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -22,6 +22,15 @@ public final class AuditFiles {
     private AuditFiles() {
     }
 
+    /** True for a checkpoint line (docs/ARCHITECTURE.md §8.1), which records no call: readers of decisions skip it. */
+    public static boolean isCheckpoint(String line) {
+        // The first "decision" of a line is its own: only seq, member, prev and time precede it, none of them free text.
+        int at = line.indexOf(DECISION);
+        return at >= 0 && line.startsWith("checkpoint\"", at + DECISION.length());
+    }
+
+    private static final String DECISION = "\"decision\":\"";
+
     /** The existing files of the log, oldest first. */
     public static List<Path> oldestFirst(Path live) {
         List<Path> files = new ArrayList<>();

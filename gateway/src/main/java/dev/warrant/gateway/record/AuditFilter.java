@@ -20,7 +20,7 @@ public record AuditFilter(Optional<String> caller, Optional<String> decision, Op
                 Optional.empty(), Optional.empty());
     }
 
-    /** Parses one line; an unreadable line is not an audit record and matches nothing. */
+    /** Parses one line; an unreadable line or a checkpoint is not an audit record and matches nothing. */
     public Optional<JsonObject> match(String line) {
         JsonObject json;
         try {
@@ -28,7 +28,8 @@ public record AuditFilter(Optional<String> caller, Optional<String> decision, Op
         } catch (DecodeException | ClassCastException e) {
             return Optional.empty();
         }
-        return test(json) ? Optional.of(json) : Optional.empty();
+        // A checkpoint seals lines; it records no decision.
+        return !"checkpoint".equals(json.getValue("decision")) && test(json) ? Optional.of(json) : Optional.empty();
     }
 
     public boolean test(JsonObject r) {

@@ -9,6 +9,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
@@ -33,8 +34,13 @@ import java.util.concurrent.TimeUnit;
  * travel together), so the writer wakes once per turn, not per call (docs/PERFORMANCE-HISTORY.md). Records
  * from other threads are queued at once.
  *
+ * <p>Chain and checkpoints (docs/ARCHITECTURE.md §8.1): the writer chains each line to the one before it and,
+ * after {@code checkpointEvery} lines or {@code checkpointInterval} with lines unsealed, and at {@link #close()},
+ * appends a checkpoint signed with the member's audit key to the same write. Hashing and signing happen here,
+ * never on an event loop.
+ *
  * <p>Concurrency: any thread may call {@link #record}; a turn's batch belongs to its event-loop thread; the
- * file belongs to the writer thread alone.
+ * file, the chain and the key belong to the writer thread alone.
  */
 public final class JsonLinesAuditLog implements AuditSink {
 
@@ -49,6 +55,9 @@ public final class JsonLinesAuditLog implements AuditSink {
 
     private final RotatingFile file;
     private final AuditSettings settings;
+    private final AuditSeal seal;
+    /** Owned by the writer thread. */
+    private final AuditChain chain;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     /** The current event-loop turn's records, per event-loop thread. */
     private final ThreadLocal<List<Pending>> turn = ThreadLocal.withInitial(ArrayList::new);
@@ -61,8 +70,15 @@ public final class JsonLinesAuditLog implements AuditSink {
         this(file, AuditSettings.defaults());
     }
 
+    /** Sealed by the audit key and member id in {@code file}'s directory, created there if missing. */
     public JsonLinesAuditLog(Path file, AuditSettings settings) throws IOException {
+        this(file, settings, AuditSeal.loadOrCreate(file.toAbsolutePath().getParent()));
+    }
+
+    public JsonLinesAuditLog(Path file, AuditSettings settings, AuditSeal seal) throws IOException {
         this.settings = settings;
+        this.seal = seal;
+        this.chain = AuditChain.resume(file.toAbsolutePath(), seal.memberId());
         this.file = new RotatingFile(file, settings);
         this.writer = new Thread(this::writeLoop, "warrant-audit");
         writer.setDaemon(true);
@@ -109,32 +125,49 @@ public final class JsonLinesAuditLog implements AuditSink {
         List<Pending> batch = new ArrayList<>();
         AuditLine line = new AuditLine();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
+        long intervalNanos = settings.checkpointInterval().toNanos();
+        long lastCheckpoint = System.nanoTime();
         while (true) {
             try {
-                batch.add(queue.take());
-                queue.drainTo(batch, MAX_BATCH - 1);
+                // With lines unsealed, wake up no later than when their checkpoint is due.
+                Pending first = chain.unsealed() == 0 ? queue.take()
+                        : queue.poll(Math.max(0, lastCheckpoint + intervalNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (first != null) {
+                    batch.add(first);
+                    queue.drainTo(batch, MAX_BATCH - 1);
+                }
             } catch (InterruptedException e) {
                 return;
             }
             boolean stop = false;
             boolean sync = false;
             bytes.reset();
+            AuditChain.Mark before = chain.mark();
             for (Pending p : batch) {
                 if (p == STOP) {
                     stop = true;
                     continue;
                 }
                 try {
-                    line.write(p.record(), settings.includeArguments(), bytes);
+                    line.write(p.record(), settings.includeArguments(), chain, bytes);
                     sync |= p.record().mustSync();
                 } catch (RuntimeException e) {
                     LOG.error("cannot encode an audit record for {}: {}", p.record().method(), e.toString());
                 }
             }
+            boolean checkpoint = chain.unsealed() > 0 && (stop || chain.unsealed() >= settings.checkpointEvery()
+                    || System.nanoTime() - lastCheckpoint >= intervalNanos);
+            if (checkpoint) {
+                try {
+                    line.writeCheckpoint(chain, Instant.now(), seal.key(), bytes);
+                } catch (RuntimeException e) {
+                    LOG.error("cannot write an audit checkpoint: {}", e.toString());
+                }
+            }
             try {
                 if (bytes.size() > 0) {
                     file.append(ByteBuffer.wrap(bytes.toByteArray()));
-                    if (sync) {
+                    if (sync || stop) {
                         file.sync();
                     }
                     if (!healthy) {
@@ -144,7 +177,13 @@ public final class JsonLinesAuditLog implements AuditSink {
                 }
             } catch (IOException | RuntimeException e) {
                 healthy = false;
+                // The lines never reached the file: the next ones chain to the last line that did.
+                chain.reset(before);
                 LOG.error("audit log write failed ({} records): {}", batch.size(), e.toString());
+            }
+            if (checkpoint) {
+                // Also after a failure: the next attempt waits an interval instead of spinning on a failing disk.
+                lastCheckpoint = System.nanoTime();
             }
             batch.forEach(p -> p.written().complete(null));
             batch.clear();
@@ -159,7 +198,7 @@ public final class JsonLinesAuditLog implements AuditSink {
         return healthy;
     }
 
-    /** Writes and syncs everything queued so far, then closes the file. */
+    /** Writes everything queued so far and a checkpoint sealing it, syncs, then closes the file. */
     @Override
     public void close() {
         if (closed) {

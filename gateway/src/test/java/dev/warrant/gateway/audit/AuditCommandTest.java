@@ -52,7 +52,7 @@ class AuditCommandTest {
     @BeforeEach
     void writeLog() throws Exception {
         file = dir.resolve("audit.log");
-        try (JsonLinesAuditLog log = new JsonLinesAuditLog(file, new AuditSettings(4096, 5, false))) {
+        try (JsonLinesAuditLog log = new JsonLinesAuditLog(file, new AuditSettings(4096, 12, false))) {
             for (int i = 0; i < 60; i++) {
                 boolean deny = i % 4 == 0;
                 String caller = deny ? "researcher" : "planner";

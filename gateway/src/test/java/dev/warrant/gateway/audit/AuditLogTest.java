@@ -46,7 +46,7 @@ class AuditLogTest {
             List<String> lines = Files.readAllLines(file);
             assertThat(lines).hasSize(2);
             JsonObject deny = new JsonObject(lines.get(1));
-            assertThat(deny.fieldNames()).containsExactlyInAnyOrder("time", "decision", "reason", "policy", "caller", "chain",
+            assertThat(deny.fieldNames()).containsExactlyInAnyOrder("seq", "member", "prev", "time", "decision", "reason", "policy", "caller", "chain",
                     "task", "method", "target", "argumentDigest", "riskTier", "approvalId", "approver",
                     "revocationIds", "traceId", "sessionId", "latencyMicros", "correlationId");
             assertThat(deny.getString("decision")).isEqualTo("deny");
@@ -121,8 +121,9 @@ class AuditLogTest {
             log.record(r).toCompletableFuture().get(5, TimeUnit.SECONDS);
             log.record(record("allow", "next", 1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
         }
-        List<String> lines = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
-        assertThat(lines).hasSize(2);
+        List<String> all = Files.readAllLines(file, java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(all).hasSize(3).last().matches(AuditFiles::isCheckpoint, "the checkpoint written at close");
+        List<String> lines = all.subList(0, 2);
         JsonObject line = new JsonObject(lines.get(0));
         assertThat(line.getString("policy")).isEqualTo(odd);
         assertThat(line.getString("caller")).isEqualTo(odd);
@@ -170,11 +171,16 @@ class AuditLogTest {
         assertThat(Files.exists(dir.resolve("audit.log.4"))).isFalse();
         for (Path p : AuditFiles.oldestFirst(file)) {
             assertThat(Files.size(p)).isLessThanOrEqualTo(4096);
-            Files.readAllLines(p).forEach(l -> assertThat(new JsonObject(l).getString("caller")).startsWith("agent-"));
+            Files.readAllLines(p).stream().filter(l -> !AuditFiles.isCheckpoint(l))
+                    .forEach(l -> assertThat(new JsonObject(l).getString("caller")).startsWith("agent-"));
         }
         // Oldest first and gap-free: the kept lines are the newest ones, in order, ending with the last record.
         List<Integer> seen = new ArrayList<>();
-        AuditFiles.forEachLine(file, l -> seen.add(Integer.parseInt(new JsonObject(l).getString("caller").substring(6))));
+        AuditFiles.forEachLine(file, l -> {
+            if (!AuditFiles.isCheckpoint(l)) {
+                seen.add(Integer.parseInt(new JsonObject(l).getString("caller").substring(6)));
+            }
+        });
         assertThat(seen).isNotEmpty().endsWith(total - 1);
         for (int i = 1; i < seen.size(); i++) {
             assertThat(seen.get(i)).isEqualTo(seen.get(i - 1) + 1);
@@ -218,7 +224,8 @@ class AuditLogTest {
             pool.shutdown();
             CompletableFuture.allOf(acks.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
             // All acknowledged, so all are in the file before close.
-            assertThat(Files.readAllLines(file)).hasSize(threads * each)
+            assertThat(Files.readAllLines(file).stream().filter(l -> !AuditFiles.isCheckpoint(l)).toList())
+                    .hasSize(threads * each)
                     .extracting(l -> new JsonObject(l).getString("caller")).doesNotHaveDuplicates();
         }
     }
