@@ -13,9 +13,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +41,6 @@ class AuditChainProcessTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String java = ProcessHandle.current().info().command().orElse("java");
     private SigningKey rootKey;
     private int port;
@@ -244,7 +240,7 @@ class AuditChainProcessTest {
         String token = new Minter(rootKey, Clock.systemUTC(), Duration.ofHours(24)).mint(MintSpec.builder("chain-test")
                 .right("tool", "notes", "read_note").ttl(Duration.ofMinutes(10)).build());
         URI mcp = URI.create("http://127.0.0.1:" + port + "/mcp");
-        String session = initialize(mcp, token);
+        RawSession session = RawSession.open(mcp, token, "chain-test");
         ExecutorService clients = Executors.newFixedThreadPool(4);
         AtomicBoolean stopping = new AtomicBoolean();
         try {
@@ -252,7 +248,7 @@ class AuditChainProcessTest {
             for (int i = 0; i < calls; i++) {
                 String tool = i % 3 == 0 ? "notes__write_note" : "notes__read_note";
                 int id = 100 + i;
-                answers.add(clients.submit(() -> stopping.get() ? null : call(mcp, token, session, id, tool)));
+                answers.add(clients.submit(() -> stopping.get() ? null : session.call(id, tool, arguments(id, tool))));
             }
             if (killWhen != null) {
                 await("the log to grow").atMost(Duration.ofSeconds(60)).until(killWhen::met);
@@ -267,36 +263,8 @@ class AuditChainProcessTest {
         }
     }
 
-    private String initialize(URI mcp, String token) throws Exception {
-        HttpResponse<String> r = post(mcp, new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
-                .put("params", new JsonObject().put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
-                        .put("clientInfo", new JsonObject().put("name", "chain-test").put("version", "1"))).encode(),
-                "Authorization", "Bearer " + token);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        String session = r.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        post(mcp, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", "Authorization", "Bearer " + token,
-                "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-06-18");
-        return session;
-    }
-
-    private HttpResponse<String> call(URI mcp, String token, String session, int id, String tool) throws Exception {
-        JsonObject args = "notes__read_note".equals(tool)
-                ? new JsonObject().put("path", "/notes/public/hello.md")
+    private static JsonObject arguments(int id, String tool) {
+        return "notes__read_note".equals(tool) ? new JsonObject().put("path", "/notes/public/hello.md")
                 : new JsonObject().put("path", "/notes/public/x" + id + ".md").put("text", "t" + id);
-        String body = new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", "tools/call")
-                .put("params", new JsonObject().put("name", tool).put("arguments", args)).encode();
-        return post(mcp, body, "Authorization", "Bearer " + token, "Mcp-Session-Id", session,
-                "MCP-Protocol-Version", "2025-06-18");
-    }
-
-    private HttpResponse<String> post(URI url, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 }

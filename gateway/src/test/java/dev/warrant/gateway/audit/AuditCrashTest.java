@@ -12,8 +12,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,7 +42,6 @@ class AuditCrashTest {
     @TempDir
     Path dir;
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @Test
     void everyAnsweredCallIsInTheAuditFileAfterKill9() throws Exception {
@@ -80,7 +77,7 @@ class AuditCrashTest {
             token = new Minter(key, Clock.systemUTC(), Duration.ofHours(24)).mint(MintSpec.builder("auditor-test")
                     .right("tool", "notes", "read_note").ttl(Duration.ofMinutes(10)).build());
             URI mcp = URI.create("http://127.0.0.1:" + port + "/mcp");
-            String session = initialize(mcp, token);
+            RawSession session = RawSession.open(mcp, token, "crash-test");
             String bearer = token;
 
             ExecutorService clients = Executors.newFixedThreadPool(4);
@@ -92,7 +89,8 @@ class AuditCrashTest {
             for (int i = 0; i < tools.size(); i++) {
                 String tool = tools.get(i);
                 int id = 100 + i;
-                calls.add(clients.submit(() -> call(mcp, bearer, session, id, tool)));
+                calls.add(clients.submit(() -> session.call(bearer, id, tool, "notes__read_note".equals(tool)
+                        ? new JsonObject().put("path", "/notes/public/hello.md") : writeArguments(id))));
             }
             for (int i = 0; i < calls.size(); i++) {
                 HttpResponse<String> answer = calls.get(i).get(60, TimeUnit.SECONDS);  // an HTTP answer arrived
@@ -147,28 +145,6 @@ class AuditCrashTest {
                 .doesNotContain("secret-").contains("\"argumentDigest\":\"sha256:");
     }
 
-    private String initialize(URI mcp, String token) throws Exception {
-        HttpResponse<String> r = post(mcp, new JsonObject().put("jsonrpc", "2.0").put("id", 1).put("method", "initialize")
-                .put("params", new JsonObject().put("protocolVersion", "2025-06-18").put("capabilities", new JsonObject())
-                        .put("clientInfo", new JsonObject().put("name", "crash-test").put("version", "1"))).encode(),
-                "Authorization", "Bearer " + token);
-        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
-        String session = r.headers().firstValue("Mcp-Session-Id").orElseThrow();
-        post(mcp, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}", "Authorization", "Bearer " + token,
-                "Mcp-Session-Id", session, "MCP-Protocol-Version", "2025-06-18");
-        return session;
-    }
-
-    private HttpResponse<String> call(URI mcp, String token, String session, int id, String tool) throws Exception {
-        JsonObject args = "notes__read_note".equals(tool)
-                ? new JsonObject().put("path", "/notes/public/hello.md")
-                : writeArguments(id);
-        String body = new JsonObject().put("jsonrpc", "2.0").put("id", id).put("method", "tools/call")
-                .put("params", new JsonObject().put("name", tool).put("arguments", args)).encode();
-        return post(mcp, body, "Authorization", "Bearer " + token, "Mcp-Session-Id", session,
-                "MCP-Protocol-Version", "2025-06-18");
-    }
-
     private static JsonObject writeArguments(int id) {
         return new JsonObject().put("path", "/notes/public/x" + id + ".md").put("text", "secret-" + id);
     }
@@ -177,16 +153,4 @@ class AuditCrashTest {
         return "sha256:" + java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                 .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
     }
-
-    private HttpResponse<String> post(URI url, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, text/event-stream")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        for (int i = 0; i < headers.length; i += 2) {
-            b.header(headers[i], headers[i + 1]);
-        }
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
 }
