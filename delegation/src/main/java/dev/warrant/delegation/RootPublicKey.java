@@ -13,17 +13,4 @@ public record RootPublicKey(String keyId, String hex) {
         hex = hex.trim().toLowerCase(Locale.ROOT);
         Hex.decode(hex, 32, "root public key");
     }
-
-    /** True when {@code signature} is this key's Ed25519 signature over {@code message}; false for any malformed input. */
-    public boolean verifies(byte[] message, byte[] signature) {
-        try {
-            java.security.Signature verifier = org.biscuitsec.biscuit.crypto.KeyPair.getSignature();
-            verifier.initVerify(new net.i2p.crypto.eddsa.EdDSAPublicKey(new net.i2p.crypto.eddsa.spec.EdDSAPublicKeySpec(
-                    Hex.decode(hex, 32, "root public key"), org.biscuitsec.biscuit.crypto.KeyPair.ed25519)));
-            verifier.update(message);
-            return verifier.verify(signature);
-        } catch (java.security.GeneralSecurityException | RuntimeException e) {
-            return false;
-        }
-    }
 }

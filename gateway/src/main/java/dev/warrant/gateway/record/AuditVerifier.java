@@ -1,6 +1,7 @@
 package dev.warrant.gateway.record;
 
 import dev.warrant.delegation.RootPublicKey;
+import dev.warrant.gateway.crypto.Ed25519;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 
@@ -305,7 +306,8 @@ public final class AuditVerifier {
         }
         String signed = line.substring(0, line.length() - AuditLine.SIGNATURE_FIELD.length() - sig.length() - 2);
         try {
-            return key.verifies(signed.getBytes(StandardCharsets.UTF_8), Base64.getUrlDecoder().decode(sig));
+            return Ed25519.verifies(Ed25519.publicKey(java.util.HexFormat.of().parseHex(key.hex())),
+                    signed.getBytes(StandardCharsets.UTF_8), Base64.getUrlDecoder().decode(sig));
         } catch (IllegalArgumentException e) {
             return false;
         }
