@@ -56,7 +56,7 @@ public final class VerifiedToken {
     private static String identityGrant(Identity identity) {
         try {
             byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(
-                    (identity.issuer() + '\u001f' + identity.subject()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                    identity.key().getBytes(java.nio.charset.StandardCharsets.UTF_8));
             return "identity:" + dev.warrant.delegation.internal.Hex.encode(digest);
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is part of every Java platform", e);

@@ -70,7 +70,7 @@ public final class Authenticator {
         long version = maybeJwt ? identities.mappingVersion() : 0;
         VerifiedToken remembered = memo == null ? null : memo.recall(token, version);
         if (remembered != null) {
-            return checkStillValid(remembered);
+            return stillValid(remembered);
         }
         if (maybeJwt && BearerFormat.looksLikeJwt(token)) {
             // An IdP's JWT: verified, mapped and minted once, then cached by the identities themselves.
@@ -78,7 +78,7 @@ public final class Authenticator {
                 if (memo != null) {
                     memo.remember(token, minted.verified(), minted.mappingVersion());
                 }
-                return checkStillValid(minted.verified());
+                return stillValid(minted.verified());
             });
         }
         TokenDigest digest = TokenDigest.of(token);
@@ -87,7 +87,7 @@ public final class Authenticator {
             if (memo != null) {
                 memo.remember(token, cached);
             }
-            return checkStillValid(cached);
+            return stillValid(cached);
         }
         return vertx.<VerifiedToken>executeBlocking(() -> verify(token), false)
                 .compose(verified -> {
@@ -95,7 +95,7 @@ public final class Authenticator {
                     if (memo != null) {
                         memo.remember(token, verified);
                     }
-                    return checkStillValid(verified);
+                    return stillValid(verified);
                 });
     }
 
@@ -111,7 +111,8 @@ public final class Authenticator {
         }
     }
 
-    private Future<VerifiedToken> checkStillValid(VerifiedToken token) {
+    /** Expiry and revocation, checked on every request (and for a token verified elsewhere: token exchange). */
+    public Future<VerifiedToken> stillValid(VerifiedToken token) {
         if (!clock.instant().isBefore(token.expiresAt())) {
             return Future.failedFuture(WarrantException.of(Reason.TOKEN_EXPIRED));
         }

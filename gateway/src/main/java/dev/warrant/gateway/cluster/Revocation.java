@@ -39,8 +39,6 @@ public record Revocation(Kind kind, String subject, long issuedBeforeMillis, lon
         IDENTITY
     }
 
-    /** Separates issuer and subject in an IDENTITY entry: a control character, which neither may contain. */
-    private static final char IDENTITY_SEPARATOR = '\u001f';
 
     public Revocation {
         Objects.requireNonNull(kind, "kind");
@@ -88,16 +86,12 @@ public record Revocation(Kind kind, String subject, long issuedBeforeMillis, lon
 
     /** The subject string of an IDENTITY entry (also the index key). */
     public static String identitySubject(Identity identity) {
-        return identity.issuer() + IDENTITY_SEPARATOR + identity.subject();
+        return identity.key();
     }
 
     /** The identity an IDENTITY entry names. */
     public static Identity identity(String subject) {
-        int at = subject.indexOf(IDENTITY_SEPARATOR);
-        if (at < 0) {
-            throw new IllegalArgumentException("an identity revocation names an issuer and a subject");
-        }
-        return new Identity(subject.substring(0, at), subject.substring(at + 1));
+        return Identity.fromKey(subject);
     }
 
     /** The cluster map key: one entry per distinct revocation, so a merge by key is a union. */

@@ -197,10 +197,11 @@ public final class TokenExchange {
         if (jwt && identities.isEmpty()) {
             return Future.failedFuture(ExchangeError.invalidRequest("this gateway accepts no JWTs (no identity: configured)"));
         }
-        Future<String> text = jwt ? identities.get().minted(token).map(JwtIdentities.Minted::token)
-                : Future.succeededFuture(token);
-        return text.compose(t -> authenticator.authenticate("Bearer " + token).map(v -> new Issued(t, v)))
-                .recover(e -> Future.failedFuture(e instanceof ExchangeError ? e
+        Future<Issued> checked = jwt
+                ? identities.get().minted(token).compose(m -> authenticator.stillValid(m.verified())
+                        .map(v -> new Issued(m.token(), v)))
+                : authenticator.authenticate("Bearer " + token).map(v -> new Issued(token, v));
+        return checked.recover(e -> Future.failedFuture(e instanceof ExchangeError ? e
                         : ExchangeError.invalidGrant(parameter + " refused: " + reasonOf(e), reasonCode(e))));
     }
 

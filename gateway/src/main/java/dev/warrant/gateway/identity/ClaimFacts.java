@@ -46,18 +46,16 @@ final class ClaimFacts {
     }
 
     private static void add(List<Claim> out, String name, Object value) {
-        boolean usable = value instanceof String || value instanceof Long || value instanceof Boolean;
-        if (!usable) {
+        if (!(value instanceof String || value instanceof Long || value instanceof Boolean)) {
             return;
         }
-        Object term = value;
-        if (name.length() > MAX_LENGTH || term instanceof String s && s.length() > MAX_LENGTH) {
+        if (name.length() > MAX_LENGTH || value instanceof String s && s.length() > MAX_LENGTH) {
             throw WarrantException.of(Reason.JWT_CLAIMS_INVALID, "claim " + Shown.of(name) + " is longer than "
                     + MAX_LENGTH + " characters");
         }
         if (out.size() == MAX_VALUES) {
             throw WarrantException.of(Reason.JWT_CLAIMS_INVALID, "more than " + MAX_VALUES + " claim values");
         }
-        out.add(new Claim(name, term));
+        out.add(new Claim(name, value));
     }
 }

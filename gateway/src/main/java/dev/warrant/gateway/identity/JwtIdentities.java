@@ -59,21 +59,12 @@ public final class JwtIdentities {
         this.maxTtl = maxTtl;
     }
 
-    public JwtVerifier verifier() {
-        return jwts;
-    }
-
     /** The version of the identity mapping in force: a token minted under another is not current. */
     public long mappingVersion() {
         return mapping.current().version();
     }
 
-    /** The token the JWT stands for; fails with an authentication reason (HTTP 401). */
-    public Future<VerifiedToken> resolve(String jwt) {
-        return minted(jwt).map(Minted::verified);
-    }
-
-    /** As {@link #resolve}, with the minted Biscuit's text. */
+    /** The token the JWT stands for, with its text; fails with an authentication reason (HTTP 401). */
     public Future<Minted> minted(String jwt) {
         TokenDigest digest = TokenDigest.of(jwt);
         Minted cached = cache.get(digest);
