@@ -85,31 +85,47 @@ public final class TokenExchange {
             issued = Future.failedFuture(e);
         }
         issued.onComplete(ar -> {
-            HttpServerResponse res = ctx.response().putHeader("Cache-Control", "no-store").putHeader("Pragma", "no-cache")
-                    .putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
             long micros = (System.nanoTime() - started) / 1000;
             String traceId = span.getSpanContext().isValid() ? span.getSpanContext().getTraceId() : null;
             String spanId = span.getSpanContext().isValid() ? span.getSpanContext().getSpanId() : null;
+            AuditRecord record;
+            int status;
+            JsonObject body;
             if (ar.succeeded()) {
                 Issued i = ar.result();
                 span.setAttribute("warrant.caller", i.verified().caller());
                 span.setAttribute("warrant.chain", String.join(" > ", i.verified().chain()));
-                audit.record(new AuditRecord(clock.instant(), "allow", "allowed", null, i.verified().caller(),
+                record = new AuditRecord(clock.instant(), "allow", "allowed", null, i.verified().caller(),
                         i.verified().chain(), i.verified().task().orElse(null), METHOD, null, null, null, null, null,
-                        i.verified().revocationIds(), traceId, null, micros, null, null, spanId));
-                res.setStatusCode(200).end(new JsonObject().put("access_token", i.token())
+                        i.verified().revocationIds(), traceId, null, micros, null, null, spanId);
+                status = 200;
+                body = new JsonObject().put("access_token", i.token())
                         .put("issued_token_type", TokenTypes.BISCUIT).put("token_type", "Bearer")
-                        .put("expires_in", Math.max(0, Duration.between(clock.instant(), i.verified().expiresAt()).getSeconds()))
-                        .encode());
+                        .put("expires_in", Math.max(0, Duration.between(clock.instant(), i.verified().expiresAt()).getSeconds()));
             } else {
                 ExchangeError error = asExchangeError(ar.cause());
                 span.setStatus(StatusCode.ERROR, error.error);
-                audit.record(new AuditRecord(clock.instant(), "deny", error.warrantReason != null ? error.warrantReason
+                record = new AuditRecord(clock.instant(), "deny", error.warrantReason != null ? error.warrantReason
                         : error.error, null, null, java.util.List.of(), null, METHOD, null, null, null, null, null,
-                        java.util.List.of(), traceId, null, micros, null, null, spanId));
-                res.setStatusCode(error.status()).end(error.body().encode());
+                        java.util.List.of(), traceId, null, micros, null, null, spanId);
+                status = error.status();
+                body = error.body();
             }
+            // As for every call: the span is complete and the audit line written before the answer leaves, and no
+            // token is handed out that the audit log does not hold (no audit, no action).
             span.end();
+            io.vertx.core.Context context = vertx.getOrCreateContext();
+            audit.record(record).whenComplete((written, failed) -> context.runOnContext(v -> {
+                HttpServerResponse res = ctx.response().putHeader("Cache-Control", "no-store")
+                        .putHeader("Pragma", "no-cache").putHeader(HttpHeaders.CONTENT_TYPE, "application/json");
+                if (failed != null) {
+                    LOG.error("token exchange not answered: the audit log cannot be written ({})", failed.toString());
+                    res.setStatusCode(503).end(new JsonObject().put("error", "temporarily_unavailable")
+                            .put("error_description", "the audit log cannot be written").encode());
+                } else {
+                    res.setStatusCode(status).end(body.encode());
+                }
+            }));
         });
     }
 
