@@ -14,6 +14,8 @@ import dev.warrant.gateway.admin.AdminApi;
 import dev.warrant.gateway.admin.UpstreamAdminApi;
 import dev.warrant.gateway.approval.ApprovalApi;
 import dev.warrant.gateway.approval.ApprovalStage;
+import dev.warrant.gateway.approval.ApprovalWebhook;
+import dev.warrant.gateway.approval.HeldCallQuota;
 import dev.warrant.gateway.approval.ClusterApprovals;
 import dev.warrant.gateway.auth.AuthenticateStage;
 import dev.warrant.gateway.auth.Authenticator;
@@ -247,6 +249,11 @@ public final class Gateway implements AutoCloseable {
 
             // Held calls waiting for a human live in the cluster: any member lists and resolves them.
             ClusterApprovals approvals = resources.add("approvals", new ClusterApprovals(vertx, cluster.hazelcast()));
+            // Approvers' webhooks are told of each call this member holds; links default to this member's address.
+            java.util.concurrent.atomic.AtomicReference<String> ownBase = new java.util.concurrent.atomic.AtomicReference<>();
+            ApprovalWebhook webhooks = resources.add("approval webhooks", new ApprovalWebhook(vertx, config.approvals(),
+                    ownBase::get, ApprovalWebhook.Backoff.DEFAULT, clock,
+                    telemetry.openTelemetry().getMeter(Telemetry.INSTRUMENTATION_SCOPE)));
 
             // Drift containment sees every outcome; off unless limits.drift is configured.
             AuditSink alerts = audit;
@@ -273,7 +280,8 @@ public final class Gateway implements AutoCloseable {
                             new AuthorizeStage(engine, upstreams, telemetry, builtins,
                                     new TaskGate(taskStore, upstreams)),
                             new ApprovalStage(vertx, config.risk(), approvals, cluster.memberId(), clock,
-                                    ApprovalStage.NOTIFY_EVERY),
+                                    ApprovalStage.NOTIFY_EVERY, new HeldCallQuota(HeldCallQuota.DEFAULT_PER_GRANT),
+                                    config.approvals().showArguments(), webhooks),
                             new ForwardStage(McpMethods.tables(VERSION, upstreams, engine, telemetry, builtins,
                                     config.listPageSize(),
                                     table -> new ListenHandler(vertx, subscriptions, table, upstreams, engine),
@@ -314,6 +322,7 @@ public final class Gateway implements AutoCloseable {
             });
             int port = server.actualPort();
             String base = scheme + "://" + hostForUrl(config.host()) + ":" + port;
+            ownBase.set(base);
             String metadataUrl = base + "/.well-known/oauth-protected-resource";
 
             OriginPolicy origins = originPolicy(config, port);

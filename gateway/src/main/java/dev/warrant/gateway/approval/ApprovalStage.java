@@ -35,6 +35,8 @@ public final class ApprovalStage implements Stage {
     private final Clock clock;
     private final Duration notifyEvery;
     private final HeldCallQuota quota;
+    private final boolean showArguments;
+    private final ApprovalNotifier notifier;
 
     public ApprovalStage(Vertx vertx, RiskRules rules, ClusterApprovals approvals, String memberId, Clock clock,
                          Duration notifyEvery) {
@@ -43,6 +45,17 @@ public final class ApprovalStage implements Stage {
 
     public ApprovalStage(Vertx vertx, RiskRules rules, ClusterApprovals approvals, String memberId, Clock clock,
                          Duration notifyEvery, HeldCallQuota quota) {
+        this(vertx, rules, approvals, memberId, clock, notifyEvery, quota, false, ApprovalNotifier.NONE);
+    }
+
+    /**
+     * @param showArguments whether a held call carries its arguments to approvers ({@code approvals.showArguments})
+     * @param notifier      told of each call held here, once it is published (the webhooks)
+     */
+    public ApprovalStage(Vertx vertx, RiskRules rules, ClusterApprovals approvals, String memberId, Clock clock,
+                         Duration notifyEvery, HeldCallQuota quota, boolean showArguments, ApprovalNotifier notifier) {
+        this.showArguments = showArguments;
+        this.notifier = notifier;
         this.quota = quota;
         this.vertx = vertx;
         this.rules = rules;
@@ -78,17 +91,16 @@ public final class ApprovalStage implements Stage {
         }
         String grant = token.grant();
         quota.acquire(grant);
-        Instant now = clock.instant();
-        PendingApproval pending = new PendingApproval(java.util.UUID.randomUUID().toString(), token.caller(),
-                token.chain(), token.task().orElse(null), tool.exposedName(),
-                PendingApproval.digest(exchange.request().params().getValue("arguments")),
-                now.toEpochMilli(), now.plus(rule.approvalTimeout()).toEpochMilli(), memberId,
-                PendingApproval.Status.PENDING, null);
+        PendingApproval pending = pending(java.util.UUID.randomUUID().toString(), token, tool.exposedName(),
+                tool.risk().code(), exchange.verdict() == null ? null : exchange.verdict().policy().orElse(null),
+                exchange.request().params().getValue("arguments"), showArguments, clock.instant(),
+                rule.approvalTimeout(), memberId);
         // The audit line names the approval whatever happens to it (approved, denied, timed out, withdrawn).
         exchange.approvalId(pending.id());
         Future<PendingApproval> decided;
         try {
-            decided = new HeldCall(vertx, approvals, exchange, pending, rule.approvalTimeout(), notifyEvery).start();
+            decided = new HeldCall(vertx, approvals, exchange, pending, rule.approvalTimeout(), notifyEvery, notifier)
+                    .start();
         } catch (RuntimeException e) {
             quota.release(grant);
             throw e;
@@ -98,5 +110,19 @@ public final class ApprovalStage implements Stage {
                     exchange.approver(approved.approver());
                     return chain.proceed(exchange);
                 });
+    }
+
+    /** The entry approvers see for a call held now; its arguments only when the operator shows them. */
+    static PendingApproval pending(String id, VerifiedToken token, String tool, String riskTier, String policy,
+                                   Object arguments, boolean showArguments, Instant now, Duration timeout,
+                                   String memberId) {
+        return new PendingApproval(id, token.caller(), token.chain(), token.revocationIds(),
+                token.task().orElse(null), tool, PendingApproval.digest(arguments), now.toEpochMilli(),
+                now.plus(timeout).toEpochMilli(), memberId, PendingApproval.Status.PENDING, null, riskTier, policy,
+                showArguments && arguments != null ? shown(arguments) : null, null);
+    }
+
+    private static String shown(Object arguments) {
+        return arguments instanceof JsonObject o ? o.encode() : io.vertx.core.json.Json.encode(arguments);
     }
 }

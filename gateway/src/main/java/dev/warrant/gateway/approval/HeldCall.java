@@ -31,19 +31,21 @@ final class HeldCall {
     private final PendingApproval pending;
     private final Duration timeout;
     private final Duration notifyEvery;
+    private final ApprovalNotifier notifier;
     private final Promise<PendingApproval> decided = Promise.promise();
     private final Context context;
     private boolean settling;
     private int ticks;
 
     HeldCall(Vertx vertx, ClusterApprovals approvals, McpExchange exchange, PendingApproval pending,
-             Duration timeout, Duration notifyEvery) {
+             Duration timeout, Duration notifyEvery, ApprovalNotifier notifier) {
         this.vertx = vertx;
         this.approvals = approvals;
         this.exchange = exchange;
         this.pending = pending;
         this.timeout = timeout;
         this.notifyEvery = notifyEvery;
+        this.notifier = notifier;
         this.context = vertx.getOrCreateContext();
     }
 
@@ -63,7 +65,10 @@ final class HeldCall {
         // pending for an approver until the timeout.
         exchange.channel().onClientGone(() -> context.runOnContext(v -> settle(Reason.CANCELLED)));
         approvals.open(pending, decision -> context.runOnContext(v -> settle(Reason.APPROVAL_TIMEOUT)))
-                .onSuccess(v -> tellWaiting())
+                .onSuccess(v -> {
+                    tellWaiting();
+                    tellApprovers();
+                })
                 .onFailure(e -> {
                     settling = true;
                     decided.tryFail(WarrantException.wrap(e));
@@ -101,13 +106,23 @@ final class HeldCall {
             switch (status) {
                 case APPROVED -> decided.tryComplete(last);
                 case DENIED -> decided.tryFail(WarrantException.of(Reason.APPROVAL_DENIED,
-                        "approval " + pending.id() + " denied by " + last.approver()));
+                        "approval " + pending.id() + " denied by " + last.approver()
+                                + (last.decisionReason() == null ? "" : ": " + last.decisionReason())));
                 case PENDING -> decided.tryFail(ifStillPending == Reason.APPROVAL_TIMEOUT
                         ? WarrantException.of(Reason.APPROVAL_TIMEOUT, "approval " + pending.id()
                                 + " not granted within " + timeout)
                         : WarrantException.of(ifStillPending, "approval " + pending.id() + " withdrawn"));
             }
         });
+    }
+
+    /** Once the approvers can find the call (the webhooks); whatever happens there, the call waits on. */
+    private void tellApprovers() {
+        try {
+            notifier.held(pending);
+        } catch (RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(HeldCall.class).warn("approvers not told of approval {}", pending.id(), e);
+        }
     }
 
     private void tellWaiting() {

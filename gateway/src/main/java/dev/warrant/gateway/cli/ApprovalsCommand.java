@@ -21,8 +21,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * {@code warrant approvals list|approve ID|deny ID}: the held calls waiting for a human, through the admin API of
- * any cluster member ({@code /admin/approvals}; rights admin:warrant:approvals.read / approvals.write).
+ * {@code warrant approvals list|approve ID|deny ID [--reason TEXT]}: the held calls waiting for a human, through the
+ * admin API of any cluster member ({@code /admin/approvals}; rights admin:warrant:approvals.read / approvals.write).
  */
 @Command(name = "approvals", mixinStandardHelpOptions = true,
         description = "List, approve or deny tool calls held for human approval (high-risk tools).")
@@ -46,6 +46,7 @@ final class ApprovalsCommand {
             JsonObject a = items.getJsonObject(i);
             out.println(a.getString("id") + "  " + a.getString("tool") + "  caller=" + a.getString("caller")
                     + "  chain=" + String.join(">", a.getJsonArray("chain", new JsonArray()).stream().map(String::valueOf).toList())
+                    + (a.getString("riskTier") == null ? "" : "  risk=" + a.getString("riskTier"))
                     + "  since=" + a.getString("createdAt") + "  expires=" + a.getString("expiresAt")
                     + (a.getString("argumentDigest") == null ? "" : "  args=" + a.getString("argumentDigest")));
         }
@@ -58,8 +59,10 @@ final class ApprovalsCommand {
                 @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
                         description = "The gateway's base URL (default: ${DEFAULT-VALUE}).") String url,
                 @Option(names = "--token-file", required = true, paramLabel = "FILE",
-                        description = "File holding an admin token (right admin:warrant:approvals.write or *).") Path tokenFile) {
-        return decide(id, "approve", url, tokenFile);
+                        description = "File holding an admin token (right admin:warrant:approvals.write or *).") Path tokenFile,
+                @Option(names = "--reason", paramLabel = "TEXT",
+                        description = "Why, in one line (at most 500 characters); recorded with the decision.") String reason) {
+        return decide(id, "approve", url, tokenFile, reason);
     }
 
     @Command(name = "deny", mixinStandardHelpOptions = true, description = "Refuse a held call (the agent gets approval_denied).")
@@ -67,16 +70,25 @@ final class ApprovalsCommand {
              @Option(names = "--url", defaultValue = "http://127.0.0.1:8080", paramLabel = "URL",
                      description = "The gateway's base URL (default: ${DEFAULT-VALUE}).") String url,
              @Option(names = "--token-file", required = true, paramLabel = "FILE",
-                     description = "File holding an admin token (right admin:warrant:approvals.write or *).") Path tokenFile) {
-        return decide(id, "deny", url, tokenFile);
+                     description = "File holding an admin token (right admin:warrant:approvals.write or *).") Path tokenFile,
+             @Option(names = "--reason", paramLabel = "TEXT",
+                     description = "Why, in one line (at most 500 characters); the agent is told it.") String reason) {
+        return decide(id, "deny", url, tokenFile, reason);
     }
 
-    private int decide(String id, String action, String url, Path tokenFile) {
+    private int decide(String id, String action, String url, Path tokenFile, String reason) {
         if (!id.matches("[0-9A-Za-z-]{1,64}")) {
             throw new CliErrors.CliFailure("ID must be an approval id as printed by warrant approvals list", 2);
         }
-        JsonObject result = send(HttpRequest.newBuilder(endpoint(url, "/" + id + "/" + action))
-                .POST(HttpRequest.BodyPublishers.noBody()), tokenFile);
+        HttpRequest.Builder request = HttpRequest.newBuilder(endpoint(url, "/" + id + "/" + action));
+        if (reason == null) {
+            request.POST(HttpRequest.BodyPublishers.noBody());
+        } else {
+            // The gateway checks the reason (length, printable); its refusal is printed like any other.
+            request.header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(new JsonObject().put("reason", reason).encode()));
+        }
+        JsonObject result = send(request, tokenFile);
         spec.commandLine().getOut().println(("approve".equals(action) ? "approved " : "denied ") + id
                 + " (" + result.getString("tool") + " for " + result.getString("caller") + ")");
         spec.commandLine().getOut().flush();

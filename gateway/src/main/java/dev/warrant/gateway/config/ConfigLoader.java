@@ -12,6 +12,8 @@ import dev.warrant.adapters.StdioUpstreamSpec;
 import dev.warrant.adapters.UpstreamSpec;
 import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.RootPublicKey;
+import dev.warrant.gateway.approval.ApprovalSettings;
+import dev.warrant.gateway.approval.WebhookSettings;
 import dev.warrant.gateway.cluster.KubernetesDiscovery;
 import dev.warrant.gateway.identity.IdentitySettings;
 import dev.warrant.gateway.identity.IssuerSettings;
@@ -77,6 +79,10 @@ import java.util.function.Function;
  *   drift: { maxDenials: 20, window: PT1M }        # quarantine a caller past this; default off
  *   scope: divided                                 # what rates and drift mean across members: member, divided, cluster
  * risk: { high: { freshAuthorization: PT10M, approval: true, approvalTimeout: PT5M } }   # see RiskRules
+ * approvals:                                # what approvers see of held calls, who is told (ApprovalSettings)
+ *   showArguments: false                    # the default: the arguments' digest only
+ *   consoleUrl: https://warrant.example.org # base of the webhooks' links; default: this member's address
+ *   webhooks: [ { url: "https://hooks.example.org/warrant", secretFile: secrets/webhook.key, timeout: PT10S } ]
  * lists: { pageSize: 500 }                        # items per page of tools/list etc.; more via nextCursor
  * sessions: { idleTimeout: PT1H, max: 10000, perGrant: 256,    # the defaults; perGrant: per minted token
  *             keyRotation: P1D, maxAge: P7D }               # session ids' sealing keys rotate; an id lives maxAge
@@ -96,7 +102,7 @@ public final class ConfigLoader {
 
     private static final Set<String> TOP_LEVEL = Set.of("listen", "stateDir", "keys", "tokens", "cluster",
             "upstreams", "policies", "audit", "allowedHosts", "limits", "tls", "risk", "lists", "sessions",
-            "shutdown", "identity");
+            "shutdown", "identity", "approvals");
 
     private final Map<String, String> env;
 
@@ -219,6 +225,10 @@ public final class ConfigLoader {
         JsonNode risk = object(root, "risk");
         if (risk != null) {
             b.risk(riskRules(risk));
+        }
+        JsonNode approvals = object(root, "approvals");
+        if (approvals != null) {
+            b.approvals(approvalSettings(approvals, base));
         }
         JsonNode identity = object(root, "identity");
         if (identity != null) {
@@ -353,6 +363,54 @@ public final class ConfigLoader {
             }
         }
         return new RiskRules(tiers);
+    }
+
+    /** {@code approvals: { showArguments, consoleUrl, webhooks: [ { url, secretFile, timeout } ] }}. */
+    private ApprovalSettings approvalSettings(JsonNode node, Path base) {
+        unknownKeys(node, Set.of("showArguments", "consoleUrl", "webhooks"), "approvals.");
+        boolean show = false;
+        if (node.has("showArguments")) {
+            if (!node.get("showArguments").isBoolean()) {
+                throw new ConfigException("approvals.showArguments: must be true or false");
+            }
+            show = node.get("showArguments").asBoolean();
+        }
+        Optional<URI> consoleUrl = node.has("consoleUrl")
+                ? Optional.of(uri(text(node, "consoleUrl", "approvals.consoleUrl"), "approvals.consoleUrl"))
+                : Optional.empty();
+        List<WebhookSettings> webhooks = new ArrayList<>();
+        JsonNode list = node.get("webhooks");
+        if (list != null && !list.isNull()) {
+            if (!list.isArray()) {
+                throw new ConfigException("approvals.webhooks: must be a list of {url, secretFile, timeout}");
+            }
+            for (int i = 0; i < list.size(); i++) {
+                String path = "approvals.webhooks[" + i + "]";
+                JsonNode w = list.get(i);
+                if (!w.isObject()) {
+                    throw new ConfigException(path + ": must be a mapping");
+                }
+                unknownKeys(w, Set.of("url", "secretFile", "timeout"), path + ".");
+                URI url = uri(text(w, "url", path + ".url"), path + ".url");
+                Path secret = resolve(base, text(w, "secretFile", path + ".secretFile"));
+                Duration timeout = w.has("timeout") ? duration(w, "timeout", path + ".timeout")
+                        : WebhookSettings.DEFAULT_TIMEOUT;
+                try {
+                    webhooks.add(new WebhookSettings(url, secret, timeout));
+                } catch (ConfigException e) {
+                    throw new ConfigException(path + "." + e.getMessage());
+                }
+            }
+        }
+        return new ApprovalSettings(show, consoleUrl, webhooks);
+    }
+
+    private static URI uri(String value, String path) {
+        try {
+            return new URI(value);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(path + ": not a URL: " + e.getReason());
+        }
     }
 
     /** The rate-limit and drift parts of {@code limits:}; what is not given keeps its default. */

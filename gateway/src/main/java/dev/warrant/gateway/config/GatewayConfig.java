@@ -2,6 +2,7 @@ package dev.warrant.gateway.config;
 
 import dev.warrant.adapters.UpstreamSpec;
 import dev.warrant.delegation.RootPublicKey;
+import dev.warrant.gateway.approval.ApprovalSettings;
 import dev.warrant.gateway.cluster.KubernetesDiscovery;
 import dev.warrant.gateway.identity.IdentitySettings;
 import dev.warrant.gateway.record.AuditSettings;
@@ -46,7 +47,8 @@ public record GatewayConfig(
         int eventLoops,
         dev.warrant.gateway.transport.SessionSettings sessions,
         dev.warrant.gateway.health.ShutdownSettings shutdown,
-        Optional<IdentitySettings> identity) {
+        Optional<IdentitySettings> identity,
+        ApprovalSettings approvals) {
 
     /** An upstream with its gateway-side settings. */
     public record Upstream(UpstreamSpec spec, Map<String, RiskTier> risks) {
@@ -124,6 +126,7 @@ public record GatewayConfig(
         sessions = sessions == null ? dev.warrant.gateway.transport.SessionSettings.defaults() : sessions;
         shutdown = shutdown == null ? dev.warrant.gateway.health.ShutdownSettings.defaults() : shutdown;
         identity = identity == null ? Optional.empty() : identity;
+        approvals = approvals == null ? ApprovalSettings.defaults() : approvals;
         if (port < 0 || port > 65535) {
             throw new ConfigException("listen.port must be 0..65535");
         }
@@ -199,6 +202,7 @@ public record GatewayConfig(
         private dev.warrant.gateway.health.ShutdownSettings shutdown =
                 dev.warrant.gateway.health.ShutdownSettings.defaults();
         private Optional<IdentitySettings> identity = Optional.empty();
+        private ApprovalSettings approvals = ApprovalSettings.defaults();
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -237,10 +241,14 @@ public record GatewayConfig(
         /** JWT access tokens from an IdP (issue 18); absent, only Warrant's own Biscuit tokens are accepted. */
         public Builder identity(IdentitySettings v) { identity = Optional.ofNullable(v); return this; }
 
+        /** What approvers see of held calls and which webhooks are told of them; default: digest only, none. */
+        public Builder approvals(ApprovalSettings v) { approvals = v; return this; }
+
         public GatewayConfig build() {
             return new GatewayConfig(host, port, stateDir, rootKeys, maxTokenTtl, maxChainDepth, maxTokenBytes,
                     clusterName, clusterPort, clusterMembers, clusterKubernetes, clusterRevokeTimeout, upstreams, policiesDir, auditFile, audit, allowedHosts,
-                    maxBodyBytes, tls, risk, limits, listPageSize, eventLoops, sessions, shutdown, identity);
+                    maxBodyBytes, tls, risk, limits, listPageSize, eventLoops, sessions, shutdown, identity,
+                    approvals);
         }
     }
 }

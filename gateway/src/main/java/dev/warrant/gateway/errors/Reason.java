@@ -88,6 +88,8 @@ public enum Reason {
     APPROVAL_LIMIT(Category.DENIAL, "approval_limit", 200, -32004),
     // Admin API: no pending approval with that id (already resolved, withdrawn, timed out, or never existed).
     APPROVAL_UNKNOWN(Category.TRANSPORT, "approval_unknown", 404, -32002),
+    // Admin API: an approver's reason for a decision that is too long or holds control characters.
+    APPROVAL_REASON_INVALID(Category.TRANSPORT, "approval_reason_invalid", 400, -32602),
 
     // Upstream.
     UPSTREAM_ERROR(Category.UPSTREAM, "upstream_error", 200, -32000),
