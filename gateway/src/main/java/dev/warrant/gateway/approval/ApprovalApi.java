@@ -93,7 +93,7 @@ public final class ApprovalApi {
         }
         Object parsed;
         try {
-            parsed = body.toJson();
+            parsed = body.toJsonValue();
         } catch (DecodeException e) {
             return Future.failedFuture(WarrantException.of(Reason.PARSE_ERROR, "the body is not JSON"));
         }

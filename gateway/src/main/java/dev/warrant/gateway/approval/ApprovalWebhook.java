@@ -74,6 +74,8 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
     private final Clock clock;
     private final HttpClient client;
     private final LongCounter outcomes;
+    /** Set once by {@link #close()}: deliveries still waiting to retry then end quietly. */
+    private volatile boolean closed;
 
     /**
      * @param consoleBase the member's own base URL (known once it listens), for links when
@@ -120,7 +122,13 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
     }
 
     private void attempt(Hook hook, String approvalId, String delivery, Buffer body, int n) {
+        if (closed) {
+            return;
+        }
         send(hook, delivery, body).onComplete(ar -> {
+            if (closed) {
+                return;
+            }
             Integer status = ar.succeeded() ? ar.result() : null;
             if (status != null && status >= 200 && status < 300) {
                 count("delivered");
@@ -168,7 +176,15 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
                 .putHeader(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
                 .putHeader(WebhookSignature.SIGNATURE_HEADER,
                         WebhookSignature.sign(hook.secret(), timestamp, body.getBytes()));
-        client.request(options)
+        Future<HttpClientRequest> requested;
+        try {
+            requested = client.request(options);
+        } catch (RuntimeException e) {
+            // The client closed under us (the member is stopping).
+            vertx.cancelTimer(timer);
+            return Future.failedFuture(e);
+        }
+        requested
                 .compose(request -> {
                     sent.set(request);
                     if (answer.future().isComplete()) {
@@ -214,6 +230,7 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
 
     @Override
     public void close() {
+        closed = true;
         client.close();
     }
 }
