@@ -90,8 +90,9 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
         this.backoff = backoff;
         this.clock = clock;
         this.hooks = settings.webhooks().stream().map(w -> new Hook(w, w.secret())).toList();
-        // Redirects are not followed: the signature was made for this receiver.
-        this.client = vertx.createHttpClient(new HttpClientOptions().setVerifyHost(true).setKeepAlive(true));
+        // Redirects are not followed: the signature was made for this receiver. No receivers, no client.
+        this.client = hooks.isEmpty() ? null
+                : vertx.createHttpClient(new HttpClientOptions().setVerifyHost(true).setKeepAlive(true));
         this.outcomes = meter.counterBuilder("warrant.approval.webhooks").setUnit("{attempt}")
                 .setDescription("Webhook attempts for held calls, by outcome: delivered, retried, failed").build();
     }
@@ -231,6 +232,8 @@ public final class ApprovalWebhook implements ApprovalNotifier, AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        client.close();
+        if (client != null) {
+            client.close();
+        }
     }
 }

@@ -25,6 +25,8 @@ import java.time.Duration;
  */
 final class HeldCall {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(HeldCall.class);
+
     private final Vertx vertx;
     private final ClusterApprovals approvals;
     private final McpExchange exchange;
@@ -121,7 +123,7 @@ final class HeldCall {
         try {
             notifier.held(pending);
         } catch (RuntimeException e) {
-            org.slf4j.LoggerFactory.getLogger(HeldCall.class).warn("approvers not told of approval {}", pending.id(), e);
+            LOG.warn("approvers not told of approval {}", pending.id(), e);
         }
     }
 

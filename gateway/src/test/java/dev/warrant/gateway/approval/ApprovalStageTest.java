@@ -134,4 +134,31 @@ class ApprovalStageTest {
                 allowedCall(medium)))).isEqualTo(Reason.AUTHORIZATION_STALE);
         assertThat(stale.calls()).isZero();
     }
+    @Test
+    void aHeldCallCarriesItsArgumentsOnlyWhenTheOperatorShowsThem() {
+        JsonObject args = new JsonObject().put("path", "/notes/a.md").put("text", "card 4111 1111 1111 1111");
+        java.time.Instant now = PLANNER.issuedAt();
+        PendingApproval hidden = ApprovalStage.pending("id-1", PLANNER, "notes__write_note", "high",
+                "allow if true", args, false, now, Duration.ofMinutes(5), "member-1");
+        PendingApproval shown = ApprovalStage.pending("id-2", PLANNER, "notes__write_note", "high",
+                "allow if true", args, true, now, Duration.ofMinutes(5), "member-1");
+
+        assertThat(hidden.arguments()).isNull();
+        assertThat(hidden.toJson().containsKey("arguments")).isFalse();
+        assertThat(hidden.toJson().encode()).doesNotContain("4111");
+        assertThat(shown.toJson().getJsonObject("arguments")).isEqualTo(args);
+        // The digest is there either way, and is the same.
+        assertThat(hidden.argumentDigest()).startsWith("sha256:").isEqualTo(shown.argumentDigest());
+        assertThat(hidden.revocationIds()).isEqualTo(PLANNER.revocationIds()).isNotEmpty();
+        assertThat(hidden.toJson().getJsonArray("revocationIds").getList()).isEqualTo(PLANNER.revocationIds());
+        assertThat(hidden.riskTier()).isEqualTo("high");
+        assertThat(hidden.policy()).isEqualTo("allow if true");
+        assertThat(hidden.expiresAtMillis() - hidden.createdAtMillis()).isEqualTo(Duration.ofMinutes(5).toMillis());
+        assertThat(hidden.status()).isEqualTo(PendingApproval.Status.PENDING);
+        assertThat(hidden.decisionReason()).isNull();
+        PendingApproval denied = hidden.resolved(PendingApproval.Status.DENIED, "alice", "not today");
+        assertThat(denied.toJson().getString("decisionReason")).isEqualTo("not today");
+        assertThat(denied.toJson().getString("approver")).isEqualTo("alice");
+        assertThat(denied.toJson().getString("status")).isEqualTo("denied");
+    }
 }
