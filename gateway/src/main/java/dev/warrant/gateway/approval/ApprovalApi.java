@@ -57,7 +57,7 @@ public final class ApprovalApi {
 
     private void resolve(RoutingContext ctx, PendingApproval.Status outcome) {
         String id = ctx.pathParam("id");
-        access.authorize(ctx, WRITE).compose(admin -> approvals.resolve(id, outcome, admin.caller())).onComplete(ar -> {
+        access.authorize(ctx, WRITE).compose(admin -> approvals.resolve(id, outcome, admin.caller(), null)).onComplete(ar -> {
             if (ar.succeeded()) {
                 LOG.info("approval {} of {} for {}: {} by {}", id, ar.result().tool(), ar.result().caller(),
                         outcome, ar.result().approver());

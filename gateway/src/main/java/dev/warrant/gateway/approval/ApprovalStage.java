@@ -80,10 +80,11 @@ public final class ApprovalStage implements Stage {
         quota.acquire(grant);
         Instant now = clock.instant();
         PendingApproval pending = new PendingApproval(java.util.UUID.randomUUID().toString(), token.caller(),
-                token.chain(), token.task().orElse(null), tool.exposedName(),
+                token.chain(), token.revocationIds(), token.task().orElse(null), tool.exposedName(),
                 PendingApproval.digest(exchange.request().params().getValue("arguments")),
                 now.toEpochMilli(), now.plus(rule.approvalTimeout()).toEpochMilli(), memberId,
-                PendingApproval.Status.PENDING, null);
+                PendingApproval.Status.PENDING, null, tool.risk().code(),
+                exchange.verdict() == null ? null : exchange.verdict().policy().orElse(null), null, null);
         // The audit line names the approval whatever happens to it (approved, denied, timed out, withdrawn).
         exchange.approvalId(pending.id());
         Future<PendingApproval> decided;

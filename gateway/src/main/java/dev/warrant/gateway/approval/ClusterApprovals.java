@@ -77,13 +77,13 @@ public final class ClusterApprovals implements AutoCloseable {
      * Approves or denies a pending call. Compare-and-set on the entry: a call already decided, withdrawn or timed
      * out answers {@link Reason#APPROVAL_UNKNOWN} instead of pretending the decision took effect.
      */
-    public Future<PendingApproval> resolve(String id, PendingApproval.Status outcome, String approver) {
+    public Future<PendingApproval> resolve(String id, PendingApproval.Status outcome, String approver, String reason) {
         return vertx.executeBlocking(() -> {
             PendingApproval current = map.get(id);
             if (current == null || current.status() != PendingApproval.Status.PENDING) {
                 throw WarrantException.of(Reason.APPROVAL_UNKNOWN, id);
             }
-            PendingApproval decided = current.resolved(outcome, approver);
+            PendingApproval decided = current.resolved(outcome, approver, reason);
             if (!map.replace(id, current, decided)) {
                 throw WarrantException.of(Reason.APPROVAL_UNKNOWN, id);
             }

@@ -18,19 +18,21 @@ import java.util.List;
  *
  * <p>Serializable so any member can read and update it; values only, no behaviour that differs across versions.
  */
-public record PendingApproval(String id, String caller, List<String> chain, String task, String tool,
-                              String argumentDigest, long createdAtMillis, long expiresAtMillis, String holder,
-                              Status status, String approver) implements Serializable {
+public record PendingApproval(String id, String caller, List<String> chain, List<String> revocationIds, String task,
+                              String tool, String argumentDigest, long createdAtMillis, long expiresAtMillis,
+                              String holder, Status status, String approver, String riskTier, String policy,
+                              String arguments, String decisionReason) implements Serializable {
 
     public enum Status { PENDING, APPROVED, DENIED }
 
     public PendingApproval {
         chain = List.copyOf(chain);
+        revocationIds = List.copyOf(revocationIds);
     }
 
-    PendingApproval resolved(Status outcome, String by) {
-        return new PendingApproval(id, caller, chain, task, tool, argumentDigest, createdAtMillis, expiresAtMillis,
-                holder, outcome, by);
+    PendingApproval resolved(Status outcome, String by, String reason) {
+        return new PendingApproval(id, caller, chain, revocationIds, task, tool, argumentDigest, createdAtMillis,
+                expiresAtMillis, holder, outcome, by, riskTier, policy, arguments, reason);
     }
 
     JsonObject toJson() {

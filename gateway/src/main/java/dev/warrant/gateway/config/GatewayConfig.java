@@ -46,7 +46,8 @@ public record GatewayConfig(
         int eventLoops,
         dev.warrant.gateway.transport.SessionSettings sessions,
         dev.warrant.gateway.health.ShutdownSettings shutdown,
-        Optional<IdentitySettings> identity) {
+        Optional<IdentitySettings> identity,
+        dev.warrant.gateway.console.ConsoleSettings console) {
 
     /** An upstream with its gateway-side settings. */
     public record Upstream(UpstreamSpec spec, Map<String, RiskTier> risks) {
@@ -124,6 +125,7 @@ public record GatewayConfig(
         sessions = sessions == null ? dev.warrant.gateway.transport.SessionSettings.defaults() : sessions;
         shutdown = shutdown == null ? dev.warrant.gateway.health.ShutdownSettings.defaults() : shutdown;
         identity = identity == null ? Optional.empty() : identity;
+        console = console == null ? dev.warrant.gateway.console.ConsoleSettings.defaults() : console;
         if (port < 0 || port > 65535) {
             throw new ConfigException("listen.port must be 0..65535");
         }
@@ -199,6 +201,8 @@ public record GatewayConfig(
         private dev.warrant.gateway.health.ShutdownSettings shutdown =
                 dev.warrant.gateway.health.ShutdownSettings.defaults();
         private Optional<IdentitySettings> identity = Optional.empty();
+        private dev.warrant.gateway.console.ConsoleSettings console =
+                dev.warrant.gateway.console.ConsoleSettings.defaults();
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -237,10 +241,14 @@ public record GatewayConfig(
         /** JWT access tokens from an IdP (issue 18); absent, only Warrant's own Biscuit tokens are accepted. */
         public Builder identity(IdentitySettings v) { identity = Optional.ofNullable(v); return this; }
 
+        /** The operator console at /console/ (issue 19): on by default, with its sign-in session's lifetimes. */
+        public Builder console(dev.warrant.gateway.console.ConsoleSettings v) { console = v; return this; }
+
         public GatewayConfig build() {
             return new GatewayConfig(host, port, stateDir, rootKeys, maxTokenTtl, maxChainDepth, maxTokenBytes,
                     clusterName, clusterPort, clusterMembers, clusterKubernetes, clusterRevokeTimeout, upstreams, policiesDir, auditFile, audit, allowedHosts,
-                    maxBodyBytes, tls, risk, limits, listPageSize, eventLoops, sessions, shutdown, identity);
+                    maxBodyBytes, tls, risk, limits, listPageSize, eventLoops, sessions, shutdown, identity,
+                    console);
         }
     }
 }
