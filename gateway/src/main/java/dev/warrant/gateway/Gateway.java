@@ -30,6 +30,7 @@ import dev.warrant.gateway.cluster.ClusterSessions;
 import dev.warrant.gateway.cluster.RotatingKeys;
 import dev.warrant.gateway.cluster.UpstreamDirectory;
 import dev.warrant.gateway.config.ConfigException;
+import dev.warrant.gateway.console.Console;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.exchange.TokenExchange;
 import dev.warrant.gateway.forward.ForwardStage;
@@ -385,6 +386,11 @@ public final class Gateway implements AutoCloseable {
             metrics.metrics().observeRevocations(revocations::size);
             router.get("/metrics").handler(ctx -> ctx.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, PrometheusReader.CONTENT_TYPE).end(metrics.prometheusText()));
+            // The operator console (docs/ARCHITECTURE.md §12): same port, same TLS, same admin rights as the API.
+            if (config.console().enabled()) {
+                resources.add("console", new Console(vertx, cluster.hazelcast(), authenticator, engine, approvals,
+                        audit, config.console(), config.tls().isPresent(), maxTokenLength, clock)).routes(router);
+            }
             // Refusals raised by vertx-web itself (body limit, wrong method, a handler that threw) get the
             // same JSON-RPC error bodies as ours, never a plain-text page.
             router.route().failureHandler(transport::failure);

@@ -96,13 +96,14 @@ import java.util.function.Function;
  *       keyRefresh: PT30S                       # the default: at most one key fetch per 30 s on unknown kids
  *   mapping: identity.datalog                 # claims to rights; relative to the config file; hot reloaded
  *   signingKeyFile: keys/identity.key         # what identities' tokens are minted with; default stateDir/identity.key
+ * console: { enabled: true, sessionTtl: PT8H, idleTimeout: PT30M }   # the defaults; the operator console at /console/
  * </pre>
  */
 public final class ConfigLoader {
 
     private static final Set<String> TOP_LEVEL = Set.of("listen", "stateDir", "keys", "tokens", "cluster",
             "upstreams", "policies", "audit", "allowedHosts", "limits", "tls", "risk", "lists", "sessions",
-            "shutdown", "identity", "approvals");
+            "shutdown", "identity", "approvals", "console");
 
     private final Map<String, String> env;
 
@@ -233,6 +234,19 @@ public final class ConfigLoader {
         JsonNode identity = object(root, "identity");
         if (identity != null) {
             b.identity(identity(identity, base));
+        }
+        JsonNode console = object(root, "console");
+        if (console != null) {
+            unknownKeys(console, Set.of("enabled", "sessionTtl", "idleTimeout"), "console.");
+            dev.warrant.gateway.console.ConsoleSettings d = dev.warrant.gateway.console.ConsoleSettings.defaults();
+            try {
+                b.console(new dev.warrant.gateway.console.ConsoleSettings(
+                        console.has("enabled") ? bool(console, "enabled", "console.enabled") : d.enabled(),
+                        console.has("sessionTtl") ? duration(console, "sessionTtl", "console.sessionTtl") : d.sessionTtl(),
+                        console.has("idleTimeout") ? duration(console, "idleTimeout", "console.idleTimeout") : d.idleTimeout()));
+            } catch (IllegalArgumentException e) {
+                throw new ConfigException(e.getMessage());
+            }
         }
         applyEnv(b);
         try {
@@ -750,6 +764,14 @@ public final class ConfigLoader {
             throw new ConfigException(path + ": must be an integer");
         }
         return node.asInt();
+    }
+
+    private static boolean bool(JsonNode parent, String key, String path) {
+        JsonNode v = parent.get(key);
+        if (!v.isBoolean()) {
+            throw new ConfigException(path + ": must be true or false");
+        }
+        return v.asBoolean();
     }
 
     private Duration duration(JsonNode parent, String key, String path) {

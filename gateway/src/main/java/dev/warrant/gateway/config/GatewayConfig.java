@@ -48,7 +48,8 @@ public record GatewayConfig(
         dev.warrant.gateway.transport.SessionSettings sessions,
         dev.warrant.gateway.health.ShutdownSettings shutdown,
         Optional<IdentitySettings> identity,
-        ApprovalSettings approvals) {
+        ApprovalSettings approvals,
+        dev.warrant.gateway.console.ConsoleSettings console) {
 
     /** An upstream with its gateway-side settings. */
     public record Upstream(UpstreamSpec spec, Map<String, RiskTier> risks) {
@@ -127,6 +128,7 @@ public record GatewayConfig(
         shutdown = shutdown == null ? dev.warrant.gateway.health.ShutdownSettings.defaults() : shutdown;
         identity = identity == null ? Optional.empty() : identity;
         approvals = approvals == null ? ApprovalSettings.defaults() : approvals;
+        console = console == null ? dev.warrant.gateway.console.ConsoleSettings.defaults() : console;
         if (port < 0 || port > 65535) {
             throw new ConfigException("listen.port must be 0..65535");
         }
@@ -203,6 +205,8 @@ public record GatewayConfig(
                 dev.warrant.gateway.health.ShutdownSettings.defaults();
         private Optional<IdentitySettings> identity = Optional.empty();
         private ApprovalSettings approvals = ApprovalSettings.defaults();
+        private dev.warrant.gateway.console.ConsoleSettings console =
+                dev.warrant.gateway.console.ConsoleSettings.defaults();
 
         public Builder host(String v) { host = v; return this; }
         public Builder port(int v) { port = v; return this; }
@@ -243,12 +247,14 @@ public record GatewayConfig(
 
         /** What approvers see of held calls and which webhooks are told of them; default: digest only, none. */
         public Builder approvals(ApprovalSettings v) { approvals = v; return this; }
+        /** The operator console at /console/ (issue 19): on by default, with its sign-in session's lifetimes. */
+        public Builder console(dev.warrant.gateway.console.ConsoleSettings v) { console = v; return this; }
 
         public GatewayConfig build() {
             return new GatewayConfig(host, port, stateDir, rootKeys, maxTokenTtl, maxChainDepth, maxTokenBytes,
                     clusterName, clusterPort, clusterMembers, clusterKubernetes, clusterRevokeTimeout, upstreams, policiesDir, auditFile, audit, allowedHosts,
                     maxBodyBytes, tls, risk, limits, listPageSize, eventLoops, sessions, shutdown, identity,
-                    approvals);
+                    approvals, console);
         }
     }
 }

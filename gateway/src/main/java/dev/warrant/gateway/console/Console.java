@@ -1,0 +1,74 @@
+package dev.warrant.gateway.console;
+
+import com.hazelcast.core.HazelcastInstance;
+import dev.warrant.gateway.approval.ClusterApprovals;
+import dev.warrant.gateway.auth.Authenticator;
+import dev.warrant.gateway.record.AuditSink;
+import dev.warrant.policies.PolicyEngine;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.handler.BodyHandler;
+import io.vertx.ext.web.handler.StaticHandler;
+
+import java.time.Clock;
+
+/**
+ * The operator console at {@code /console/} (docs/ARCHITECTURE.md §12): server-rendered pages on the agent port,
+ * behind the same admin rights as the admin API. This class only assembles the pages and their routes.
+ */
+public final class Console implements AutoCloseable {
+
+    /** A form post is small: a token at most, or a reason. */
+    private static final int MAX_FORM_BYTES = 64 * 1024;
+
+    private final ConsoleGuard guard;
+    private final ConsoleAudit audit;
+    private final ConsoleSettings settings;
+    private final boolean secure;
+    private final int maxTokenLength;
+    private final Vertx vertx;
+    private final ClusterApprovals approvals;
+
+    /**
+     * @param secure         the port serves TLS: cookies are Secure
+     * @param maxTokenLength the longest token text the gateway reads anywhere
+     */
+    public Console(Vertx vertx, HazelcastInstance hazelcast, Authenticator authenticator, PolicyEngine engine,
+                   ClusterApprovals approvals, AuditSink audit, ConsoleSettings settings, boolean secure,
+                   int maxTokenLength, Clock clock) {
+        this.vertx = vertx;
+        this.approvals = approvals;
+        this.settings = settings;
+        this.secure = secure;
+        this.maxTokenLength = maxTokenLength;
+        this.guard = new ConsoleGuard(authenticator, engine,
+                new ConsoleSessions(vertx, hazelcast, settings, clock), secure);
+        this.audit = new ConsoleAudit(audit, clock);
+    }
+
+    public void routes(Router router) {
+        BodyHandler forms = BodyHandler.create(false).setBodyLimit(MAX_FORM_BYTES);
+        // Refusals raised by vertx-web itself on console routes (body too large, ...) are console pages too.
+        router.route("/console/*").failureHandler(ConsoleErrors::routeFailure);
+        router.route("/console/static/*").handler(ctx -> {
+            SecurityHeaders.apply(ctx.response());
+            ctx.next();
+        }).handler(StaticHandler.create("console/static").setCachingEnabled(true).setMaxAgeSeconds(3600)
+                .setDirectoryListing(false).setIncludeHidden(false));
+        router.get("/console").handler(ctx -> Responses.redirect(ctx, "/console/"));
+        router.get("/console/").handler(ctx -> Responses.redirect(ctx, ApprovalsPage.PATH));
+        LoginPage login = new LoginPage(guard, audit, settings, secure, maxTokenLength);
+        router.get(LoginPage.PATH).handler(login::form);
+        router.post(LoginPage.PATH).handler(forms).handler(login::signIn);
+        router.post("/console/logout").handler(forms).handler(login::signOut);
+        new ApprovalsPage(vertx, guard, approvals, audit).routes(router, forms);
+        // Last: any other console path is a console 404 page, not the MCP endpoint's JSON error.
+        router.route("/console/*").handler(ctx -> ConsoleErrors.send(ctx,
+                new ConsoleRefusal(ConsoleReason.NOT_FOUND, "no such console page")));
+    }
+
+    @Override
+    public void close() {
+        // Nothing of its own to release: sessions live in the cluster map, streams end with their connections.
+    }
+}

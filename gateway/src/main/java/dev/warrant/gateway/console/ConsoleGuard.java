@@ -1,0 +1,131 @@
+package dev.warrant.gateway.console;
+
+import dev.warrant.delegation.VerifiedToken;
+import dev.warrant.gateway.admin.AdminApi;
+import dev.warrant.gateway.auth.Authenticator;
+import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.policies.Operation;
+import dev.warrant.policies.PolicyEngine;
+import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.core.http.HttpServerRequest;
+import io.vertx.ext.web.RoutingContext;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.time.Duration;
+import java.util.Optional;
+
+/**
+ * Who is asking, and may they (docs/ARCHITECTURE.md §12.2). Every console route passes here: the sign-in cookie
+ * names a server-side {@link ConsoleSession}; its token is authenticated again (cached, so cheap) and must hold
+ * the same {@code right("admin", "warrant", action)} the admin API asks for; every state change must carry the
+ * session's CSRF token and come from this origin.
+ */
+final class ConsoleGuard {
+
+    static final String COOKIE = "warrant_console";
+    static final String CSRF_FIELD = "csrf";
+    static final String CSRF_HEADER = "X-CSRF-Token";
+
+    private final Authenticator authenticator;
+    private final PolicyEngine engine;
+    private final ConsoleSessions sessions;
+    private final boolean secure;
+
+    ConsoleGuard(Authenticator authenticator, PolicyEngine engine, ConsoleSessions sessions, boolean secure) {
+        this.authenticator = authenticator;
+        this.engine = engine;
+        this.sessions = sessions;
+        this.secure = secure;
+    }
+
+    /**
+     * The signed-in operator, or {@link ConsoleReason#SIGNED_OUT}. A token that stopped being valid (revoked,
+     * expired) ends the sign-in on the spot.
+     */
+    Future<Operator> operator(RoutingContext ctx) {
+        Cookie cookie = ctx.request().getCookie(COOKIE);
+        String value = cookie == null ? null : cookie.getValue();
+        return sessions.find(value).compose(session -> {
+            if (session == null) {
+                return Future.failedFuture(new ConsoleRefusal(ConsoleReason.SIGNED_OUT, "please sign in"));
+            }
+            return authenticator.authenticate("Bearer " + session.token()).recover(e -> sessions.end(value)
+                    .transform(ignored -> Future.<VerifiedToken>failedFuture(new ConsoleRefusal(
+                            ConsoleReason.SIGNED_OUT, "signed out: " + WarrantException.wrap(e).reason().code()))))
+                    .map(token -> new Operator(token, session, value));
+        });
+    }
+
+    /** The signed-in operator holding {@code right}, else a refusal. */
+    Future<Operator> operator(RoutingContext ctx, String right) {
+        return operator(ctx).compose(op -> may(op.token(), right) ? Future.succeededFuture(op)
+                : Future.failedFuture(new ConsoleRefusal(ConsoleReason.RIGHT_MISSING,
+                        "your token lacks the admin right " + right)));
+    }
+
+    /**
+     * For a state change: the operator holding {@code right} (any operator when null), and a request carrying
+     * their CSRF token.
+     */
+    Future<Operator> change(RoutingContext ctx, String right) {
+        if (!sameOrigin(ctx.request())) {
+            return Future.failedFuture(new ConsoleRefusal(ConsoleReason.CSRF_INVALID, "request from another site"));
+        }
+        return (right == null ? operator(ctx) : operator(ctx, right)).compose(op -> carriesCsrf(ctx, op.csrf()) ? Future.succeededFuture(op)
+                : Future.failedFuture(new ConsoleRefusal(ConsoleReason.CSRF_INVALID,
+                        "the form is missing its CSRF token or it is stale: reload the page")));
+    }
+
+    /** Whether {@code token} holds the admin right {@code action}, decided by the same engine as the admin API. */
+    boolean may(VerifiedToken token, String action) {
+        return engine.decide(token, Operation.admin(AdminApi.AREA, action, Optional.empty())).allowed();
+    }
+
+    static boolean carriesCsrf(RoutingContext ctx, String expected) {
+        String sent = ctx.request().getHeader(CSRF_HEADER);
+        if (sent == null) {
+            sent = ctx.request().getFormAttribute(CSRF_FIELD);
+        }
+        return sent != null && expected != null && MessageDigest.isEqual(
+                sent.getBytes(StandardCharsets.UTF_8), expected.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * A browser names a cross-site request in {@code Sec-Fetch-Site} and {@code Origin}; either pointing elsewhere
+     * refuses it before any token is looked at (SameSite=Strict already keeps the cookie off such requests).
+     */
+    static boolean sameOrigin(HttpServerRequest req) {
+        String site = req.getHeader("Sec-Fetch-Site");
+        if (site != null && !site.equals("same-origin") && !site.equals("none")) {
+            return false;
+        }
+        String origin = req.getHeader("Origin");
+        if (origin == null) {
+            return true;
+        }
+        // The authority, not the Host header: HTTP/2 carries it as :authority.
+        io.vertx.core.net.HostAndPort authority = req.authority();
+        return authority != null && origin.equals(req.scheme() + "://" + authority);
+    }
+
+    /** The sign-in cookie: HttpOnly, SameSite=Strict, Secure under TLS, scoped to the console. */
+    Cookie signInCookie(String value, Duration maxAge) {
+        return Cookie.cookie(COOKIE, value).setPath("/console").setHttpOnly(true).setSecure(secure)
+                .setSameSite(CookieSameSite.STRICT).setMaxAge(maxAge.toSeconds());
+    }
+
+    Cookie clearedCookie() {
+        return signInCookie("", Duration.ZERO);
+    }
+
+    ConsoleSessions sessions() {
+        return sessions;
+    }
+
+    Authenticator authenticator() {
+        return authenticator;
+    }
+}

@@ -1,0 +1,89 @@
+package dev.warrant.gateway.console;
+
+import com.hazelcast.core.HazelcastInstance;
+import com.hazelcast.map.IMap;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Console sign-ins in the cluster map {@value #MAP_NAME}, so an operator behind a load balancer stays signed in on
+ * every member. The map is keyed by the SHA-256 of the cookie's value, never the value itself: whoever can read
+ * the map cannot replay a browser's cookie from it. Entries end after {@code sessionTtl} and after
+ * {@code idleTimeout} unused (Hazelcast's TTL and max-idle), and at sign-out.
+ *
+ * <p>Every map operation is a cluster round trip: it runs on a worker thread, never the event loop.
+ */
+final class ConsoleSessions {
+
+    static final String MAP_NAME = "warrant.console-sessions";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final Vertx vertx;
+    private final IMap<String, ConsoleSession> map;
+    private final ConsoleSettings settings;
+    private final Clock clock;
+
+    ConsoleSessions(Vertx vertx, HazelcastInstance hazelcast, ConsoleSettings settings, Clock clock) {
+        this.vertx = vertx;
+        this.map = hazelcast.getMap(MAP_NAME);
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** A new sign-in for {@code token}; completes with the cookie value that names it. */
+    Future<Created> create(String token) {
+        String cookie = random();
+        ConsoleSession session = new ConsoleSession(token, random(), clock.millis());
+        return vertx.executeBlocking(() -> {
+            map.put(key(cookie), session, settings.sessionTtl().toMillis(), TimeUnit.MILLISECONDS,
+                    settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            return new Created(cookie, session);
+        }, false);
+    }
+
+    /** The sign-in the cookie names; null when there is none (never was, ended, or expired). */
+    Future<ConsoleSession> find(String cookie) {
+        if (cookie == null || cookie.length() != 43) {
+            return Future.succeededFuture(null);
+        }
+        return vertx.executeBlocking(() -> map.get(key(cookie)), false);
+    }
+
+    Future<Void> end(String cookie) {
+        if (cookie == null || cookie.length() != 43) {
+            return Future.succeededFuture();
+        }
+        return vertx.executeBlocking(() -> {
+            map.delete(key(cookie));
+            return null;
+        }, false);
+    }
+
+    record Created(String cookie, ConsoleSession session) {
+    }
+
+    /** 256 random bits, base64url without padding (43 characters). */
+    static String random() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    private static String key(String cookie) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(cookie.getBytes(StandardCharsets.US_ASCII)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java platform has SHA-256", e);
+        }
+    }
+}

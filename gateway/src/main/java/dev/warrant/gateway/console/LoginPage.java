@@ -1,0 +1,122 @@
+package dev.warrant.gateway.console;
+
+import dev.warrant.gateway.errors.WarrantException;
+import io.vertx.core.Future;
+import io.vertx.core.http.Cookie;
+import io.vertx.core.http.CookieSameSite;
+import io.vertx.ext.web.RoutingContext;
+
+import java.time.Duration;
+import java.util.Arrays;
+
+/**
+ * Sign-in and sign-out (docs/ARCHITECTURE.md §12.2). The form's field is {@code token}: an admin Biscuit, or an
+ * IdP JWT when identity is configured (mapped like an agent's). The form itself is protected against login CSRF
+ * by a double-submitted random value (a cookie and a hidden field that must match). A refused sign-in shows the
+ * reason code and an empty form: the token is never echoed.
+ */
+final class LoginPage {
+
+    static final String PATH = "/console/login";
+    static final String TOKEN_FIELD = "token";
+    private static final String LOGIN_COOKIE = "warrant_login";
+
+    private final ConsoleGuard guard;
+    private final ConsoleAudit audit;
+    private final ConsoleSettings settings;
+    private final boolean secure;
+    private final int maxTokenLength;
+
+    LoginPage(ConsoleGuard guard, ConsoleAudit audit, ConsoleSettings settings, boolean secure, int maxTokenLength) {
+        this.guard = guard;
+        this.audit = audit;
+        this.settings = settings;
+        this.secure = secure;
+        this.maxTokenLength = maxTokenLength;
+    }
+
+    void form(RoutingContext ctx) {
+        show(ctx, 200, null);
+    }
+
+    void signIn(RoutingContext ctx) {
+        Cookie pre = ctx.request().getCookie(LOGIN_COOKIE);
+        if (!ConsoleGuard.sameOrigin(ctx.request()) || pre == null
+                || !ConsoleGuard.carriesCsrf(ctx, pre.getValue())) {
+            audit.refusedSignIn(ConsoleReason.CSRF_INVALID.code());
+            show(ctx, 403, ConsoleReason.CSRF_INVALID.code() + ": the sign-in form expired, please try again");
+            return;
+        }
+        String token = ctx.request().getFormAttribute(TOKEN_FIELD);
+        if (token == null || token.isBlank() || token.length() > maxTokenLength) {
+            audit.refusedSignIn(ConsoleReason.REQUEST_INVALID.code());
+            show(ctx, 400, ConsoleReason.REQUEST_INVALID.code() + ": paste a token (at most " + maxTokenLength
+                    + " characters)");
+            return;
+        }
+        guard.authenticator().authenticate("Bearer " + token.strip()).compose(verified -> {
+            boolean anyRight = Arrays.stream(ConsolePage.values()).anyMatch(p -> guard.may(verified, p.right()));
+            if (!anyRight) {
+                return Future.failedFuture(new ConsoleRefusal(ConsoleReason.NO_CONSOLE_RIGHTS,
+                        "this token holds none of the console's admin rights"));
+            }
+            return guard.sessions().create(token.strip()).map(created -> new Operator(verified, created.session(),
+                    created.cookie()));
+        }).onComplete(ar -> {
+            if (ar.failed()) {
+                String code = ar.cause() instanceof ConsoleRefusal r ? r.reason().code()
+                        : WarrantException.wrap(ar.cause()).reason().code();
+                audit.refusedSignIn(code);
+                int status = ar.cause() instanceof ConsoleRefusal r ? r.reason().httpStatus() : 401;
+                show(ctx, status, code + ": sign-in refused");
+                return;
+            }
+            Operator op = ar.result();
+            audit.action(op, "sign-in", null, "allow", "allowed", null);
+            ctx.response().addCookie(guard.signInCookie(op.cookie(), settings.sessionTtl()));
+            ctx.response().addCookie(loginCookie("", Duration.ZERO));
+            Responses.redirect(ctx, firstPage(op));
+        });
+    }
+
+    void signOut(RoutingContext ctx) {
+        guard.change(ctx, null).onComplete(ar -> {
+            if (ar.succeeded()) {
+                audit.action(ar.result(), "sign-out", null, "allow", "allowed", null);
+            }
+            Cookie cookie = ctx.request().getCookie(ConsoleGuard.COOKIE);
+            guard.sessions().end(cookie == null ? null : cookie.getValue()).onComplete(ignored -> {
+                ctx.response().addCookie(guard.clearedCookie());
+                Responses.redirect(ctx, PATH);
+            });
+        });
+    }
+
+    private String firstPage(Operator op) {
+        for (ConsolePage p : ConsolePage.values()) {
+            if (guard.may(op.token(), p.right())) {
+                return p.path();
+            }
+        }
+        return PATH;
+    }
+
+    private void show(RoutingContext ctx, int status, String error) {
+        String csrf = ConsoleSessions.random();
+        ctx.response().addCookie(loginCookie(csrf, Duration.ofMinutes(30)));
+        String body = "<h1>Sign in</h1>"
+                + (error == null ? "" : "<div class=\"error\" role=\"alert\" id=\"login-error\">" + Html.text(error)
+                        + "</div>")
+                + "<form method=\"post\" action=\"" + PATH + "\" class=\"login\">" + Html.csrfField(csrf)
+                + "<label for=\"token\">Admin token (a Warrant Biscuit, or your identity provider's access token)"
+                + "</label><input type=\"password\" id=\"token\" name=\"" + TOKEN_FIELD + "\" autocomplete=\"off\""
+                + " spellcheck=\"false\" required>"
+                + "<button type=\"submit\" id=\"sign-in\">Sign in</button></form>";
+        Responses.html(ctx, status, Layout.bare("Sign in", body));
+    }
+
+    private Cookie loginCookie(String value, Duration maxAge) {
+        return Cookie.cookie(LOGIN_COOKIE, value).setPath(PATH).setHttpOnly(true).setSecure(secure)
+                .setSameSite(CookieSameSite.STRICT).setMaxAge(maxAge.toSeconds());
+    }
+}

@@ -1,0 +1,183 @@
+package dev.warrant.gateway.console;
+
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.HttpCookie;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static dev.warrant.gateway.console.ConsoleClient.form;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The console's security over plain HTTP against a real gateway (docs/ARCHITECTURE.md §12.2): sign-in, the
+ * cookie's attributes, CSRF and origin checks, rights per page and action, headers, and that no answer echoes a
+ * token. The browser tests ({@code ConsoleBrowserTest}) drive the same pages through Chromium.
+ */
+class ConsoleHttpTest {
+
+    static ConsoleFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = ConsoleFixture.start("http");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    @Test
+    void signInSetsAStrictHttpOnlyCookieAndPagesCarryAStrictCsp() throws Exception {
+        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
+        HttpResponse<String> login = c.get("/console/login");
+        assertThat(login.statusCode()).isEqualTo(200);
+        assertThat(login.body()).contains("name=\"token\"");
+        assertCsp(login);
+
+        HttpResponse<String> signedIn = c.post("/console/login", form("token", fx.admin, "csrf", c.csrf));
+        assertThat(signedIn.statusCode()).isEqualTo(303);
+        assertThat(signedIn.headers().firstValue("Location")).hasValue("/console/approvals");
+        String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
+                .filter(v -> v.startsWith(ConsoleGuard.COOKIE + "=")).findFirst().orElseThrow();
+        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict").contains("Path=/console");
+        assertThat(setCookie).doesNotContain(fx.admin);
+
+        HttpResponse<String> page = c.get("/console/approvals");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertCsp(page);
+        assertThat(page.headers().firstValue("Cache-Control")).hasValue("no-store");
+        assertThat(page.body()).contains("id=\"operator\">alice<").doesNotContain(fx.admin);
+        assertThat(page.body()).doesNotContain("<script>").doesNotContain("style=\"");
+    }
+
+    @Test
+    void aRefusedSignInNamesItsReasonAndNeverEchoesTheToken() throws Exception {
+        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
+        c.get("/console/login");
+        String garbage = "EoQBCh" + "x".repeat(60);
+        HttpResponse<String> bad = c.post("/console/login", form("token", garbage, "csrf", c.csrf));
+        assertThat(bad.statusCode()).isEqualTo(401);
+        assertThat(bad.body()).contains("token_malformed").doesNotContain(garbage);
+
+        // A valid token that holds no console right.
+        assertThat(c.signIn(fx.agent).statusCode()).isEqualTo(403);
+
+        // The login form's own CSRF value is required (login CSRF).
+        c.get("/console/login");
+        HttpResponse<String> noCsrf = c.post("/console/login", form("token", fx.admin));
+        assertThat(noCsrf.statusCode()).isEqualTo(403);
+        assertThat(noCsrf.body()).contains("csrf_invalid").doesNotContain(fx.admin);
+        assertThat(fx.auditLines()).anyMatch(l -> "console/sign-in".equals(l.getString("method"))
+                && "deny".equals(l.getString("decision")));
+    }
+
+    @Test
+    void pagesNeedASignInAndStateChangesNeedTheCsrfTokenAndThisOrigin() throws Exception {
+        ConsoleClient anonymous = new ConsoleClient(fx.gateway.baseUrl());
+        HttpResponse<String> page = anonymous.get("/console/approvals");
+        assertThat(page.statusCode()).isEqualTo(303);
+        assertThat(page.headers().firstValue("Location")).hasValue("/console/login");
+        assertThat(anonymous.get("/console/approvals", "HX-Request", "true").statusCode()).isEqualTo(401);
+
+        CompletableFuture<JsonObject> held = fx.heldWrite(fx.agent, "/notes/public/csrf.md", "x");
+        String id = fx.awaitPending("notes__write_note").getString("id");
+        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
+        assertThat(c.signIn(fx.admin).statusCode()).isEqualTo(303);
+        c.get("/console/approvals");
+
+        HttpResponse<String> noToken = c.post("/console/approvals/" + id + "/approve", form("reason", "x"));
+        assertThat(noToken.statusCode()).isEqualTo(403);
+        assertThat(noToken.body()).contains("csrf_invalid");
+        HttpResponse<String> wrongToken = c.post("/console/approvals/" + id + "/approve", form("csrf", "forged"));
+        assertThat(wrongToken.statusCode()).isEqualTo(403);
+        HttpResponse<String> crossSite = c.post("/console/approvals/" + id + "/approve", form("csrf", c.csrf),
+                "Sec-Fetch-Site", "cross-site");
+        assertThat(crossSite.statusCode()).isEqualTo(403);
+        // None of those decided anything: the call is still pending.
+        assertThat(fx.pending().stream().map(o -> ((JsonObject) o).getString("id"))).contains(id);
+
+        HttpResponse<String> deny = c.post("/console/approvals/" + id + "/deny", form("csrf", c.csrf, "reason", "not today"));
+        assertThat(deny.statusCode()).isEqualTo(303);
+        JsonObject answer = held.get(30, TimeUnit.SECONDS);
+        assertThat(answer.getJsonObject("error").getJsonObject("data").getString("reason")).isEqualTo("approval_denied");
+    }
+
+    @Test
+    void aViewerSeesHeldCallsWithoutButtonsAndIsRefusedIfItPostsAnyway() throws Exception {
+        CompletableFuture<JsonObject> held = fx.heldWrite(fx.agent, "/notes/public/viewer.md", "v");
+        String id = fx.awaitPending("notes__write_note").getString("id");
+        ConsoleClient viewer = new ConsoleClient(fx.gateway.baseUrl());
+        assertThat(viewer.signIn(fx.viewer).statusCode()).isEqualTo(303);
+        HttpResponse<String> page = viewer.get("/console/approvals");
+        assertThat(page.body()).contains(ApprovalView.elementId(id)).doesNotContain("/approve\"")
+                .contains("id=\"read-only\"");
+        HttpResponse<String> post = viewer.post("/console/approvals/" + id + "/approve", form("csrf", viewer.csrf));
+        assertThat(post.statusCode()).isEqualTo(403);
+        assertThat(post.body()).contains("console_right_missing");
+        assertThat(fx.pending().stream().map(o -> ((JsonObject) o).getString("id"))).contains(id);
+
+        ConsoleClient admin = new ConsoleClient(fx.gateway.baseUrl());
+        admin.signIn(fx.admin);
+        admin.get("/console/approvals");
+        HttpResponse<String> approve = admin.post("/console/approvals/" + id + "/approve",
+                form("csrf", admin.csrf, "reason", "checked"), "HX-Request", "true");
+        assertThat(approve.statusCode()).isEqualTo(200);
+        assertThat(approve.body()).contains("Approved by alice");
+        assertThat(held.get(30, TimeUnit.SECONDS).containsKey("result")).isTrue();
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fx.auditLines())
+                .anyMatch(l -> "console/approve".equals(l.getString("method")) && id.equals(l.getString("approvalId"))
+                        && "alice".equals(l.getString("caller"))));
+    }
+
+    @Test
+    void signOutEndsTheSessionEverywhere() throws Exception {
+        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
+        c.signIn(fx.admin);
+        c.get("/console/approvals");
+        List<HttpCookie> kept = c.cookies.getCookieStore().getCookies();
+        HttpCookie session = kept.stream().filter(k -> k.getName().equals(ConsoleGuard.COOKIE)).findFirst().orElseThrow();
+        assertThat(c.post("/console/logout", form("csrf", c.csrf)).statusCode()).isEqualTo(303);
+
+        // The old cookie value, replayed, is signed out: the session is gone server-side, not just in the browser.
+        ConsoleClient replay = new ConsoleClient(fx.gateway.baseUrl());
+        HttpCookie copy = new HttpCookie(session.getName(), session.getValue());
+        copy.setPath("/console");
+        copy.setVersion(0);
+        replay.cookies.getCookieStore().add(fx.gateway.baseUrl(), copy);
+        assertThat(replay.get("/console/approvals").statusCode()).isEqualTo(303);
+    }
+
+    @Test
+    void badInputGetsAConsolePageWithAReasonNeverAStackTrace() throws Exception {
+        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
+        c.signIn(fx.admin);
+        HttpResponse<String> unknown = c.get("/console/no-such-page");
+        assertThat(unknown.statusCode()).isEqualTo(404);
+        assertThat(unknown.body()).contains("console_not_found");
+        c.get("/console/approvals");
+        HttpResponse<String> huge = c.post("/console/approvals/x/deny", form("csrf", c.csrf, "reason", "r".repeat(70_000)));
+        assertThat(huge.statusCode()).isEqualTo(413);
+        assertThat(huge.body()).contains("console_request_invalid").doesNotContain("Exception");
+        HttpResponse<String> gone = c.post("/console/approvals/no-such-id/approve", form("csrf", c.csrf));
+        assertThat(gone.statusCode()).isEqualTo(404);
+        assertThat(gone.body()).contains("approval_unknown");
+    }
+
+    private static void assertCsp(HttpResponse<String> r) {
+        String csp = r.headers().firstValue("Content-Security-Policy").orElseThrow();
+        assertThat(csp).contains("script-src 'self'").contains("default-src 'none'").contains("frame-ancestors 'none'")
+                .doesNotContain("unsafe-inline").doesNotContain("unsafe-eval");
+        assertThat(r.headers().firstValue("X-Content-Type-Options")).hasValue("nosniff");
+    }
+}
