@@ -25,6 +25,7 @@
         return;
       }
       list.appendChild(item);
+      timeLeft();
       if (window.htmx && typeof window.htmx.process === 'function') {
         window.htmx.process(item);
       }
@@ -33,14 +34,21 @@
     source.addEventListener('pending', function (e) {
       var pending = {};
       e.data.split(' ').forEach(function (id) { if (id) { pending[id] = true; } });
-      list.querySelectorAll('article.approval:not(.decided)').forEach(function (item) {
+      // Not the ones this page is deciding: htmx swaps the answer into them once it arrives.
+      list.querySelectorAll('article.approval:not(.decided):not(.deciding)').forEach(function (item) {
         if (!pending[item.dataset.id]) {
           item.remove();
         }
       });
       updateEmpty(list);
     });
-    list.addEventListener('submit', function () { setTimeout(function () { updateEmpty(list); }, 0); });
+    // Capture phase: marked before htmx sends the decision, so the stream's next 'pending' leaves it in place.
+    list.addEventListener('submit', function (e) {
+      var item = e.target.closest('article.approval');
+      if (item) {
+        item.classList.add('deciding');
+      }
+    }, true);
   }
 
   function timeLeft() {

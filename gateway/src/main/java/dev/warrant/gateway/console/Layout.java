@@ -3,7 +3,8 @@ package dev.warrant.gateway.console;
 /**
  * The frame every console page shares: the stylesheet and scripts (served from this origin only), the navigation
  * the operator's rights allow, who is signed in and the sign-out form. The CSRF token rides on the body for htmx's
- * requests ({@code hx-headers}) and in every form for requests without JavaScript.
+ * requests ({@code hx-headers:inherited}: htmx 4 inherits nothing unless told) and in every form for requests
+ * without JavaScript.
  */
 final class Layout {
 
@@ -20,7 +21,7 @@ final class Layout {
             }
         }
         return head(title)
-                + "<body hx-headers='{\"" + ConsoleGuard.CSRF_HEADER + "\": \"" + Html.text(op.csrf()) + "\"}'>"
+                + "<body hx-headers:inherited='{\"" + ConsoleGuard.CSRF_HEADER + "\": \"" + Html.text(op.csrf()) + "\"}'>"
                 + "<header><span class=\"brand\">Warrant</span><nav>" + nav + "</nav>"
                 + "<form class=\"signout\" method=\"post\" action=\"/console/logout\">" + Html.csrfField(op.csrf())
                 + "<span class=\"operator\" id=\"operator\">" + Html.text(op.name()) + "</span>"
@@ -38,6 +39,7 @@ final class Layout {
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + Html.text(title) + " · Warrant</title>"
+                + "<link rel=\"icon\" href=\"/console/static/favicon.svg\">"
                 + "<link rel=\"stylesheet\" href=\"/console/static/console.css\">"
                 + "<script src=\"/console/static/htmx.min.js\" defer></script>"
                 + "<script src=\"/console/static/console.js\" defer></script></head>";

@@ -5,7 +5,9 @@ import io.vertx.core.http.HttpServerResponse;
 /**
  * Headers on every console answer (docs/ARCHITECTURE.md §12.2): a Content-Security-Policy that allows only the
  * console's own scripts, styles and connections (no inline script, no inline style, no other origin), no
- * framing, no referrer, no caching of pages that show held calls or audit lines.
+ * framing, no referrer to other sites, no caching of pages that show held calls or audit lines. Not
+ * {@code no-referrer}: under it Chromium sends {@code Origin: null} on the console's own form posts, which the
+ * origin check then refuses.
  */
 final class SecurityHeaders {
 
@@ -19,7 +21,7 @@ final class SecurityHeaders {
         return res.putHeader("Content-Security-Policy", CSP)
                 .putHeader("X-Content-Type-Options", "nosniff")
                 .putHeader("X-Frame-Options", "DENY")
-                .putHeader("Referrer-Policy", "no-referrer")
+                .putHeader("Referrer-Policy", "same-origin")
                 .putHeader("Cross-Origin-Opener-Policy", "same-origin")
                 .putHeader("Cross-Origin-Resource-Policy", "same-origin");
     }

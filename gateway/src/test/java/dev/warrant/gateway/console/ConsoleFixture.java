@@ -146,6 +146,13 @@ final class ConsoleFixture implements AutoCloseable {
         return new JsonObject(r.body()).getJsonArray("approvals");
     }
 
+    /** An admin API post with a bearer token and no body. */
+    HttpResponse<String> gatewayPost(String path, String token) throws Exception {
+        return http.send(HttpRequest.newBuilder(url(path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
     List<JsonObject> auditLines() throws Exception {
         return Files.readAllLines(stateDir.resolve("audit.log")).stream().map(JsonObject::new).toList();
     }

@@ -50,7 +50,9 @@ class ConsoleHttpTest {
         assertThat(signedIn.headers().firstValue("Location")).hasValue("/console/approvals");
         String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
                 .filter(v -> v.startsWith(ConsoleGuard.COOKIE + "=")).findFirst().orElseThrow();
-        assertThat(setCookie).contains("HttpOnly").contains("SameSite=Strict").contains("Path=/console");
+        // Attribute names are case-insensitive (Vert.x writes HTTPOnly).
+        assertThat(setCookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict")
+                .contains("Path=/console");
         assertThat(setCookie).doesNotContain(fx.admin);
 
         HttpResponse<String> page = c.get("/console/approvals");
@@ -172,6 +174,49 @@ class ConsoleHttpTest {
         HttpResponse<String> gone = c.post("/console/approvals/no-such-id/approve", form("csrf", c.csrf));
         assertThat(gone.statusCode()).isEqualTo(404);
         assertThat(gone.body()).contains("approval_unknown");
+    }
+
+    @Test
+    void theLiveStreamSendsAHeldCallAsItComesAndDropsItOnceDecided() throws Exception {
+        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
+        c.signIn(fx.admin);
+        List<String> lines = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder().cookieHandler(c.cookies).build();
+        CompletableFuture<HttpResponse<java.util.stream.Stream<String>>> stream = http.sendAsync(
+                java.net.http.HttpRequest.newBuilder(fx.url("/console/approvals/events")).GET().build(),
+                HttpResponse.BodyHandlers.ofLines());
+        HttpResponse<java.util.stream.Stream<String>> events = stream.get(10, TimeUnit.SECONDS);
+        assertThat(events.headers().firstValue("Content-Type").orElse("")).startsWith("text/event-stream");
+        Thread reader = new Thread(() -> events.body().forEach(lines::add), "console-sse");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            CompletableFuture<JsonObject> held = fx.heldWrite(fx.agent, "/notes/public/live.md", "live");
+            String id = fx.awaitPending("notes__write_note").getString("id");
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines.stream()
+                    .anyMatch(l -> l.startsWith("data: ") && l.contains(ApprovalView.elementId(id))));
+            // The event shows the chain in plain words and the task, never the arguments' text or a token.
+            String html = String.join("\n", lines);
+            assertThat(html).contains("researcher").contains("delegated by planner").contains("T-7")
+                    .doesNotContain(fx.agent).doesNotContain(fx.admin);
+
+            HttpResponse<String> decided = fx.gatewayPost("/admin/approvals/" + id + "/approve", fx.admin);
+            assertThat(decided.statusCode()).isEqualTo(200);
+            assertThat(held.get(30, TimeUnit.SECONDS).containsKey("result")).isTrue();
+            // A "pending" event without the id tells the browser to drop it.
+            await().atMost(Duration.ofSeconds(10)).until(() -> {
+                int last = -1;
+                for (int i = 0; i < lines.size(); i++) {
+                    if (lines.get(i).equals("event: pending")) {
+                        last = i;
+                    }
+                }
+                return last >= 0 && last + 1 < lines.size() && !lines.get(last + 1).contains(id)
+                        && lines.subList(0, last).stream().anyMatch(l -> l.contains(id));
+            });
+        } finally {
+            stream.cancel(true);
+        }
     }
 
     private static void assertCsp(HttpResponse<String> r) {
