@@ -80,7 +80,7 @@ public final class ApprovalStage implements Stage {
         quota.acquire(grant);
         Instant now = clock.instant();
         PendingApproval pending = new PendingApproval(java.util.UUID.randomUUID().toString(), token.caller(),
-                token.chain(), token.task().orElse(null), tool.exposedName(),
+                token.chain(), token.revocationIds(), token.task().orElse(null), tool.exposedName(),
                 PendingApproval.digest(exchange.request().params().getValue("arguments")),
                 now.toEpochMilli(), now.plus(rule.approvalTimeout()).toEpochMilli(), memberId,
                 PendingApproval.Status.PENDING, null);

@@ -18,7 +18,8 @@ import java.util.List;
  *
  * <p>Serializable so any member can read and update it; values only, no behaviour that differs across versions.
  */
-public record PendingApproval(String id, String caller, List<String> chain, String task, String tool,
+public record PendingApproval(String id, String caller, List<String> chain, List<String> revocationIds, String task,
+                              String tool,
                               String argumentDigest, long createdAtMillis, long expiresAtMillis, String holder,
                               Status status, String approver) implements Serializable {
 
@@ -26,10 +27,11 @@ public record PendingApproval(String id, String caller, List<String> chain, Stri
 
     public PendingApproval {
         chain = List.copyOf(chain);
+        revocationIds = List.copyOf(revocationIds);
     }
 
     PendingApproval resolved(Status outcome, String by) {
-        return new PendingApproval(id, caller, chain, task, tool, argumentDigest, createdAtMillis, expiresAtMillis,
+        return new PendingApproval(id, caller, chain, revocationIds, task, tool, argumentDigest, createdAtMillis, expiresAtMillis,
                 holder, outcome, by);
     }
 
