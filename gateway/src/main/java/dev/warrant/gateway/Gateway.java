@@ -367,7 +367,7 @@ public final class Gateway implements AutoCloseable {
                     revoked -> parkedCalls.abandon(revoked) + liveTasks.end(revoked));
             revocations.onRevoked(r -> vertx.runOnContext(v -> revokedSessions.endRevoked()));
             // The operator console's backends (docs/ARCHITECTURE.md §5.7, §5.8, §3.8): each member answers for
-            // itself, within a bounded wait (§11.47).
+            // itself, within a bounded wait (§11.33).
             MemberViews memberViews = new MemberViews(cluster);
             RevocationReach reach = new RevocationReach(sessions, modernRequests, parkedCalls, liveTasks, verifiedTokens);
             memberViews.register(RevocationReach.VIEW, r -> reach.count((Revocation) r).encode());
