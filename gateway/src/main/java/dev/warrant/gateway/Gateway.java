@@ -378,10 +378,11 @@ public final class Gateway implements AutoCloseable {
                             () -> Optional.ofNullable(reloader).map(PolicyReloader::status),
                             mappingFile == null ? null : mappingFile::lastError, sessions));
             memberViews.register(GatewayStatus.VIEW, q -> gatewayStatus.localView().encode());
-            new OperatorApi(vertx, authenticator, engine, clock, config.maxTokenTtl(),
-                    new RevocationPreview(vertx, memberViews, approvals, RevocationPreview.DEFAULT_WAIT),
-                    new TokenInspection(roots, verifier, revocations, clock, maxTokenLength), gatewayStatus,
-                    maxTokenLength).routes(router);
+            RevocationPreview revocationPreview = new RevocationPreview(vertx, memberViews, approvals,
+                    RevocationPreview.DEFAULT_WAIT);
+            TokenInspection tokenInspection = new TokenInspection(roots, verifier, revocations, clock, maxTokenLength);
+            new OperatorApi(vertx, authenticator, engine, clock, config.maxTokenTtl(), revocationPreview,
+                    tokenInspection, gatewayStatus, maxTokenLength).routes(router);
             router.get("/.well-known/oauth-protected-resource").handler(ctx -> ctx.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(new JsonObject()

@@ -85,7 +85,7 @@ public final class AdminApi {
      * (each member's id and address), {@code members} (live members when the last one confirmed) and
      * {@code confirmedAt} (ISO-8601), so a console can say "confirmed by 2 of 2 members at ...".
      */
-    static JsonObject answer(Revocation r, RevocationConfirmation confirmation) {
+    public static JsonObject answer(Revocation r, RevocationConfirmation confirmation) {
         io.vertx.core.json.JsonArray by = new io.vertx.core.json.JsonArray();
         confirmation.confirmedBy().forEach(m -> by.add(new JsonObject().put("id", m.id()).put("address", m.address())));
         return new JsonObject().put("revoked", shown(r))
@@ -130,7 +130,7 @@ public final class AdminApi {
     }
 
     /** What an answer calls the revoked thing: an identity as its issuer and subject, not the index key. */
-    static Object shown(Revocation r) {
+    public static Object shown(Revocation r) {
         if (r.kind() != Revocation.Kind.IDENTITY) {
             return r.subject();
         }
