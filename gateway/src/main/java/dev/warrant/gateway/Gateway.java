@@ -11,6 +11,13 @@ import dev.warrant.delegation.SigningKey;
 import dev.warrant.delegation.Verifier;
 import dev.warrant.delegation.VerifierSettings;
 import dev.warrant.gateway.admin.AdminApi;
+import dev.warrant.gateway.admin.GatewayStatus;
+import dev.warrant.gateway.admin.OperatorApi;
+import dev.warrant.gateway.admin.RevocationPreview;
+import dev.warrant.gateway.admin.RevocationReach;
+import dev.warrant.gateway.admin.TokenInspection;
+import dev.warrant.gateway.cluster.MemberViews;
+import dev.warrant.gateway.cluster.Revocation;
 import dev.warrant.gateway.admin.UpstreamAdminApi;
 import dev.warrant.gateway.approval.ApprovalApi;
 import dev.warrant.gateway.approval.ApprovalStage;
@@ -186,7 +193,8 @@ public final class Gateway implements AutoCloseable {
             Optional<SigningKey> identityKey = config.identity().map(i -> identityKey(i, config.stateDir()));
             List<RootPublicKey> ring = new java.util.ArrayList<>(config.rootKeys());
             identityKey.map(SigningKey::publicKey).filter(k -> !ring.contains(k)).ifPresent(ring::add);
-            Verifier verifier = new Verifier(KeyRing.of(ring),
+            KeyRing roots = KeyRing.of(ring);
+            Verifier verifier = new Verifier(roots,
                     new VerifierSettings(config.maxTokenBytes(), config.maxChainDepth(), config.maxTokenTtl()), clock);
             PolicyEngine engine = new PolicyEngine(PolicySet.defaults(), AuthorizationLimits.defaults(),
                     ArgumentLimits.defaults(), clock);
@@ -228,6 +236,7 @@ public final class Gateway implements AutoCloseable {
             LiveTasks liveTasks = new LiveTasks(cancelTask, taskStore, clock);
             resources.onClose("sessions", sessions::closeAll);
             JwtIdentities identities = null;
+            MappingFile identityMapping = null;
             if (config.identity().isPresent()) {
                 IdentitySettings settings = config.identity().get();
                 JwtVerifier jwts = JwtVerifier.create(vertx, settings, clock);
@@ -236,13 +245,14 @@ public final class Gateway implements AutoCloseable {
                 jwts.prefetch();
                 MappingFile mapping = resources.add("identity mapping", new MappingFile(settings.mapping())
                         .start(Duration.ofSeconds(1)));
+                identityMapping = mapping;
                 identities = new JwtIdentities(vertx, jwts, mapping,
                         new Minter(identityKey.orElseThrow(), clock, config.maxTokenTtl()), verifier, clock,
                         config.maxTokenTtl());
             }
-            Authenticator authenticator = new Authenticator(vertx, verifier,
-                    new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock), revocations, clock, maxTokenLength,
-                    identities);
+            VerifiedTokenCache verifiedTokens = new VerifiedTokenCache(100_000, config.maxTokenTtl(), clock);
+            Authenticator authenticator = new Authenticator(vertx, verifier, verifiedTokens, revocations, clock,
+                    maxTokenLength, identities);
 
             BuiltinTools builtins = new BuiltinTools(List.of(
                     new DelegateTool(telemetry, clock, maxTokenLength),
@@ -366,6 +376,23 @@ public final class Gateway implements AutoCloseable {
             RevokedSessions revokedSessions = new RevokedSessions(sessions, modernRequests, revocations, audit, clock,
                     revoked -> parkedCalls.abandon(revoked) + liveTasks.end(revoked));
             revocations.onRevoked(r -> vertx.runOnContext(v -> revokedSessions.endRevoked()));
+            // The operator console's backends (docs/ARCHITECTURE.md §5.7, §5.8, §3.8): each member answers for
+            // itself, within a bounded wait (§11.35).
+            MemberViews memberViews = new MemberViews(cluster);
+            RevocationReach reach = new RevocationReach(sessions, modernRequests, parkedCalls, liveTasks, verifiedTokens);
+            memberViews.register(RevocationReach.VIEW, r -> reach.count((Revocation) r).encode());
+            MappingFile mappingFile = identityMapping;
+            GatewayStatus gatewayStatus = new GatewayStatus(vertx, memberViews, approvals, RevocationPreview.DEFAULT_WAIT,
+                    new GatewayStatus.Local(readiness, upstreams,
+                            config.upstreams().stream().map(u -> u.spec().name()).toList(),
+                            () -> Optional.ofNullable(reloader).map(PolicyReloader::status),
+                            mappingFile == null ? null : mappingFile::lastError, sessions));
+            memberViews.register(GatewayStatus.VIEW, q -> gatewayStatus.localView().encode());
+            RevocationPreview revocationPreview = new RevocationPreview(vertx, memberViews, approvals,
+                    RevocationPreview.DEFAULT_WAIT);
+            TokenInspection tokenInspection = new TokenInspection(roots, verifier, revocations, clock, maxTokenLength);
+            new OperatorApi(vertx, authenticator, engine, clock, config.maxTokenTtl(), revocationPreview,
+                    tokenInspection, gatewayStatus, maxTokenLength).routes(router);
             router.get("/.well-known/oauth-protected-resource").handler(ctx -> ctx.response()
                     .putHeader(HttpHeaders.CONTENT_TYPE, "application/json")
                     .end(new JsonObject()

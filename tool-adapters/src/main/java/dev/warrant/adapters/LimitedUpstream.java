@@ -78,6 +78,11 @@ final class LimitedUpstream implements Upstream {
     }
 
     @Override
+    public UpstreamHealth health() {
+        return delegate.health();
+    }
+
+    @Override
     public boolean isOpen() {
         return delegate.isOpen();
     }

@@ -2,6 +2,7 @@ package dev.warrant.adapters;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ForkJoinPool;
@@ -42,6 +43,8 @@ final class SupervisedUpstream implements Upstream {
     private volatile Upstream current;
     private volatile long openedAtNanos;
     private volatile String down = "is starting";
+    /** The last reason the connection ended or a restart failed, and when; null until the first. */
+    private volatile LastError lastError;
     private final AtomicBoolean closing = new AtomicBoolean();
     private volatile boolean closed;
     private volatile ScheduledFuture<?> pendingRestart;
@@ -93,6 +96,7 @@ final class SupervisedUpstream implements Upstream {
     private void scheduleRestart(String cause) {
         String prefix = "upstream " + spec.name() + " ";
         String why = cause != null && cause.startsWith(prefix) ? cause.substring(prefix.length()) : cause;
+        lastError = new LastError(String.valueOf(why), java.time.Instant.now());
         Duration delay = backoff.nextDelay();
         down = "is down (" + why + "); restarting in " + delay.toMillis() + " ms";
         log.warn("upstream {} {}", spec.name(), down);
@@ -220,6 +224,18 @@ final class SupervisedUpstream implements Upstream {
     public boolean isOpen() {
         Upstream connection = current;
         return !closed && connection != null && connection.isOpen();
+    }
+
+    @Override
+    public UpstreamHealth health() {
+        LastError last = lastError;
+        UpstreamHealth.State state = closed ? UpstreamHealth.State.FAILED
+                : isOpen() ? UpstreamHealth.State.CONNECTED : UpstreamHealth.State.RESTARTING;
+        return new UpstreamHealth(state, Optional.ofNullable(last).map(LastError::text),
+                Optional.ofNullable(last).map(LastError::at));
+    }
+
+    private record LastError(String text, java.time.Instant at) {
     }
 
     /** Stops supervising, then closes the process as {@link Upstream#closeAsync()} describes. */

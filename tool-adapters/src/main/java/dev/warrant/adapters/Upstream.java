@@ -63,6 +63,11 @@ public interface Upstream extends AutoCloseable {
     /** True between a successful handshake (2026-07-28: discover) and the end of the connection. */
     boolean isOpen();
 
+    /** Connected, restarting or failed, with the last error; a supervised upstream keeps its history. */
+    default UpstreamHealth health() {
+        return UpstreamHealth.of(isOpen());
+    }
+
     /**
      * Ends the connection: calls in flight fail with {@code UNAVAILABLE}. For stdio, closes the child's stdin,
      * then terminates the process if it has not exited after a grace period (and kills it if that does not

@@ -4,6 +4,7 @@ import dev.warrant.delegation.Identity;
 import dev.warrant.gateway.auth.Authenticator;
 import dev.warrant.gateway.cluster.ClusterRevocations;
 import dev.warrant.gateway.cluster.Revocation;
+import dev.warrant.gateway.cluster.RevocationConfirmation;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.policy.PolicyReloader;
@@ -46,40 +47,53 @@ public final class AdminApi {
     private final Vertx vertx;
     private final AdminAccess access;
     private final ClusterRevocations revocations;
-    private final Clock clock;
-    private final Duration maxTokenTtl;
+    private final RevocationRequest request;
 
     public AdminApi(Vertx vertx, Authenticator authenticator, PolicyEngine engine, ClusterRevocations revocations,
                     Clock clock, Duration maxTokenTtl) {
         this.vertx = vertx;
         this.access = new AdminAccess(authenticator, engine);
         this.revocations = revocations;
-        this.clock = clock;
-        this.maxTokenTtl = maxTokenTtl;
+        this.request = new RevocationRequest(clock, maxTokenTtl);
     }
 
     public void revoke(RoutingContext ctx) {
         HttpServerResponse res = ctx.response();
         access.authorize(ctx, REVOKE).compose(admin -> {
-            Revocation revocation = parseRevocation(ctx);
+            Revocation revocation = request.parse(ctx);
             // The map write waits for the cluster's acknowledgement: never on the event loop.
             // Ordered = false: concurrent revocations confirm in parallel.
-            return vertx.executeBlocking(() -> {
-                revocations.revoke(revocation);
-                return revocation;
-            }, false).map(r -> {
-                LOG.info("revoked {} by {} ({})", r.key(), admin.caller(), r.reason());
-                return r;
-            });
+            return vertx.executeBlocking(() -> new Revoked(revocation, revocations.revoke(revocation)), false)
+                    .map(r -> {
+                        LOG.info("revoked {} by {} ({})", r.revocation().key(), admin.caller(), r.revocation().reason());
+                        return r;
+                    });
         }).onComplete(ar -> {
             if (ar.succeeded()) {
-                AdminAccess.json(res, 200, new JsonObject().put("revoked", shown(ar.result()))
-                        .put("kind", ar.result().kind().name().toLowerCase(Locale.ROOT))
-                        .put("expiresAt", Instant.ofEpochMilli(ar.result().expiresAtMillis()).toString()));
+                AdminAccess.json(res, 200, answer(ar.result().revocation(), ar.result().confirmation()));
             } else {
                 AdminErrors.send(res, ar.cause(), LOG);
             }
         });
+    }
+
+    private record Revoked(Revocation revocation, RevocationConfirmation confirmation) {
+    }
+
+    /**
+     * The revoke answer: what was revoked, until when the entry lasts, and who confirmed it: {@code confirmedBy}
+     * (each member's id and address), {@code members} (live members when the last one confirmed) and
+     * {@code confirmedAt} (ISO-8601), so a console can say "confirmed by 2 of 2 members at ...".
+     */
+    public static JsonObject answer(Revocation r, RevocationConfirmation confirmation) {
+        io.vertx.core.json.JsonArray by = new io.vertx.core.json.JsonArray();
+        confirmation.confirmedBy().forEach(m -> by.add(new JsonObject().put("id", m.id()).put("address", m.address())));
+        return new JsonObject().put("revoked", shown(r))
+                .put("kind", r.kind().name().toLowerCase(Locale.ROOT))
+                .put("expiresAt", Instant.ofEpochMilli(r.expiresAtMillis()).toString())
+                .put("confirmedBy", by)
+                .put("members", confirmation.live())
+                .put("confirmedAt", confirmation.confirmedAt().toString());
     }
 
     /**
@@ -116,7 +130,7 @@ public final class AdminApi {
     }
 
     /** What an answer calls the revoked thing: an identity as its issuer and subject, not the index key. */
-    private static Object shown(Revocation r) {
+    public static Object shown(Revocation r) {
         if (r.kind() != Revocation.Kind.IDENTITY) {
             return r.subject();
         }
@@ -124,67 +138,4 @@ public final class AdminApi {
         return new JsonObject().put("issuer", identity.issuer()).put("subject", identity.subject());
     }
 
-    private Revocation parseRevocation(RoutingContext ctx) {
-        JsonObject body;
-        try {
-            body = ctx.body().asJsonObject();
-        } catch (DecodeException | ClassCastException e) {
-            throw WarrantException.of(Reason.PARSE_ERROR, "body must be a JSON object");
-        }
-        if (body == null) {
-            throw WarrantException.of(Reason.INVALID_REQUEST, "body must be a JSON object");
-        }
-        int kinds = (body.containsKey("revocationId") ? 1 : 0) + (body.containsKey("agent") ? 1 : 0)
-                + (body.containsKey("task") ? 1 : 0) + (body.containsKey("subject") ? 1 : 0);
-        if (kinds != 1) {
-            throw WarrantException.of(Reason.INVALID_REQUEST, "exactly one of revocationId, agent, task, subject required");
-        }
-        if (body.containsKey("issuer") != body.containsKey("subject")) {
-            throw WarrantException.of(Reason.INVALID_REQUEST, "subject and issuer go together (an IdP identity)");
-        }
-        String reason = body.getValue("reason") instanceof String s ? s : "";
-        Instant now = clock.instant();
-        if (body.containsKey("revocationId")) {
-            String hex = text(body, "revocationId").toLowerCase(Locale.ROOT);
-            if (!hex.matches("([0-9a-f]{2}){1,128}")) {
-                throw WarrantException.of(Reason.INVALID_REQUEST, "revocationId must be hex");
-            }
-            return Revocation.ofId(hex, now, maxTokenTtl, reason);
-        }
-        if (body.containsKey("task")) {
-            return Revocation.ofTask(text(body, "task"), now, maxTokenTtl, reason);
-        }
-        if (body.containsKey("subject")) {
-            try {
-                return Revocation.ofIdentity(new Identity(text(body, "issuer", Identity.MAX_LENGTH),
-                        text(body, "subject", Identity.MAX_LENGTH)), now, maxTokenTtl, reason);
-            } catch (IllegalArgumentException e) {
-                throw WarrantException.of(Reason.INVALID_REQUEST, e.getMessage());
-            }
-        }
-        Optional<Instant> before = Optional.empty();
-        if (body.containsKey("issuedBefore")) {
-            try {
-                before = Optional.of(Instant.parse(text(body, "issuedBefore")));
-            } catch (DateTimeParseException e) {
-                throw WarrantException.of(Reason.INVALID_REQUEST, "issuedBefore must be an ISO-8601 instant such as 2026-11-25T20:00:00Z");
-            }
-            if (before.get().isAfter(now.plus(maxTokenTtl))) {
-                throw WarrantException.of(Reason.INVALID_REQUEST, "issuedBefore lies beyond the maximum token TTL from now");
-            }
-        }
-        return Revocation.ofAgent(text(body, "agent"), before, now, maxTokenTtl, reason);
-    }
-
-    private static String text(JsonObject body, String field) {
-        return text(body, field, 256);
-    }
-
-    private static String text(JsonObject body, String field, int maxLength) {
-        if (!(body.getValue(field) instanceof String v) || v.isBlank() || v.length() > maxLength) {
-            throw WarrantException.of(Reason.INVALID_REQUEST, field + " must be a non-empty string (at most "
-                    + maxLength + " characters)");
-        }
-        return v.trim();
-    }
 }

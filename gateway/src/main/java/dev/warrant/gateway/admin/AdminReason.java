@@ -11,6 +11,9 @@ public enum AdminReason {
     PARSE_ERROR("parse_error", 400),
     // POST /admin/revocations
     REVOCATION_INCOMPLETE("revocation_incomplete", 503),
+    // POST /admin/inspect
+    TOKEN_TOO_LARGE("token_too_large", 413),
+    TOKEN_MALFORMED("token_malformed", 400),
     // PUT / DELETE / GET /admin/upstreams
     FORBIDDEN("forbidden", 403),
     UPSTREAM_STATIC("upstream_static", 409),

@@ -50,6 +50,11 @@ public final class VerifiedTokenCache {
         cache.put(digest, token);
     }
 
+    /** Up to {@code max} cached tokens that {@code which} matches (what a revocation would reach; no entry changes). */
+    public java.util.List<VerifiedToken> matching(java.util.function.Predicate<VerifiedToken> which, int max) {
+        return cache.asMap().values().stream().filter(which).limit(max).toList();
+    }
+
     /** Runs pending evictions now (Caffeine evicts asynchronously); for tests and metrics. */
     public void cleanUp() {
         cache.cleanUp();

@@ -5,6 +5,7 @@ import dev.warrant.delegation.KeyRing;
 import dev.warrant.delegation.RootPublicKey;
 import dev.warrant.delegation.TokenException;
 import dev.warrant.delegation.TokenInspector;
+import dev.warrant.gateway.inspect.TokenExplanation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
@@ -71,16 +72,12 @@ final class InspectCommand implements Callable<Integer> {
             }
         }
         PrintWriter out = spec.commandLine().getOut();
-        String claims = ActClaims.of(inspection.chain(), inspection.identity()).encodePrettily();
         if (actClaims) {
-            out.println(claims);
+            out.println(TokenExplanation.actClaims(inspection).encodePrettily());
             out.flush();
             return 0;
         }
-        out.print(inspection.explain());
-        out.println();
-        out.println("As RFC 8693 act claims (the holder outermost):");
-        claims.lines().forEach(l -> out.println("  " + l));
+        out.print(TokenExplanation.text(inspection));
         if (source) {
             for (TokenInspector.InspectedBlock b : inspection.blocks()) {
                 out.println();

@@ -133,15 +133,17 @@ public final class ClusterRevocations implements RevocationIndex, AutoCloseable 
      * read the map before the write landed, so it is asked explicitly; one that joins after the re-check joined
      * after the write completed, and reads it before it serves.
      *
+     * @return the members that confirmed, and when the last one did
      * @throws RevocationIncompleteException when a member did not confirm within the timeout
      */
-    public void revoke(Revocation revocation) throws RevocationIncompleteException {
+    public RevocationConfirmation revoke(Revocation revocation) throws RevocationIncompleteException {
         long deadline = System.nanoTime() + timeout.toNanos();
         long ttl = Math.max(1, revocation.expiresAtMillis() - clock.millis());
         Cluster cluster = node.hazelcast().getCluster();
         Member self = cluster.getLocalMember();
         Set<Member> asked = new HashSet<>(cluster.getMembers());
         List<String> missing = new ArrayList<>();
+        List<RevocationConfirmation.Member> confirmed = new ArrayList<>();
         RuntimeException localFailure = null;
         try {
             // This member first (microseconds): its own map listener then finds the entry present and asks for
@@ -164,6 +166,8 @@ public final class ClusterRevocations implements RevocationIndex, AutoCloseable 
         if (localFailure != null) {
             LOG.warn("this member failed to apply revocation {}: {}", revocation.key(), localFailure.toString());
             missing.add(self.getAddress().toString());
+        } else {
+            confirmed.add(member(self));
         }
         try {
             stored.get(remaining(deadline), TimeUnit.NANOSECONDS);
@@ -176,7 +180,7 @@ public final class ClusterRevocations implements RevocationIndex, AutoCloseable 
             throw new RevocationIncompleteException("interrupted");
         }
         while (true) {
-            awaitAcks(revocation, acks, deadline, missing);
+            awaitAcks(revocation, acks, deadline, missing, confirmed);
             Set<Member> joined = new HashSet<>(cluster.getMembers());
             joined.removeAll(asked);
             if (joined.isEmpty()) {
@@ -188,6 +192,11 @@ public final class ClusterRevocations implements RevocationIndex, AutoCloseable 
         if (!missing.isEmpty()) {
             throw new RevocationIncompleteException("no confirmation within " + timeout + " from member(s) " + missing);
         }
+        return new RevocationConfirmation(confirmed, cluster.getMembers().size(), clock.instant());
+    }
+
+    private static RevocationConfirmation.Member member(Member m) {
+        return new RevocationConfirmation.Member(m.getUuid().toString(), m.getAddress().toString());
     }
 
     private Map<Member, Future<Boolean>> askOthers(Revocation revocation, Set<Member> members, Member self) {
@@ -197,10 +206,12 @@ public final class ClusterRevocations implements RevocationIndex, AutoCloseable 
     }
 
     private static void awaitAcks(Revocation revocation, Map<Member, Future<Boolean>> acks, long deadline,
-                                  List<String> missing) throws RevocationIncompleteException {
+                                  List<String> missing, List<RevocationConfirmation.Member> confirmed)
+            throws RevocationIncompleteException {
         for (Map.Entry<Member, Future<Boolean>> ack : acks.entrySet()) {
             try {
                 ack.getValue().get(remaining(deadline), TimeUnit.NANOSECONDS);
+                confirmed.add(member(ack.getKey()));
             } catch (ExecutionException e) {
                 if (!left(e)) {
                     // Hazelcast may fail a member's future without a cause: report the wrapper then.

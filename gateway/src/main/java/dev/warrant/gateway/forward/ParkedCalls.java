@@ -87,6 +87,11 @@ public final class ParkedCalls {
         return n;
     }
 
+    /** How many parked calls' tokens {@code which} matches, abandoning none (a revocation's preview). */
+    public int count(Predicate<VerifiedToken> which) {
+        return (int) parked.values().stream().filter(p -> which.test(p.token())).count();
+    }
+
     public int size() {
         return parked.size();
     }

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.policy;
 
+import dev.warrant.delegation.PolicyParseException;
 import dev.warrant.delegation.PolicySet;
 import dev.warrant.gateway.config.ConfigException;
 import dev.warrant.policies.PolicyEngine;
@@ -13,7 +14,6 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -37,8 +37,22 @@ public final class PolicyReloader implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PolicyReloader.class);
 
-    /** What is in force, and the last refused change if any. */
-    public record Status(long version, Instant loadedAt, List<String> files, Optional<String> lastError) {
+    /**
+     * What is in force, and the last refused change if any.
+     *
+     * @param sha256      a digest of the files in force (names and contents), to compare members
+     * @param lastError   the last refused change in one line ({@code policy file:line: message})
+     * @param lastRefusal the same, with its parts and time
+     */
+    public record Status(long version, Instant loadedAt, List<String> files, Optional<String> lastError, Path dir,
+                         String sha256, Optional<Refusal> lastRefusal) {
+    }
+
+    /**
+     * A change that did not take: the file and 1-based line of the statement that did not parse (absent when
+     * the directory itself could not be read), the message, and when the reloader refused it.
+     */
+    public record Refusal(Optional<String> file, Optional<Integer> line, String message, Instant at) {
     }
 
     private final Path dir;
@@ -54,9 +68,15 @@ public final class PolicyReloader implements AutoCloseable {
         this.engine = engine;
         this.clock = clock;
         this.fingerprint = fingerprint();
-        PolicySet loaded = PolicySet.concat(PolicyFiles.load(dir), PolicySet.defaults());
-        engine.replacePolicies(loaded);
-        this.status = new Status(1, clock.instant(), files(), Optional.empty());
+        PolicyFiles.Loaded loaded;
+        try {
+            loaded = PolicyFiles.read(dir);
+        } catch (PolicyParseException e) {
+            throw new ConfigException("policy " + e.sourceName() + ":" + e.line() + ": " + e.getMessage());
+        }
+        engine.replacePolicies(PolicySet.concat(loaded.policies(), PolicySet.defaults()));
+        this.status = new Status(1, clock.instant(), loaded.files(), Optional.empty(), dir, loaded.sha256(),
+                Optional.empty());
         this.poller = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "warrant-policy-reload");
             t.setDaemon(true);
@@ -79,35 +99,39 @@ public final class PolicyReloader implements AutoCloseable {
         fingerprint = now;
         Status previous = status;
         try {
-            PolicySet next = PolicySet.concat(PolicyFiles.load(dir), PolicySet.defaults());
-            engine.replacePolicies(next);
-            status = new Status(previous.version() + 1, clock.instant(), files(), Optional.empty());
+            PolicyFiles.Loaded loaded = PolicyFiles.read(dir);
+            engine.replacePolicies(PolicySet.concat(loaded.policies(), PolicySet.defaults()));
+            status = new Status(previous.version() + 1, clock.instant(), loaded.files(), Optional.empty(), dir,
+                    loaded.sha256(), Optional.empty());
             LOG.info("policies reloaded from {} (version {}, {} files)", dir, status.version(), status.files().size());
             return true;
+        } catch (PolicyParseException e) {
+            String line = "policy " + e.sourceName() + ":" + e.line() + ": " + e.reason();
+            refused(previous, line, new Refusal(Optional.of(e.sourceName()), Optional.of(e.line()), e.reason(),
+                    clock.instant()));
+            LOG.error("policy change refused, version {} stays in force: {}", previous.version(), line);
+            return false;
         } catch (ConfigException e) {
-            status = new Status(previous.version(), previous.loadedAt(), previous.files(), Optional.of(e.getMessage()));
+            refused(previous, e.getMessage(), new Refusal(Optional.empty(), Optional.empty(), e.getMessage(),
+                    clock.instant()));
             LOG.error("policy change refused, version {} stays in force: {}", previous.version(), e.getMessage());
             return false;
         } catch (RuntimeException e) {
-            status = new Status(previous.version(), previous.loadedAt(), previous.files(),
-                    Optional.of("policy reload failed: " + e));
+            String message = "policy reload failed: " + e;
+            refused(previous, message, new Refusal(Optional.empty(), Optional.empty(), message, clock.instant()));
             LOG.error("policy reload failed, version {} stays in force", previous.version(), e);
             return false;
         }
     }
 
-    public Status status() {
-        return status;
+    /** The set in force stays; the refusal is kept for the admin API. */
+    private void refused(Status previous, String line, Refusal refusal) {
+        status = new Status(previous.version(), previous.loadedAt(), previous.files(), Optional.of(line),
+                previous.dir(), previous.sha256(), Optional.of(refusal));
     }
 
-    private List<String> files() {
-        List<String> names = new ArrayList<>();
-        try (Stream<Path> list = Files.list(dir)) {
-            list.filter(PolicyReloader::isPolicyFile).sorted().forEach(p -> names.add(p.getFileName().toString()));
-        } catch (IOException e) {
-            // Reported by the next load attempt.
-        }
-        return List.copyOf(names);
+    public Status status() {
+        return status;
     }
 
     private String fingerprint() {

@@ -68,6 +68,11 @@ public final class LiveTasks {
         return n;
     }
 
+    /** How many live tasks' tokens {@code which} matches, cancelling none (a revocation's preview). */
+    public int count(Predicate<VerifiedToken> which) {
+        return (int) live.values().stream().filter(t -> which.test(t.token())).count();
+    }
+
     int size() {
         return live.size();
     }

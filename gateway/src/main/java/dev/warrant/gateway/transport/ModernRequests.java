@@ -37,6 +37,11 @@ public final class ModernRequests {
         return ended;
     }
 
+    /** How many live requests' tokens {@code which} matches, ending none (a revocation's preview). */
+    public int count(Predicate<VerifiedToken> which) {
+        return (int) live.stream().filter(r -> which.test(r.token())).count();
+    }
+
     public int size() {
         return live.size();
     }

@@ -1,4 +1,4 @@
-package dev.warrant.gateway.cli;
+package dev.warrant.gateway.inspect;
 
 import dev.warrant.delegation.Identity;
 import io.vertx.core.json.JsonObject;
@@ -11,13 +11,13 @@ import java.util.Optional;
  * is the authority agent (or the IdP identity the token records, with its {@code iss} and the agent as
  * {@code warrant_agent}); the outermost {@code act} is the current holder, each earlier delegatee nested inside.
  */
-final class ActClaims {
+public final class ActClaims {
 
     private ActClaims() {
     }
 
     /** @param chain the agent, then each delegatee in order (as {@code TokenInspector} reads it) */
-    static JsonObject of(List<String> chain, Optional<Identity> identity) {
+    public static JsonObject of(List<String> chain, Optional<Identity> identity) {
         if (chain.isEmpty()) {
             throw new IllegalArgumentException("a chain has at least its agent");
         }

@@ -1,4 +1,4 @@
-package dev.warrant.gateway.cli;
+package dev.warrant.gateway.inspect;
 
 import dev.warrant.delegation.Identity;
 import io.vertx.core.json.JsonObject;
