@@ -257,6 +257,9 @@ public final class AuditSearch {
          * line later than {@code to} plus the slack; lines are in time order, so none after it can match.
          */
         private long seekNewest(LogFile f, long end) throws IOException {
+            if (f.firstTime() != null && f.firstTime().isAfter(newest)) {
+                return 0; // the whole file is newer than the window
+            }
             long lo = 0;
             long hi = end;
             while (hi - lo > SEEK_SPAN) {

@@ -3,11 +3,13 @@ package dev.warrant.gateway.record.search;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
 import java.util.Arrays;
 
 /**
@@ -26,11 +28,13 @@ final class LogFile implements AutoCloseable {
     private final FileChannel channel;
     private final long end;
     private final byte[] id;
+    private final Instant firstTime;
 
-    private LogFile(FileChannel channel, long end, byte[] id) {
+    private LogFile(FileChannel channel, long end, byte[] id, Instant firstTime) {
         this.channel = channel;
         this.end = end;
         this.id = id;
+        this.firstTime = firstTime;
     }
 
     /** The file at {@code path}, or null when it does not exist (rotated away) or holds no complete line yet. */
@@ -49,7 +53,8 @@ final class LogFile implements AutoCloseable {
             }
             byte[] head = read(channel, 0, (int) Math.min(end, ID_PREFIX));
             int firstLine = indexOf(head, (byte) '\n');
-            return new LogFile(channel, end, digest(head, firstLine < 0 ? head.length : firstLine));
+            return new LogFile(channel, end, digest(head, firstLine < 0 ? head.length : firstLine),
+                    AuditSearch.timeOfLineAt(new String(head, StandardCharsets.ISO_8859_1), 0));
         } catch (IOException | RuntimeException e) {
             channel.close();
             throw e;
@@ -58,6 +63,11 @@ final class LogFile implements AutoCloseable {
 
     byte[] id() {
         return id;
+    }
+
+    /** The time of the file's first line; null when it has none readable. */
+    Instant firstTime() {
+        return firstTime;
     }
 
     /** The end of the last complete line when the file was opened (a write in progress is not read). */

@@ -206,6 +206,24 @@ class AuditSearchTest {
     }
 
     @Test
+    void aTimeWindowAcrossRotatedFilesSkipsTheNewerFilesAndFindsExactlyItsLines() throws Exception {
+        Path file = log(dir.resolve("audit.log"), 0, 600, 16 * 1024, 1_000_000);
+        assertThat(AuditFiles.oldestFirst(file)).hasSizeGreaterThan(10);
+        AuditSearch search = new AuditSearch(file, AMPLE, 4 * 1024);
+        Instant from = T0.plusSeconds(100);
+        Instant to = T0.plusSeconds(180);
+
+        assertThat(numbers(all(search, AuditQuery.newest(17).between(from, to))))
+                .isEqualTo(expected(600, r -> !r.time().isBefore(from) && !r.time().isAfter(to)));
+        long total = 0;
+        for (Path f : AuditFiles.oldestFirst(file)) {
+            total += Files.size(f);
+        }
+        assertThat(search.search(AuditQuery.newest(200).between(from, to)).scannedBytes())
+                .as("files newer than the window are skipped, older ones not read").isLessThan(total / 2);
+    }
+
+    @Test
     void aPageStopsAtItsBudgetAndSaysWhereToContinue() throws Exception {
         Path file = log(300, 16 * 1024);
         AuditSearch search = new AuditSearch(file, new SearchBudget(1, Duration.ofMinutes(1)));
