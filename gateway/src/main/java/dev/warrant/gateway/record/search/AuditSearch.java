@@ -105,7 +105,7 @@ public final class AuditSearch {
             long start = -1;
             if (query.cursor() != null) {
                 for (; ; n++) {
-                    if (n > 0 && !exists(n) && !exists(n + 1)) {
+                    if (n > 0 && !exists(n)) {
                         throw AuditCursor.invalid("names no audit file of this member (rotated away, or another member's)");
                     }
                     try (LogFile f = LogFile.open(file(n))) {
@@ -143,8 +143,12 @@ public final class AuditSearch {
             return new AuditPage(found, null, false, scanned);
         }
 
+        /**
+         * True while file {@code n} or the one after it exists: a rotation renames the files oldest first, so for a
+         * moment one name in the middle is missing, and an older file is still to come.
+         */
         private boolean exists(int n) {
-            return java.nio.file.Files.exists(file(n));
+            return java.nio.file.Files.exists(file(n)) || java.nio.file.Files.exists(file(n + 1));
         }
 
         private AuditPage page(Stop stop, LogFile f, int n) {

@@ -154,6 +154,45 @@ class AuditSearchTest {
     }
 
     @Test
+    void pagingWhileTheWriterRotatesDuringTheSearchNeitherRepeatsNorSkipsALine() throws Exception {
+        Path file = dir.resolve("audit.log");
+        AuditSettings settings = new AuditSettings(16 * 1024, 1000, false, true).withCheckpoints(10, Duration.ofHours(1));
+        AuditSearch search = new AuditSearch(file, AMPLE, 8 * 1024);
+        List<Long> seqs = new ArrayList<>();
+        long top;
+        try (JsonLinesAuditLog log = new JsonLinesAuditLog(file, settings)) {
+            for (int i = 0; i < 200; i++) {
+                log.record(record(i)).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            }
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                for (int i = 200; i < 1200; i++) {
+                    log.record(record(i)).toCompletableFuture().join();
+                }
+            });
+            AuditQuery query = AuditQuery.newest(20);
+            AuditPage page = search.search(query);
+            top = page.lines().get(0).seq();
+            while (true) {
+                page.lines().forEach(e -> seqs.add(e.seq()));
+                if (page.nextCursor() == null) {
+                    break;
+                }
+                page = search.search(query.after(page.nextCursor()));
+            }
+            writer.get(60, TimeUnit.SECONDS);
+        }
+        List<Long> expected = new ArrayList<>();
+        AuditFiles.forEachLine(file, line -> {
+            JsonObject o = new JsonObject(line);
+            if (!"checkpoint".equals(o.getString("decision")) && o.getLong("seq") <= top) {
+                expected.add(0, o.getLong("seq"));
+            }
+        });
+        assertThat(AuditFiles.oldestFirst(file)).as("rotated while it was searched").hasSizeGreaterThan(20);
+        assertThat(seqs).isEqualTo(expected);
+    }
+
+    @Test
     void eachFilterMatchesExactlyItsLines() throws Exception {
         int count = 400;
         Path file = log(count, 32 * 1024);
