@@ -102,7 +102,6 @@ public final class AuditSearch {
             // files one step older, so a name may show a file already seen (skipped), never skip one.
             List<byte[]> seen = new ArrayList<>();
             int n = 0;
-            long start = -1;
             if (query.cursor() != null) {
                 for (; ; n++) {
                     if (n > 0 && !exists(n)) {
@@ -117,8 +116,7 @@ public final class AuditSearch {
                             if (!f.isLineBoundary(query.cursor().offset())) {
                                 throw AuditCursor.invalid("names no line boundary of its audit file");
                             }
-                            start = query.cursor().offset();
-                            Stop stop = scanFile(f, start);
+                            Stop stop = scanFile(f, query.cursor().offset());
                             if (stop != Stop.FILE_DONE) {
                                 return page(stop, f, n);
                             }
