@@ -360,6 +360,10 @@ public final class Gateway implements AutoCloseable {
             router.get("/admin/policies").handler(ctx -> admin.policies(ctx,
                     () -> Optional.ofNullable(reloader).map(PolicyReloader::status)));
             new ApprovalApi(authenticator, engine, approvals).routes(router);
+            // GET /admin/audit: this member's audit log, searched off the event loop (docs/ARCHITECTURE.md §8.2).
+            resources.add("audit search", new dev.warrant.gateway.record.search.AuditSearchApi(vertx, authenticator,
+                    engine, config.auditFile().orElse(config.stateDir().resolve("audit.log")),
+                    dev.warrant.gateway.record.search.SearchBudget.DEFAULT)).routes(router);
             // Upstreams registered by tool providers (admin API) live in the cluster; every member connects
             // them, and every catalog change (registration, removal, an upstream's own list_changed) is
             // pushed to the sessions whose caller may see a changed item.

@@ -101,6 +101,11 @@ public enum Reason {
 
     // The audit log cannot be written: no audit, no action (audit.onFailure: refuse, the default).
     AUDIT_UNAVAILABLE(Category.INTERNAL, "audit_unavailable", 200, -32014),
+    // Admin API, GET /admin/audit (record/search): a parameter the search cannot use, a cursor it did not issue
+    // (or whose file has rotated away), and every search thread busy (503: retry).
+    AUDIT_QUERY_INVALID(Category.TRANSPORT, "audit_query_invalid", 400, -32600),
+    AUDIT_CURSOR_INVALID(Category.TRANSPORT, "audit_cursor_invalid", 400, -32600),
+    AUDIT_SEARCH_BUSY(Category.INTERNAL, "audit_search_busy", 503, -32603),
 
     INTERNAL(Category.INTERNAL, "internal_error", 500, -32603);
 
@@ -190,7 +195,7 @@ public enum Reason {
         return switch (category) {
             case AUTHENTICATION -> 401;
             case DENIAL -> 403;
-            case INTERNAL -> this == AUDIT_UNAVAILABLE ? 503 : 500;
+            case INTERNAL -> this == AUDIT_UNAVAILABLE || this == AUDIT_SEARCH_BUSY ? 503 : 500;
             case UPSTREAM -> 502;
             case TRANSPORT -> this == APPROVAL_UNKNOWN || this == SESSION_UNKNOWN ? 404 : 400;
         };
