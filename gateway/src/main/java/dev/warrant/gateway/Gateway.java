@@ -38,6 +38,9 @@ import dev.warrant.gateway.cluster.RotatingKeys;
 import dev.warrant.gateway.cluster.UpstreamDirectory;
 import dev.warrant.gateway.config.ConfigException;
 import dev.warrant.gateway.console.Console;
+import dev.warrant.gateway.console.ConsoleBackends;
+import dev.warrant.gateway.record.search.AuditSearchApi;
+import dev.warrant.gateway.record.search.SearchBudget;
 import dev.warrant.gateway.config.GatewayConfig;
 import dev.warrant.gateway.exchange.TokenExchange;
 import dev.warrant.gateway.forward.ForwardStage;
@@ -361,9 +364,9 @@ public final class Gateway implements AutoCloseable {
                     () -> Optional.ofNullable(reloader).map(PolicyReloader::status)));
             new ApprovalApi(authenticator, engine, approvals).routes(router);
             // GET /admin/audit: this member's audit log, searched off the event loop (docs/ARCHITECTURE.md §8.2).
-            resources.add("audit search", new dev.warrant.gateway.record.search.AuditSearchApi(vertx, authenticator,
-                    engine, config.auditFile().orElse(config.stateDir().resolve("audit.log")),
-                    dev.warrant.gateway.record.search.SearchBudget.DEFAULT)).routes(router);
+            AuditSearchApi auditSearch = resources.add("audit search", new AuditSearchApi(vertx, authenticator,
+                    engine, config.auditFile().orElse(config.stateDir().resolve("audit.log")), SearchBudget.DEFAULT));
+            auditSearch.routes(router);
             // Upstreams registered by tool providers (admin API) live in the cluster; every member connects
             // them, and every catalog change (registration, removal, an upstream's own list_changed) is
             // pushed to the sessions whose caller may see a changed item.
@@ -419,7 +422,9 @@ public final class Gateway implements AutoCloseable {
                     .putHeader(HttpHeaders.CONTENT_TYPE, PrometheusReader.CONTENT_TYPE).end(metrics.prometheusText()));
             // The operator console (docs/ARCHITECTURE.md §12): same port, same TLS, same admin rights as the API.
             if (config.console().enabled()) {
-                resources.add("console", new Console(vertx, cluster.hazelcast(), authenticator, engine, approvals,
+                ConsoleBackends backends = new ConsoleBackends(approvals, auditSearch, revocationPreview, revocations,
+                        tokenInspection, gatewayStatus, config.maxTokenTtl());
+                resources.add("console", new Console(vertx, cluster.hazelcast(), authenticator, engine, backends,
                         audit, config.console(), config.tls().isPresent(), maxTokenLength, clock)).routes(router);
             }
             // Refusals raised by vertx-web itself (body limit, wrong method, a handler that threw) get the

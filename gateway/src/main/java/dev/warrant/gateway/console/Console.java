@@ -1,7 +1,6 @@
 package dev.warrant.gateway.console;
 
 import com.hazelcast.core.HazelcastInstance;
-import dev.warrant.gateway.approval.ClusterApprovals;
 import dev.warrant.gateway.auth.Authenticator;
 import dev.warrant.gateway.record.AuditSink;
 import dev.warrant.policies.PolicyEngine;
@@ -27,17 +26,17 @@ public final class Console implements AutoCloseable {
     private final boolean secure;
     private final int maxTokenLength;
     private final Vertx vertx;
-    private final ClusterApprovals approvals;
+    private final ConsoleBackends backends;
 
     /**
      * @param secure         the port serves TLS: cookies are Secure
      * @param maxTokenLength the longest token text the gateway reads anywhere
      */
     public Console(Vertx vertx, HazelcastInstance hazelcast, Authenticator authenticator, PolicyEngine engine,
-                   ClusterApprovals approvals, AuditSink audit, ConsoleSettings settings, boolean secure,
+                   ConsoleBackends backends, AuditSink audit, ConsoleSettings settings, boolean secure,
                    int maxTokenLength, Clock clock) {
         this.vertx = vertx;
-        this.approvals = approvals;
+        this.backends = backends;
         this.settings = settings;
         this.secure = secure;
         this.maxTokenLength = maxTokenLength;
@@ -61,7 +60,7 @@ public final class Console implements AutoCloseable {
         router.get(LoginPage.PATH).handler(login::form);
         router.post(LoginPage.PATH).handler(forms).handler(login::signIn);
         router.post("/console/logout").handler(forms).handler(login::signOut);
-        new ApprovalsPage(vertx, guard, approvals, audit).routes(router, forms);
+        new ApprovalsPage(vertx, guard, backends.approvals(), audit).routes(router, forms);
         // Last: any other console path is a console 404 page, not the MCP endpoint's JSON error.
         router.route("/console/*").handler(ctx -> ConsoleErrors.send(ctx,
                 new ConsoleRefusal(ConsoleReason.NOT_FOUND, "no such console page")));
