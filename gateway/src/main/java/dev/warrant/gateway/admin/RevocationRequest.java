@@ -19,12 +19,12 @@ import java.util.Optional;
  * The body of {@code POST /admin/revocations} and of its preview, read into the {@link Revocation} it asks for:
  * exactly one of a block id, an agent (optionally issued before an instant), a task, or an IdP identity.
  */
-final class RevocationRequest {
+public final class RevocationRequest {
 
     private final Clock clock;
     private final Duration maxTokenTtl;
 
-    RevocationRequest(Clock clock, Duration maxTokenTtl) {
+    public RevocationRequest(Clock clock, Duration maxTokenTtl) {
         this.clock = clock;
         this.maxTokenTtl = maxTokenTtl;
     }
@@ -39,6 +39,11 @@ final class RevocationRequest {
         if (body == null) {
             throw WarrantException.of(Reason.INVALID_REQUEST, "body must be a JSON object");
         }
+        return from(body);
+    }
+
+    /** The revocation {@code body} asks for (the console builds the same object from its form). */
+    public Revocation from(JsonObject body) {
         int kinds = (body.containsKey("revocationId") ? 1 : 0) + (body.containsKey("agent") ? 1 : 0)
                 + (body.containsKey("task") ? 1 : 0) + (body.containsKey("subject") ? 1 : 0);
         if (kinds != 1) {

@@ -96,7 +96,8 @@ import java.util.function.Function;
  *       keyRefresh: PT30S                       # the default: at most one key fetch per 30 s on unknown kids
  *   mapping: identity.datalog                 # claims to rights; relative to the config file; hot reloaded
  *   signingKeyFile: keys/identity.key         # what identities' tokens are minted with; default stateDir/identity.key
- * console: { enabled: true, sessionTtl: PT8H, idleTimeout: PT30M }   # the defaults; the operator console at /console/
+ * console: { enabled: true, sessionTtl: PT8H, idleTimeout: PT30M,   # the defaults; the operator console at /console/
+ *            traceUrl: "https://jaeger.example.org/trace/{traceId}" }  # optional: audit lines link their trace
  * </pre>
  */
 public final class ConfigLoader {
@@ -237,13 +238,14 @@ public final class ConfigLoader {
         }
         JsonNode console = object(root, "console");
         if (console != null) {
-            unknownKeys(console, Set.of("enabled", "sessionTtl", "idleTimeout"), "console.");
+            unknownKeys(console, Set.of("enabled", "sessionTtl", "idleTimeout", "traceUrl"), "console.");
             dev.warrant.gateway.console.ConsoleSettings d = dev.warrant.gateway.console.ConsoleSettings.defaults();
             try {
                 b.console(new dev.warrant.gateway.console.ConsoleSettings(
                         console.has("enabled") ? bool(console, "enabled", "console.enabled") : d.enabled(),
                         console.has("sessionTtl") ? duration(console, "sessionTtl", "console.sessionTtl") : d.sessionTtl(),
-                        console.has("idleTimeout") ? duration(console, "idleTimeout", "console.idleTimeout") : d.idleTimeout()));
+                        console.has("idleTimeout") ? duration(console, "idleTimeout", "console.idleTimeout") : d.idleTimeout(),
+                        console.has("traceUrl") ? Optional.of(text(console, "traceUrl", "console.traceUrl")) : d.traceUrl()));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage());
             }

@@ -26,6 +26,7 @@ public final class Console implements AutoCloseable {
     private final boolean secure;
     private final int maxTokenLength;
     private final Vertx vertx;
+    private final Clock clock;
     private final ConsoleBackends backends;
 
     /**
@@ -43,6 +44,7 @@ public final class Console implements AutoCloseable {
         this.guard = new ConsoleGuard(authenticator, engine,
                 new ConsoleSessions(vertx, hazelcast, settings, clock), secure);
         this.audit = new ConsoleAudit(audit, clock);
+        this.clock = clock;
     }
 
     public void routes(Router router) {
@@ -61,6 +63,8 @@ public final class Console implements AutoCloseable {
         router.post(LoginPage.PATH).handler(forms).handler(login::signIn);
         router.post("/console/logout").handler(forms).handler(login::signOut);
         new ApprovalsPage(vertx, guard, backends.approvals(), audit).routes(router, forms);
+        new AuditPage(guard, backends.auditSearch(), settings.traceUrl()).routes(router);
+        new RevokePage(vertx, guard, backends, audit, clock, backends.maxTokenTtl()).routes(router, forms);
         // Last: any other console path is a console 404 page, not the MCP endpoint's JSON error.
         router.route("/console/*").handler(ctx -> ConsoleErrors.send(ctx,
                 new ConsoleRefusal(ConsoleReason.NOT_FOUND, "no such console page")));

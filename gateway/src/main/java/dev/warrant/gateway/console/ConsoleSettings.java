@@ -1,6 +1,7 @@
 package dev.warrant.gateway.console;
 
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * The operator console ({@code console:} in the config; docs/ARCHITECTURE.md §12).
@@ -8,8 +9,10 @@ import java.time.Duration;
  * @param enabled     serve {@code /console/} at all (default true)
  * @param sessionTtl  a sign-in lasts at most this long, however active (default 8 h)
  * @param idleTimeout a sign-in unused this long ends (default 30 min)
+ * @param traceUrl    where an audit line's trace id links to, with {@code {traceId}} in it (a Jaeger or Tempo
+ *                    URL); none by default, the id is then shown as text
  */
-public record ConsoleSettings(boolean enabled, Duration sessionTtl, Duration idleTimeout) {
+public record ConsoleSettings(boolean enabled, Duration sessionTtl, Duration idleTimeout, Optional<String> traceUrl) {
 
     public ConsoleSettings {
         if (sessionTtl == null || sessionTtl.isNegative() || sessionTtl.isZero()) {
@@ -18,9 +21,14 @@ public record ConsoleSettings(boolean enabled, Duration sessionTtl, Duration idl
         if (idleTimeout == null || idleTimeout.isNegative() || idleTimeout.isZero()) {
             throw new IllegalArgumentException("console.idleTimeout must be positive");
         }
+        traceUrl = traceUrl == null ? Optional.empty() : traceUrl;
+        if (traceUrl.isPresent() && (!traceUrl.get().contains("{traceId}")
+                || !(traceUrl.get().startsWith("https://") || traceUrl.get().startsWith("http://")))) {
+            throw new IllegalArgumentException("console.traceUrl must be an http(s) URL containing {traceId}");
+        }
     }
 
     public static ConsoleSettings defaults() {
-        return new ConsoleSettings(true, Duration.ofHours(8), Duration.ofMinutes(30));
+        return new ConsoleSettings(true, Duration.ofHours(8), Duration.ofMinutes(30), Optional.empty());
     }
 }

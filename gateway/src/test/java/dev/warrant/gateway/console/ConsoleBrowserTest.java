@@ -127,6 +127,10 @@ class ConsoleBrowserTest {
     }
 
     static void signIn(Browser b, String token) {
+        signIn(b, fx, token);
+    }
+
+    static void signIn(Browser b, ConsoleFixture fx, String token) {
         b.open(fx.url("/console/login").toString());
         b.visible(By.id("token")).sendKeys(token);
         b.driver().findElement(By.id("sign-in")).click();

@@ -111,6 +111,13 @@ final class ConsoleFixture implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString()).thenApply(ConsoleFixture::lastMessage);
     }
 
+    /** A tools/call in an open 2025 session, answered in full (no approval needed for read_note). */
+    HttpResponse<String> call(String token, String session, String tool, JsonObject arguments) throws Exception {
+        JsonObject call = new JsonObject().put("jsonrpc", "2.0").put("id", ids.incrementAndGet()).put("method", "tools/call")
+                .put("params", new JsonObject().put("name", tool).put("arguments", arguments));
+        return http.send(mcp(token, session, call.encode()).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     String initialize(String token) throws Exception {
         HttpResponse<String> r = http.send(mcp(token, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
                 + "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},"

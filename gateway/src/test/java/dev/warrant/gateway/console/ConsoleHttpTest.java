@@ -219,6 +219,43 @@ class ConsoleHttpTest {
         }
     }
 
+    @Test
+    void theAuditPageSearchesWithTheApisFiltersAndNamesABadOne() throws Exception {
+        String session = fx.initialize(fx.agent);
+        fx.call(fx.agent, session, "notes__read_note", new JsonObject().put("path", "/notes/public/hello.md"));
+        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
+        c.signIn(fx.admin);
+        HttpResponse<String> page = c.get("/console/audit?caller=researcher&tool=notes__read_note");
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.body()).contains("planner → researcher").contains("revoke-link").contains("task T-7");
+        HttpResponse<String> bad = c.get("/console/audit?from=yesterday");
+        assertThat(bad.statusCode()).isEqualTo(200);
+        assertThat(bad.body()).contains("audit_query_invalid").doesNotContain("<table");
+        HttpResponse<String> forged = c.get("/console/audit?cursor=AAAA");
+        assertThat(forged.body()).contains("audit_cursor_invalid");
+
+        ConsoleClient viewer = new ConsoleClient(fx.gateway.baseUrl());
+        viewer.signIn(fx.viewer);
+        assertThat(viewer.get("/console/audit").statusCode()).isEqualTo(403);
+        assertThat(viewer.get("/console/revoke?agent=researcher").statusCode()).isEqualTo(403);
+    }
+
+    @Test
+    void revokingNeedsTheConfirmationsFormAndOneValidKind() throws Exception {
+        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
+        c.signIn(fx.admin);
+        HttpResponse<String> two = c.get("/console/revoke?agent=a&task=b");
+        assertThat(two.statusCode()).isEqualTo(400);
+        assertThat(two.body()).contains("invalid_request");
+        assertThat(c.get("/console/revoke?revocationId=not-hex").body()).contains("revocationId must be hex");
+        HttpResponse<String> confirm = c.get("/console/revoke?agent=nobody-" + java.util.UUID.randomUUID());
+        assertThat(confirm.statusCode()).isEqualTo(200);
+        assertThat(confirm.body()).contains("id=\"stop-sessions\"><strong>0</strong>");
+        HttpResponse<String> noCsrf = c.post("/console/revoke", form("agent", "nobody"));
+        assertThat(noCsrf.statusCode()).isEqualTo(403);
+        assertThat(fx.gateway.revocations().size()).isZero();
+    }
+
     private static void assertCsp(HttpResponse<String> r) {
         String csp = r.headers().firstValue("Content-Security-Policy").orElseThrow();
         assertThat(csp).contains("script-src 'self'").contains("default-src 'none'").contains("frame-ancestors 'none'")
