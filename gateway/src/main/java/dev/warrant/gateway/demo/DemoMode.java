@@ -130,6 +130,7 @@ public final class DemoMode {
         out.println("  researcher token:  " + dir.resolve("researcher.token")
                 + "  (delegated by planner: read_note under /notes/public/ only, 15 min)");
         out.println("  admin token:       " + dir.resolve("admin.token") + "  (admin API: revocations)");
+        out.println("  operator console:  " + demo.gateway().baseUrl() + "/console/  (sign in with the admin token)");
         out.println();
         out.println("Tokens (give one to any MCP client as 'Authorization: Bearer <token>'):");
         out.println("  planner:    " + demo.plannerToken());
