@@ -23,12 +23,18 @@ final class ConsoleClient {
     private static final Pattern CSRF = Pattern.compile("name=\"csrf\" value=\"([^\"]+)\"");
 
     private final URI base;
-    final CookieManager cookies = new CookieManager();
+    final CookieManager cookies;
     private final HttpClient http;
     String csrf;
 
     ConsoleClient(URI base) {
+        this(base, new CookieManager());
+    }
+
+    /** A client for another member with the same browser's cookies (cookies are per host, not per port). */
+    ConsoleClient(URI base, CookieManager cookies) {
         this.base = base;
+        this.cookies = cookies;
         this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(Duration.ofSeconds(5)).build();
     }

@@ -80,20 +80,47 @@ final class ConsoleFixture implements AutoCloseable {
     static ConsoleFixture start(String name) throws Exception {
         Path stateDir = Files.createTempDirectory("warrant-console-" + name);
         SigningKey rootKey = KeyFiles.loadOrCreate(stateDir);
+        GatewayConfig config = config(stateDir, rootKey, true).clusterName("warrant-console-" + UUID.randomUUID())
+                .clusterPort(ProcessPorts.freePort()).build();
+        return new ConsoleFixture(stateDir, rootKey, Gateway.start(config, Telemetry.noop(), Clock.systemUTC()));
+    }
+
+    /** Two members of one cluster: the first serves the notes upstream, the second none. */
+    static List<ConsoleFixture> cluster(String name) throws Exception {
+        Path stateDir = Files.createTempDirectory("warrant-console-" + name);
+        SigningKey rootKey = KeyFiles.loadOrCreate(stateDir);
+        int portA = ProcessPorts.freePort();
+        int portB = ProcessPorts.freePort();
+        List<String> members = List.of("127.0.0.1:" + portA, "127.0.0.1:" + portB);
+        String cluster = "warrant-console-" + UUID.randomUUID();
+        CompletableFuture<ConsoleFixture> a = CompletableFuture.supplyAsync(() -> member(stateDir.resolve("a"), rootKey,
+                config(stateDir.resolve("a"), rootKey, true).clusterName(cluster).clusterMembers(members).clusterPort(portA)));
+        CompletableFuture<ConsoleFixture> b = CompletableFuture.supplyAsync(() -> member(stateDir.resolve("b"), rootKey,
+                config(stateDir.resolve("b"), rootKey, false).clusterName(cluster).clusterMembers(members).clusterPort(portB)));
+        return List.of(a.get(90, java.util.concurrent.TimeUnit.SECONDS), b.get(90, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
+    private static ConsoleFixture member(Path stateDir, SigningKey rootKey, GatewayConfig.Builder config) {
+        try {
+            Files.createDirectories(stateDir);
+            return new ConsoleFixture(stateDir, rootKey, Gateway.start(config.stateDir(stateDir).build(),
+                    Telemetry.noop(), Clock.systemUTC()));
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static GatewayConfig.Builder config(Path stateDir, SigningKey rootKey, boolean withNotes) {
         GatewayConfig.Upstream notes = new GatewayConfig.Upstream(JavaUpstreams.stdio("notes", NotesServer.class,
                 List.of("--state-dir", stateDir.toString()), Map.of(), Duration.ofSeconds(20)),
                 Map.of("write_note", RiskTier.HIGH));
         RiskRules risk = new RiskRules(Map.of(
                 RiskTier.HIGH, new RiskRules.Rule(Optional.empty(), true, Duration.ofSeconds(60))));
-        GatewayConfig config = GatewayConfig.builder()
+        return GatewayConfig.builder()
                 .host("127.0.0.1").port(0).stateDir(stateDir)
                 .rootKeys(List.of(rootKey.publicKey()))
-                .clusterName("warrant-console-" + UUID.randomUUID())
-                .clusterPort(ProcessPorts.freePort())
-                .upstreams(List.of(notes))
-                .risk(risk)
-                .build();
-        return new ConsoleFixture(stateDir, rootKey, Gateway.start(config, Telemetry.noop(), Clock.systemUTC()));
+                .upstreams(withNotes ? List.of(notes) : List.of())
+                .risk(risk);
     }
 
     URI url(String path) {
