@@ -61,6 +61,8 @@ public final class Console implements AutoCloseable {
         router.post(LoginPage.PATH).handler(forms).handler(login::signIn);
         router.post("/console/logout").handler(forms).handler(login::signOut);
         new ApprovalsPage(vertx, guard, backends.approvals(), audit).routes(router, forms);
+        new InspectPage(vertx, guard, backends.inspection(), audit).routes(router, forms);
+        new ClusterPage(guard, backends.status()).routes(router);
         // Last: any other console path is a console 404 page, not the MCP endpoint's JSON error.
         router.route("/console/*").handler(ctx -> ConsoleErrors.send(ctx,
                 new ConsoleRefusal(ConsoleReason.NOT_FOUND, "no such console page")));

@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import static org.awaitility.Awaitility.await;
 
@@ -78,6 +79,11 @@ final class ConsoleFixture implements AutoCloseable {
     }
 
     static ConsoleFixture start(String name) throws Exception {
+        return start(name, b -> { });
+    }
+
+    /** As {@link #start(String)}, with {@code settings} applied to the config last (a policy directory, identity). */
+    static ConsoleFixture start(String name, Consumer<GatewayConfig.Builder> settings) throws Exception {
         Path stateDir = Files.createTempDirectory("warrant-console-" + name);
         SigningKey rootKey = KeyFiles.loadOrCreate(stateDir);
         GatewayConfig.Upstream notes = new GatewayConfig.Upstream(JavaUpstreams.stdio("notes", NotesServer.class,
@@ -85,14 +91,15 @@ final class ConsoleFixture implements AutoCloseable {
                 Map.of("write_note", RiskTier.HIGH));
         RiskRules risk = new RiskRules(Map.of(
                 RiskTier.HIGH, new RiskRules.Rule(Optional.empty(), true, Duration.ofSeconds(60))));
-        GatewayConfig config = GatewayConfig.builder()
+        GatewayConfig.Builder builder = GatewayConfig.builder()
                 .host("127.0.0.1").port(0).stateDir(stateDir)
                 .rootKeys(List.of(rootKey.publicKey()))
                 .clusterName("warrant-console-" + UUID.randomUUID())
                 .clusterPort(ProcessPorts.freePort())
                 .upstreams(List.of(notes))
-                .risk(risk)
-                .build();
+                .risk(risk);
+        settings.accept(builder);
+        GatewayConfig config = builder.build();
         return new ConsoleFixture(stateDir, rootKey, Gateway.start(config, Telemetry.noop(), Clock.systemUTC()));
     }
 
