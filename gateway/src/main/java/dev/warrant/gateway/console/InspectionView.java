@@ -48,7 +48,8 @@ final class InspectionView {
                     .append(" <small>revocation id <code>").append(Html.text(b.getString("revocationId")))
                     .append("</code></small>")
                     .append(list("narrowing", b.getJsonArray("narrowing")))
-                    .append(list("warnings", b.getJsonArray("warnings")))
+                    .append(b.getJsonArray("warnings", new JsonArray()).isEmpty() ? ""
+                            : list("warnings", b.getJsonArray("warnings")))
                     .append("</li>");
         }
         out.append("</ol>");
