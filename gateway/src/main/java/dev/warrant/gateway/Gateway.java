@@ -317,6 +317,9 @@ public final class Gateway implements AutoCloseable {
                     .setPerMessageWebSocketCompressionSupported(false)
                     .setPerFrameWebSocketCompressionSupported(false)
                     .setMaxHeaderSize(headerLimit)
+                    // Console forms carry a pasted token (up to maxTokenBytes as base64): Netty's 8 KiB per field
+                    // default failed those with a 500; the console's 64 KiB body limit is the bound instead.
+                    .setMaxFormAttributeSize(64 * 1024)
                     .setInitialSettings(new Http2Settings().setMaxHeaderListSize(headerLimit));
             // TLS/mTLS on the agent port (docs/ARCHITECTURE.md §6): a client certificate's URI SAN becomes peer(...).
             config.tls().ifPresent(tls -> TlsListener.apply(options, tls, vertx));

@@ -4,7 +4,7 @@ package dev.warrant.gateway.admin;
  * An admin API refusal that is not a token or policy failure: a stable reason (with its HTTP status) and a
  * detail for the caller, answered by {@link AdminErrors}. Stackless: refusals are expected outcomes.
  */
-final class AdminRefusal extends RuntimeException {
+public final class AdminRefusal extends RuntimeException {
 
     private final AdminReason reason;
 
@@ -13,7 +13,7 @@ final class AdminRefusal extends RuntimeException {
         this.reason = reason;
     }
 
-    AdminReason reason() {
+    public AdminReason reason() {
         return reason;
     }
 }

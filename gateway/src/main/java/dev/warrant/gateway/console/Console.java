@@ -65,6 +65,8 @@ public final class Console implements AutoCloseable {
         new ApprovalsPage(vertx, guard, backends.approvals(), audit).routes(router, forms);
         new AuditPage(guard, backends.auditSearch(), settings.traceUrl()).routes(router);
         new RevokePage(vertx, guard, backends, audit, clock, backends.maxTokenTtl()).routes(router, forms);
+        new InspectPage(vertx, guard, backends.inspection(), audit).routes(router, forms);
+        new ClusterPage(guard, backends.status()).routes(router);
         // Last: any other console path is a console 404 page, not the MCP endpoint's JSON error.
         router.route("/console/*").handler(ctx -> ConsoleErrors.send(ctx,
                 new ConsoleRefusal(ConsoleReason.NOT_FOUND, "no such console page")));

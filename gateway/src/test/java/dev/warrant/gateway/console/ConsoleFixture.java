@@ -33,6 +33,7 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 import static org.awaitility.Awaitility.await;
 
@@ -78,10 +79,17 @@ final class ConsoleFixture implements AutoCloseable {
     }
 
     static ConsoleFixture start(String name) throws Exception {
+        return start(name, b -> { });
+    }
+
+    /** As {@link #start(String)}, with {@code settings} applied to the config last (a policy directory, identity). */
+    static ConsoleFixture start(String name, Consumer<GatewayConfig.Builder> settings) throws Exception {
         Path stateDir = Files.createTempDirectory("warrant-console-" + name);
         SigningKey rootKey = KeyFiles.loadOrCreate(stateDir);
-        GatewayConfig config = config(stateDir, rootKey, true).clusterName("warrant-console-" + UUID.randomUUID())
-                .clusterPort(ProcessPorts.freePort()).build();
+        GatewayConfig.Builder builder = config(stateDir, rootKey, true).clusterName("warrant-console-" + UUID.randomUUID())
+                .clusterPort(ProcessPorts.freePort());
+        settings.accept(builder);
+        GatewayConfig config = builder.build();
         return new ConsoleFixture(stateDir, rootKey, Gateway.start(config, Telemetry.noop(), Clock.systemUTC()));
     }
 
