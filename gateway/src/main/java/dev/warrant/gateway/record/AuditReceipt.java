@@ -7,6 +7,7 @@ import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,8 +20,11 @@ import java.util.Objects;
  * {@link #META_KEY}; anyone holding the member's {@code audit.pub} checks it offline ({@code warrant receipt
  * verify}), and {@code warrant audit verify --receipt} finds its line. Never the token, never raw arguments.
  *
- * <p>The signature is Ed25519 by the member's audit key over {@link #signedBytes()}, a length-prefixed encoding
- * of every other field in a fixed order, so no JSON canonicalization has to be agreed on.
+ * <p>The writer signs the receipts of one write batch together: each receipt's leaf is SHA-256 of {@code 0x00} and
+ * {@link #signedBytes()} (a length-prefixed encoding of its fields in a fixed order, so no JSON canonicalization has
+ * to be agreed on); the leaves form a Merkle tree, and the signature is Ed25519 by the member's audit key over
+ * {@code warrant-receipt-root-v1} LF and the root's 32 bytes. {@code proof} leads from the leaf to the root (empty
+ * for a batch of one).
  *
  * @param seq      the audit line's {@code seq} in the member's chain
  * @param lineHash lowercase hex SHA-256 of the audit line's exact bytes (as the chain's {@code prev})
@@ -29,7 +33,7 @@ import java.util.Objects;
 public record AuditReceipt(String decision, String reason, String caller, List<String> chain,
                            List<String> revocationIds, String tool, String argumentDigest, String policy,
                            String time, String traceId, long seq, String lineHash, String member, String keyId,
-                           String signature) {
+                           List<String> proof, String signature) {
 
     /** Where the receipt travels in a result's (or an error's {@code data}) {@code _meta}. */
     public static final String META_KEY = "dev.warrant/receipt";
@@ -42,23 +46,97 @@ public record AuditReceipt(String decision, String reason, String caller, List<S
     /** Fields that are never null. */
     private static final List<String> REQUIRED = List.of("decision", "reason", "time", "lineHash", "member", "keyId");
 
+    private static final byte[] ROOT_DOMAIN = "warrant-receipt-root-v1\n".getBytes(StandardCharsets.US_ASCII);
+    private static final java.util.regex.Pattern PROOF_STEP = java.util.regex.Pattern.compile("[lr]:[0-9a-f]{64}");
+
     public AuditReceipt {
         chain = chain == null ? List.of() : List.copyOf(chain);
         revocationIds = revocationIds == null ? List.of() : List.copyOf(revocationIds);
+        proof = proof == null ? List.of() : List.copyOf(proof);
     }
 
-    /** The receipt for {@code r}, written as line {@code seq} with hash {@code lineHash}, signed by {@code key}. */
+    /** A record written as line {@code seq} with hash {@code lineHash}: what its receipt will say. */
+    record Line(AuditRecord record, long seq, String lineHash) {
+    }
+
+    /** The receipt for one line alone. */
     static AuditReceipt sign(AuditRecord r, long seq, String lineHash, String member, SigningKey key) {
-        AuditReceipt unsigned = new AuditReceipt(r.decision(), r.reason(), r.caller(), r.chain(), r.revocationIds(),
-                r.target(), r.argumentDigest(), r.policy(), r.time().toString(), r.traceId(), seq, lineHash, member,
-                key.keyId(), null);
-        return unsigned.withSignature(Base64.getUrlEncoder().withoutPadding().encodeToString(
-                key.sign(unsigned.signedBytes())));
+        return signAll(List.of(new Line(r, seq, lineHash)), member, key).get(0);
     }
 
-    AuditReceipt withSignature(String sig) {
-        return new AuditReceipt(decision, reason, caller, chain, revocationIds, tool, argumentDigest, policy, time,
-                traceId, seq, lineHash, member, keyId, sig);
+    /** The receipts of {@code lines}, in their order, under one signature over their Merkle root. */
+    static List<AuditReceipt> signAll(List<Line> lines, String member, SigningKey key) {
+        List<AuditReceipt> unsigned = new ArrayList<>(lines.size());
+        List<byte[]> level = new ArrayList<>(lines.size());
+        for (Line l : lines) {
+            AuditRecord r = l.record();
+            AuditReceipt u = new AuditReceipt(r.decision(), r.reason(), r.caller(), r.chain(), r.revocationIds(),
+                    r.target(), r.argumentDigest(), r.policy(), r.time().toString(), r.traceId(), l.seq(), l.lineHash(),
+                    member, key.keyId(), null, null);
+            unsigned.add(u);
+            level.add(u.leaf());
+        }
+        List<List<String>> proofs = new ArrayList<>(lines.size());
+        List<Integer> at = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            proofs.add(new ArrayList<>());
+            at.add(i);
+        }
+        // Pairs nodes level by level; an odd last node goes up unchanged.
+        while (level.size() > 1) {
+            List<byte[]> up = new ArrayList<>((level.size() + 1) / 2);
+            for (int j = 0; j < level.size(); j += 2) {
+                up.add(j + 1 < level.size() ? node(level.get(j), level.get(j + 1)) : level.get(j));
+            }
+            for (int i = 0; i < lines.size(); i++) {
+                int k = at.get(i);
+                int sibling = k ^ 1;
+                if (sibling < level.size()) {
+                    proofs.get(i).add((sibling < k ? "l:" : "r:") + java.util.HexFormat.of().formatHex(level.get(sibling)));
+                }
+                at.set(i, k / 2);
+            }
+            level = up;
+        }
+        String signature = Base64.getUrlEncoder().withoutPadding().encodeToString(key.sign(rootMessage(level.get(0))));
+        List<AuditReceipt> signed = new ArrayList<>(lines.size());
+        for (int i = 0; i < lines.size(); i++) {
+            AuditReceipt u = unsigned.get(i);
+            signed.add(new AuditReceipt(u.decision, u.reason, u.caller, u.chain, u.revocationIds, u.tool,
+                    u.argumentDigest, u.policy, u.time, u.traceId, u.seq, u.lineHash, u.member, u.keyId,
+                    proofs.get(i), signature));
+        }
+        return signed;
+    }
+
+    /** SHA-256 of {@code 0x00} and {@link #signedBytes()}. */
+    byte[] leaf() {
+        java.security.MessageDigest sha = AuditChain.sha256();
+        sha.update((byte) 0);
+        return sha.digest(signedBytes());
+    }
+
+    private static byte[] node(byte[] left, byte[] right) {
+        java.security.MessageDigest sha = AuditChain.sha256();
+        sha.update((byte) 1);
+        sha.update(left);
+        return sha.digest(right);
+    }
+
+    /** What the signature covers: the root this receipt's leaf and proof lead to. */
+    public byte[] signedMessage() {
+        byte[] h = leaf();
+        for (String step : proof) {
+            byte[] sibling = java.util.HexFormat.of().parseHex(step.substring(2));
+            h = step.charAt(0) == 'l' ? node(sibling, h) : node(h, sibling);
+        }
+        return rootMessage(h);
+    }
+
+    private static byte[] rootMessage(byte[] root) {
+        byte[] m = Arrays.copyOf(ROOT_DOMAIN, ROOT_DOMAIN.length + root.length);
+        System.arraycopy(root, 0, m, ROOT_DOMAIN.length, root.length);
+        return m;
     }
 
     /**
@@ -120,7 +198,7 @@ public record AuditReceipt(String decision, String reason, String caller, List<S
         out.writeBytes(s.getBytes(StandardCharsets.US_ASCII));
     }
 
-    /** {@code {"version":1, <FIELDS in order>, "signature":...}}, nulls written as null. */
+    /** {@code {"version":1, <FIELDS in order>, "proof":[...], "signature":...}}, nulls written as null. */
     public JsonObject toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("version", VERSION);
@@ -128,6 +206,7 @@ public record AuditReceipt(String decision, String reason, String caller, List<S
             Object v = value(field);
             m.put(field, v instanceof List<?> list ? new JsonArray(new ArrayList<>(list)) : v);
         }
+        m.put("proof", new JsonArray(new ArrayList<>(proof)));
         m.put("signature", signature);
         return new JsonObject(m);
     }
@@ -152,6 +231,7 @@ public record AuditReceipt(String decision, String reason, String caller, List<S
             throw new InvalidReceipt("version", "version is not " + VERSION);
         }
         List<String> all = new ArrayList<>(FIELDS);
+        all.add("proof");
         all.add("signature");
         for (String field : all) {
             if (!json.containsKey(field)) {
@@ -161,7 +241,7 @@ public record AuditReceipt(String decision, String reason, String caller, List<S
         return new AuditReceipt(str(json, "decision"), str(json, "reason"), str(json, "caller"),
                 list(json, "chain"), list(json, "revocationIds"), str(json, "tool"), str(json, "argumentDigest"),
                 str(json, "policy"), str(json, "time"), str(json, "traceId"), seq(json), str(json, "lineHash"),
-                str(json, "member"), str(json, "keyId"), str(json, "signature"));
+                str(json, "member"), str(json, "keyId"), proof(json), str(json, "signature"));
     }
 
     private static String str(JsonObject json, String field) throws InvalidReceipt {
@@ -181,6 +261,16 @@ public record AuditReceipt(String decision, String reason, String caller, List<S
             throw new InvalidReceipt("seq", "field seq is not a positive integer");
         }
         return ((Number) v).longValue();
+    }
+
+    private static List<String> proof(JsonObject json) throws InvalidReceipt {
+        List<String> steps = list(json, "proof");
+        for (String step : steps) {
+            if (!PROOF_STEP.matcher(step).matches()) {
+                throw new InvalidReceipt("proof", "field proof holds a step that is not l:<hash> or r:<hash>");
+            }
+        }
+        return steps;
     }
 
     private static List<String> list(JsonObject json, String field) throws InvalidReceipt {

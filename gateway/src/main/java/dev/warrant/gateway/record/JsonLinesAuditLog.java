@@ -37,7 +37,8 @@ import java.util.concurrent.TimeUnit;
  * <p>Chain and checkpoints (docs/ARCHITECTURE.md §8.1): the writer chains each line to the one before it and,
  * after {@code checkpointEvery} lines or {@code checkpointInterval} with lines unsealed, and at {@link #close()},
  * appends a checkpoint signed with the member's audit key to the same write. A record handed in with
- * {@link #recordWithReceipt} gets its receipt signed here once its line reached the file (§11.33). Hashing and
+ * {@link #recordWithReceipt} gets its receipt signed here once its line reached the file, one signature for a
+ * batch's receipts (§11.33). Hashing and
  * signing happen here, never on an event loop.
  *
  * <p>Concurrency: any thread may call {@link #record}; a turn's batch belongs to its event-loop thread; the
@@ -214,7 +215,7 @@ public final class JsonLinesAuditLog implements AuditSink {
                     }
                 }
                 // Only a line that reached the file gets a receipt; the others' receipts complete as null below.
-                receipts.forEach(this::sign);
+                sign(receipts);
             } catch (IOException | RuntimeException e) {
                 healthy = false;
                 // The lines never reached the file: the next ones chain to the last line that did.
@@ -234,11 +235,20 @@ public final class JsonLinesAuditLog implements AuditSink {
         }
     }
 
-    private void sign(Signable s) {
+    /** One signature for the batch's receipts (a Merkle root, {@link AuditReceipt}): docs/PERFORMANCE.md, "Receipts". */
+    private void sign(List<Signable> receipts) {
+        if (receipts.isEmpty()) {
+            return;
+        }
         try {
-            s.pending().complete(AuditReceipt.sign(s.pending().record(), s.seq(), s.hash(), seal.memberId(), seal.key()));
+            List<AuditReceipt.Line> lines = new ArrayList<>(receipts.size());
+            receipts.forEach(s -> lines.add(new AuditReceipt.Line(s.pending().record(), s.seq(), s.hash())));
+            List<AuditReceipt> signed = AuditReceipt.signAll(lines, seal.memberId(), seal.key());
+            for (int i = 0; i < receipts.size(); i++) {
+                receipts.get(i).pending().complete(signed.get(i));
+            }
         } catch (RuntimeException e) {
-            LOG.error("cannot sign a receipt for seq {}: {}", s.seq(), e.toString());
+            LOG.error("cannot sign {} receipts: {}", receipts.size(), e.toString());
         }
     }
 

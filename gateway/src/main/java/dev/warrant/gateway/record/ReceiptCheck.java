@@ -63,7 +63,7 @@ public final class ReceiptCheck {
         } catch (IllegalArgumentException e) {
             return Optional.of(new Finding(Reason.RECEIPT_INVALID, "signature", "the signature is not base64url"));
         }
-        boolean ok = Ed25519.verifies(Ed25519.publicKey(HexFormat.of().parseHex(key.hex())), receipt.signedBytes(), sig);
+        boolean ok = Ed25519.verifies(Ed25519.publicKey(HexFormat.of().parseHex(key.hex())), receipt.signedMessage(), sig);
         return ok ? Optional.empty() : Optional.of(new Finding(Reason.RECEIPT_SIGNATURE_INVALID, null,
                 "the signature does not verify with key " + receipt.keyId()
                         + ": a field was changed after signing, or another key signed it"));

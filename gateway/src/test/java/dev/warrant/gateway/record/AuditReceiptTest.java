@@ -105,9 +105,71 @@ class AuditReceiptTest {
                     AuditReceipt.InvalidReceipt.class)).as(field).isNotNull()
                     .extracting(AuditReceipt.InvalidReceipt::field).isEqualTo(field);
         }
+        for (String field : List.of("proof", "signature", "version")) {
+            JsonObject missing = good.copy();
+            missing.remove(field);
+            assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(() -> AuditReceipt.fromJson(missing),
+                    AuditReceipt.InvalidReceipt.class)).as(field).isNotNull()
+                    .extracting(AuditReceipt.InvalidReceipt::field).isEqualTo(field);
+        }
         JsonObject badSig = good.copy().put("signature", good.getString("signature").substring(2) + "AA");
         assertThat(ReceiptCheck.signature(AuditReceipt.fromJson(badSig), keys)).get()
                 .extracting(ReceiptCheck.Finding::reason).isEqualTo(ReceiptCheck.Reason.RECEIPT_SIGNATURE_INVALID);
+    }
+
+    @Test
+    void aBatchsReceiptsShareOneSignatureAndEachVerifiesThroughItsProof() throws Exception {
+        AuditSeal seal = AuditSeal.loadOrCreate(dir);
+        List<AuditReceipt.Line> lines = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            lines.add(new AuditReceipt.Line(record(i, "allow", "allowed"), 10 + i, String.format("%064x", i)));
+        }
+        List<AuditReceipt> batch = AuditReceipt.signAll(lines, seal.memberId(), seal.key());
+
+        assertThat(batch).extracting(AuditReceipt::signature).containsOnly(batch.get(0).signature());
+        assertThat(batch).extracting(r -> r.proof().size()).containsExactly(3, 3, 3, 3, 1); // the 5th goes up alone
+        for (AuditReceipt r : batch) {
+            assertThat(ReceiptCheck.signature(AuditReceipt.fromJson(new JsonObject(r.toJson().encode())), keys)).isEmpty();
+        }
+        // Another receipt's proof, or a proof step changed, does not lead to the signed root.
+        AuditReceipt swapped = AuditReceipt.fromJson(batch.get(0).toJson().put("proof",
+                batch.get(1).toJson().getJsonArray("proof")));
+        assertThat(ReceiptCheck.signature(swapped, keys)).get().extracting(ReceiptCheck.Finding::reason)
+                .isEqualTo(ReceiptCheck.Reason.RECEIPT_SIGNATURE_INVALID);
+        JsonObject bent = batch.get(2).toJson();
+        String step = bent.getJsonArray("proof").getString(0);
+        bent.getJsonArray("proof").set(0, (step.charAt(0) == 'l' ? "r" : "l") + step.substring(1));
+        assertThat(ReceiptCheck.signature(AuditReceipt.fromJson(bent), keys)).get().extracting(ReceiptCheck.Finding::reason)
+                .isEqualTo(ReceiptCheck.Reason.RECEIPT_SIGNATURE_INVALID);
+        JsonObject malformed = batch.get(2).toJson();
+        malformed.getJsonArray("proof").set(0, "x:00");
+        assertThat(org.assertj.core.api.Assertions.catchThrowableOfType(() -> AuditReceipt.fromJson(malformed),
+                AuditReceipt.InvalidReceipt.class).field()).isEqualTo("proof");
+    }
+
+    @Test
+    void receiptsRecordedTogetherFromManyThreadsAllVerify() throws Exception {
+        List<java.util.concurrent.CompletableFuture<AuditReceipt>> pending = new ArrayList<>();
+        try (JsonLinesAuditLog log = new JsonLinesAuditLog(file, settings())) {
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+            List<java.util.concurrent.Future<java.util.concurrent.CompletableFuture<AuditReceipt>>> submitted = new ArrayList<>();
+            for (int i = 0; i < 200; i++) {
+                AuditRecord r = record(i, i % 3 == 0 ? "deny" : "allow", i % 3 == 0 ? "not_permitted" : "allowed");
+                submitted.add(pool.submit(() -> log.recordWithReceipt(r).toCompletableFuture()));
+            }
+            for (var f : submitted) {
+                pending.add(f.get(5, TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+            for (var p : pending) {
+                p.get(5, TimeUnit.SECONDS);
+            }
+        }
+        for (var p : pending) {
+            AuditReceipt r = p.get();
+            assertThat(ReceiptCheck.signature(r, keys)).isEmpty();
+            assertThat(ReceiptCheck.line(r, List.of(file)).finding()).isNull();
+        }
     }
 
     @Test
