@@ -40,7 +40,7 @@ public record AuditReceipt(String decision, String reason, String caller, List<S
     public static final int VERSION = 1;
     private static final String DOMAIN = "warrant-receipt-v1\n";
 
-    /** The JSON fields, in the order they are written and signed; {@code signature} is last and not signed. */
+    /** The signed fields, in the order they are written and encoded; {@code proof} and {@code signature} follow. */
     static final List<String> FIELDS = List.of("decision", "reason", "caller", "chain", "revocationIds", "tool",
             "argumentDigest", "policy", "time", "traceId", "seq", "lineHash", "member", "keyId");
     /** Fields that are never null. */
@@ -140,7 +140,8 @@ public record AuditReceipt(String decision, String reason, String caller, List<S
     }
 
     /**
-     * What the signature covers: {@code warrant-receipt-v1} and a line feed, then per field of {@link #FIELDS}, in
+     * The receipt's bytes, whose hash is its Merkle leaf (the signature covers them through the root):
+     * {@code warrant-receipt-v1} and a line feed, then per field of {@link #FIELDS}, in
      * that order, {@code name=value} and a line feed, where a string is its UTF-8 byte length, {@code :}, its
      * bytes; null is {@code -}; {@code seq} is {@code #} and its decimal; a list is {@code [n]} and its n strings.
      */
