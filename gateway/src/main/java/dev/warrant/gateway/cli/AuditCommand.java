@@ -1,11 +1,13 @@
 package dev.warrant.gateway.cli;
 
-import dev.warrant.delegation.KeyFiles;
+import dev.warrant.delegation.KeyFileException;
 import dev.warrant.delegation.RootPublicKey;
 import dev.warrant.gateway.record.AuditFiles;
 import dev.warrant.gateway.record.AuditFilter;
 import dev.warrant.gateway.record.AuditSeal;
+import dev.warrant.gateway.record.AuditReceipt;
 import dev.warrant.gateway.record.AuditVerifier;
+import dev.warrant.gateway.record.ReceiptCheck;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -33,7 +35,8 @@ import java.util.concurrent.Callable;
  * checks its hash chain and signed checkpoints.
  */
 @Command(name = "audit", mixinStandardHelpOptions = true, description = "Read and verify the audit log.",
-        subcommands = {AuditCommand.Tail.class, AuditCommand.Query.class, AuditCommand.Verify.class})
+        subcommands = {AuditCommand.Tail.class, AuditCommand.Query.class, AuditCommand.Verify.class,
+                AuditCommand.RotateKey.class})
 final class AuditCommand {
 
     static final String DEFAULT_FILE = ".warrant/audit.log";
@@ -185,8 +188,13 @@ final class AuditCommand {
                     + "edited, removed, inserted or reordered.",
                     "Give rotated files oldest first (audit.log.2 audit.log.1 audit.log); several members' files may "
                             + "be given side by side.",
+                    "With --receipt, also check each receipt's signature and find its line (by member and seq): "
+                            + "its bytes must hash to the receipt's lineHash, its fields must be the receipt's, and the "
+                            + "chain must be intact up to it (receipt_line_missing, receipt_line_mismatch, "
+                            + "receipt_line_not_intact; receipt_signature_invalid, receipt_key_unknown, receipt_invalid).",
                     "Exit 0: every line intact (lines after the last checkpoint are a warning); 1: a broken line, or "
-                            + "unsealed lines with --sealed; 2: bad input or an unreadable file."})
+                            + "unsealed lines with --sealed, or a receipt that does not check; 2: bad input or an "
+                            + "unreadable file."})
     static final class Verify implements Callable<Integer> {
 
         @Spec
@@ -196,8 +204,13 @@ final class AuditCommand {
         List<Path> files;
 
         @Option(names = "--key-file", paramLabel = "PUB",
-                description = "An audit public key (audit.pub; repeatable, for old keys). Default: audit.pub next to each file.")
+                description = "An audit public key (audit.pub; repeatable, for old keys). Default: audit.pub next to "
+                        + "each file. Retired keys (audit-<keyId>.pub, left by rotate-key) next to either are used too.")
         List<Path> keyFiles = new ArrayList<>();
+
+        @Option(names = "--receipt", paramLabel = "RECEIPT",
+                description = "A receipt file (as for 'warrant receipt verify'; repeatable) whose line must be in the files.")
+        List<Path> receipts = new ArrayList<>();
 
         @Option(names = "--member", paramLabel = "ID",
                 description = "The member every file must belong to. Default: audit.member next to each file, if any.")
@@ -215,13 +228,13 @@ final class AuditCommand {
             }
             Map<String, RootPublicKey> keys = new LinkedHashMap<>();
             for (Path k : keyFiles) {
-                addKey(keys, k);
+                AuditKeys.addWithRetired(keys, k);
             }
             if (keyFiles.isEmpty()) {
                 for (Path f : files) {
                     Path pub = f.toAbsolutePath().resolveSibling(AuditSeal.PUB_FILE);
                     if (Files.exists(pub)) {
-                        addKey(keys, pub);
+                        AuditKeys.addWithRetired(keys, pub);
                     }
                 }
             }
@@ -238,10 +251,47 @@ final class AuditCommand {
                         + m.lastSeq() + "), " + m.checkpoints() + " checkpoints" + (m.keyIds().isEmpty() ? ""
                         : " signed by " + String.join(", ", m.keyIds())) + ", sealed up to seq " + m.sealedSeq());
             }
+            boolean receiptsOk = true;
+            for (Path r : receipts) {
+                receiptsOk &= checkReceipt(r, keys, report, out);
+            }
             out.println(report.intact() ? "intact" : "TAMPERED or broken: " + report.findings().size()
                     + " finding" + (report.findings().size() == 1 ? "" : "s"));
             out.flush();
-            return report.intact() ? 0 : 1;
+            return report.intact() && receiptsOk ? 0 : 1;
+        }
+
+        /** Prints {@code RECEIPT: confirmed ...} or {@code RECEIPT: reason (field): detail}; true when confirmed. */
+        private boolean checkReceipt(Path file, Map<String, RootPublicKey> keys, AuditVerifier.Report report,
+                                     PrintWriter out) throws IOException {
+            ReceiptCommand.ReceiptOrFinding read = ReceiptCommand.read(file);
+            ReceiptCheck.Finding finding = read.finding();
+            AuditReceipt receipt = read.receipt();
+            if (finding == null) {
+                finding = ReceiptCheck.signature(receipt, keys).orElse(null);
+            }
+            ReceiptCheck.Result line = null;
+            if (finding == null) {
+                line = ReceiptCheck.line(receipt, files);
+                finding = line.finding();
+            }
+            if (finding == null) {
+                AuditVerifier.Member m = report.members().stream().filter(x -> x.memberId().equals(receipt.member()))
+                        .findFirst().orElse(null);
+                // The chain is intact up to the member's last good line: the receipt's line must be within it.
+                if (m == null || receipt.seq() < m.firstSeq() || receipt.seq() > m.lastSeq()) {
+                    finding = new ReceiptCheck.Finding(ReceiptCheck.Reason.RECEIPT_LINE_NOT_INTACT, null,
+                            "its line (" + line.located().file() + ":" + line.located().lineNo()
+                                    + ") is at or past a break in member " + receipt.member() + "'s chain");
+                } else {
+                    out.println(file + ": confirmed: " + line.located().file() + ":" + line.located().lineNo()
+                            + " (member " + receipt.member() + " seq " + receipt.seq() + ")"
+                            + (receipt.seq() <= m.sealedSeq() ? ", sealed" : ", not yet sealed by a checkpoint"));
+                    return true;
+                }
+            }
+            out.println(file + ": " + finding);
+            return false;
         }
 
         private Optional<String> expectedMember(Path file) {
@@ -256,19 +306,31 @@ final class AuditCommand {
             }
         }
 
-        private static void addKey(Map<String, RootPublicKey> keys, Path pub) {
-            String hex;
-            try {
-                hex = Files.readString(pub, StandardCharsets.US_ASCII).trim();
-            } catch (IOException e) {
-                throw new CliErrors.CliFailure("cannot read key file " + pub, 2);
-            }
-            try {
-                String id = KeyFiles.defaultKeyId(hex);
-                keys.put(id, new RootPublicKey(id, hex));
-            } catch (IllegalArgumentException e) {
-                throw new CliErrors.CliFailure(pub + " is not an Ed25519 public key (expected 64 hex digits)", 2);
-            }
+    }
+
+    @Command(name = "rotate-key", mixinStandardHelpOptions = true,
+            description = {"Replace the member's audit key: the old audit.pub is kept as audit-<keyId>.pub, a new "
+                    + "audit.key and audit.pub are made, and the old private key is gone.",
+                    "A running member signs with the key it loaded until it restarts; checkpoints and receipts name "
+                            + "their key id, so 'audit verify' and 'receipt verify' check both sides of the rotation "
+                            + "(they pick up audit-*.pub next to audit.pub)."})
+    static final class RotateKey implements Callable<Integer> {
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--state-dir", paramLabel = "DIR", defaultValue = ".warrant",
+                description = "The member's state dir, holding audit.key and audit.pub (default: ${DEFAULT-VALUE}).")
+        Path stateDir;
+
+        @Override
+        public Integer call() throws KeyFileException {
+            AuditSeal.Rotation r = AuditSeal.rotate(stateDir);
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("audit key rotated: " + r.oldKeyId() + " -> " + r.newKeyId() + "; the old public key is kept as "
+                    + r.keptPub() + ". Restart the member to sign with the new key.");
+            out.flush();
+            return 0;
         }
     }
 }

@@ -12,7 +12,8 @@ import java.io.PrintWriter;
 @Command(name = "warrant", mixinStandardHelpOptions = true, version = "warrant 0.1.0",
         description = "MCP tool gateway with attenuable Biscuit delegation.",
         subcommands = {DemoCommand.class, ServeCommand.class, CallCommand.class, KeygenCommand.class,
-                MintCommand.class, AttenuateCommand.class, InspectCommand.class, ExchangeCommand.class, RevokeCommand.class, ApprovalsCommand.class, PolicyCommand.class, AuditCommand.class})
+                MintCommand.class, AttenuateCommand.class, InspectCommand.class, ExchangeCommand.class, RevokeCommand.class, ApprovalsCommand.class, PolicyCommand.class, AuditCommand.class,
+                ReceiptCommand.class})
 public final class WarrantCli {
 
     private WarrantCli() {

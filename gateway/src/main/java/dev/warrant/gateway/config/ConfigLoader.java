@@ -70,7 +70,8 @@ import java.util.function.Function;
  * policies: { dir: policies }
  * audit: { file: .warrant/audit.log, maxFileBytes: 67108864, maxFiles: 10, includeArguments: false,
  *          onFailure: refuse,                   # refuse: no audit, no action (default); answer: only log it
- *          checkpointEvery: 1000, checkpointInterval: PT10S }  # signed checkpoints (docs/ARCHITECTURE.md §8.1)
+ *          checkpointEvery: 1000, checkpointInterval: PT10S,   # signed checkpoints (docs/ARCHITECTURE.md §8.1)
+ *          receipts: true }                                  # signed receipts on tools/call answers (§11.37)
  * allowedHosts: [ "gateway.example.org:8443" ]
  * limits:
  *   maxBodyBytes: 1048576
@@ -185,7 +186,7 @@ public final class ConfigLoader {
         JsonNode audit = object(root, "audit");
         if (audit != null) {
             unknownKeys(audit, Set.of("file", "maxFileBytes", "maxFiles", "includeArguments", "onFailure",
-                    "checkpointEvery", "checkpointInterval"), "audit.");
+                    "checkpointEvery", "checkpointInterval", "receipts"), "audit.");
             if (audit.has("file")) b.auditFile(resolve(base, text(audit, "file", "audit.file")));
             b.audit(auditSettings(audit));
         }
@@ -752,9 +753,16 @@ public final class ConfigLoader {
                 ? integer(audit, "checkpointEvery", "audit.checkpointEvery") : d.checkpointEvery();
         Duration checkpointInterval = audit.has("checkpointInterval")
                 ? duration(audit, "checkpointInterval", "audit.checkpointInterval") : d.checkpointInterval();
+        boolean receipts = d.receipts();
+        if (audit.has("receipts")) {
+            if (!audit.get("receipts").isBoolean()) {
+                throw new ConfigException("audit.receipts: must be true or false");
+            }
+            receipts = audit.get("receipts").asBoolean();
+        }
         try {
             return new AuditSettings(maxFileBytes, maxFiles, includeArguments, refuse, checkpointEvery,
-                    checkpointInterval);
+                    checkpointInterval, receipts);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(e.getMessage());
         }

@@ -32,6 +32,49 @@ public record AuditSeal(String memberId, SigningKey key) {
         return new AuditSeal(memberId(dir.resolve(MEMBER_FILE)), key);
     }
 
+    /** What {@link #rotate} did: the retired key's id and where its public key is kept, and the new key's id. */
+    public record Rotation(String oldKeyId, Path keptPub, String newKeyId) {
+    }
+
+    /**
+     * Replaces the audit key in {@code dir} (docs/ARCHITECTURE.md §11.37): the old public key is kept as
+     * {@code audit-<keyId>.pub} (found by {@code warrant audit verify} next to {@code audit.pub}), a new
+     * {@code audit.key} and {@code audit.pub} take the old ones' place, and the old private key is gone. A running
+     * member signs with the key it loaded until it restarts.
+     *
+     * @throws KeyFileException when there is no audit key to rotate or a file cannot be written
+     */
+    public static Rotation rotate(Path dir) throws KeyFileException {
+        Path keyFile = dir.resolve(KEY_FILE);
+        Path pubFile = dir.resolve(PUB_FILE);
+        if (!Files.exists(keyFile)) {
+            throw new KeyFileException("no audit key to rotate: " + keyFile + " does not exist");
+        }
+        SigningKey old = KeyFiles.loadOrCreate(keyFile, pubFile);
+        Path kept = dir.resolve(retiredPubFile(old.keyId()));
+        Path newKey = dir.resolve(KEY_FILE + ".new");
+        Path newPub = dir.resolve(PUB_FILE + ".new");
+        try {
+            // A rotation cut short leaves a .new pair: used as is, it is as good as a fresh one.
+            SigningKey fresh = KeyFiles.loadOrCreate(newKey, newPub);
+            if (!Files.exists(kept)) {
+                Files.writeString(kept, old.publicKey().hex() + "\n", StandardCharsets.US_ASCII);
+            }
+            Files.move(newPub, pubFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            Files.move(newKey, keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return new Rotation(old.keyId(), kept, fresh.keyId());
+        } catch (IOException e) {
+            throw new KeyFileException("cannot rotate the audit key in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Where a retired audit public key is kept: {@code audit-<keyId>.pub}. */
+    public static String retiredPubFile(String keyId) {
+        return "audit-" + keyId + ".pub";
+    }
+
     private static String memberId(Path file) throws KeyFileException {
         try {
             if (!Files.exists(file)) {

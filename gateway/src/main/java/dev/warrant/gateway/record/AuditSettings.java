@@ -12,9 +12,10 @@ import java.time.Duration;
  *                          (the default: no audit, no action); false answers them and only logs the failure
  * @param checkpointEvery  a signed checkpoint after this many lines at most (docs/ARCHITECTURE.md §8.1)
  * @param checkpointInterval a signed checkpoint at least this often while lines are being written
+ * @param receipts         every answered tools/call carries a signed receipt (docs/ARCHITECTURE.md §11.37); on by default
  */
 public record AuditSettings(long maxFileBytes, int maxFiles, boolean includeArguments, boolean refuseWhenFailing,
-                            int checkpointEvery, Duration checkpointInterval) {
+                            int checkpointEvery, Duration checkpointInterval, boolean receipts) {
 
     public static final long DEFAULT_MAX_FILE_BYTES = 64L * 1024 * 1024;
     public static final int DEFAULT_MAX_FILES = 10;
@@ -38,6 +39,12 @@ public record AuditSettings(long maxFileBytes, int maxFiles, boolean includeArgu
         }
     }
 
+    /** With receipts. */
+    public AuditSettings(long maxFileBytes, int maxFiles, boolean includeArguments, boolean refuseWhenFailing,
+                         int checkpointEvery, Duration checkpointInterval) {
+        this(maxFileBytes, maxFiles, includeArguments, refuseWhenFailing, checkpointEvery, checkpointInterval, true);
+    }
+
     /** Default checkpoints. */
     public AuditSettings(long maxFileBytes, int maxFiles, boolean includeArguments, boolean refuseWhenFailing) {
         this(maxFileBytes, maxFiles, includeArguments, refuseWhenFailing, DEFAULT_CHECKPOINT_EVERY,
@@ -54,6 +61,11 @@ public record AuditSettings(long maxFileBytes, int maxFiles, boolean includeArgu
     }
 
     public AuditSettings withCheckpoints(int every, Duration interval) {
-        return new AuditSettings(maxFileBytes, maxFiles, includeArguments, refuseWhenFailing, every, interval);
+        return new AuditSettings(maxFileBytes, maxFiles, includeArguments, refuseWhenFailing, every, interval, receipts);
+    }
+
+    public AuditSettings withReceipts(boolean on) {
+        return new AuditSettings(maxFileBytes, maxFiles, includeArguments, refuseWhenFailing, checkpointEvery,
+                checkpointInterval, on);
     }
 }

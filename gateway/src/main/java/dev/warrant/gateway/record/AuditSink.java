@@ -15,6 +15,15 @@ public interface AuditSink extends AutoCloseable {
     CompletionStage<Void> record(AuditRecord record);
 
     /**
+     * As {@link #record}, and the stage's value is the line's signed receipt (docs/ARCHITECTURE.md §11.37), or null
+     * when this sink keeps no chain, receipts are off ({@code audit.receipts}) or the line did not reach the file.
+     * Signed off the caller's thread. The default gives no receipt.
+     */
+    default CompletionStage<AuditReceipt> recordWithReceipt(AuditRecord record) {
+        return record(record).thenApply(written -> null);
+    }
+
+    /**
      * False while records cannot be written (the last write failed); {@link RecordStage} then refuses requests
      * if configured to. The refusals are recorded too, so the first write that succeeds ends them.
      */

@@ -36,8 +36,10 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Chain and checkpoints (docs/ARCHITECTURE.md §8.1): the writer chains each line to the one before it and,
  * after {@code checkpointEvery} lines or {@code checkpointInterval} with lines unsealed, and at {@link #close()},
- * appends a checkpoint signed with the member's audit key to the same write. Hashing and signing happen here,
- * never on an event loop.
+ * appends a checkpoint signed with the member's audit key to the same write. A record handed in with
+ * {@link #recordWithReceipt} gets its receipt signed here once its line reached the file, one signature for a
+ * batch's receipts (§11.37). Hashing and
+ * signing happen here, never on an event loop.
  *
  * <p>Concurrency: any thread may call {@link #record}; a turn's batch belongs to its event-loop thread; the
  * file, the chain and the key belong to the writer thread alone.
@@ -47,11 +49,25 @@ public final class JsonLinesAuditLog implements AuditSink {
     private static final Logger LOG = LoggerFactory.getLogger(JsonLinesAuditLog.class);
     private static final int MAX_BATCH = 512;
 
-    /** A record waiting for the writer; encoded there (the event loop only hands it off). */
-    private record Pending(AuditRecord record, CompletableFuture<Void> written) {
+    /**
+     * A record waiting for the writer; encoded there (the event loop only hands it off). Exactly one of
+     * {@code written} and {@code receipt} is set: the latter when the caller wants the line's signed receipt.
+     */
+    private record Pending(AuditRecord record, CompletableFuture<Void> written, CompletableFuture<AuditReceipt> receipt) {
+        void complete(AuditReceipt signed) {
+            if (written != null) {
+                written.complete(null);
+            } else {
+                receipt.complete(signed);
+            }
+        }
     }
 
-    private static final Pending STOP = new Pending(null, new CompletableFuture<>());
+    /** A line written for a caller that wants its receipt: the seq and hash it got in the chain. */
+    private record Signable(Pending pending, long seq, String hash) {
+    }
+
+    private static final Pending STOP = new Pending(null, new CompletableFuture<>(), null);
 
     private final RotatingFile file;
     private final AuditSettings settings;
@@ -91,18 +107,37 @@ public final class JsonLinesAuditLog implements AuditSink {
             LOG.warn("audit log closed; dropped a record for {}", record.method());
             return DONE;
         }
-        Pending p = new Pending(record, new CompletableFuture<>());
+        Pending p = new Pending(record, new CompletableFuture<>(), null);
+        enqueue(p);
+        return p.written();
+    }
+
+    /** Signed on the writer thread once the line reached the file (docs/ARCHITECTURE.md §11.37). */
+    @Override
+    public CompletionStage<AuditReceipt> recordWithReceipt(AuditRecord record) {
+        if (!settings.receipts()) {
+            return AuditSink.super.recordWithReceipt(record);
+        }
+        if (closed) {
+            LOG.warn("audit log closed; dropped a record for {}", record.method());
+            return CompletableFuture.completedFuture(null);
+        }
+        Pending p = new Pending(record, null, new CompletableFuture<>());
+        enqueue(p);
+        return p.receipt();
+    }
+
+    private void enqueue(Pending p) {
         Context context = Context.isOnEventLoopThread() ? Vertx.currentContext() : null;
         if (context == null) {
             queue.add(p);
-            return p.written();
+            return;
         }
         List<Pending> batch = turn.get();
         if (batch.isEmpty()) {
             context.runOnContext(v -> handOff(batch));
         }
         batch.add(p);
-        return p.written();
     }
 
     /** Queues an event-loop turn's records in one go (one wake-up of the writer at most). */
@@ -111,18 +146,19 @@ public final class JsonLinesAuditLog implements AuditSink {
         batch.clear();
         if (closed) {
             LOG.warn("audit log closed; dropped {} records", records.size());
-            records.forEach(p -> p.written().complete(null));
+            records.forEach(p -> p.complete(null));
             return;
         }
         queue.addAll(records);
         if (closed) {
             // Lost a race with close(), which may have released the queue before these arrived.
-            records.forEach(p -> p.written().complete(null));
+            records.forEach(p -> p.complete(null));
         }
     }
 
     private void writeLoop() {
         List<Pending> batch = new ArrayList<>();
+        List<Signable> receipts = new ArrayList<>();
         AuditLine line = new AuditLine();
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(64 * 1024);
         long intervalNanos = settings.checkpointInterval().toNanos();
@@ -150,6 +186,9 @@ public final class JsonLinesAuditLog implements AuditSink {
                 }
                 try {
                     line.write(p.record(), settings.includeArguments(), chain, bytes);
+                    if (p.receipt() != null) {
+                        receipts.add(new Signable(p, chain.lastSeq(), chain.prev()));
+                    }
                     sync |= p.record().mustSync();
                 } catch (RuntimeException e) {
                     LOG.error("cannot encode an audit record for {}: {}", p.record().method(), e.toString());
@@ -175,6 +214,8 @@ public final class JsonLinesAuditLog implements AuditSink {
                         LOG.warn("audit log writable again");
                     }
                 }
+                // Only a line that reached the file gets a receipt; the others' receipts complete as null below.
+                sign(receipts);
             } catch (IOException | RuntimeException e) {
                 healthy = false;
                 // The lines never reached the file: the next ones chain to the last line that did.
@@ -185,11 +226,29 @@ public final class JsonLinesAuditLog implements AuditSink {
                 // Also after a failure: the next attempt waits an interval instead of spinning on a failing disk.
                 lastCheckpoint = System.nanoTime();
             }
-            batch.forEach(p -> p.written().complete(null));
+            batch.forEach(p -> p.complete(null));
             batch.clear();
+            receipts.clear();
             if (stop) {
                 return;
             }
+        }
+    }
+
+    /** One signature for the batch's receipts (a Merkle root, {@link AuditReceipt}): docs/PERFORMANCE.md, "Receipts". */
+    private void sign(List<Signable> receipts) {
+        if (receipts.isEmpty()) {
+            return;
+        }
+        try {
+            List<AuditReceipt.Line> lines = new ArrayList<>(receipts.size());
+            receipts.forEach(s -> lines.add(new AuditReceipt.Line(s.pending().record(), s.seq(), s.hash())));
+            List<AuditReceipt> signed = AuditReceipt.signAll(lines, seal.memberId(), seal.key());
+            for (int i = 0; i < receipts.size(); i++) {
+                receipts.get(i).pending().complete(signed.get(i));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("cannot sign {} receipts: {}", receipts.size(), e.toString());
         }
     }
 
@@ -210,7 +269,7 @@ public final class JsonLinesAuditLog implements AuditSink {
             writer.join(TimeUnit.SECONDS.toMillis(10));
             file.close();
             // A record racing with close was dropped: release whoever waits on it.
-            queue.forEach(p -> p.written().complete(null));
+            queue.forEach(p -> p.complete(null));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (IOException e) {

@@ -22,6 +22,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 
@@ -29,7 +30,8 @@ import java.util.concurrent.TimeUnit;
  * Outermost stage: whatever happened further in — allowed, denied, failed upstream, refused token — ends
  * here: the observer sees it (spans and metrics: {@link TelemetryObserver}), then one audit record is written
  * with the span's trace id (and span id, for the exported log record: {@link TelemetryAuditSink}). Recording never changes the outcome and never throws. The answer is released only
- * when the audit sink acknowledges the record (see {@link JsonLinesAuditLog} for what that guarantees).
+ * when the audit sink acknowledges the record (see {@link JsonLinesAuditLog} for what that guarantees); an answer
+ * to a tools/call then carries the line's signed receipt ({@link Receipts}, docs/ARCHITECTURE.md §11.37).
  */
 public final class RecordStage implements Stage {
 
@@ -68,26 +70,35 @@ public final class RecordStage implements Stage {
         return result.transform(outcome -> {
             // Back in this stage: what the observer writes (a span for an early refusal) is this stage's.
             exchange.enter(RecordStage.class.getSimpleName());
-            CompletionStage<Void> written;
+            CompletionStage<?> written;
             try {
                 written = record(exchange, outcome);
             } catch (RuntimeException e) {
                 LOG.warn("recording {} failed: {}", exchange.method(), e.toString());
                 written = AuditSink.DONE;
             }
-            Future<JsonObject> answer = outcome.succeeded() ? Future.succeededFuture(outcome.result())
-                    : Future.failedFuture(outcome.cause());
-            if (written.toCompletableFuture().isDone()) {
-                return answer;
+            CompletableFuture<?> done = written.toCompletableFuture();
+            if (done.isDone()) {
+                return answer(outcome, done.getNow(null));
             }
             // The answer leaves only once the audit line is written (and fsync'd for denials and approvals),
-            // so a crash never loses the record of an answered call. The writer thread acknowledges; the
-            // event loop is never blocked: the answer continues on the request's own context.
-            return OnCallerContext.future(written).transform(ignored -> answer);
+            // so a crash never loses the record of an answered call. The writer thread acknowledges (with the
+            // tools/call's signed receipt); the event loop is never blocked: the answer continues on the
+            // request's own context.
+            return OnCallerContext.future(written).transform(w -> answer(outcome, w.succeeded() ? w.result() : null));
         });
     }
 
-    private CompletionStage<Void> record(McpExchange ex, AsyncResult<JsonObject> outcome) {
+    /** The outcome as answered, with the receipt (docs/ARCHITECTURE.md §11.37) when the audit sink signed one. */
+    private static Future<JsonObject> answer(AsyncResult<JsonObject> outcome, Object written) {
+        if (!(written instanceof AuditReceipt receipt)) {
+            return outcome.succeeded() ? Future.succeededFuture(outcome.result()) : Future.failedFuture(outcome.cause());
+        }
+        return outcome.succeeded() ? Future.succeededFuture(Receipts.onResult(outcome.result(), receipt))
+                : Future.failedFuture(Receipts.onError(WarrantException.wrap(outcome.cause()), receipt));
+    }
+
+    private CompletionStage<?> record(McpExchange ex, AsyncResult<JsonObject> outcome) {
         WarrantException failure = outcome.failed() ? WarrantException.wrap(outcome.cause()) : null;
         if (outcome.failed() && !(outcome.cause() instanceof WarrantException)) {
             LOG.error("unexpected failure handling {}", ex.method(), outcome.cause());
@@ -107,7 +118,7 @@ public final class RecordStage implements Stage {
         Span span = ex.span();
         boolean traced = span != null && span.getSpanContext().isValid();
         Object arguments = ex.request().params().getValue("arguments");
-        return audit.record(new AuditRecord(
+        AuditRecord record = new AuditRecord(
                 Instant.now(),
                 decision,
                 reason,
@@ -127,7 +138,9 @@ public final class RecordStage implements Stage {
                 (endNanos - ex.startEpochNanos()) / 1000,
                 arguments instanceof JsonObject o ? o : null,
                 ex.correlationId(),
-                traced ? span.getSpanContext().getSpanId() : null));
+                traced ? span.getSpanContext().getSpanId() : null);
+        boolean receipt = Receipts.wanted(ex) && (outcome.failed() || !Receipts.intermediate(ex, outcome.result()));
+        return receipt ? audit.recordWithReceipt(record) : audit.record(record);
     }
 
     private static String decision(McpExchange ex, WarrantException failure) {

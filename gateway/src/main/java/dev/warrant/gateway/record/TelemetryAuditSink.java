@@ -50,6 +50,17 @@ public final class TelemetryAuditSink implements AuditSink {
 
     @Override
     public CompletionStage<Void> record(AuditRecord record) {
+        export(record);
+        return audit.record(record);
+    }
+
+    @Override
+    public CompletionStage<AuditReceipt> recordWithReceipt(AuditRecord record) {
+        export(record);
+        return audit.recordWithReceipt(record);
+    }
+
+    private void export(AuditRecord record) {
         try {
             emit(record);
         } catch (RuntimeException e) {
@@ -58,7 +69,6 @@ public final class TelemetryAuditSink implements AuditSink {
                 LOG.warn("exporting an audit record as a log record failed ({} so far): {}", n, e.toString());
             }
         }
-        return audit.record(record);
     }
 
     private void emit(AuditRecord r) {
