@@ -12,8 +12,8 @@ public enum AdminReason {
     // POST /admin/revocations
     REVOCATION_INCOMPLETE("revocation_incomplete", 503),
     // POST /admin/inspect
-    TOKEN_TOO_LARGE("token_too_large", 413),
-    TOKEN_MALFORMED("token_malformed", 400),
+    INSPECTED_TOKEN_TOO_LARGE("inspected_token_too_large", 413),
+    INSPECTED_TOKEN_MALFORMED("inspected_token_malformed", 400),
     // PUT / DELETE / GET /admin/upstreams
     FORBIDDEN("forbidden", 403),
     UPSTREAM_STATIC("upstream_static", 409),

@@ -49,14 +49,14 @@ public final class TokenInspection {
      */
     public JsonObject inspect(String token) {
         if (token.length() > maxTokenLength) {
-            throw new AdminRefusal(AdminReason.TOKEN_TOO_LARGE, "the token is longer than this gateway accepts ("
+            throw new AdminRefusal(AdminReason.INSPECTED_TOKEN_TOO_LARGE, "the token is longer than this gateway accepts ("
                     + maxTokenLength + " characters)");
         }
         TokenInspector.Inspection unverified;
         try {
             unverified = TokenInspector.inspectUnverified(token, clock);
         } catch (TokenException e) {
-            throw new AdminRefusal(AdminReason.TOKEN_MALFORMED, "the token cannot be read (" + e.reason().code() + ")");
+            throw new AdminRefusal(AdminReason.INSPECTED_TOKEN_MALFORMED, "the token cannot be read (" + e.reason().code() + ")");
         }
         TokenInspector.Inspection signed;
         try {

@@ -150,7 +150,7 @@ class TokenInspectionApiTest {
         String huge = "A".repeat(30_000);
         HttpResponse<String> tooLarge = post(admin, new JsonObject().put("token", huge).encode());
         assertThat(tooLarge.statusCode()).isEqualTo(413);
-        assertThat(AdminCalls.reason(tooLarge)).isEqualTo("token_too_large");
+        assertThat(AdminCalls.reason(tooLarge)).isEqualTo("inspected_token_too_large");
         assertThat(tooLarge.body()).doesNotContain(huge.substring(0, 100));
 
         HttpResponse<String> missing = post(admin, "{}");
@@ -161,7 +161,7 @@ class TokenInspectionApiTest {
         HttpResponse<String> unreadable = post(admin, new JsonObject().put("token", garbage).encode());
         pasted.add(garbage);
         assertThat(unreadable.statusCode()).isEqualTo(400);
-        assertThat(AdminCalls.reason(unreadable)).isEqualTo("token_malformed");
+        assertThat(AdminCalls.reason(unreadable)).isEqualTo("inspected_token_malformed");
         assertThat(unreadable.body()).doesNotContain(garbage);
     }
 

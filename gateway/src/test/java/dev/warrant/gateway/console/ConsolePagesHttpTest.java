@@ -118,7 +118,7 @@ class ConsolePagesHttpTest {
         HttpResponse<String> tooLarge = c.post("/console/inspect", form("csrf", c.csrf, "token", huge),
                 "HX-Request", "true");
         assertThat(tooLarge.statusCode()).isEqualTo(413);
-        assertThat(tooLarge.body()).contains("data-reason=\"token_too_large\"").doesNotContain(huge.substring(0, 100));
+        assertThat(tooLarge.body()).contains("data-reason=\"inspected_token_too_large\"").doesNotContain(huge.substring(0, 100));
 
         // Over the console's form limit: refused before any page code reads it.
         HttpResponse<String> overLimit = c.post("/console/inspect", form("csrf", c.csrf, "token", "A".repeat(70_000)));
@@ -128,7 +128,7 @@ class ConsolePagesHttpTest {
         String garbage = "not-a-token-" + "x".repeat(40);
         HttpResponse<String> unreadable = c.post("/console/inspect", form("csrf", c.csrf, "token", garbage));
         assertThat(unreadable.statusCode()).isEqualTo(400);
-        assertThat(unreadable.body()).contains("data-reason=\"token_malformed\"").doesNotContain(garbage)
+        assertThat(unreadable.body()).contains("data-reason=\"inspected_token_malformed\"").doesNotContain(garbage)
                 .doesNotContain("Exception");
 
         // Without the CSRF token nothing is inspected.
