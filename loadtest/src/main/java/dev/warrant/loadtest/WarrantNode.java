@@ -86,6 +86,8 @@ final class WarrantNode {
                 "      args: [\"-cp\", \"${env:LOADBENCH_CLASSPATH}\", \"" + StdioMcpServer.class.getName() + "\"]",
                 "policies: { dir: policies }",
                 "limits: { perCaller: false }",
+                // -Dloadbench.receipts=false: the same gateway without signed receipts, for an A/B of their cost.
+                "audit: { receipts: " + Boolean.parseBoolean(System.getProperty("loadbench.receipts", "true")) + " }",
                 String.join("\n", identityConfig),
                 ""));
         return ChildProcess.start("warrant",

@@ -66,13 +66,19 @@ public record AuditReceipt(String decision, String reason, String caller, List<S
 
     /** The receipts of {@code lines}, in their order, under one signature over their Merkle root. */
     static List<AuditReceipt> signAll(List<Line> lines, String member, SigningKey key) {
+        return signAll(lines, member, key.keyId(), key::sign);
+    }
+
+    /** As {@link #signAll(List, String, SigningKey)}, signed by {@code sign} as the key {@code keyId}. */
+    static List<AuditReceipt> signAll(List<Line> lines, String member, String keyId,
+                                      java.util.function.UnaryOperator<byte[]> sign) {
         List<AuditReceipt> unsigned = new ArrayList<>(lines.size());
         List<byte[]> level = new ArrayList<>(lines.size());
         for (Line l : lines) {
             AuditRecord r = l.record();
             AuditReceipt u = new AuditReceipt(r.decision(), r.reason(), r.caller(), r.chain(), r.revocationIds(),
                     r.target(), r.argumentDigest(), r.policy(), r.time().toString(), r.traceId(), l.seq(), l.lineHash(),
-                    member, key.keyId(), null, null);
+                    member, keyId, null, null);
             unsigned.add(u);
             level.add(u.leaf());
         }
@@ -98,7 +104,7 @@ public record AuditReceipt(String decision, String reason, String caller, List<S
             }
             level = up;
         }
-        String signature = Base64.getUrlEncoder().withoutPadding().encodeToString(key.sign(rootMessage(level.get(0))));
+        String signature = Base64.getUrlEncoder().withoutPadding().encodeToString(sign.apply(rootMessage(level.get(0))));
         List<AuditReceipt> signed = new ArrayList<>(lines.size());
         for (int i = 0; i < lines.size(); i++) {
             AuditReceipt u = unsigned.get(i);

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.record;
 
+import dev.warrant.delegation.PrecomputedSigner;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import org.slf4j.Logger;
@@ -48,6 +49,8 @@ public final class JsonLinesAuditLog implements AuditSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(JsonLinesAuditLog.class);
     private static final int MAX_BATCH = 512;
+    /** Nonces kept ready: a burst larger than this signs its extra batches at the plain cost. */
+    private static final int RECEIPT_NONCES = 256;
 
     /**
      * A record waiting for the writer; encoded there (the event loop only hands it off). Exactly one of
@@ -72,6 +75,8 @@ public final class JsonLinesAuditLog implements AuditSink {
     private final RotatingFile file;
     private final AuditSettings settings;
     private final AuditSeal seal;
+    /** Signs receipts with nonces computed ahead, off the answer's path (docs/PERFORMANCE.md, "Receipts"); null when off. */
+    private final PrecomputedSigner receiptSigner;
     /** Owned by the writer thread. */
     private final AuditChain chain;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
@@ -94,6 +99,7 @@ public final class JsonLinesAuditLog implements AuditSink {
     public JsonLinesAuditLog(Path file, AuditSettings settings, AuditSeal seal) throws IOException {
         this.settings = settings;
         this.seal = seal;
+        this.receiptSigner = settings.receipts() ? new PrecomputedSigner(seal.key(), RECEIPT_NONCES) : null;
         this.chain = AuditChain.resume(file.toAbsolutePath(), seal.memberId());
         this.file = new RotatingFile(file, settings);
         this.writer = new Thread(this::writeLoop, "warrant-audit");
@@ -243,7 +249,8 @@ public final class JsonLinesAuditLog implements AuditSink {
         try {
             List<AuditReceipt.Line> lines = new ArrayList<>(receipts.size());
             receipts.forEach(s -> lines.add(new AuditReceipt.Line(s.pending().record(), s.seq(), s.hash())));
-            List<AuditReceipt> signed = AuditReceipt.signAll(lines, seal.memberId(), seal.key());
+            List<AuditReceipt> signed = AuditReceipt.signAll(lines, seal.memberId(), seal.key().keyId(),
+                    receiptSigner::sign);
             for (int i = 0; i < receipts.size(); i++) {
                 receipts.get(i).pending().complete(signed.get(i));
             }
@@ -267,6 +274,9 @@ public final class JsonLinesAuditLog implements AuditSink {
         queue.add(STOP);
         try {
             writer.join(TimeUnit.SECONDS.toMillis(10));
+            if (receiptSigner != null) {
+                receiptSigner.close();
+            }
             file.close();
             // A record racing with close was dropped: release whoever waits on it.
             queue.forEach(p -> p.complete(null));
