@@ -99,9 +99,10 @@ public final class JsonLinesAuditLog implements AuditSink {
     public JsonLinesAuditLog(Path file, AuditSettings settings, AuditSeal seal) throws IOException {
         this.settings = settings;
         this.seal = seal;
-        this.receiptSigner = settings.receipts() ? new PrecomputedSigner(seal.key(), RECEIPT_NONCES) : null;
         this.chain = AuditChain.resume(file.toAbsolutePath(), seal.memberId());
         this.file = new RotatingFile(file, settings);
+        // Its thread starts only once the file opened: a failed start leaves no thread behind (FailedStartTest).
+        this.receiptSigner = settings.receipts() ? new PrecomputedSigner(seal.key(), RECEIPT_NONCES) : null;
         this.writer = new Thread(this::writeLoop, "warrant-audit");
         writer.setDaemon(true);
         writer.start();
