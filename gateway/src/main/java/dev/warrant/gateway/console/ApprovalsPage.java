@@ -35,21 +35,15 @@ final class ApprovalsPage {
     void routes(Router router, BodyHandler forms) {
         router.get(PATH).handler(this::page);
         router.get(PATH + "/events").handler(this::events);
-        router.get(PATH + "/:id").handler(this::one);
+        router.get(PATH + "/:id").handler(this::page);
         router.post(PATH + "/:id/approve").handler(forms).handler(ctx -> decide(ctx, PendingApproval.Status.APPROVED));
         router.post(PATH + "/:id/deny").handler(forms).handler(ctx -> decide(ctx, PendingApproval.Status.DENIED));
     }
 
+    /** The list; under {@code /:id} (the link a webhook sends) with that held call first and marked. */
     private void page(RoutingContext ctx) {
-        guard.operator(ctx, ApprovalApi.READ).compose(op -> approvals.pending().map(list -> render(op, list, null)))
-                .onSuccess(html -> Responses.html(ctx, 200, html))
-                .onFailure(e -> ConsoleErrors.send(ctx, e));
-    }
-
-    /** The link a webhook sends: the list, with this held call first and marked. */
-    private void one(RoutingContext ctx) {
-        String id = ctx.pathParam("id");
-        guard.operator(ctx, ApprovalApi.READ).compose(op -> approvals.pending().map(list -> render(op, list, id)))
+        String focus = ctx.pathParam("id");
+        guard.operator(ctx, ApprovalApi.READ).compose(op -> approvals.pending().map(list -> render(op, list, focus)))
                 .onSuccess(html -> Responses.html(ctx, 200, html))
                 .onFailure(e -> ConsoleErrors.send(ctx, e));
     }
@@ -86,9 +80,7 @@ final class ApprovalsPage {
 
     private void decide(RoutingContext ctx, PendingApproval.Status outcome) {
         String id = ctx.pathParam("id");
-        // A browser may send line breaks; a decision reason is one line (DecisionReason checks the rest).
-        String typed = ctx.request().getFormAttribute("reason");
-        String reason = typed == null || typed.isBlank() ? null : typed.replaceAll("[\\r\\n]+", " ").strip();
+        String reason = FormText.oneLine(ctx.request().getFormAttribute("reason"));
         String action = outcome == PendingApproval.Status.APPROVED ? "approve" : "deny";
         // The answer waits for the console's own audit line (synced, as approval decisions are).
         guard.change(ctx, ApprovalApi.WRITE).compose(op -> approvals.resolve(id, outcome, op.name(), reason)

@@ -84,6 +84,11 @@ final class ConsoleGuard {
         return engine.decide(token, Operation.admin(AdminApi.AREA, action, Optional.empty())).allowed();
     }
 
+    /** The console's pages {@code token} may see, in navigation order: the nav, and where a sign-in lands. */
+    java.util.List<ConsolePage> pagesFor(VerifiedToken token) {
+        return java.util.Arrays.stream(ConsolePage.values()).filter(p -> may(token, p.right())).toList();
+    }
+
     static boolean carriesCsrf(RoutingContext ctx, String expected) {
         String sent = ctx.request().getHeader(CSRF_HEADER);
         if (sent == null) {

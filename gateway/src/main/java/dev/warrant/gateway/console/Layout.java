@@ -13,12 +13,10 @@ final class Layout {
 
     static String page(String title, Operator op, ConsoleGuard guard, ConsolePage current, String body) {
         StringBuilder nav = new StringBuilder();
-        for (ConsolePage p : ConsolePage.values()) {
-            if (guard.may(op.token(), p.right())) {
-                nav.append("<a href=\"").append(p.path()).append('"')
-                        .append(p == current ? " aria-current=\"page\"" : "").append('>')
-                        .append(Html.text(p.title())).append("</a>");
-            }
+        for (ConsolePage p : guard.pagesFor(op.token())) {
+            nav.append("<a href=\"").append(p.path()).append('"')
+                    .append(p == current ? " aria-current=\"page\"" : "").append('>')
+                    .append(Html.text(p.title())).append("</a>");
         }
         return head(title)
                 + "<body hx-headers:inherited='{\"" + ConsoleGuard.CSRF_HEADER + "\": \"" + Html.text(op.csrf()) + "\"}'>"

@@ -7,7 +7,6 @@ import io.vertx.core.http.CookieSameSite;
 import io.vertx.ext.web.RoutingContext;
 
 import java.time.Duration;
-import java.util.Arrays;
 
 /**
  * Sign-in and sign-out (docs/ARCHITECTURE.md §12.2). The form's field is {@code token}: an admin Biscuit, or an
@@ -55,8 +54,7 @@ final class LoginPage {
             return;
         }
         guard.authenticator().authenticate("Bearer " + token.strip()).compose(verified -> {
-            boolean anyRight = Arrays.stream(ConsolePage.values()).anyMatch(p -> guard.may(verified, p.right()));
-            if (!anyRight) {
+            if (guard.pagesFor(verified).isEmpty()) {
                 return Future.failedFuture(new ConsoleRefusal(ConsoleReason.NO_CONSOLE_RIGHTS,
                         "this token holds none of the console's admin rights"));
             }
@@ -75,7 +73,8 @@ final class LoginPage {
             audit.action(op, "sign-in", null, "allow", "allowed", null);
             ctx.response().addCookie(guard.signInCookie(op.cookie(), settings.sessionTtl()));
             ctx.response().addCookie(loginCookie("", Duration.ZERO));
-            Responses.redirect(ctx, firstPage(op));
+            // The first page the operator may see (sign-in above made sure there is one).
+            Responses.redirect(ctx, guard.pagesFor(op.token()).get(0).path());
         });
     }
 
@@ -90,15 +89,6 @@ final class LoginPage {
                 Responses.redirect(ctx, PATH);
             });
         });
-    }
-
-    private String firstPage(Operator op) {
-        for (ConsolePage p : ConsolePage.values()) {
-            if (guard.may(op.token(), p.right())) {
-                return p.path();
-            }
-        }
-        return PATH;
     }
 
     private void show(RoutingContext ctx, int status, String error) {
