@@ -21,6 +21,11 @@ import java.util.Optional;
  */
 public final class RevocationRequest {
 
+    /** The body's fields naming what to revoke (the console's revoke links and form use the same names). */
+    public static final String REVOCATION_ID = "revocationId";
+    public static final String AGENT = "agent";
+    public static final String TASK = "task";
+
     private final Clock clock;
     private final Duration maxTokenTtl;
 
@@ -44,8 +49,8 @@ public final class RevocationRequest {
 
     /** The revocation {@code body} asks for (the console builds the same object from its form). */
     public Revocation from(JsonObject body) {
-        int kinds = (body.containsKey("revocationId") ? 1 : 0) + (body.containsKey("agent") ? 1 : 0)
-                + (body.containsKey("task") ? 1 : 0) + (body.containsKey("subject") ? 1 : 0);
+        int kinds = (body.containsKey(REVOCATION_ID) ? 1 : 0) + (body.containsKey(AGENT) ? 1 : 0)
+                + (body.containsKey(TASK) ? 1 : 0) + (body.containsKey("subject") ? 1 : 0);
         if (kinds != 1) {
             throw WarrantException.of(Reason.INVALID_REQUEST, "exactly one of revocationId, agent, task, subject required");
         }
@@ -54,15 +59,15 @@ public final class RevocationRequest {
         }
         String reason = body.getValue("reason") instanceof String s ? s : "";
         Instant now = clock.instant();
-        if (body.containsKey("revocationId")) {
-            String hex = text(body, "revocationId").toLowerCase(Locale.ROOT);
+        if (body.containsKey(REVOCATION_ID)) {
+            String hex = text(body, REVOCATION_ID).toLowerCase(Locale.ROOT);
             if (!hex.matches("([0-9a-f]{2}){1,128}")) {
                 throw WarrantException.of(Reason.INVALID_REQUEST, "revocationId must be hex");
             }
             return Revocation.ofId(hex, now, maxTokenTtl, reason);
         }
-        if (body.containsKey("task")) {
-            return Revocation.ofTask(text(body, "task"), now, maxTokenTtl, reason);
+        if (body.containsKey(TASK)) {
+            return Revocation.ofTask(text(body, TASK), now, maxTokenTtl, reason);
         }
         if (body.containsKey("subject")) {
             try {
@@ -83,7 +88,7 @@ public final class RevocationRequest {
                 throw WarrantException.of(Reason.INVALID_REQUEST, "issuedBefore lies beyond the maximum token TTL from now");
             }
         }
-        return Revocation.ofAgent(text(body, "agent"), before, now, maxTokenTtl, reason);
+        return Revocation.ofAgent(text(body, AGENT), before, now, maxTokenTtl, reason);
     }
 
     private static String text(JsonObject body, String field) {

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.console;
 
+import dev.warrant.gateway.admin.RevocationRequest;
 import dev.warrant.gateway.record.search.AuditEntry;
 
 import java.net.URLEncoder;
@@ -33,14 +34,14 @@ final class AuditView {
         out.append("<td class=\"actions\">");
         if (mayRevoke) {
             for (String agent : e.chain()) {
-                out.append(link("agent", agent, "agent " + agent));
+                out.append(link(RevocationRequest.AGENT, agent, "agent " + agent));
             }
             if (e.task() != null) {
-                out.append(link("task", e.task(), "task " + e.task()));
+                out.append(link(RevocationRequest.TASK, e.task(), "task " + e.task()));
             }
             List<String> ids = e.revocationIds();
             for (int i = 0; i < ids.size(); i++) {
-                out.append(link("revocationId", ids.get(i), "block " + i + (i == 0 ? " (minted)" : "")));
+                out.append(link(RevocationRequest.REVOCATION_ID, ids.get(i), "block " + i + (i == 0 ? " (minted)" : "")));
             }
         }
         return out.append("</td></tr>").toString();

@@ -28,7 +28,8 @@ final class RevokePage {
 
     static final String PATH = "/console/revoke";
     /** The kinds the console offers, as the admin API's body names them. */
-    private static final List<String> KINDS = List.of("revocationId", "agent", "task");
+    private static final List<String> KINDS = List.of(RevocationRequest.REVOCATION_ID, RevocationRequest.AGENT,
+            RevocationRequest.TASK);
 
     private final Vertx vertx;
     private final ConsoleGuard guard;
@@ -56,16 +57,16 @@ final class RevokePage {
             JsonObject body = body(ctx.queryParams()::get);
             Revocation r = requests.from(body);
             return backends.preview().preview(r).map(preview -> Layout.page("Revoke", op, guard, null,
-                    confirmation(op, body, preview)));
+                    confirmation(op, body, r, preview)));
         }).onSuccess(html -> Responses.html(ctx, 200, html)).onFailure(e -> ConsoleErrors.send(ctx, e));
     }
 
     private void revoke(RoutingContext ctx) {
         guard.change(ctx, AdminApi.REVOKE).compose(op -> {
             JsonObject body = body(ctx.request()::getFormAttribute);
-            String reason = ctx.request().getFormAttribute("reason");
-            if (reason != null && !reason.isBlank()) {
-                body.put("reason", reason.replaceAll("[\\r\\n]+", " ").strip());
+            String reason = FormText.oneLine(ctx.request().getFormAttribute("reason"));
+            if (reason != null) {
+                body.put("reason", reason);
             }
             Revocation r = requests.from(body);
             // The cluster round trips wait for every member: never on the event loop.
@@ -89,11 +90,11 @@ final class RevokePage {
         return body;
     }
 
-    private static String confirmation(Operator op, JsonObject body, JsonObject preview) {
+    private static String confirmation(Operator op, JsonObject body, Revocation r, JsonObject preview) {
         String kind = body.fieldNames().iterator().next();
         String value = body.getString(kind);
         JsonObject stop = preview.getJsonObject("wouldStop");
-        StringBuilder out = new StringBuilder("<h1>Revoke ").append(Html.text(describe(kind, value))).append("?</h1>")
+        StringBuilder out = new StringBuilder("<h1>Revoke ").append(Html.text(describe(r))).append("?</h1>")
                 .append("<p>Every token carrying it stops working on every member, and so does every token delegated"
                         + " from such a token, including ones attenuated offline.</p>")
                 .append("<section id=\"would-stop\"><h2>This also stops, right now</h2><ul>")
@@ -125,27 +126,18 @@ final class RevokePage {
 
     private static String result(Revocation r, RevocationConfirmation confirmation) {
         return "<h1>Revoked</h1><p class=\"notice\" role=\"status\" id=\"revoked\">Revoked "
-                + Html.text(describe(kindParam(r.kind()), String.valueOf(AdminApi.shown(r)))) + ". Confirmed by "
+                + Html.text(describe(r)) + ". Confirmed by "
                 + confirmation.confirmedBy().size() + " of " + confirmation.live() + " member(s) at "
                 + Html.text(confirmation.confirmedAt()) + ": every member now refuses it.</p>"
                 + "<p><a href=\"" + AuditPage.PATH + "\">Back to the audit log</a></p>";
     }
 
-    private static String kindParam(Revocation.Kind kind) {
-        return switch (kind) {
-            case ID -> "revocationId";
-            case AGENT -> "agent";
-            case TASK -> "task";
-            default -> kind.name().toLowerCase(Locale.ROOT);
-        };
-    }
-
-    private static String describe(String kind, String value) {
-        return switch (kind) {
-            case "revocationId" -> "token block " + value;
-            case "agent" -> "agent " + value;
-            case "task" -> "task " + value;
-            default -> kind + " " + value;
+    private static String describe(Revocation r) {
+        return switch (r.kind()) {
+            case ID -> "token block " + r.subject();
+            case AGENT -> "agent " + r.subject();
+            case TASK -> "task " + r.subject();
+            default -> r.kind().name().toLowerCase(Locale.ROOT) + " " + AdminApi.shown(r);
         };
     }
 
