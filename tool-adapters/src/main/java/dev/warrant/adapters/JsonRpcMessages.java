@@ -119,7 +119,7 @@ final class JsonRpcMessages {
             for (; token == JsonToken.PROPERTY_NAME; token = parser.nextToken()) {
                 String name = parser.currentName();
                 if (parser.nextToken() == JsonToken.START_OBJECT && "result".equals(name)) {
-                    fields.put(name, RawJsonObject.of(RawJsonObject.objectText(parser, text), mapper));
+                    fields.put(name, RawJsonObject.read(parser, text, mapper));
                 } else {
                     fields.put(name, values(mapper).readValue(parser));
                 }

@@ -3,7 +3,9 @@ package dev.warrant.adapters;
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import java.io.IOException;
 import java.util.AbstractMap;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import tools.jackson.core.JacksonException;
@@ -27,11 +29,14 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() { };
 
     private final JsonMapper mapper;
+    /** The top-level names, as read when the text was checked (so adding one never needs a parse). */
+    private final List<String> names;
     private String text;
     private Map<String, Object> parsed;
 
-    private RawJsonObject(String text, JsonMapper mapper) {
+    private RawJsonObject(String text, List<String> names, JsonMapper mapper) {
         this.text = text;
+        this.names = names;
         this.mapper = mapper;
     }
 
@@ -40,8 +45,8 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
      * in valid JSON can only be whitespace between tokens (strings cannot hold a raw one), but SSE events and
      * stdio messages are framed by line breaks: such an object is parsed now and written out compact.
      */
-    static RawJsonObject of(String text, JsonMapper mapper) {
-        RawJsonObject object = new RawJsonObject(text, mapper);
+    private static RawJsonObject of(String text, List<String> names, JsonMapper mapper) {
+        RawJsonObject object = new RawJsonObject(text, names, mapper);
         if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
             object.map();
         }
@@ -59,25 +64,31 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
             if (parser.nextToken() != JsonToken.START_OBJECT) {
                 throw new IOException("not a JSON object");
             }
-            String object = objectText(parser, text);
+            RawJsonObject object = read(parser, text, mapper);
             if (parser.nextToken() != null) {
                 throw new IOException("more than one JSON value");
             }
-            return of(object, mapper);
+            return object;
         } catch (JacksonException e) {
             throw new IOException(e.getOriginalMessage(), e);
         }
     }
 
     /**
-     * The text of the object whose {@code START_OBJECT} is {@code parser}'s current token, which the parser
-     * checks as it skips to the object's end (where it is left).
+     * The object whose {@code START_OBJECT} is {@code parser}'s current token, kept as its text, which the parser
+     * checks as it steps over each top-level value to the object's end (where it is left): the same scan as
+     * skipping the whole object, which also yields the top-level names.
      */
-    static String objectText(JsonParser parser, String text) {
+    static RawJsonObject read(JsonParser parser, String text, JsonMapper mapper) {
         long start = parser.currentTokenLocation().getCharOffset();
-        parser.skipChildren();
+        List<String> names = new ArrayList<>(4);
+        while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+            names.add(parser.currentName());
+            parser.nextToken();
+            parser.skipChildren();
+        }
         long end = parser.currentLocation().getCharOffset();
-        return text.substring((int) start, (int) end);
+        return of(text.substring((int) start, (int) end), names, mapper);
     }
 
     /** The object's JSON text as the upstream sent it, or null once anyone has read it as a map. */
@@ -85,20 +96,39 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
         return text;
     }
 
+    /**
+     * This object with one more top-level field, {@code name} with the value whose JSON text is {@code json}
+     * (compact, valid JSON the caller wrote), still kept as text: the upstream's characters, then the new field.
+     * Null when this object was read as a map or already has {@code name}; the caller then adds it to the map.
+     * A gateway adding its {@code _meta} to a result relays the rest untouched this way.
+     */
+    public RawJsonObject withField(String name, String json) {
+        if (text == null || names.contains(name) || !text.endsWith("}")) {
+            return null;
+        }
+        String key = mapper.writeValueAsString(name);
+        String joined = text.substring(0, text.length() - 1) + (names.isEmpty() ? "" : ",") + key + ":" + json + "}";
+        List<String> more = new ArrayList<>(names);
+        more.add(name);
+        return new RawJsonObject(joined, more, mapper);
+    }
+
     @Override
     public Set<Entry<String, Object>> entrySet() {
         return map().entrySet();
     }
 
-    // Overridden for speed only (AbstractMap would scan entrySet()); each reads the parsed map.
+    // Overridden for speed only (AbstractMap would scan entrySet()). A name the text does not have is answered
+    // from the names read with it, so asking a relayed result for a field it lacks (a 2025 upstream's resultType)
+    // leaves it untouched; anything else reads the parsed map.
     @Override
     public Object get(Object key) {
-        return map().get(key);
+        return text != null && !names.contains(key) ? null : map().get(key);
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return map().containsKey(key);
+        return text != null ? names.contains(key) : map().containsKey(key);
     }
 
     @Override

@@ -56,6 +56,30 @@ class JsonRpcMessagesTest {
     }
 
     @Test
+    void aFieldIsAppendedToTheTextUnlessTheNameIsTakenOrTheObjectWasRead() throws Exception {
+        String result = "{ \"n\": 1.0E2, \"list\": [1, {\"_meta\": null}] }";
+        RawJsonObject raw = (RawJsonObject) ((McpSchema.JSONRPCResponse) JsonRpcMessages.parse(JSON,
+                "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":" + result + "}")).result();
+
+        // A nested _meta is not a top-level one: the upstream's characters stay, the field follows them.
+        RawJsonObject appended = raw.withField("_meta", "{\"k\":\"v\"}");
+        assertThat(appended.untouched()).isEqualTo("{ \"n\": 1.0E2, \"list\": [1, {\"_meta\": null}] ,\"_meta\":{\"k\":\"v\"}}");
+        assertThat(RawJsonObject.parse(appended.untouched())).containsEntry("n", 100.0).containsKey("_meta");
+        assertThat(raw.untouched()).as("the original is not changed").isEqualTo(result);
+        // Once it has the name (from the upstream or appended), adding it again is left to the map.
+        assertThat(appended.withField("_meta", "{}")).isNull();
+        assertThat(RawJsonObject.parse("{\"a\":1,\"\\u005fmeta\":{}}").withField("_meta", "{}")).isNull();
+        assertThat(RawJsonObject.parse("{}").withField("_meta", "{}").untouched()).isEqualTo("{\"_meta\":{}}");
+        // Asking for a field it lacks, or whether it has one, needs no parse: it stays untouched.
+        assertThat(raw.get("resultType")).isNull();
+        assertThat(raw.containsKey("list")).isTrue();
+        assertThat(raw.containsKey("_meta")).isFalse();
+        assertThat(raw.untouched()).isEqualTo(result);
+        assertThat(raw.get("n")).isEqualTo(100.0);
+        assertThat(raw.withField("_meta", "{}")).as("read as a map").isNull();
+    }
+
+    @Test
     void aLargeResultIsCutAtItsOwnBracesAndOneWithLineBreaksIsParsedAtOnce() throws Exception {
         String big = "{\"content\":[{\"type\":\"text\",\"text\":\"" + "\u00e9x".repeat(100_000) + "\"}],\"isError\":false}";
         RawJsonObject raw = (RawJsonObject) ((McpSchema.JSONRPCResponse) JsonRpcMessages.parse(JSON,

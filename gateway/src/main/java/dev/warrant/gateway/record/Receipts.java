@@ -1,5 +1,6 @@
 package dev.warrant.gateway.record;
 
+import dev.warrant.adapters.RawJsonObject;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.pipeline.McpExchange;
@@ -28,7 +29,18 @@ final class Receipts {
         return ex.http().modern() && "input_required".equals(result.getValue("resultType"));
     }
 
+    /**
+     * The result with the receipt in its {@code _meta}. An upstream's result no code has read, and without a
+     * {@code _meta} of its own, stays the upstream's text with the field appended (§11.1's relay, not a re-encoding).
+     */
     static JsonObject onResult(JsonObject result, AuditReceipt receipt) {
+        if (result.getMap() instanceof RawJsonObject raw) {
+            RawJsonObject appended = raw.withField("_meta",
+                    new JsonObject().put(AuditReceipt.META_KEY, receipt.toJson()).encode());
+            if (appended != null) {
+                return new JsonObject(appended);
+            }
+        }
         JsonObject copy = new JsonObject(new LinkedHashMap<>(result.getMap()));
         copy.put("_meta", withReceipt(copy.getValue("_meta"), receipt));
         return copy;
