@@ -2,6 +2,7 @@ package dev.warrant.gateway.record;
 
 import dev.warrant.adapters.RawJsonObject;
 import dev.warrant.delegation.MintSpec;
+import dev.warrant.delegation.PrecomputedSigner;
 import dev.warrant.gateway.TestGateway;
 import dev.warrant.gateway.crypto.Ed25519;
 import io.vertx.core.json.JsonObject;
@@ -75,6 +76,14 @@ public final class ReceiptCostMeasurement {
             }
             report("writer: batch of " + size + ", per receipt", all);
         }
+        // The nonce: what the filler pays per signature (BouncyCastle's comb), seen as the cost of a signature
+        // whose nonce is made inline (its queue drained), against a plain eddsa signature.
+        byte[] root = new byte[56];
+        try (PrecomputedSigner drained = new PrecomputedSigner(seal.key(), 1)) {
+            drained.close();
+            report("writer: signature, nonce made inline (BouncyCastle)", measure(2_000, 20_000, () -> drained.sign(root)));
+        }
+        report("writer: signature, plain (eddsa)", measure(2_000, 20_000, () -> seal.key().sign(root)));
         // The event loop: a raw result written as is (receipts off) vs copied with the receipt added, then written.
         long[] raw = measure(20_000, 200_000, () -> new JsonObject(rawResult()).encode());
         long[] attached = measure(20_000, 200_000,
