@@ -4,6 +4,7 @@ import io.modelcontextprotocol.json.McpJsonDefaults;
 import java.io.IOException;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,16 +28,27 @@ import tools.jackson.databind.json.JsonMapper;
 public final class RawJsonObject extends AbstractMap<String, Object> {
 
     private static final TypeReference<LinkedHashMap<String, Object>> MAP = new TypeReference<>() { };
+    private static final String META = "_meta";
 
     private final JsonMapper mapper;
-    /** The top-level names, as read when the text was checked (so adding one never needs a parse). */
-    private final List<String> names;
+    /** What the parser saw as it checked the text, so that reading a name or adding a {@code _meta} entry needs no parse. */
+    private final Outline outline;
     private String text;
     private Map<String, Object> parsed;
 
-    private RawJsonObject(String text, List<String> names, JsonMapper mapper) {
+    /**
+     * @param names     the top-level names, in order (a repeated name twice)
+     * @param strings   the top-level names whose (last) value is a string, with it
+     * @param metaClose the offset of the closing brace of the one top-level {@code _meta} object, or -1 (none,
+     *                  not an object, or more than one)
+     * @param metaNames that object's names
+     */
+    private record Outline(List<String> names, Map<String, String> strings, int metaClose, List<String> metaNames) {
+    }
+
+    private RawJsonObject(String text, Outline outline, JsonMapper mapper) {
         this.text = text;
-        this.names = names;
+        this.outline = outline;
         this.mapper = mapper;
     }
 
@@ -45,8 +57,8 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
      * in valid JSON can only be whitespace between tokens (strings cannot hold a raw one), but SSE events and
      * stdio messages are framed by line breaks: such an object is parsed now and written out compact.
      */
-    private static RawJsonObject of(String text, List<String> names, JsonMapper mapper) {
-        RawJsonObject object = new RawJsonObject(text, names, mapper);
+    private static RawJsonObject of(String text, Outline outline, JsonMapper mapper) {
+        RawJsonObject object = new RawJsonObject(text, outline, mapper);
         if (text.indexOf('\n') >= 0 || text.indexOf('\r') >= 0) {
             object.map();
         }
@@ -77,18 +89,40 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
     /**
      * The object whose {@code START_OBJECT} is {@code parser}'s current token, kept as its text, which the parser
      * checks as it steps over each top-level value to the object's end (where it is left): the same scan as
-     * skipping the whole object, which also yields the top-level names.
+     * skipping the whole object, which also yields its {@link Outline}.
      */
     static RawJsonObject read(JsonParser parser, String text, JsonMapper mapper) {
-        long start = parser.currentTokenLocation().getCharOffset();
+        int start = (int) parser.currentTokenLocation().getCharOffset();
         List<String> names = new ArrayList<>(4);
+        Map<String, String> strings = new HashMap<>(4);
+        int metaClose = -1;
+        List<String> metaNames = List.of();
         while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
-            names.add(parser.currentName());
-            parser.nextToken();
-            parser.skipChildren();
+            String name = parser.currentName();
+            names.add(name);
+            JsonToken value = parser.nextToken();
+            if (value == JsonToken.VALUE_STRING) {
+                strings.put(name, parser.getString());
+            } else {
+                strings.remove(name);
+            }
+            if (META.equals(name) && value == JsonToken.START_OBJECT) {
+                metaNames = new ArrayList<>(4);
+                while (parser.nextToken() == JsonToken.PROPERTY_NAME) {
+                    metaNames.add(parser.currentName());
+                    parser.nextToken();
+                    parser.skipChildren();
+                }
+                metaClose = (int) parser.currentTokenLocation().getCharOffset() - start;
+            } else {
+                parser.skipChildren();
+            }
         }
-        long end = parser.currentLocation().getCharOffset();
-        return of(text.substring((int) start, (int) end), names, mapper);
+        if (names.indexOf(META) != names.lastIndexOf(META)) {
+            metaClose = -1; // two _meta objects: only a parse says which one counts
+        }
+        int end = (int) parser.currentLocation().getCharOffset();
+        return of(text.substring(start, end), new Outline(names, strings, metaClose, metaNames), mapper);
     }
 
     /** The object's JSON text as the upstream sent it, or null once anyone has read it as a map. */
@@ -97,20 +131,34 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
     }
 
     /**
-     * This object with one more top-level field, {@code name} with the value whose JSON text is {@code json}
-     * (compact, valid JSON the caller wrote), still kept as text: the upstream's characters, then the new field.
-     * Null when this object was read as a map or already has {@code name}; the caller then adds it to the map.
-     * A gateway adding its {@code _meta} to a result relays the rest untouched this way.
+     * This object with one more entry in its top-level {@code _meta} ({@code key} with the value whose JSON text is
+     * {@code json}: compact, valid JSON the caller wrote), still kept as text: the upstream's characters with the
+     * entry inserted before {@code _meta}'s closing brace, or with a {@code _meta} holding it appended. Null when
+     * this object was read as a map, or its {@code _meta} already has {@code key} or is not one object; the caller
+     * then changes the map. A gateway adding its own metadata to a result relays the rest untouched this way.
      */
-    public RawJsonObject withField(String name, String json) {
-        if (text == null || names.contains(name) || !text.endsWith("}")) {
+    public RawJsonObject withMetaEntry(String key, String json) {
+        if (text == null || !text.endsWith("}")) {
             return null;
         }
-        String key = mapper.writeValueAsString(name);
-        String joined = text.substring(0, text.length() - 1) + (names.isEmpty() ? "" : ",") + key + ":" + json + "}";
-        List<String> more = new ArrayList<>(names);
-        more.add(name);
-        return new RawJsonObject(joined, more, mapper);
+        String entry = mapper.writeValueAsString(key) + ":" + json;
+        if (!outline.names().contains(META)) {
+            String head = text.substring(0, text.length() - 1) + (outline.names().isEmpty() ? "" : ",") + "\"" + META
+                    + "\":{";
+            List<String> names = new ArrayList<>(outline.names());
+            names.add(META);
+            return new RawJsonObject(head + entry + "}}", new Outline(names, outline.strings(),
+                    head.length() + entry.length(), List.of(key)), mapper);
+        }
+        int close = outline.metaClose();
+        if (close < 0 || outline.metaNames().contains(key)) {
+            return null;
+        }
+        String insert = (outline.metaNames().isEmpty() ? "" : ",") + entry;
+        List<String> metaNames = new ArrayList<>(outline.metaNames());
+        metaNames.add(key);
+        return new RawJsonObject(text.substring(0, close) + insert + text.substring(close),
+                new Outline(outline.names(), outline.strings(), close + insert.length(), metaNames), mapper);
     }
 
     @Override
@@ -118,17 +166,20 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
         return map().entrySet();
     }
 
-    // Overridden for speed only (AbstractMap would scan entrySet()). A name the text does not have is answered
-    // from the names read with it, so asking a relayed result for a field it lacks (a 2025 upstream's resultType)
-    // leaves it untouched; anything else reads the parsed map.
+    // Overridden for speed only (AbstractMap would scan entrySet()). A name the text does not have, or whose value
+    // is a string, is answered from the outline read with it, so asking a relayed result for its resultType (or a
+    // 2025 upstream's, which has none) leaves it untouched; anything else reads the parsed map.
     @Override
     public Object get(Object key) {
-        return text != null && !names.contains(key) ? null : map().get(key);
+        if (text != null && (!outline.names().contains(key) || outline.strings().containsKey(key))) {
+            return outline.strings().get(key);
+        }
+        return map().get(key);
     }
 
     @Override
     public boolean containsKey(Object key) {
-        return text != null ? names.contains(key) : map().containsKey(key);
+        return text != null ? outline.names().contains(key) : map().containsKey(key);
     }
 
     @Override

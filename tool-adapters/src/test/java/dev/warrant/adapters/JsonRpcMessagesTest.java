@@ -56,27 +56,43 @@ class JsonRpcMessagesTest {
     }
 
     @Test
-    void aFieldIsAppendedToTheTextUnlessTheNameIsTakenOrTheObjectWasRead() throws Exception {
-        String result = "{ \"n\": 1.0E2, \"list\": [1, {\"_meta\": null}] }";
+    void aMetaEntryIsSplicedIntoTheTextUnlessTheKeyIsTakenOrTheObjectWasRead() throws Exception {
+        String result = "{ \"resultType\": \"complete\", \"n\": 1.0E2, \"list\": [1, {\"_meta\": null}] }";
         RawJsonObject raw = (RawJsonObject) ((McpSchema.JSONRPCResponse) JsonRpcMessages.parse(JSON,
                 "{\"jsonrpc\":\"2.0\",\"id\":9,\"result\":" + result + "}")).result();
 
-        // A nested _meta is not a top-level one: the upstream's characters stay, the field follows them.
-        RawJsonObject appended = raw.withField("_meta", "{\"k\":\"v\"}");
-        assertThat(appended.untouched()).isEqualTo("{ \"n\": 1.0E2, \"list\": [1, {\"_meta\": null}] ,\"_meta\":{\"k\":\"v\"}}");
-        assertThat(RawJsonObject.parse(appended.untouched())).containsEntry("n", 100.0).containsKey("_meta");
+        // No top-level _meta (a nested one does not count): one is appended after the upstream's characters.
+        RawJsonObject one = raw.withMetaEntry("a/b", "{\"k\":\"v\"}");
+        assertThat(one.untouched()).isEqualTo(result.substring(0, result.length() - 1) + ",\"_meta\":{\"a/b\":{\"k\":\"v\"}}}");
+        // Then a second entry goes into that _meta.
+        RawJsonObject two = one.withMetaEntry("c", "[1]");
+        assertThat(two.untouched()).endsWith(",\"_meta\":{\"a/b\":{\"k\":\"v\"},\"c\":[1]}}");
+        assertThat(RawJsonObject.parse(two.untouched())).containsEntry("n", 100.0)
+                .containsEntry("_meta", java.util.Map.of("a/b", java.util.Map.of("k", "v"), "c", List.of(1)));
         assertThat(raw.untouched()).as("the original is not changed").isEqualTo(result);
-        // Once it has the name (from the upstream or appended), adding it again is left to the map.
-        assertThat(appended.withField("_meta", "{}")).isNull();
-        assertThat(RawJsonObject.parse("{\"a\":1,\"\\u005fmeta\":{}}").withField("_meta", "{}")).isNull();
-        assertThat(RawJsonObject.parse("{}").withField("_meta", "{}").untouched()).isEqualTo("{\"_meta\":{}}");
-        // Asking for a field it lacks, or whether it has one, needs no parse: it stays untouched.
-        assertThat(raw.get("resultType")).isNull();
+        // A key _meta already has is left to the map (the caller replaces it there).
+        assertThat(two.withMetaEntry("c", "{}")).isNull();
+
+        // An upstream's own _meta, empty or not, gets the entry before its closing brace.
+        assertThat(RawJsonObject.parse("{\"_meta\": { } ,\"x\":1}").withMetaEntry("k", "2").untouched())
+                .isEqualTo("{\"_meta\": { \"k\":2} ,\"x\":1}");
+        assertThat(RawJsonObject.parse("{\"_meta\":{\"p\":{\"q\":\"}\"}},\"x\":1}").withMetaEntry("k", "2").untouched())
+                .isEqualTo("{\"_meta\":{\"p\":{\"q\":\"}\"},\"k\":2},\"x\":1}");
+        assertThat(RawJsonObject.parse("{}").withMetaEntry("k", "2").untouched()).isEqualTo("{\"_meta\":{\"k\":2}}");
+        // Escaped names are names: \u005fmeta is _meta, and its "\u006b" is k.
+        assertThat(RawJsonObject.parse("{\"\\u005fmeta\":{\"\\u006b\":1}}").withMetaEntry("k", "2")).isNull();
+        // A _meta that is not an object, or two of them: only the map can say what to do.
+        assertThat(RawJsonObject.parse("{\"_meta\":null}").withMetaEntry("k", "2")).isNull();
+        assertThat(RawJsonObject.parse("{\"_meta\":{},\"_meta\":{}}").withMetaEntry("k", "2")).isNull();
+
+        // Asking for a field it lacks or a string field, or whether it has one, needs no parse: it stays untouched.
+        assertThat(raw.get("missing")).isNull();
+        assertThat(raw.get("resultType")).isEqualTo("complete");
         assertThat(raw.containsKey("list")).isTrue();
         assertThat(raw.containsKey("_meta")).isFalse();
         assertThat(raw.untouched()).isEqualTo(result);
         assertThat(raw.get("n")).isEqualTo(100.0);
-        assertThat(raw.withField("_meta", "{}")).as("read as a map").isNull();
+        assertThat(raw.withMetaEntry("k", "{}")).as("read as a map").isNull();
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.modern;
 
+import dev.warrant.adapters.RawJsonObject;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashMap;
@@ -29,6 +30,15 @@ public final class ModernResults {
      * @param version the gateway's version
      */
     public static JsonObject decorate(String method, JsonObject handled, String server, String version) {
+        JsonObject serverInfo = new JsonObject().put("name", server).put("version", version);
+        // An upstream's result with its resultType and no cache hints to set stays its own text (§11.1's relay).
+        if (handled.getMap() instanceof RawJsonObject raw && !CACHEABLE.contains(method)
+                && raw.get("resultType") instanceof String) {
+            RawJsonObject decorated = raw.withMetaEntry(MetaKeys.SERVER_INFO, serverInfo.encode());
+            if (decorated != null) {
+                return new JsonObject(decorated);
+            }
+        }
         JsonObject result = new JsonObject(new LinkedHashMap<>(handled.getMap()));
         if (!(result.getValue("resultType") instanceof String)) {
             result.put("resultType", "complete");
@@ -41,7 +51,7 @@ public final class ModernResults {
         }
         JsonObject meta = result.getValue("_meta") instanceof JsonObject m
                 ? new JsonObject(new LinkedHashMap<>(m.getMap())) : new JsonObject();
-        meta.put(MetaKeys.SERVER_INFO, new JsonObject().put("name", server).put("version", version));
+        meta.put(MetaKeys.SERVER_INFO, serverInfo);
         result.put("_meta", meta);
         return result;
     }

@@ -30,13 +30,12 @@ final class Receipts {
     }
 
     /**
-     * The result with the receipt in its {@code _meta}. An upstream's result no code has read, and without a
-     * {@code _meta} of its own, stays the upstream's text with the field appended (§11.1's relay, not a re-encoding).
+     * The result with the receipt in its {@code _meta}. An upstream's result no code has read stays the upstream's
+     * text with the entry inserted (§11.1's relay, not a re-encoding), unless its {@code _meta} claims a receipt.
      */
     static JsonObject onResult(JsonObject result, AuditReceipt receipt) {
         if (result.getMap() instanceof RawJsonObject raw) {
-            RawJsonObject appended = raw.withField("_meta",
-                    new JsonObject().put(AuditReceipt.META_KEY, receipt.toJson()).encode());
+            RawJsonObject appended = raw.withMetaEntry(AuditReceipt.META_KEY, receipt.toJson().encode());
             if (appended != null) {
                 return new JsonObject(appended);
             }

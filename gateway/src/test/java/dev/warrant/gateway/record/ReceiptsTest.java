@@ -32,10 +32,18 @@ class ReceiptsTest {
         JsonObject answered = Receipts.onResult(new JsonObject(RawJsonObject.parse(upstream)), RECEIPT);
 
         String encoded = answered.encode();
-        assertThat(encoded).startsWith(upstream.substring(0, upstream.length() - 1) + ",\"_meta\":");
+        assertThat(encoded).startsWith(upstream.substring(0, upstream.length() - 1) + ",\"_meta\":{\"" + AuditReceipt.META_KEY);
         JsonObject back = new JsonObject(encoded);
         assertThat(back.getDouble("n")).isEqualTo(100.0);
         assertThat(back.getJsonObject("_meta").getJsonObject(AuditReceipt.META_KEY)).isEqualTo(RECEIPT.toJson());
+    }
+
+    @Test
+    void anUpstreamMetaKeepsItsCharactersWithTheReceiptInserted() throws Exception {
+        String upstream = "{\"content\":[],\"_meta\":{\"vendor/x\":1.0E2}}";
+        String encoded = Receipts.onResult(new JsonObject(RawJsonObject.parse(upstream)), RECEIPT).encode();
+        assertThat(encoded).startsWith("{\"content\":[],\"_meta\":{\"vendor/x\":1.0E2,\"" + AuditReceipt.META_KEY + "\":");
+        assertThat(new JsonObject(encoded).getJsonObject("_meta").getJsonObject(AuditReceipt.META_KEY)).isEqualTo(RECEIPT.toJson());
     }
 
     @Test
