@@ -1,6 +1,6 @@
 package dev.warrant.gateway.modern;
 
-import dev.warrant.adapters.RawJsonObject;
+import dev.warrant.gateway.json.ResultMeta;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashMap;
@@ -30,29 +30,22 @@ public final class ModernResults {
      * @param version the gateway's version
      */
     public static JsonObject decorate(String method, JsonObject handled, String server, String version) {
-        JsonObject serverInfo = new JsonObject().put("name", server).put("version", version);
-        // An upstream's result with its resultType and no cache hints to set stays its own text (§11.1's relay).
-        if (handled.getMap() instanceof RawJsonObject raw && !CACHEABLE.contains(method)
-                && raw.get("resultType") instanceof String) {
-            RawJsonObject decorated = raw.withMetaEntry(MetaKeys.SERVER_INFO, serverInfo.encode());
-            if (decorated != null) {
-                return new JsonObject(decorated);
+        JsonObject result = handled;
+        boolean typed = handled.getValue("resultType") instanceof String;
+        // An input_required result is no answer yet: it carries no cache hints.
+        boolean hinted = CACHEABLE.contains(method) && (!typed || "complete".equals(handled.getValue("resultType")));
+        if (!typed || hinted) {
+            result = new JsonObject(new LinkedHashMap<>(handled.getMap()));
+            if (!typed) {
+                result.put("resultType", "complete");
+            }
+            if (hinted) {
+                // Replaces an upstream's own hints: the gateway's answer is per caller whatever the upstream's was.
+                result.put("ttlMs", 0L);
+                result.put("cacheScope", "private");
             }
         }
-        JsonObject result = new JsonObject(new LinkedHashMap<>(handled.getMap()));
-        if (!(result.getValue("resultType") instanceof String)) {
-            result.put("resultType", "complete");
-        }
-        // An input_required result is no answer yet: it carries no cache hints.
-        if (CACHEABLE.contains(method) && "complete".equals(result.getValue("resultType"))) {
-            // Replaces an upstream's own hints: the gateway's answer is per caller whatever the upstream's was.
-            result.put("ttlMs", 0L);
-            result.put("cacheScope", "private");
-        }
-        JsonObject meta = result.getValue("_meta") instanceof JsonObject m
-                ? new JsonObject(new LinkedHashMap<>(m.getMap())) : new JsonObject();
-        meta.put(MetaKeys.SERVER_INFO, serverInfo);
-        result.put("_meta", meta);
-        return result;
+        // Otherwise an upstream's result stays its own text, with the server's identity spliced in (ResultMeta).
+        return ResultMeta.with(result, MetaKeys.SERVER_INFO, new JsonObject().put("name", server).put("version", version));
     }
 }

@@ -1,8 +1,8 @@
 package dev.warrant.gateway.record;
 
-import dev.warrant.adapters.RawJsonObject;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
+import dev.warrant.gateway.json.ResultMeta;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.pipeline.MessageKind;
 import io.vertx.core.json.JsonObject;
@@ -29,20 +29,9 @@ final class Receipts {
         return ex.http().modern() && "input_required".equals(result.getValue("resultType"));
     }
 
-    /**
-     * The result with the receipt in its {@code _meta}. An upstream's result no code has read stays the upstream's
-     * text with the entry inserted (§11.1's relay, not a re-encoding), unless its {@code _meta} claims a receipt.
-     */
+    /** The result with the receipt in its {@code _meta} (kept as the upstream's text when it can be: {@link ResultMeta}). */
     static JsonObject onResult(JsonObject result, AuditReceipt receipt) {
-        if (result.getMap() instanceof RawJsonObject raw) {
-            RawJsonObject appended = raw.withMetaEntry(AuditReceipt.META_KEY, receipt.toJson().encode());
-            if (appended != null) {
-                return new JsonObject(appended);
-            }
-        }
-        JsonObject copy = new JsonObject(new LinkedHashMap<>(result.getMap()));
-        copy.put("_meta", withReceipt(copy.getValue("_meta"), receipt));
-        return copy;
+        return ResultMeta.with(result, AuditReceipt.META_KEY, receipt.toJson());
     }
 
     /**

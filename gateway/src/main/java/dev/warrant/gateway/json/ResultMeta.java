@@ -1,0 +1,34 @@
+package dev.warrant.gateway.json;
+
+import dev.warrant.adapters.RawJsonObject;
+import io.vertx.core.json.JsonObject;
+
+import java.util.LinkedHashMap;
+
+/** Adds the gateway's own entries to a result's {@code _meta}: its {@code serverInfo} (2026-07-28), a receipt. */
+public final class ResultMeta {
+
+    private ResultMeta() {
+    }
+
+    /**
+     * {@code result} with {@code _meta[key] = value}, replacing an entry of that key; {@code result} itself is never
+     * changed (it may be shared). An upstream's result no code has read stays the upstream's text with the entry
+     * spliced in (docs/ARCHITECTURE.md §11.1's relay, {@link RawJsonObject#withMetaEntry}); otherwise the top level
+     * and {@code _meta} are copied.
+     */
+    public static JsonObject with(JsonObject result, String key, JsonObject value) {
+        if (result.getMap() instanceof RawJsonObject raw) {
+            RawJsonObject spliced = raw.withMetaEntry(key, value.encode());
+            if (spliced != null) {
+                return new JsonObject(spliced);
+            }
+        }
+        JsonObject copy = new JsonObject(new LinkedHashMap<>(result.getMap()));
+        JsonObject meta = copy.getValue("_meta") instanceof JsonObject m
+                ? new JsonObject(new LinkedHashMap<>(m.getMap())) : new JsonObject();
+        meta.put(key, value);
+        copy.put("_meta", meta);
+        return copy;
+    }
+}
