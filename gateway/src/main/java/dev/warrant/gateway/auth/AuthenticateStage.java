@@ -32,7 +32,9 @@ public final class AuthenticateStage implements Stage {
     @Override
     public Future<JsonObject> handle(McpExchange exchange, Chain chain) {
         String sessionId = exchange.http().sessionId();
-        BearerMemo memo = sessionId == null || sessionId.isEmpty() ? null : memos.apply(sessionId);
+        // A message naming a session asks that session's memo (owner-checked); one naming none, its connection's.
+        BearerMemo memo = sessionId == null || sessionId.isEmpty() ? exchange.http().connectionMemo()
+                : memos.apply(sessionId);
         return authenticator.authenticate(exchange.http().authorization(), memo).compose(token -> {
             exchange.token(token);
             return chain.proceed(exchange);

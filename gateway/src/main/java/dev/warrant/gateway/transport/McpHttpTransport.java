@@ -68,6 +68,7 @@ public final class McpHttpTransport {
     private final Pipelines pipelines;
     private final OriginPolicy originPolicy;
     private final String resourceMetadataUrl;
+    private final ConnectionMemos connectionMemos = new ConnectionMemos();
 
     public McpHttpTransport(Vertx vertx, Pipelines pipelines, OriginPolicy originPolicy, String resourceMetadataUrl) {
         this.vertx = vertx;
@@ -312,7 +313,7 @@ public final class McpHttpTransport {
         throw WarrantException.of(Reason.INVALID_REQUEST, "body must be a JSON-RPC object");
     }
 
-    private static HttpFacts httpFacts(HttpServerRequest req) {
+    private HttpFacts httpFacts(HttpServerRequest req) {
         Map<String, String> trace = new HashMap<>(4);
         for (String name : new String[] {"traceparent", "tracestate", "baggage"}) {
             String value = req.getHeader(name);
@@ -321,7 +322,8 @@ public final class McpHttpTransport {
             }
         }
         return new HttpFacts(req.getHeader(HttpHeaders.AUTHORIZATION), req.getHeader("Mcp-Session-Id"),
-                req.getHeader(PROTOCOL_VERSION), trace, PeerIdentity.of(req));
+                req.getHeader(PROTOCOL_VERSION), trace, PeerIdentity.of(req), Era.LEGACY, RoutingHeaders.NONE,
+                connectionMemos.of(req.connection()));
     }
 
     private static boolean hasMetaVersion(JsonRpc.Message message) {
@@ -351,7 +353,8 @@ public final class McpHttpTransport {
             }
         }
         return new HttpFacts(http.authorization(), null, http.protocolVersion(), http.traceHeaders(), http.peer(),
-                Era.MODERN, new RoutingHeaders(headers.get(MCP_METHOD), headers.get(MCP_NAME), params, duplicated));
+                Era.MODERN, new RoutingHeaders(headers.get(MCP_METHOD), headers.get(MCP_NAME), params, duplicated),
+                http.connectionMemo());
     }
 
     private static long nowEpochNanos() {

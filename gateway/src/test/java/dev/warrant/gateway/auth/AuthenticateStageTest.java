@@ -166,4 +166,48 @@ class AuthenticateStageTest {
         Outcomes.awaitResult(FakeChain.succeeding().run(stage, other));
         assertThat(other.token().caller()).isEqualTo("researcher");
     }
+
+    @Test
+    void aMessageNamingNoSessionUsesItsConnectionsMemoForThatExactTokenOnly() {
+        String token = TOKENS.mint("planner");
+        BearerMemo connection = new BearerMemo();
+
+        McpExchange first = Exchanges.request("tools/call").modern("tools/call", "notes").bearer(token)
+                .connectionMemo(connection).build();
+        Outcomes.awaitResult(FakeChain.succeeding().run(stage, first));
+        assertThat(connection.recall(token)).as("the connection remembers its bearer").isSameAs(first.token());
+        assertThat(memoLookups).as("no session to ask").isEmpty();
+
+        McpExchange again = Exchanges.request("tools/call").modern("tools/call", "notes").bearer(token)
+                .connectionMemo(connection).build();
+        Outcomes.awaitResult(FakeChain.succeeding().run(stage, again));
+        assertThat(again.token()).isSameAs(first.token());
+
+        // Another agent on the same connection (a proxy's) is verified as itself, and a token changed in one
+        // character is refused although the memo holds one of its length.
+        McpExchange other = Exchanges.request("ping").bearer(TOKENS.mint("researcher")).connectionMemo(connection).build();
+        Outcomes.awaitResult(FakeChain.succeeding().run(stage, other));
+        assertThat(other.token().caller()).isEqualTo("researcher");
+        char[] changed = token.toCharArray();
+        changed[changed.length / 2] = changed[changed.length / 2] == 'A' ? 'B' : 'A';
+        FakeChain refused = FakeChain.succeeding();
+        Reason reason = Outcomes.awaitRefusal(refused.run(stage,
+                Exchanges.request("ping").bearer(new String(changed)).connectionMemo(connection).build()));
+        assertThat(reason.isAuthentication()).as(reason.code()).isTrue();
+        assertThat(refused.calls()).isZero();
+    }
+
+    @Test
+    void aRememberedTokenOnAConnectionIsStillRefusedOnceRevoked() {
+        String token = TOKENS.mint("planner");
+        BearerMemo connection = new BearerMemo();
+        Outcomes.awaitResult(FakeChain.succeeding().run(stage,
+                Exchanges.request("ping").bearer(token).connectionMemo(connection).build()));
+        revoked.add(TOKENS.verify(token).revocationIds().get(0));
+
+        FakeChain after = FakeChain.succeeding();
+        assertThat(Outcomes.awaitRefusal(after.run(stage,
+                Exchanges.request("ping").bearer(token).connectionMemo(connection).build()))).isEqualTo(Reason.REVOKED);
+        assertThat(after.calls()).isZero();
+    }
 }

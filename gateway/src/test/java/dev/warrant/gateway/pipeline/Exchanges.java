@@ -1,5 +1,6 @@
 package dev.warrant.gateway.pipeline;
 
+import dev.warrant.gateway.auth.BearerMemo;
 import dev.warrant.gateway.transport.JsonRpc;
 import io.vertx.core.json.JsonObject;
 
@@ -24,6 +25,7 @@ public final class Exchanges {
     private ReplyChannel channel = ReplyChannel.NONE;
     private Era era = Era.LEGACY;
     private RoutingHeaders routing = RoutingHeaders.NONE;
+    private BearerMemo connectionMemo;
 
     private Exchanges(Function<Exchanges, McpExchange> make) {
         this.make = make;
@@ -128,11 +130,17 @@ public final class Exchanges {
         return this;
     }
 
+    /** Arrived on a connection with this memo (and no session to ask). */
+    public Exchanges connectionMemo(BearerMemo memo) {
+        this.connectionMemo = memo;
+        return this;
+    }
+
     public McpExchange build() {
         return make.apply(this);
     }
 
     private HttpFacts facts() {
-        return new HttpFacts(authorization, sessionId, protocolVersion, traceHeaders, peer, era, routing);
+        return new HttpFacts(authorization, sessionId, protocolVersion, traceHeaders, peer, era, routing, connectionMemo);
     }
 }
