@@ -141,7 +141,7 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
         if (text == null || !text.endsWith("}")) {
             return null;
         }
-        String entry = mapper.writeValueAsString(key) + ":" + json;
+        String entry = quoted(key) + ":" + json;
         if (!outline.names().contains(META)) {
             String head = text.substring(0, text.length() - 1) + (outline.names().isEmpty() ? "" : ",") + "\"" + META
                     + "\":{";
@@ -159,6 +159,17 @@ public final class RawJsonObject extends AbstractMap<String, Object> {
         metaNames.add(key);
         return new RawJsonObject(text.substring(0, close) + insert + text.substring(close),
                 new Outline(outline.names(), outline.strings(), close + insert.length(), metaNames), mapper);
+    }
+
+    /** {@code name} as a JSON string; a plain name (every key the gateway adds) needs no escaping, and no encoder. */
+    private String quoted(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c == '"' || c == '\\' || c >= 0x7f) {
+                return mapper.writeValueAsString(name);
+            }
+        }
+        return '"' + name + '"';
     }
 
     @Override

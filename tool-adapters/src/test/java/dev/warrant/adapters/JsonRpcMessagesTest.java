@@ -1,5 +1,6 @@
 package dev.warrant.adapters;
 
+import io.vertx.core.json.JsonObject;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -84,6 +85,10 @@ class JsonRpcMessagesTest {
         // A _meta that is not an object, or two of them: only the map can say what to do.
         assertThat(RawJsonObject.parse("{\"_meta\":null}").withMetaEntry("k", "2")).isNull();
         assertThat(RawJsonObject.parse("{\"_meta\":{},\"_meta\":{}}").withMetaEntry("k", "2")).isNull();
+        // A name that needs escaping is escaped: the text still reads back with that name.
+        String odd = "q\"u\\o\nte\u00e9";
+        RawJsonObject escaped = RawJsonObject.parse("{\"x\":1}").withMetaEntry(odd, "3");
+        assertThat(new JsonObject(escaped.untouched()).getJsonObject("_meta").getInteger(odd)).isEqualTo(3);
 
         // Asking for a field it lacks or a string field, or whether it has one, needs no parse: it stays untouched.
         assertThat(raw.get("missing")).isNull();

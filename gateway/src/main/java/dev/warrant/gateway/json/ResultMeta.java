@@ -24,6 +24,24 @@ public final class ResultMeta {
                 return new JsonObject(spliced);
             }
         }
+        return copied(result, key, value);
+    }
+
+    /**
+     * As {@link #with}, for a value the caller keeps as compact JSON text (one the gateway encoded, e.g. a constant):
+     * spliced as it is, and read only when the result has to be copied.
+     */
+    public static JsonObject withText(JsonObject result, String key, String json) {
+        if (result.getMap() instanceof RawJsonObject raw) {
+            RawJsonObject spliced = raw.withMetaEntry(key, json);
+            if (spliced != null) {
+                return new JsonObject(spliced);
+            }
+        }
+        return copied(result, key, new JsonObject(json));
+    }
+
+    private static JsonObject copied(JsonObject result, String key, JsonObject value) {
         JsonObject copy = new JsonObject(new LinkedHashMap<>(result.getMap()));
         JsonObject meta = copy.getValue("_meta") instanceof JsonObject m
                 ? new JsonObject(new LinkedHashMap<>(m.getMap())) : new JsonObject();

@@ -4,7 +4,9 @@ import dev.warrant.gateway.json.ResultMeta;
 import io.vertx.core.json.JsonObject;
 
 import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * What every 2026-07-28 result carries beside its content: {@code resultType}, the server's identity in
@@ -19,6 +21,11 @@ public final class ModernResults {
 
     private static final Set<String> CACHEABLE = Set.of("server/discover", "tools/list", "prompts/list",
             "resources/list", "resources/templates/list", "resources/read");
+
+    /** The {@code serverInfo} JSON text per server name and version: the same for every answer, so encoded once. */
+    private static final Map<String, String> SERVER_INFO = new ConcurrentHashMap<>();
+    /** Names come from the configuration (the virtual servers); the bound only guards against a surprise. */
+    private static final int SERVER_INFO_KEPT = 1024;
 
     private ModernResults() {
     }
@@ -46,6 +53,18 @@ public final class ModernResults {
             }
         }
         // Otherwise an upstream's result stays its own text, with the server's identity spliced in (ResultMeta).
-        return ResultMeta.with(result, MetaKeys.SERVER_INFO, new JsonObject().put("name", server).put("version", version));
+        return ResultMeta.withText(result, MetaKeys.SERVER_INFO, serverInfo(server, version));
+    }
+
+    private static String serverInfo(String server, String version) {
+        String key = server + '\n' + version;
+        String json = SERVER_INFO.get(key);
+        if (json == null) {
+            json = new JsonObject().put("name", server).put("version", version).encode();
+            if (SERVER_INFO.size() < SERVER_INFO_KEPT) {
+                SERVER_INFO.put(key, json);
+            }
+        }
+        return json;
     }
 }
