@@ -18,13 +18,9 @@ public final class ResultMeta {
      * and {@code _meta} are copied.
      */
     public static JsonObject with(JsonObject result, String key, JsonObject value) {
-        if (result.getMap() instanceof RawJsonObject raw) {
-            RawJsonObject spliced = raw.withMetaEntry(key, value.encode());
-            if (spliced != null) {
-                return new JsonObject(spliced);
-            }
-        }
-        return copied(result, key, value);
+        RawJsonObject spliced = result.getMap() instanceof RawJsonObject raw
+                ? raw.withMetaEntry(key, value.encode()) : null;
+        return spliced != null ? new JsonObject(spliced) : copied(result, key, value);
     }
 
     /**
@@ -32,13 +28,8 @@ public final class ResultMeta {
      * spliced as it is, and read only when the result has to be copied.
      */
     public static JsonObject withText(JsonObject result, String key, String json) {
-        if (result.getMap() instanceof RawJsonObject raw) {
-            RawJsonObject spliced = raw.withMetaEntry(key, json);
-            if (spliced != null) {
-                return new JsonObject(spliced);
-            }
-        }
-        return copied(result, key, new JsonObject(json));
+        RawJsonObject spliced = result.getMap() instanceof RawJsonObject raw ? raw.withMetaEntry(key, json) : null;
+        return spliced != null ? new JsonObject(spliced) : copied(result, key, new JsonObject(json));
     }
 
     private static JsonObject copied(JsonObject result, String key, JsonObject value) {
