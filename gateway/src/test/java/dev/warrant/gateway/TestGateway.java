@@ -36,7 +36,7 @@ public final class TestGateway implements AutoCloseable {
     public final SigningKey rootKey;
     public final Minter minter;
     public final InMemorySpanExporter spans = InMemorySpanExporter.create();
-    final Path metaLog;
+    public final Path metaLog;
     public final Gateway gateway;
     private final SdkTracerProvider tracerProvider;
 

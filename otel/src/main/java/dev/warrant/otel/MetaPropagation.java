@@ -7,6 +7,7 @@ import io.opentelemetry.context.propagation.TextMapSetter;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * Trace context in MCP's {@code params._meta}: the convention MCP servers and clients use to carry
@@ -47,10 +48,24 @@ public final class MetaPropagation {
      */
     public static Map<String, Object> inject(TextMapPropagator propagator, Context context,
                                              Map<String, Object> params) {
+        return inject(propagator, context, params, key -> false);
+    }
+
+    /**
+     * As {@link #inject(TextMapPropagator, Context, Map)}, leaving out the caller's {@code _meta} entries whose
+     * key {@code drop} names: one copy serves both, where removing them first would copy the params twice.
+     */
+    public static Map<String, Object> inject(TextMapPropagator propagator, Context context,
+                                             Map<String, Object> params, Predicate<String> drop) {
         Map<String, Object> copy = params == null ? new LinkedHashMap<>() : new LinkedHashMap<>(params);
         Map<String, Object> meta = new LinkedHashMap<>();
         if (copy.get("_meta") instanceof Map<?, ?> existing) {
-            existing.forEach((k, v) -> meta.put(String.valueOf(k), v));
+            existing.forEach((k, v) -> {
+                String key = String.valueOf(k);
+                if (!drop.test(key)) {
+                    meta.put(key, v);
+                }
+            });
         }
         propagator.inject(context, meta, SETTER);
         copy.put("_meta", meta);

@@ -43,6 +43,19 @@ class MetaPropagationTest {
     }
 
     @Test
+    void injectLeavesOutTheKeysItIsToldToDrop() {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("_meta", Map.of("progressToken", 7, "envelope/version", "v1"));
+
+        Map<String, Object> out = MetaPropagation.inject(propagator, Context.root(), params,
+                key -> key.startsWith("envelope/"));
+
+        assertThat(out.get("_meta")).isEqualTo(Map.of("progressToken", 7));
+        assertThat(params.get("_meta")).as("the caller's map is not mutated")
+                .isEqualTo(Map.of("progressToken", 7, "envelope/version", "v1"));
+    }
+
+    @Test
     void extractRoundTripsAndIgnoresGarbage() {
         String tp = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
         SpanContext ctx = Span.fromContext(MetaPropagation.fromTraceparent(propagator, tp)).getSpanContext();

@@ -27,6 +27,9 @@ final class Handshake {
             "elicitation", Map.of(),
             "roots", Map.of());
 
+    /** Who we are; a 2026 upstream is told it on every request, so it is made once. */
+    private static final Map<String, Object> CLIENT_INFO = Map.of("name", CLIENT_NAME, "version", clientVersion());
+
     /**
      * Starting a server (a JVM, npx resolving a package) can take longer than a tool call may; the handshake
      * waits at least this long, or the request timeout if that is longer.
@@ -50,7 +53,7 @@ final class Handshake {
 
     /** Who we are to an upstream, in either era. */
     static Map<String, Object> clientInfo() {
-        return Map.of("name", CLIENT_NAME, "version", clientVersion());
+        return CLIENT_INFO;
     }
 
     /** Checks the server's answer and returns the agreed protocol version. */

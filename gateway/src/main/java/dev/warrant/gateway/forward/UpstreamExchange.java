@@ -38,8 +38,8 @@ final class UpstreamExchange {
     /** @param bridge collects what the upstream asks a 2026 caller, for input_required rounds; may be null */
     static Future<JsonObject> send(McpExchange exchange, Upstream upstream, UpstreamSpan client, String method,
                                    Map<String, Object> params, InputBridge bridge) {
-        Map<String, Object> withTrace = client.inject(params == null ? new java.util.LinkedHashMap<>()
-                : ModernEnvelope.withoutEnvelope(params));
+        // The agent's envelope stays here: the gateway speaks to each upstream in its own session or request.
+        Map<String, Object> withTrace = client.inject(params, ModernEnvelope::isEnvelopeKey);
         if (TaskCapability.forward(exchange, upstream, method)) {
             // The agent's own declaration, passed on: the upstream may answer this agent with a task.
             withTrace = TaskCapability.declared(withTrace);

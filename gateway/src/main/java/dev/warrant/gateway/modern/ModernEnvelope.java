@@ -98,24 +98,13 @@ public record ModernEnvelope(String version, JsonObject capabilities, JsonObject
     }
 
     /**
-     * The params to send upstream without the agent's envelope: the gateway speaks to each upstream in its own
-     * session or request, so the agent's version, capabilities and log level are not the upstream's business.
+     * Whether a {@code params._meta} key is part of the agent's envelope, which is not sent upstream: the gateway
+     * speaks to each upstream in its own session or request, so the agent's version, capabilities and log level
+     * are not the upstream's business.
      */
-    public static Map<String, Object> withoutEnvelope(Map<String, Object> params) {
-        if (params == null || !(params.get("_meta") instanceof Map<?, ?> meta)
-                || meta.keySet().stream().noneMatch(ModernEnvelope::isEnvelopeKey)) {
-            return params;
-        }
-        Map<String, Object> copy = new java.util.LinkedHashMap<>(params);
-        Map<Object, Object> ownMeta = new java.util.LinkedHashMap<>(meta);
-        ownMeta.keySet().removeIf(ModernEnvelope::isEnvelopeKey);
-        copy.put("_meta", ownMeta);
-        return copy;
-    }
-
-    private static boolean isEnvelopeKey(Object key) {
-        return key instanceof String k && (k.equals(MetaKeys.PROTOCOL_VERSION) || k.equals(MetaKeys.CLIENT_CAPABILITIES)
-                || k.equals(MetaKeys.CLIENT_INFO) || k.equals(MetaKeys.LOG_LEVEL));
+    public static boolean isEnvelopeKey(String key) {
+        return key.equals(MetaKeys.PROTOCOL_VERSION) || key.equals(MetaKeys.CLIENT_CAPABILITIES)
+                || key.equals(MetaKeys.CLIENT_INFO) || key.equals(MetaKeys.LOG_LEVEL);
     }
 
     /** A version header naming a version neither era serves: refused, naming the ones served. */

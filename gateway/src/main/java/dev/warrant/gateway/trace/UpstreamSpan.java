@@ -15,6 +15,7 @@ import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
 
 import java.util.Map;
+import java.util.function.Predicate;
 
 /**
  * The CLIENT side of one upstream call (docs/OBSERVABILITY.md): a span named {@code {method} {target}} under the
@@ -75,9 +76,12 @@ public final class UpstreamSpan {
         return new UpstreamSpan(telemetry, span, exchange.traceContext().with(span), method, server, tool);
     }
 
-    /** A copy of the params whose {@code _meta} carries this span as the upstream's parent. */
-    public Map<String, Object> inject(Map<String, Object> params) {
-        return MetaPropagation.inject(telemetry.propagator(), context, params);
+    /**
+     * A copy of the params whose {@code _meta} carries this span as the upstream's parent, without the caller's
+     * {@code _meta} entries {@code drop} names.
+     */
+    public Map<String, Object> inject(Map<String, Object> params, Predicate<String> drop) {
+        return MetaPropagation.inject(telemetry.propagator(), context, params, drop);
     }
 
     public void succeeded() {

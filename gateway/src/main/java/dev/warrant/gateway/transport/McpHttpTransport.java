@@ -338,23 +338,40 @@ public final class McpHttpTransport {
      * and its {@code Mcp-Session-Id} dropped (the revision says to ignore it; it must not reach the session table).
      */
     private static HttpFacts modernFacts(HttpServerRequest req, HttpFacts http) {
-        MultiMap headers = req.headers();
-        Set<String> duplicated = new TreeSet<>();
-        for (String routing : new String[] {PROTOCOL_VERSION, MCP_METHOD, MCP_NAME}) {
-            if (headers.getAll(routing).size() > 1) {
-                duplicated.add(routing.toLowerCase(Locale.ROOT));
+        // One pass over the headers; every routing header starts with "mcp", so others are passed at their first char.
+        String method = null;
+        String name = null;
+        boolean versionSeen = false;
+        Map<String, String> params = Map.of();
+        Set<String> duplicated = Set.of();
+        for (Map.Entry<String, String> header : req.headers()) {
+            String key = header.getKey();
+            if (key.length() < MCP_NAME.length() || Character.toLowerCase(key.charAt(0)) != 'm') {
+                continue;
             }
-        }
-        Map<String, String> params = new HashMap<>();
-        for (Map.Entry<String, String> header : headers) {
-            String name = header.getKey().toLowerCase(Locale.ROOT);
-            if (name.startsWith(PARAM_PREFIX) && params.put(name.substring(PARAM_PREFIX.length()), header.getValue()) != null) {
-                duplicated.add(name);
+            boolean again = false;
+            if (key.equalsIgnoreCase(MCP_METHOD)) {
+                again = method != null;
+                method = again ? method : header.getValue();
+            } else if (key.equalsIgnoreCase(MCP_NAME)) {
+                again = name != null;
+                name = again ? name : header.getValue();
+            } else if (key.equalsIgnoreCase(PROTOCOL_VERSION)) {
+                again = versionSeen;
+                versionSeen = true;
+            } else if (key.regionMatches(true, 0, PARAM_PREFIX, 0, PARAM_PREFIX.length())) {
+                params = params.isEmpty() ? new HashMap<>() : params;
+                String param = key.substring(PARAM_PREFIX.length()).toLowerCase(Locale.ROOT);
+                again = params.containsKey(param);
+                params.putIfAbsent(param, header.getValue());
+            }
+            if (again) {
+                duplicated = duplicated.isEmpty() ? new TreeSet<>() : duplicated;
+                duplicated.add(key.toLowerCase(Locale.ROOT));
             }
         }
         return new HttpFacts(http.authorization(), null, http.protocolVersion(), http.traceHeaders(), http.peer(),
-                Era.MODERN, new RoutingHeaders(headers.get(MCP_METHOD), headers.get(MCP_NAME), params, duplicated),
-                http.connectionMemo());
+                Era.MODERN, new RoutingHeaders(method, name, params, duplicated), http.connectionMemo());
     }
 
     private static long nowEpochNanos() {

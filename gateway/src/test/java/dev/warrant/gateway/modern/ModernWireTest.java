@@ -50,7 +50,7 @@ class ModernWireTest {
         fixture = PythonProcess.fixtureServer();
         gw = new TestGateway("fixture", fixture.mcpUrl(), null, UnaryOperator.identity());
         token = gw.minter.mint(MintSpec.builder("wire-agent")
-                .right("tool", "fixture", "echo").right("tool", "fixture", "regional")
+                .right("tool", "fixture", "echo").right("tool", "fixture", "regional").right("tool", "notes", "read_note")
                 .right("resource", "fixture", "fixture://")
                 .ttl(Duration.ofMinutes(10)).build());
     }
@@ -260,6 +260,36 @@ class ModernWireTest {
         HttpResponse<String> version = new Call("tools/list", new JsonObject()).meta(MetaKeys.PROTOCOL_VERSION, "2025-11-25").send();
         assertThat(version.statusCode()).isEqualTo(400);
         assertThat(error(version).getInteger("code")).isEqualTo(-32020);
+    }
+
+    @Test
+    void aRoutingHeaderSentTwiceIsAMismatchWhateverItsCase() throws Exception {
+        JsonObject args = new JsonObject().put("region", "eu-west1").put("query", "select 1");
+        HttpResponse<String> name = toolCall("fixture__echo", new JsonObject().put("text", "x"))
+                .also("Mcp-Name", "fixture__echo").send();
+        HttpResponse<String> version = toolCall("fixture__echo", new JsonObject().put("text", "x"))
+                .also("MCP-Protocol-Version", V).send();
+        HttpResponse<String> param = toolCall("fixture__regional", args).header("Mcp-Param-Region", "eu-west1")
+                .header("mcp-param-REGION", "eu-west1").send();
+        for (HttpResponse<String> twice : List.of(name, version, param)) {
+            assertThat(twice.statusCode()).as(twice.body()).isEqualTo(400);
+            assertThat(error(twice).getInteger("code")).isEqualTo(-32020);
+            assertThat(error(twice).getString("message")).contains("more than once");
+        }
+        assertThat(error(param).getString("message")).contains("mcp-param-region");
+    }
+
+    @Test
+    void theAgentsEnvelopeStaysAtTheGatewayWhileItsOtherMetaGoesUpstream() throws Exception {
+        HttpResponse<String> r = toolCall("notes__read_note", new JsonObject().put("path", "/notes/public/hello.md"))
+                .meta("vendor.example/tag", "kept").meta(MetaKeys.LOG_LEVEL, "info").send();
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        List<String> lines = java.nio.file.Files.readAllLines(gw.metaLog);
+        JsonObject received = new JsonObject(lines.get(lines.size() - 1));
+        assertThat(received.getString("vendor.example/tag")).isEqualTo("kept");
+        assertThat(received.getString("traceparent")).isNotBlank();
+        assertThat(received.fieldNames()).doesNotContain(MetaKeys.PROTOCOL_VERSION, MetaKeys.CLIENT_CAPABILITIES,
+                MetaKeys.CLIENT_INFO, MetaKeys.LOG_LEVEL);
     }
 
     @Test
