@@ -11,7 +11,6 @@ import dev.warrant.gateway.pipeline.Pipelines;
 import dev.warrant.gateway.pipeline.RoutingHeaders;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.MultiMap;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
