@@ -1,5 +1,5 @@
 #!/usr/bin/env sh
-# CPU profile of the gateway in the load benchmark's steady state (docs/PERFORMANCE.md, "Where a call's CPU goes"):
+# CPU profile of the gateway in the load benchmark's steady state (docs/PERFORMANCE.md, "Receipts", "Where those"):
 # runs one scenario alone, waits out the warm-up, attaches async-profiler (from Maven Central) to the gateway for
 # a window, and prints each thread group's CPU per call and the event loops' user/kernel split.
 #   bench/profile.sh SCENARIO [AGENTS] [WINDOW_SECONDS] [OUT.collapsed]     e.g. bench/profile.sh warrant-2026 16

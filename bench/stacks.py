@@ -2,8 +2,9 @@
 
 usage: python3 bench/stacks.py PROFILE.collapsed CALLS_PER_SECOND WINDOW_SECONDS [INTERVAL_US]
 Prints each thread group's CPU per call, the event loops' split between user code and the kernel (system calls
-and the loopback network stack), and where the event loops' user CPU goes: each sample's own frame charged to the nearest Warrant frame below it
-(the Warrant code that asked for the work), or to the nearest Vert.x frame when no Warrant code is on the stack.
+and the loopback network stack), and where the event loops' user CPU goes: each sample charged to the innermost
+Warrant frame on its stack (the Warrant code that asked for the work), or to the innermost Vert.x frame when no
+Warrant code is on it.
 """
 import collections
 import re

@@ -43,17 +43,9 @@ public final class MetaPropagation {
 
     /**
      * Returns a copy of {@code params} whose {@code _meta} also carries the given context. The caller's own
-     * {@code _meta} entries (progressToken, vendor keys) are kept; trace keys are overwritten because the
-     * upstream must see the gateway's CLIENT span as its parent.
-     */
-    public static Map<String, Object> inject(TextMapPropagator propagator, Context context,
-                                             Map<String, Object> params) {
-        return inject(propagator, context, params, key -> false);
-    }
-
-    /**
-     * As {@link #inject(TextMapPropagator, Context, Map)}, leaving out the caller's {@code _meta} entries whose
-     * key {@code drop} names: one copy serves both, where removing them first would copy the params twice.
+     * {@code _meta} entries (progressToken, vendor keys) are kept, except those whose key {@code drop} names (left
+     * out of this one copy rather than removed in another); trace keys are overwritten because the upstream must
+     * see the gateway's CLIENT span as its parent.
      */
     public static Map<String, Object> inject(TextMapPropagator propagator, Context context,
                                              Map<String, Object> params, Predicate<String> drop) {
