@@ -10,6 +10,7 @@ enum Scenario {
     WARRANT_STDIO("warrant-stdio", "through `warrant serve` to the stdio server (same token, policies, audit)"),
     PEER_STDIO("supergateway-stdio", "through supergateway 4.0.0 --stateful to the stdio server (no authorization)"),
     DIRECT_2026("direct-2026", "MCP 2026-07-28: the same echo server speaking 2026-07-28, called directly with 2026 requests"),
+    PROXY_2026("proxy-2026", "MCP 2026-07-28: the same pass-through proxy in front of that 2026 server, 2026 requests"),
     WARRANT_2026("warrant-2026", "MCP 2026-07-28: a 2026 agent through `warrant serve` to that 2026 server (same token, policies, audit)");
 
     final String id;
@@ -26,12 +27,13 @@ enum Scenario {
                 return s;
             }
         }
-        throw new IllegalArgumentException("unknown scenario '" + id + "' (known: direct, proxy, warrant-http, "
-                + "warrant-jwt, warrant-stdio, supergateway-stdio, direct-2026, warrant-2026)");
+        throw new IllegalArgumentException("unknown scenario '" + id + "' (known: "
+                + java.util.Arrays.stream(values()).map(s -> s.id).collect(java.util.stream.Collectors.joining(", "))
+                + ")");
     }
 
     /** Whether the agent speaks MCP 2026-07-28 (no handshake, the envelope in every request). */
     boolean modern() {
-        return this == DIRECT_2026 || this == WARRANT_2026;
+        return this == DIRECT_2026 || this == PROXY_2026 || this == WARRANT_2026;
     }
 }

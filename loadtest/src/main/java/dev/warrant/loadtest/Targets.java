@@ -11,8 +11,8 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The systems under test, started once for all runs and stopped together: the echo server, the proxy in front
- * of it, the gateway (both upstreams) and the peer bridge, and for {@code warrant-jwt} the issuer's key endpoint
+ * The systems under test, started once for all runs and stopped together: the echo servers (2025 and 2026), a
+ * proxy in front of each, the gateway (both upstreams) and the peer bridge, and for {@code warrant-jwt} the issuer's key endpoint
  * — only those the chosen scenarios need.
  */
 final class Targets implements AutoCloseable {
@@ -37,7 +37,7 @@ final class Targets implements AutoCloseable {
             }
             // The 2026-07-28 echo is a process of its own: the 2025 scenarios keep a 2025-only upstream.
             int modernPort = ChildProcess.freePort();
-            if (warrant || scenarios.contains(Scenario.DIRECT_2026)) {
+            if (warrant || scenarios.contains(Scenario.DIRECT_2026) || scenarios.contains(Scenario.PROXY_2026)) {
                 ChildProcess server = t.add(ChildProcess.start("echo-server-2026",
                         ChildProcess.java(FastMcpServer.class.getName(), Integer.toString(modernPort), "--2026"), dir,
                         Map.of()));
@@ -51,6 +51,12 @@ final class Targets implements AutoCloseable {
                 starting.put(t.add(ChildProcess.start("proxy", ChildProcess.java(PassThroughProxy.class.getName(),
                         Integer.toString(port), Integer.toString(serverPort)), dir, Map.of())), port);
                 t.urls.put(Scenario.PROXY, mcp(port));
+            }
+            if (scenarios.contains(Scenario.PROXY_2026)) {
+                int port = ChildProcess.freePort();
+                starting.put(t.add(ChildProcess.start("proxy-2026", ChildProcess.java(PassThroughProxy.class.getName(),
+                        Integer.toString(port), Integer.toString(modernPort)), dir, Map.of())), port);
+                t.urls.put(Scenario.PROXY_2026, mcp(port));
             }
             if (issuer.isPresent()) {
                 // Listening before the gateway starts: it reads the keys at start, so the first JWT need not wait.

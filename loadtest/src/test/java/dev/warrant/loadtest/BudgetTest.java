@@ -47,18 +47,23 @@ class BudgetTest {
     }
 
     @Test
-    void the2026PathIsJudgedByTheSameLinesAgainstItsOwnDirectCall() {
+    void the2026PathIsJudgedByTheSameLinesAgainstItsOwnDirectCallAndItsOwnProxy() {
         List<Budget.Check> checks = Budget.check(List.of(
                 r(Scenario.DIRECT, 16, 600, 2000, 24000, 0), r(Scenario.PROXY, 16, 1000, 3000, 14000, 0),
                 r(Scenario.WARRANT_HTTP, 16, 1500, 4000, 9000, 0),
-                r(Scenario.DIRECT_2026, 16, 500, 1500, 25000, 0), r(Scenario.WARRANT_2026, 16, 1600, 5000, 7000, 0)));
+                r(Scenario.DIRECT_2026, 16, 500, 1500, 25000, 0), r(Scenario.PROXY_2026, 16, 1000, 3000, 12000, 0),
+                r(Scenario.WARRANT_2026, 16, 1600, 5000, 7000, 0)));
 
         assertThat(check(checks, "16 clients: Warrant's added p99").pass()).isTrue();              // 2.0 ms
+        assertThat(check(checks, "16 clients: throughput Warrant / pass-through proxy").value()).isEqualTo("0.64");
         assertThat(check(checks, "16 clients, 2026-07-28: Warrant's added p99").value()).isEqualTo("3.500 ms");
         assertThat(check(checks, "16 clients, 2026-07-28: Warrant's added p99").pass()).isFalse();
-        assertThat(check(checks, "16 clients, 2026-07-28: throughput Warrant / pass-through proxy").value())
-                .isEqualTo("0.50");
-        assertThat(check(checks, "16 clients, 2026-07-28: throughput Warrant / pass-through proxy").pass()).isFalse();
+        Budget.Check share = check(checks, "16 clients, 2026-07-28: throughput Warrant / pass-through proxy");
+        assertThat(share.value()).isEqualTo("0.58");                                               // of proxy-2026
+        assertThat(share.pass()).isFalse();
+        Budget.Check ofOld = check(checks, "16 clients, 2026-07-28: throughput Warrant / pass-through proxy of 2025");
+        assertThat(ofOld.value()).isEqualTo("0.50");
+        assertThat(ofOld.budget()).isEqualTo("(reported)");
     }
 
     @Test
