@@ -327,6 +327,12 @@ final class AuditCommand {
         public Integer call() throws KeyFileException {
             AuditSeal.Rotation r = AuditSeal.rotate(stateDir);
             PrintWriter out = spec.commandLine().getOut();
+            if (r.finished()) {
+                out.println("audit key rotation finished: an earlier rotate-key stopped between its renames; the key "
+                        + "is now " + r.newKeyId() + ". Restart the member to sign with it.");
+                out.flush();
+                return 0;
+            }
             out.println("audit key rotated: " + r.oldKeyId() + " -> " + r.newKeyId() + "; the old public key is kept as "
                     + r.keptPub() + ". Restart the member to sign with the new key.");
             out.flush();

@@ -28,12 +28,16 @@ public record AuditSeal(String memberId, SigningKey key) {
      * @throws KeyFileException when a file exists but cannot be read or is not what it should be
      */
     public static AuditSeal loadOrCreate(Path dir) throws KeyFileException {
+        finishCutShortRotation(dir);
         SigningKey key = KeyFiles.loadOrCreate(dir.resolve(KEY_FILE), dir.resolve(PUB_FILE));
         return new AuditSeal(memberId(dir.resolve(MEMBER_FILE)), key);
     }
 
-    /** What {@link #rotate} did: the retired key's id and where its public key is kept, and the new key's id. */
-    public record Rotation(String oldKeyId, Path keptPub, String newKeyId) {
+    /**
+     * What {@link #rotate} did: the retired key's id and where its public key is kept, and the new key's id; or,
+     * when it found a rotation cut short between its two renames, only the new key's id ({@code finished}).
+     */
+    public record Rotation(String oldKeyId, Path keptPub, String newKeyId, boolean finished) {
     }
 
     /**
@@ -47,6 +51,10 @@ public record AuditSeal(String memberId, SigningKey key) {
     public static Rotation rotate(Path dir) throws KeyFileException {
         Path keyFile = dir.resolve(KEY_FILE);
         Path pubFile = dir.resolve(PUB_FILE);
+        String finished = finishCutShortRotation(dir);
+        if (finished != null) {
+            return new Rotation(null, null, finished, true);
+        }
         if (!Files.exists(keyFile)) {
             throw new KeyFileException("no audit key to rotate: " + keyFile + " does not exist");
         }
@@ -64,9 +72,33 @@ public record AuditSeal(String memberId, SigningKey key) {
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Files.move(newKey, keyFile, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                     java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            return new Rotation(old.keyId(), kept, fresh.keyId());
+            return new Rotation(old.keyId(), kept, fresh.keyId(), false);
         } catch (IOException e) {
             throw new KeyFileException("cannot rotate the audit key in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Completes a rotation stopped between its two renames (new {@code audit.pub} in place, new private key still
+     * {@code audit.key.new}): the pair on disk would not match, and the member could not start. Returns the new
+     * key's id, or null when there was nothing to finish.
+     */
+    private static String finishCutShortRotation(Path dir) throws KeyFileException {
+        Path newKey = dir.resolve(KEY_FILE + ".new");
+        Path pubFile = dir.resolve(PUB_FILE);
+        if (!Files.exists(newKey) || Files.exists(dir.resolve(PUB_FILE + ".new")) || !Files.exists(pubFile)) {
+            return null;
+        }
+        SigningKey fresh = KeyFiles.load(newKey);
+        try {
+            if (!fresh.publicKey().hex().equals(Files.readString(pubFile, StandardCharsets.US_ASCII).trim())) {
+                return null; // audit.pub is still the old key's: the next rotate-key reuses the .new pair
+            }
+            Files.move(newKey, dir.resolve(KEY_FILE), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return fresh.keyId();
+        } catch (IOException e) {
+            throw new KeyFileException("cannot finish the audit key rotation in " + dir + ": " + e.getMessage(), e);
         }
     }
 

@@ -1,6 +1,8 @@
 package dev.warrant.gateway.cli;
 
+import dev.warrant.delegation.KeyFiles;
 import dev.warrant.delegation.MintSpec;
+import dev.warrant.delegation.SigningKey;
 import dev.warrant.gateway.NodeProcess;
 import dev.warrant.gateway.TestGateway;
 import dev.warrant.gateway.record.AuditReceipt;
@@ -15,6 +17,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -130,6 +133,29 @@ class ReceiptCommandTest {
                 write("new.json", after.toJson()).toString(), log.toString());
         assertThat(confirmed.code()).as(confirmed.out()).isZero();
         assertThat(confirmed.out().lines().filter(l -> l.contains(": confirmed: ")).count()).isEqualTo(2);
+    }
+
+    @Test
+    void aRotationStoppedBetweenItsRenamesIsFinishedByTheNextStartOrRotateKey() throws Exception {
+        for (boolean byCommand : new boolean[] {false, true}) {
+            Path state = Files.createDirectories(dir.resolve("stopped-" + byCommand));
+            AuditSeal first = AuditSeal.loadOrCreate(state);
+            // Where rotate-key stops between its renames: new pair made, old public key kept, audit.pub replaced.
+            SigningKey fresh = KeyFiles.loadOrCreate(state.resolve("audit.key.new"), state.resolve("audit.pub.new"));
+            Files.writeString(state.resolve(AuditSeal.retiredPubFile(first.key().keyId())),
+                    first.key().publicKey().hex() + "\n");
+            Files.move(state.resolve("audit.pub.new"), state.resolve(AuditSeal.PUB_FILE),
+                    StandardCopyOption.REPLACE_EXISTING);
+            if (byCommand) {
+                CliRun finished = CliRun.run("audit", "rotate-key", "--state-dir", state.toString()).ok();
+                assertThat(finished.out()).contains("rotation finished").contains(fresh.keyId());
+            }
+
+            AuditSeal next = AuditSeal.loadOrCreate(state);
+            assertThat(next.key().keyId()).isEqualTo(fresh.keyId());
+            assertThat(next.memberId()).isEqualTo(first.memberId());
+            assertThat(state.resolve("audit.key.new")).doesNotExist();
+        }
     }
 
     @Test
