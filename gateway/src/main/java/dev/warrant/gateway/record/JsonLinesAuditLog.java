@@ -265,7 +265,10 @@ public final class JsonLinesAuditLog implements AuditSink {
         return healthy;
     }
 
-    /** Writes everything queued so far and a checkpoint sealing it, syncs, then closes the file. */
+    /**
+     * Writes everything queued so far and a checkpoint sealing it, syncs, then closes the file. An interrupt does not
+     * cut this short (an unsealed tail, an open file and a signer thread would be left); it is kept for the caller.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -273,18 +276,28 @@ public final class JsonLinesAuditLog implements AuditSink {
         }
         closed = true;
         queue.add(STOP);
+        boolean interrupted = false;
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        for (long left = deadline - System.nanoTime(); writer.isAlive() && left > 0; left = deadline - System.nanoTime()) {
+            try {
+                writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
         try {
-            writer.join(TimeUnit.SECONDS.toMillis(10));
             if (receiptSigner != null) {
                 receiptSigner.close();
             }
             file.close();
-            // A record racing with close was dropped: release whoever waits on it.
-            queue.forEach(p -> p.complete(null));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (IOException e) {
             LOG.warn("closing audit log: {}", e.toString());
+        } finally {
+            // A record racing with close was dropped: release whoever waits on it.
+            queue.forEach(p -> p.complete(null));
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -227,6 +228,33 @@ class AuditLogTest {
             assertThat(Files.readAllLines(file).stream().filter(l -> !AuditFiles.isCheckpoint(l)).toList())
                     .hasSize(threads * each)
                     .extracting(l -> new JsonObject(l).getString("caller")).doesNotHaveDuplicates();
+        }
+    }
+
+    @Test
+    void closeOnAnInterruptedThreadStillSealsTheLogStopsItsThreadsAndKeepsTheInterrupt() throws Exception {
+        Path file = dir.resolve("audit.log");
+        Set<Thread> before = Thread.getAllStackTraces().keySet();
+        JsonLinesAuditLog log = new JsonLinesAuditLog(file);
+        List<Thread> started = new ArrayList<>(Thread.getAllStackTraces().keySet());
+        started.removeAll(before);
+        assertThat(started).extracting(Thread::getName).contains("warrant-audit", "warrant-signing-nonces");
+        log.record(record("allow", "a", 1)).toCompletableFuture().get(5, TimeUnit.SECONDS);
+
+        Thread.currentThread().interrupt();
+        boolean kept;
+        try {
+            log.close();
+        } finally {
+            kept = Thread.interrupted();
+        }
+
+        assertThat(kept).as("the caller's interrupt is kept").isTrue();
+        List<String> lines = Files.readAllLines(file);
+        assertThat(new JsonObject(lines.get(lines.size() - 1)).getString("decision")).isEqualTo("checkpoint");
+        for (Thread t : started) {
+            t.join(TimeUnit.SECONDS.toMillis(10));
+            assertThat(t.isAlive()).as(t.getName() + " stopped").isFalse();
         }
     }
 
