@@ -34,19 +34,22 @@ final class Receipts {
         return ResultMeta.with(result, AuditReceipt.META_KEY, receipt.toJson());
     }
 
+    /** Where an upstream error's {@code data} that is not an object goes, so that the receipt has room beside it. */
+    static final String UPSTREAM_DATA_KEY = "value";
+
     /**
      * The same refusal with the receipt in its {@code data._meta}; an upstream's error object keeps every field
-     * of its own. An upstream error whose {@code data} is not an object has no room for it and stays as it was.
+     * of its own. An upstream error whose {@code data} is not an object (a string, a number, a list) has no room for
+     * it: its {@code data} becomes an object holding that value under {@link #UPSTREAM_DATA_KEY} and the receipt.
      */
     static WarrantException onError(WarrantException e, AuditReceipt receipt) {
         if (e.reason() == Reason.UPSTREAM_ERROR && e.upstreamError() instanceof Map<?, ?> upstream) {
             @SuppressWarnings("unchecked")
             JsonObject error = new JsonObject(new LinkedHashMap<>((Map<String, Object>) upstream));
             Object data = error.getValue("data");
-            if (data != null && !(data instanceof JsonObject)) {
-                return e;
-            }
-            JsonObject d = data == null ? new JsonObject() : new JsonObject(new LinkedHashMap<>(((JsonObject) data).getMap()));
+            JsonObject d = data == null ? new JsonObject()
+                    : data instanceof JsonObject o ? new JsonObject(new LinkedHashMap<>(o.getMap()))
+                    : new JsonObject().put(UPSTREAM_DATA_KEY, data);
             d.put("_meta", withReceipt(d.getValue("_meta"), receipt));
             error.put("data", d);
             return WarrantException.upstream(error.getMap(), e.detail());

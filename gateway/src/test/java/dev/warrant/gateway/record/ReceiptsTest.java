@@ -1,12 +1,16 @@
 package dev.warrant.gateway.record;
 
 import dev.warrant.adapters.RawJsonObject;
+import dev.warrant.gateway.errors.Reason;
+import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.json.RawJsonCodec;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -54,6 +58,39 @@ class ReceiptsTest {
         JsonObject meta = new JsonObject(answered.encode()).getJsonObject("_meta");
         assertThat(meta.getInteger("vendor/x")).isEqualTo(1);
         assertThat(meta.getJsonObject(AuditReceipt.META_KEY)).isEqualTo(RECEIPT.toJson());
+    }
+
+    @Test
+    void anUpstreamErrorKeepsItsFieldsAndItsDataGainsTheReceiptWhateverTheDataWas() {
+        Map<String, Object> withObject = Map.of("code", -32000, "message", "disk full",
+                "data", Map.of("path", "/tmp"));
+        JsonObject object = errorOf(Receipts.onError(WarrantException.upstream(withObject, "x"), RECEIPT));
+        assertThat(object.getInteger("code")).isEqualTo(-32000);
+        assertThat(object.getString("message")).isEqualTo("disk full");
+        assertThat(object.getJsonObject("data").getString("path")).isEqualTo("/tmp");
+        assertThat(receiptIn(object)).isEqualTo(RECEIPT.toJson());
+
+        for (Object data : new Object[] {"trace: at line 3", 42, List.of("a", "b"), true}) {
+            Map<String, Object> error = new java.util.LinkedHashMap<>(Map.of("code", -32001, "message", "failed"));
+            error.put("data", data);
+            JsonObject answered = errorOf(Receipts.onError(WarrantException.upstream(error, "x"), RECEIPT));
+            assertThat(answered.getInteger("code")).isEqualTo(-32001);
+            assertThat(answered.getJsonObject("data").getValue(Receipts.UPSTREAM_DATA_KEY))
+                    .as("the upstream's data, kept").isEqualTo(data instanceof List<?> l ? new JsonArray(l) : data);
+            assertThat(receiptIn(answered)).as("a receipt for data " + data).isEqualTo(RECEIPT.toJson());
+        }
+        JsonObject noData = errorOf(Receipts.onError(WarrantException.upstream(
+                Map.of("code", -32002, "message", "no data"), "x"), RECEIPT));
+        assertThat(noData.getJsonObject("data").fieldNames()).containsExactly("_meta");
+    }
+
+    private static JsonObject errorOf(WarrantException e) {
+        assertThat(e.reason()).isEqualTo(Reason.UPSTREAM_ERROR);
+        return JsonObject.mapFrom(e.upstreamError());
+    }
+
+    private static JsonObject receiptIn(JsonObject error) {
+        return error.getJsonObject("data").getJsonObject("_meta").getJsonObject(AuditReceipt.META_KEY);
     }
 
     @Test
