@@ -4,6 +4,7 @@ import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.auth.VerifiedTokenCache;
 import dev.warrant.gateway.cluster.LocalRevocationIndex;
 import dev.warrant.gateway.cluster.Revocation;
+import dev.warrant.gateway.crypto.Sha256;
 import dev.warrant.gateway.forward.ParkedCalls;
 import dev.warrant.gateway.tasks.LiveTasks;
 import dev.warrant.gateway.transport.ModernRequests;
@@ -12,9 +13,6 @@ import dev.warrant.gateway.transport.SessionRegistry;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Predicate;
@@ -79,11 +77,6 @@ public final class RevocationReach {
 
     /** A session id is a bearer of sorts: only a digest leaves the member. */
     private static String digest(String sessionId) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(sessionId.getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(d, 0, 16);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
+        return HexFormat.of().formatHex(Sha256.of(sessionId), 0, 16);
     }
 }

@@ -7,6 +7,7 @@ import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.pipeline.McpExchange;
 import dev.warrant.gateway.pipeline.Stage;
 import dev.warrant.gateway.pipeline.StageKind;
+import dev.warrant.gateway.record.ArgumentDigest;
 import dev.warrant.gateway.upstream.ToolEntry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -117,7 +118,7 @@ public final class ApprovalStage implements Stage {
                                    Object arguments, boolean showArguments, Instant now, Duration timeout,
                                    String memberId) {
         return new PendingApproval(id, token.caller(), token.chain(), token.revocationIds(),
-                token.task().orElse(null), tool, PendingApproval.digest(arguments), now.toEpochMilli(),
+                token.task().orElse(null), tool, ArgumentDigest.of(arguments), now.toEpochMilli(),
                 now.plus(timeout).toEpochMilli(), memberId, PendingApproval.Status.PENDING, null, riskTier, policy,
                 showArguments && arguments != null ? shown(arguments) : null, null);
     }

@@ -4,11 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 import java.io.Serializable;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -65,20 +61,6 @@ public record PendingApproval(String id, String caller, List<String> chain, List
     private static void putIfPresent(JsonObject json, String key, String value) {
         if (value != null) {
             json.put(key, value);
-        }
-    }
-
-    /** The same digest the audit log records (SHA-256 of the arguments' JSON), so the two can be matched. */
-    static String digest(Object arguments) {
-        if (arguments == null) {
-            return null;
-        }
-        String json = arguments instanceof JsonObject o ? o.encode() : String.valueOf(arguments);
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
-            return "sha256:" + HexFormat.of().formatHex(d);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
         }
     }
 }

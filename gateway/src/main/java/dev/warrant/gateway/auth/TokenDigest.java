@@ -1,8 +1,7 @@
 package dev.warrant.gateway.auth;
 
-import java.nio.charset.StandardCharsets;
+import dev.warrant.gateway.crypto.Sha256;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Arrays;
 
 /**
@@ -20,12 +19,7 @@ public final class TokenDigest {
     }
 
     public static TokenDigest of(String token) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            return new TokenDigest(sha.digest(token.getBytes(StandardCharsets.US_ASCII)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the JDK", e);
-        }
+        return new TokenDigest(Sha256.of(token));
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.forward;
 
+import dev.warrant.gateway.crypto.Sha256;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import io.vertx.core.json.DecodeException;
@@ -8,7 +9,6 @@ import io.vertx.core.json.JsonObject;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 
 /**
@@ -95,12 +95,7 @@ final class ListPage {
 
     /** SHA-256 over scope and item identities, first 96 bits: enough to tell two lists apart, short in a cursor. */
     static String fingerprint(String scope, JsonArray all) {
-        MessageDigest sha;
-        try {
-            sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required of every JVM", e);
-        }
+        MessageDigest sha = Sha256.newDigest();
         sha.update(scope.getBytes(StandardCharsets.UTF_8));
         for (Object item : all) {
             sha.update((byte) 0);

@@ -2,11 +2,11 @@ package dev.warrant.gateway.modern;
 
 import dev.warrant.gateway.cluster.Sealer;
 import dev.warrant.gateway.cluster.SealingKeys;
+import dev.warrant.gateway.crypto.Sha256;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import io.vertx.core.json.JsonObject;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Base64;
@@ -105,18 +105,9 @@ public final class RequestStates {
      */
     public static String digest(Object arguments) {
         String canonical = io.vertx.core.json.Json.encode(sorted(arguments));
-        byte[] hash = SHA_256.get().digest(canonical.getBytes(StandardCharsets.UTF_8));
+        byte[] hash = Sha256.of(canonical);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(hash);
     }
-
-    /** One SHA-256 per thread: {@code getInstance} walks the security providers on every call. */
-    private static final ThreadLocal<java.security.MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return java.security.MessageDigest.getInstance("SHA-256");
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-    });
 
     private static Object sorted(Object value) {
         if (value instanceof JsonObject o) {

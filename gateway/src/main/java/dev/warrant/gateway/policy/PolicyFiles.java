@@ -3,11 +3,11 @@ package dev.warrant.gateway.policy;
 import dev.warrant.delegation.PolicyParseException;
 import dev.warrant.delegation.PolicySet;
 import dev.warrant.gateway.config.ConfigException;
+import dev.warrant.gateway.crypto.Sha256;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,7 +45,7 @@ public final class PolicyFiles {
         }
         List<PolicySet> sets = new ArrayList<>();
         List<String> names = new ArrayList<>();
-        MessageDigest sha256 = sha256();
+        MessageDigest sha256 = Sha256.newDigest();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path file : files.filter(p -> p.getFileName().toString().endsWith(".datalog")).sorted().toList()) {
                 String name = file.getFileName().toString();
@@ -66,13 +66,5 @@ public final class PolicyFiles {
 
     /** What one read of the directory found. */
     record Loaded(PolicySet policies, List<String> files, String sha256) {
-    }
-
-    private static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 missing from the JDK", e);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.warrant.gateway.record;
 
+import dev.warrant.gateway.crypto.Sha256;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
 
@@ -36,7 +36,7 @@ final class AuditChain {
     }
 
     private final String memberId;
-    private final MessageDigest sha256 = sha256();
+    private final MessageDigest sha256 = Sha256.newDigest();
     private long seq;
     private String prev;
     private long unsealed;
@@ -88,7 +88,7 @@ final class AuditChain {
     }
 
     static String hash(byte[] line) {
-        return HEX.formatHex(sha256().digest(line));
+        return HEX.formatHex(Sha256.of(line));
     }
 
     /**
@@ -174,14 +174,6 @@ final class AuditChain {
             raf.seek(start);
             raf.readFully(line);
             return line;
-        }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is required by the Java platform", e);
         }
     }
 }

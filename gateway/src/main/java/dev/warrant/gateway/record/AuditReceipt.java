@@ -1,6 +1,7 @@
 package dev.warrant.gateway.record;
 
 import dev.warrant.delegation.SigningKey;
+import dev.warrant.gateway.crypto.Sha256;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -117,13 +118,13 @@ public record AuditReceipt(String decision, String reason, String caller, List<S
 
     /** SHA-256 of {@code 0x00} and {@link #signedBytes()}. */
     byte[] leaf() {
-        java.security.MessageDigest sha = AuditChain.sha256();
+        java.security.MessageDigest sha = Sha256.newDigest();
         sha.update((byte) 0);
         return sha.digest(signedBytes());
     }
 
     private static byte[] node(byte[] left, byte[] right) {
-        java.security.MessageDigest sha = AuditChain.sha256();
+        java.security.MessageDigest sha = Sha256.newDigest();
         sha.update((byte) 1);
         sha.update(left);
         return sha.digest(right);

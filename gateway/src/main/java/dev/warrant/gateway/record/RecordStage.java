@@ -16,11 +16,7 @@ import io.vertx.core.json.JsonObject;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -128,7 +124,7 @@ public final class RecordStage implements Stage {
                 token == null ? null : token.task().orElse(null),
                 ex.method(),
                 TraceStage.target(ex),
-                argumentDigest(arguments),
+                ArgumentDigest.of(arguments),
                 ex.target() == null || ex.target().risk() == null ? null : ex.target().risk().code(),
                 ex.approvalId(),
                 ex.approver(),
@@ -152,27 +148,6 @@ public final class RecordStage implements Stage {
         }
         // Allowed by policy but failed later (upstream error, timeout, bad params).
         return ex.verdict() != null && ex.verdict().allowed() ? "allow" : "error";
-    }
-
-    /**
-     * One SHA-256 per thread, reused: {@code getInstance} walks the security providers on every call
-     * (docs/PERFORMANCE-HISTORY.md). {@code digest()} resets it.
-     */
-    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java platform has SHA-256", e);
-        }
-    });
-
-    /** SHA-256 of the JSON of the arguments as sent: lets auditors match calls without storing values. */
-    private static String argumentDigest(Object arguments) {
-        if (arguments == null) {
-            return null;
-        }
-        String json = arguments instanceof JsonObject o ? o.encode() : String.valueOf(arguments);
-        return "sha256:" + HexFormat.of().formatHex(SHA_256.get().digest(json.getBytes(StandardCharsets.UTF_8)));
     }
 
     static long nowEpochNanos() {

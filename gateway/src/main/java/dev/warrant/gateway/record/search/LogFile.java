@@ -1,5 +1,6 @@
 package dev.warrant.gateway.record.search;
 
+import dev.warrant.gateway.crypto.Sha256;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -8,7 +9,6 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.Arrays;
 
@@ -129,13 +129,9 @@ final class LogFile implements AutoCloseable {
     }
 
     private static byte[] digest(byte[] bytes, int length) {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            sha.update(bytes, 0, length);
-            return Arrays.copyOf(sha.digest(), ID_BYTES);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is part of every JDK", e);
-        }
+        MessageDigest sha = Sha256.newDigest();
+        sha.update(bytes, 0, length);
+        return Arrays.copyOf(sha.digest(), ID_BYTES);
     }
 
     @Override
