@@ -128,7 +128,8 @@ class ApprovalTest {
         await().atMost(Duration.ofSeconds(15)).until(() -> held.count("notifications/progress") >= 2);
         assertThat(held.done()).isNotDone();
 
-        HttpResponse<String> approve = post("/admin/approvals/" + pending.getString("id") + "/approve", approver);
+        HttpResponse<String> approve = post("/admin/approvals/" + pending.getString("id") + "/approve", approver,
+                new JsonObject().put("reason", "a note in the public folder is fine"));
         assertThat(approve.statusCode()).isEqualTo(200);
         assertThat(new JsonObject(approve.body()).getString("approver")).isEqualTo("alice");
 
@@ -141,6 +142,10 @@ class ApprovalTest {
         JsonObject result = last(events);
         assertThat(result.getJsonObject("result").encode()).as(result.encode()).doesNotContain("\"isError\":true");
         assertThat(Files.readString(stateDir.resolve("notes/public/approved.md"))).isEqualTo("approved text");
+        JsonObject line = auditLineOf(pending.getString("id"));
+        assertThat(line.getString("decision")).isEqualTo("allow");
+        assertThat(line.getString("approver")).isEqualTo("alice");
+        assertThat(line.getString("approverReason")).isEqualTo("a note in the public folder is fine");
         // Resolved approvals leave the list, and cannot be decided twice.
         assertThat(pendingList()).isEmpty();
         assertThat(post("/admin/approvals/" + pending.getString("id") + "/deny", approver).statusCode()).isEqualTo(404);
@@ -152,13 +157,26 @@ class ApprovalTest {
         CompletableFuture<List<JsonObject>> held = callAsync(planner, session, 20, "notes__write_note",
                 new JsonObject().put("path", "/notes/public/denied.md").put("text", "no"), null);
         JsonObject pending = awaitPending("notes__write_note");
-        assertThat(post("/admin/approvals/" + pending.getString("id") + "/deny", approver).statusCode()).isEqualTo(200);
+        assertThat(post("/admin/approvals/" + pending.getString("id") + "/deny", approver,
+                new JsonObject().put("reason", "no writes today")).statusCode()).isEqualTo(200);
         List<JsonObject> events = held.get(20, TimeUnit.SECONDS);
         assertThat(events).anySatisfy(e -> assertThat(e.getString("method")).isEqualTo("notifications/message"));
         JsonObject error = last(events).getJsonObject("error");
         assertThat(error.getJsonObject("data").getString("reason")).isEqualTo("approval_denied");
         assertThat(error.getJsonObject("data").getString("detail")).contains("alice");
         assertThat(stateDir.resolve("notes/public/denied.md")).doesNotExist();
+        // The audit line names who refused the call and in which words, as it does for an approval.
+        JsonObject line = auditLineOf(pending.getString("id"));
+        assertThat(line.getString("decision")).isEqualTo("deny");
+        assertThat(line.getString("reason")).isEqualTo("approval_denied");
+        assertThat(line.getString("approver")).isEqualTo("alice");
+        assertThat(line.getString("approverReason")).isEqualTo("no writes today");
+    }
+
+    /** The audit line of the call held for approval {@code id}: written before the agent got its answer. */
+    private static JsonObject auditLineOf(String id) throws Exception {
+        return Files.readAllLines(stateDir.resolve("audit.log")).stream().map(JsonObject::new)
+                .filter(l -> id.equals(l.getString("approvalId"))).findFirst().orElseThrow();
     }
 
     @Test
@@ -360,6 +378,12 @@ class ApprovalTest {
     private static HttpResponse<String> get(String path, String token) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path)).timeout(Duration.ofSeconds(30))
                 .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static HttpResponse<String> post(String path, String token, JsonObject body) throws Exception {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(gateway.baseUrl() + path)).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(String path, String token) throws Exception {

@@ -51,6 +51,8 @@ public final class McpAttributes {
     public static final AttributeKey<String> WARRANT_RISK_TIER = AttributeKey.stringKey("warrant.risk_tier");
     public static final AttributeKey<String> WARRANT_APPROVAL_ID = AttributeKey.stringKey("warrant.approval.id");
     public static final AttributeKey<String> WARRANT_APPROVER = AttributeKey.stringKey("warrant.approval.approver");
+    public static final AttributeKey<String> WARRANT_APPROVER_REASON =
+            AttributeKey.stringKey("warrant.approval.reason");
     public static final AttributeKey<List<String>> WARRANT_REVOCATION_IDS =
             AttributeKey.stringArrayKey("warrant.revocation_ids");
     public static final AttributeKey<Long> WARRANT_LATENCY_MICROS = AttributeKey.longKey("warrant.latency_us");

@@ -108,7 +108,7 @@ public final class ApprovalStage implements Stage {
         }
         return decided.onComplete(ignored -> quota.release(grant))
                 .compose(approved -> {
-                    exchange.approver(approved.approver());
+                    exchange.decidedBy(approved.approver(), approved.decisionReason());
                     return chain.proceed(exchange);
                 });
     }

@@ -107,9 +107,13 @@ final class HeldCall {
             PendingApproval.Status status = last == null ? PendingApproval.Status.PENDING : last.status();
             switch (status) {
                 case APPROVED -> decided.tryComplete(last);
-                case DENIED -> decided.tryFail(WarrantException.of(Reason.APPROVAL_DENIED,
+                case DENIED -> {
+                    // The audit line names who denied the call and why, as it does for an approval.
+                    exchange.decidedBy(last.approver(), last.decisionReason());
+                    decided.tryFail(WarrantException.of(Reason.APPROVAL_DENIED,
                         "approval " + pending.id() + " denied by " + last.approver()
                                 + (last.decisionReason() == null ? "" : ": " + last.decisionReason())));
+                }
                 case PENDING -> decided.tryFail(ifStillPending == Reason.APPROVAL_TIMEOUT
                         ? WarrantException.of(Reason.APPROVAL_TIMEOUT, "approval " + pending.id()
                                 + " not granted within " + timeout)

@@ -18,6 +18,12 @@ final class AuditView {
     private AuditView() {
     }
 
+    /** Who released or refused a held call, in their words when they gave some. */
+    private static String decidedBy(AuditEntry e) {
+        return ("approval_denied".equals(e.reason()) ? "denied by " : "approved by ") + e.approver()
+                + (e.approverReason() == null ? "" : ": " + e.approverReason());
+    }
+
     static String row(AuditEntry e, boolean mayRevoke, Optional<String> traceUrl) {
         StringBuilder out = new StringBuilder("<tr class=\"audit-line\" data-seq=\"").append(e.seq()).append("\">")
                 .append(cell(e.time() == null ? "" : e.time().toString()))
@@ -28,7 +34,7 @@ final class AuditView {
                 .append("<td>").append(Html.text(e.method())).append(e.target() == null ? "" : " <code>"
                         + Html.text(e.target()) + "</code>")
                 .append(e.riskTier() == null ? "" : "<br><small>risk " + Html.text(e.riskTier()) + "</small>")
-                .append(e.approver() == null ? "" : "<br><small>approved by " + Html.text(e.approver()) + "</small>")
+                .append(e.approver() == null ? "" : "<br><small>" + Html.text(decidedBy(e)) + "</small>")
                 .append("</td>")
                 .append("<td>").append(trace(e.traceId(), traceUrl)).append("</td>");
         out.append("<td class=\"actions\">");

@@ -97,7 +97,7 @@ public final class TokenExchange {
                 span.setAttribute("warrant.chain", String.join(" > ", i.verified().chain()));
                 record = new AuditRecord(clock.instant(), "allow", "allowed", null, i.verified().caller(),
                         i.verified().chain(), i.verified().task().orElse(null), METHOD, null, null, null, null, null,
-                        i.verified().revocationIds(), traceId, null, micros, null, null, spanId);
+                        null, i.verified().revocationIds(), traceId, null, micros, null, null, spanId);
                 status = 200;
                 body = new JsonObject().put("access_token", i.token())
                         .put("issued_token_type", TokenTypes.BISCUIT).put("token_type", "Bearer")
@@ -107,7 +107,7 @@ public final class TokenExchange {
                 span.setStatus(StatusCode.ERROR, error.error);
                 record = new AuditRecord(clock.instant(), "deny", error.warrantReason != null ? error.warrantReason
                         : error.error, null, null, java.util.List.of(), null, METHOD, null, null, null, null, null,
-                        java.util.List.of(), traceId, null, micros, null, null, spanId);
+                        null, java.util.List.of(), traceId, null, micros, null, null, spanId);
                 status = error.status();
                 body = error.body();
             }

@@ -103,7 +103,7 @@ public final class DriftContainment implements GatewayObserver {
                 reason = REASON_INCOMPLETE;
             }
             audit.record(new AuditRecord(clock.instant(), DECISION, reason, null, caller, token.chain(),
-                    token.task().orElse(null), offence.method(), offence.target(), null, null, null, null,
+                    token.task().orElse(null), offence.method(), offence.target(), null, null, null, null, null,
                     token.revocationIds(), offence.traceId(), offence.sessionId(), 0, null, null, offence.spanId()));
             return null;
         }, false).onFailure(e -> LOG.error("quarantine of {} failed: {}", caller, e.toString()));

@@ -53,6 +53,7 @@ public final class McpExchange {
     private final Slot<Verdict> verdict = new Slot<>("verdict");
     private final Slot<String> approvalId = new Slot<>("approvalId");
     private final Slot<String> approver = new Slot<>("approver");
+    private final Slot<String> approverReason = new Slot<>("approverReason");
     private final Slot<String> correlationId = new Slot<>("correlationId");
 
     public McpExchange(JsonRpc.Request request, HttpFacts http, ReplyChannel channel, long startEpochNanos) {
@@ -282,8 +283,14 @@ public final class McpExchange {
         correlationId.set(id, stage);
     }
 
-    /** Who decided the held call. */
-    public void approver(String who) {
+    /** The approver's own words for the decision; null when they gave none, or no one decided. */
+    public String approverReason() {
+        return approverReason.get();
+    }
+
+    /** Who decided the held call (approved or denied it), and the words they gave, if any. */
+    public void decidedBy(String who, String reason) {
         approver.set(who, stage);
+        approverReason.set(reason, stage);
     }
 }

@@ -60,6 +60,7 @@ final class AuditLine {
             g.writeStringField("riskTier", r.riskTier());
             g.writeStringField("approvalId", r.approvalId());
             g.writeStringField("approver", r.approver());
+            g.writeStringField("approverReason", r.approverReason());
             strings(g, "revocationIds", r.revocationIds());
             g.writeStringField("traceId", r.traceId());
             g.writeStringField("sessionId", r.sessionId());

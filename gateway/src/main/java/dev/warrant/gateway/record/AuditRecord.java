@@ -16,7 +16,8 @@ import java.util.List;
  *                     span's {@code warrant.policy}); null when no policy decided (e.g. authentication failed)
  * @param riskTier     low / medium / high for tool calls, null otherwise
  * @param approvalId   the human approval that released the call, null when none was needed
- * @param approver     who approved it, null when none
+ * @param approver     who approved or denied the held call, null when none did
+ * @param approverReason the approver's own words for that decision, null when none were given
  * @param latencyMicros from the request's arrival to its outcome
  * @param arguments    the call's raw arguments (may be null); written only when configured
  * @param correlationId shared by every round of one multi round-trip request (2026-07-28 {@code input_required}),
@@ -26,9 +27,9 @@ import java.util.List;
  */
 public record AuditRecord(Instant time, String decision, String reason, String policy, String caller,
                           List<String> chain, String task, String method, String target, String argumentDigest,
-                          String riskTier, String approvalId, String approver, List<String> revocationIds,
-                          String traceId, String sessionId, long latencyMicros, JsonObject arguments,
-                          String correlationId, String spanId) {
+                          String riskTier, String approvalId, String approver, String approverReason,
+                          List<String> revocationIds, String traceId, String sessionId, long latencyMicros,
+                          JsonObject arguments, String correlationId, String spanId) {
 
     public AuditRecord {
         chain = chain == null ? List.of() : List.copyOf(chain);
@@ -42,7 +43,7 @@ public record AuditRecord(Instant time, String decision, String reason, String p
                        String traceId, String sessionId, long latencyMicros, JsonObject arguments,
                        String correlationId) {
         this(time, decision, reason, policy, caller, chain, task, method, target, argumentDigest, riskTier,
-                approvalId, approver, revocationIds, traceId, sessionId, latencyMicros, arguments, correlationId,
+                approvalId, approver, null, revocationIds, traceId, sessionId, latencyMicros, arguments, correlationId,
                 null);
     }
 
@@ -52,7 +53,7 @@ public record AuditRecord(Instant time, String decision, String reason, String p
                        String riskTier, String approvalId, String approver, List<String> revocationIds,
                        String traceId, String sessionId, long latencyMicros, JsonObject arguments) {
         this(time, decision, reason, policy, caller, chain, task, method, target, argumentDigest, riskTier,
-                approvalId, approver, revocationIds, traceId, sessionId, latencyMicros, arguments, null, null);
+                approvalId, approver, null, revocationIds, traceId, sessionId, latencyMicros, arguments, null, null);
     }
 
     /** A record no policy decided (alerts, revoked sessions): {@code policy} is null. */
@@ -61,7 +62,7 @@ public record AuditRecord(Instant time, String decision, String reason, String p
                        String approvalId, String approver, List<String> revocationIds, String traceId,
                        String sessionId, long latencyMicros, JsonObject arguments) {
         this(time, decision, reason, null, caller, chain, task, method, target, argumentDigest, riskTier,
-                approvalId, approver, revocationIds, traceId, sessionId, latencyMicros, arguments, null, null);
+                approvalId, approver, null, revocationIds, traceId, sessionId, latencyMicros, arguments, null, null);
     }
 
     /**

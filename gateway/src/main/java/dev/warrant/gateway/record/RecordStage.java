@@ -128,6 +128,7 @@ public final class RecordStage implements Stage {
                 ex.target() == null || ex.target().risk() == null ? null : ex.target().risk().code(),
                 ex.approvalId(),
                 ex.approver(),
+                ex.approverReason(),
                 token == null ? List.of() : token.revocationIds(),
                 traced ? span.getSpanContext().getTraceId() : null,
                 ex.session() == null ? null : ex.session().id(),

@@ -97,6 +97,7 @@ public final class TelemetryAuditSink implements AuditSink {
         put(log, McpAttributes.WARRANT_RISK_TIER, r.riskTier());
         put(log, McpAttributes.WARRANT_APPROVAL_ID, r.approvalId());
         put(log, McpAttributes.WARRANT_APPROVER, r.approver());
+        put(log, McpAttributes.WARRANT_APPROVER_REASON, r.approverReason());
         put(log, McpAttributes.WARRANT_REVOCATION_IDS, r.revocationIds().isEmpty() ? null : r.revocationIds());
         put(log, McpAttributes.MCP_SESSION_ID, r.sessionId());
         put(log, McpAttributes.WARRANT_LATENCY_MICROS, r.latencyMicros());

@@ -48,7 +48,7 @@ class AuditLogTest {
             assertThat(lines).hasSize(2);
             JsonObject deny = new JsonObject(lines.get(1));
             assertThat(deny.fieldNames()).containsExactlyInAnyOrder("seq", "member", "prev", "time", "decision", "reason", "policy", "caller", "chain",
-                    "task", "method", "target", "argumentDigest", "riskTier", "approvalId", "approver",
+                    "task", "method", "target", "argumentDigest", "riskTier", "approvalId", "approver", "approverReason",
                     "revocationIds", "traceId", "sessionId", "latencyMicros", "correlationId");
             assertThat(deny.getString("decision")).isEqualTo("deny");
             assertThat(deny.getString("reason")).isEqualTo("not_permitted");

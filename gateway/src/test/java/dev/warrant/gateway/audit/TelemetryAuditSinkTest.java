@@ -41,7 +41,7 @@ class TelemetryAuditSinkTest {
     static AuditRecord record(String decision, String reason) {
         return new AuditRecord(Instant.parse("2026-11-25T20:00:00.123456789Z"), decision, reason, "p.datalog:3: deny",
                 "researcher", List.of("planner", "researcher"), "T-42", "tools/call", "fs__read_file", "sha256:abc",
-                "high", "ap-1", "alice", List.of("rev1", "rev2"), TRACE_ID, "s-1", 1234,
+                "high", "ap-1", "alice", null, List.of("rev1", "rev2"), TRACE_ID, "s-1", 1234,
                 new JsonObject().put("path", "/secret/1"), "c-9", SPAN_ID);
     }
 

@@ -59,6 +59,7 @@ class AuditLogExportTest {
             Map.entry("method", "mcp.method.name"), Map.entry("target", "warrant.target"),
             Map.entry("argumentDigest", "warrant.argument_digest"), Map.entry("riskTier", "warrant.risk_tier"),
             Map.entry("approvalId", "warrant.approval.id"), Map.entry("approver", "warrant.approval.approver"),
+            Map.entry("approverReason", "warrant.approval.reason"),
             Map.entry("revocationIds", "warrant.revocation_ids"), Map.entry("sessionId", "mcp.session.id"),
             Map.entry("latencyMicros", "warrant.latency_us"), Map.entry("correlationId", "warrant.correlation_id"));
 

@@ -177,13 +177,15 @@ class ExchangeSlotsTest {
 
         exchange.token(TOKENS.verified("planner"));
         exchange.approvalId("a-1");
-        exchange.approver("alice");
+        exchange.decidedBy("alice", "checked the path");
 
         assertThat(exchange.approvalId()).isEqualTo("a-1");
         assertThat(exchange.approver()).isEqualTo("alice");
-        assertThatThrownBy(() -> exchange.approver("mallory"))
+        assertThat(exchange.approverReason()).isEqualTo("checked the path");
+        assertThatThrownBy(() -> exchange.decidedBy("mallory", null))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("'approver'");
         assertThat(exchange.approver()).isEqualTo("alice");
+        assertThat(exchange.approverReason()).isEqualTo("checked the path");
     }
 }

@@ -14,9 +14,9 @@ import java.util.List;
  */
 public record AuditEntry(long seq, String member, Instant time, String decision, String reason, String policy,
                          String caller, List<String> chain, String task, String method, String target,
-                         String riskTier, String approvalId, String approver, List<String> revocationIds,
-                         String traceId, String sessionId, String argumentDigest, Long latencyMicros,
-                         String correlationId) {
+                         String riskTier, String approvalId, String approver, String approverReason,
+                         List<String> revocationIds, String traceId, String sessionId, String argumentDigest,
+                         Long latencyMicros, String correlationId) {
 
     public AuditEntry {
         chain = List.copyOf(chain);
@@ -31,8 +31,9 @@ public record AuditEntry(long seq, String member, Instant time, String decision,
                 line.getString("policy"), line.getString("caller"), strings(line.getJsonArray("chain")),
                 line.getString("task"), line.getString("method"), line.getString("target"),
                 line.getString("riskTier"), line.getString("approvalId"), line.getString("approver"),
-                strings(line.getJsonArray("revocationIds")), line.getString("traceId"), line.getString("sessionId"),
-                line.getString("argumentDigest"), line.getLong("latencyMicros"), line.getString("correlationId"));
+                line.getString("approverReason"), strings(line.getJsonArray("revocationIds")),
+                line.getString("traceId"), line.getString("sessionId"), line.getString("argumentDigest"),
+                line.getLong("latencyMicros"), line.getString("correlationId"));
     }
 
     private static List<String> strings(JsonArray array) {
@@ -53,6 +54,7 @@ public record AuditEntry(long seq, String member, Instant time, String decision,
                 .put("caller", caller).put("chain", new JsonArray(new ArrayList<>(chain)))
                 .put("task", task).put("method", method).put("target", target)
                 .put("riskTier", riskTier).put("approvalId", approvalId).put("approver", approver)
+                .put("approverReason", approverReason)
                 .put("revocationIds", new JsonArray(new ArrayList<>(revocationIds)))
                 .put("traceId", traceId).put("sessionId", sessionId).put("argumentDigest", argumentDigest)
                 .put("latencyMicros", latencyMicros).put("correlationId", correlationId);
