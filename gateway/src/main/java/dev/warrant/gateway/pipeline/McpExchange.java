@@ -23,7 +23,7 @@ import java.util.Objects;
  *   <li>{@link #span()}, {@link #traceContext()}: TraceStage (or RecordStage for a message refused before it)</li>
  *   <li>{@link #session()} (2025 era) or {@link #envelope()} and {@link #scope()} (2026 era): SessionStage</li>
  *   <li>{@link #target()}, {@link #route()}, {@link #verdict()}: AuthorizeStage</li>
- *   <li>{@link #approvalId()}, then {@link #approver()}: ApprovalStage</li>
+ *   <li>{@link #approvalId()}, then {@link #approver()} and {@link #approverReason()}: ApprovalStage</li>
  * </ul>
  * Concurrency: an exchange lives on the event loop of its HTTP connection; stages that go off-loop hop back
  * before touching it.
