@@ -20,7 +20,8 @@ import java.util.Set;
  * --warmup-calls 20000     --warmup-seconds 10     warm-up phase per run (not measured; 3x in round 1)
  * --calls 100000           --seconds 15            measured phase per run
  * --hops 3                 delegation hops of the agents' token
- * --scenarios a,b          default: all (direct, proxy, warrant-http, warrant-jwt, warrant-stdio, supergateway-stdio, direct-2026, proxy-2026, warrant-2026)
+ * --scenarios a,b          default: all (direct, proxy, warrant-http, warrant-jwt, warrant-stdio,
+ *                          supergateway-stdio, direct-2026, proxy-2026, warrant-2026)
  * --doc docs/PERFORMANCE.md  results table is written between its load-results markers; "none" = don't
  * --node-tools node-tools  where supergateway is installed (npm ci)
  * --work-dir DIR           configs, keys, logs (default: a new temporary directory, kept)

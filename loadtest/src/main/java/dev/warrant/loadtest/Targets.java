@@ -12,8 +12,8 @@ import java.util.Set;
 
 /**
  * The systems under test, started once for all runs and stopped together: the echo servers (2025 and 2026), a
- * proxy in front of each, the gateway (both upstreams) and the peer bridge, and for {@code warrant-jwt} the issuer's key endpoint
- * — only those the chosen scenarios need.
+ * proxy in front of each, the gateway (both upstreams) and the peer bridge, and for {@code warrant-jwt} the
+ * issuer's key endpoint — only those the chosen scenarios need.
  */
 final class Targets implements AutoCloseable {
 

@@ -30,7 +30,8 @@ class MetaPropagationTest {
             params.put("name", "echo");
             params.put("_meta", Map.of("progressToken", 7, "vendor/key", "v"));
 
-            Map<String, Object> out = MetaPropagation.inject(propagator, Context.root().with(span), params, key -> false);
+            Map<String, Object> out = MetaPropagation.inject(propagator, Context.root().with(span), params,
+                    key -> false);
 
             @SuppressWarnings("unchecked")
             Map<String, Object> meta = (Map<String, Object>) out.get("_meta");

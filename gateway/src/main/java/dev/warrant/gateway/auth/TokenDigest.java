@@ -1,6 +1,7 @@
 package dev.warrant.gateway.auth;
 
 import dev.warrant.gateway.crypto.Sha256;
+
 import java.security.MessageDigest;
 import java.util.Arrays;
 

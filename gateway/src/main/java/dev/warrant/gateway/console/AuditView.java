@@ -1,6 +1,7 @@
 package dev.warrant.gateway.console;
 
 import dev.warrant.gateway.admin.RevocationRequest;
+import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.record.search.AuditEntry;
 
 import java.net.URLEncoder;
@@ -20,7 +21,7 @@ final class AuditView {
 
     /** Who released or refused a held call, in their words when they gave some. */
     private static String decidedBy(AuditEntry e) {
-        return ("approval_denied".equals(e.reason()) ? "denied by " : "approved by ") + e.approver()
+        return (Reason.APPROVAL_DENIED.code().equals(e.reason()) ? "denied by " : "approved by ") + e.approver()
                 + (e.approverReason() == null ? "" : ": " + e.approverReason());
     }
 

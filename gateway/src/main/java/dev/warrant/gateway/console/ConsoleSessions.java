@@ -1,8 +1,8 @@
 package dev.warrant.gateway.console;
 
-import dev.warrant.gateway.crypto.Sha256;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import dev.warrant.gateway.crypto.Sha256;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 

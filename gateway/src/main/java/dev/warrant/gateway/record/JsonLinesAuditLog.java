@@ -278,7 +278,8 @@ public final class JsonLinesAuditLog implements AuditSink {
         queue.add(STOP);
         boolean interrupted = false;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        for (long left = deadline - System.nanoTime(); writer.isAlive() && left > 0; left = deadline - System.nanoTime()) {
+        long left;
+        while (writer.isAlive() && (left = deadline - System.nanoTime()) > 0) {
             try {
                 writer.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(left)));
             } catch (InterruptedException e) {

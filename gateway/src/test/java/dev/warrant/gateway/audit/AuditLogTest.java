@@ -48,8 +48,8 @@ class AuditLogTest {
             assertThat(lines).hasSize(2);
             JsonObject deny = new JsonObject(lines.get(1));
             assertThat(deny.fieldNames()).containsExactlyInAnyOrder("seq", "member", "prev", "time", "decision", "reason", "policy", "caller", "chain",
-                    "task", "method", "target", "argumentDigest", "riskTier", "approvalId", "approver", "approverReason",
-                    "revocationIds", "traceId", "sessionId", "latencyMicros", "correlationId");
+                    "task", "method", "target", "argumentDigest", "riskTier", "approvalId", "approver",
+                    "approverReason", "revocationIds", "traceId", "sessionId", "latencyMicros", "correlationId");
             assertThat(deny.getString("decision")).isEqualTo("deny");
             assertThat(deny.getString("reason")).isEqualTo("not_permitted");
             assertThat(deny.getString("policy")).isEqualTo("operator.datalog:7: deny if server(\"legacy-admin\")");

@@ -50,7 +50,8 @@ class ModernWireTest {
         fixture = PythonProcess.fixtureServer();
         gw = new TestGateway("fixture", fixture.mcpUrl(), null, UnaryOperator.identity());
         token = gw.minter.mint(MintSpec.builder("wire-agent")
-                .right("tool", "fixture", "echo").right("tool", "fixture", "regional").right("tool", "notes", "read_note")
+                .right("tool", "fixture", "echo").right("tool", "fixture", "regional")
+                .right("tool", "notes", "read_note")
                 .right("resource", "fixture", "fixture://")
                 .ttl(Duration.ofMinutes(10)).build());
     }

@@ -1,6 +1,7 @@
 package dev.warrant.gateway.record.search;
 
 import dev.warrant.gateway.crypto.Sha256;
+
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
