@@ -6,6 +6,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.awaitility.Awaitility.await;
 
@@ -15,28 +17,27 @@ public final class ProcessPorts {
     private ProcessPorts() {
     }
 
-    /** A port free on 127.0.0.1 right now (another process may take it before ours binds: tests accept that). */
-    public static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
+    /** Below the kernel's ephemeral range (32768 and up on Linux): no outgoing connection takes such a port. */
+    private static final int FIRST = 20_000;
+    private static final int COUNT = 12_000;
+    /** Ports are handed out in turn from a random start, so two calls in one JVM never return the same port. */
+    private static final AtomicInteger NEXT = new AtomicInteger(ThreadLocalRandom.current().nextInt(COUNT));
 
     /**
-     * A port free on 127.0.0.1 now, below the kernel's ephemeral range (32768 and up on Linux), for a server that
-     * binds long after it is chosen: outgoing connections in the meantime never take such a port.
+     * A port free on 127.0.0.1 now, for a server that binds later (often in another process). Never one this JVM
+     * handed out before: the kernel's port 0 may give the same port twice in a row, and then two servers chosen
+     * together collide. Never an ephemeral port: an outgoing connection in the meantime could take it.
      */
-    public static int freePortOutsideEphemeralRange() throws IOException {
-        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
-        for (int attempt = 0; attempt < 200; attempt++) {
-            int port = random.nextInt(20_000, 32_000);
+    public static int freePort() throws IOException {
+        for (int attempt = 0; attempt < COUNT; attempt++) {
+            int port = FIRST + Math.floorMod(NEXT.getAndIncrement(), COUNT);
             try (ServerSocket s = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
                 return s.getLocalPort();
             } catch (IOException taken) {
-                // try another
+                // in use by someone else: the next one
             }
         }
-        throw new IOException("no free port in 20000-31999");
+        throw new IOException("no free port in " + FIRST + "-" + (FIRST + COUNT - 1));
     }
 
     /**

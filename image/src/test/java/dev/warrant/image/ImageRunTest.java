@@ -65,6 +65,10 @@ class ImageRunTest {
 
         // What Kubernetes would mount (deploy/): the config file the image's command names, and a root public key.
         int port = freePort();
+        int clusterPort = freePort();
+        while (clusterPort == port) { // the kernel may give the same free port twice in a row
+            clusterPort = freePort();
+        }
         Path key = root.resolve("etc/warrant/keys/root.pub");
         Files.createDirectories(key.getParent());
         Files.writeString(key, SigningKey.generate("root").publicKey().hex());
@@ -75,7 +79,7 @@ class ImageRunTest {
                 stateDir: %s
                 keys: [ { publicKeyFile: %s } ]
                 cluster: { name: image-test-%s, port: %d }
-                """.formatted(port, inRoot(root, image.workingDir()), key, UUID.randomUUID(), freePort()));
+                """.formatted(port, inRoot(root, image.workingDir()), key, UUID.randomUUID(), clusterPort));
 
         List<String> command = new ArrayList<>();
         command.add(loader(root).toString());

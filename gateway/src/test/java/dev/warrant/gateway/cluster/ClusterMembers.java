@@ -171,7 +171,8 @@ final class ClusterMembers implements AutoCloseable {
         try {
             await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
                 if (processes[i] != null && !processes[i].isAlive()) {
-                    throw new IllegalStateException("member " + i + " exited with " + processes[i].exitValue());
+                    throw new IllegalStateException("member " + i + " exited with " + processes[i].exitValue() + ": "
+                            + lastLine(home(i).resolve("serve.log")));
                 }
                 try {
                     HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(base(i) + "/admin/cluster"))
@@ -187,6 +188,15 @@ final class ClusterMembers implements AutoCloseable {
         } catch (ConditionTimeoutException e) {
             // An IllegalStateException, as callers (SplitBrainTest) tell "not formed" from other failures by it.
             throw new IllegalStateException("member " + i + " not ready with " + expected + " members: " + last.get());
+        }
+    }
+
+    /** The serve command's last word (its one-line error when it refuses to start). */
+    private static String lastLine(Path log) {
+        try (var lines = Files.lines(log)) {
+            return lines.filter(l -> !l.isBlank()).reduce((a, b) -> b).orElse("(empty log)");
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return "(no log: " + e.getMessage() + ")";
         }
     }
 

@@ -77,7 +77,7 @@ public final class ScaleOutMeasurement {
 
     private static void measure(Path dir, Path publicKey, Layout layout, PythonProcess fixture, String admin,
                                 String agent, int calls, int clients) throws Exception {
-        int proxyPort = ProcessPorts.freePortOutsideEphemeralRange();
+        int proxyPort = ProcessPorts.freePort();
         List<ClusterMembers> clusters = new ArrayList<>();
         for (int c = 0; c < layout.members / layout.perCluster; c++) {
             clusters.add(new ClusterMembers(Files.createDirectories(dir.resolve("c" + c)), publicKey, layout.perCluster)
