@@ -15,8 +15,13 @@
 //                    "alg": "RS256",                               // or "ES256"; default RS256
 //                    "accessTokenTTL": 300,                        // seconds; default 300
 //                    "claims": { "groups": ["ops"] } } ] }         // extra claims in its tokens
+//   "webClients": [ { "client_id": "console", "client_secret": "...", "scope": "console.read",
+//                     "resources": [...], "redirect_uris": ["http://127.0.0.1:8080/console/login/callback"] } ],
+//   "accounts": { "alice": { "groups": ["approvers"] } } }       // extra claims in a signed-in user's tokens
 // Clients authenticate with client_secret_basic (what the MCP SDKs' client-credentials providers send).
 // A token request without `resource` gets the client's first resource as audience.
+// Web clients use the authorization code flow (PKCE S256 required). A user signs in on oidc-provider's own
+// development pages: any login name, any password (the login becomes `sub`), then "Continue" to consent.
 import * as crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import * as http from 'node:http';
@@ -40,7 +45,9 @@ const HOST = '127.0.0.1';
 const port = Number(args.port);
 const issuer = `http://${HOST}:${port}`;
 const config = JSON.parse(readFileSync(args.config, 'utf8'));
-const clients = new Map((config.clients ?? []).map((c) => [c.client_id, c]));
+const webClients = new Set((config.webClients ?? []).map((c) => c.client_id));
+const clients = new Map([...(config.clients ?? []), ...(config.webClients ?? [])].map((c) => [c.client_id, c]));
+const accounts = config.accounts ?? {};
 const adminSecret = crypto.randomBytes(24).toString('base64url');
 const cookieKey = crypto.randomBytes(32).toString('base64url');
 
@@ -89,16 +96,17 @@ function buildProvider() {
       client_id: c.client_id,
       client_secret: c.client_secret,
       scope: c.scope ?? '',
-      grant_types: ['client_credentials'],
-      response_types: [],
-      redirect_uris: [],
+      grant_types: webClients.has(c.client_id) ? ['authorization_code'] : ['client_credentials'],
+      response_types: webClients.has(c.client_id) ? ['code'] : [],
+      redirect_uris: c.redirect_uris ?? [],
       token_endpoint_auth_method: 'client_secret_basic',
     })),
+    pkce: { required: () => true },
     scopes: [...new Set([...clients.values()].flatMap((c) => (c.scope ?? '').split(' ').filter(Boolean)))],
     jwks: { keys: generations.flat() },
     cookies: { keys: [cookieKey] },
     features: {
-      devInteractions: { enabled: false },
+      devInteractions: { enabled: webClients.size > 0 },
       clientCredentials: { enabled: true },
       introspection: { enabled: false },
       revocation: { enabled: false },
@@ -109,7 +117,7 @@ function buildProvider() {
       },
     },
     ttl: { ClientCredentials: (_ctx, token) => token.resourceServer?.accessTokenTTL ?? 300 },
-    extraTokenClaims: (_ctx, token) => clients.get(token.clientId)?.claims,
+    extraTokenClaims: (_ctx, token) => ({ ...clients.get(token.clientId)?.claims, ...accounts[token.accountId] }),
     clientBasedCORS: () => false,
     renderError: (ctx, out) => {
       ctx.type = 'application/json';

@@ -428,7 +428,8 @@ public final class Gateway implements AutoCloseable {
                 ConsoleBackends backends = new ConsoleBackends(approvals, auditSearch, revocationPreview, revocations,
                         tokenInspection, gatewayStatus, config.maxTokenTtl());
                 resources.add("console", new Console(vertx, cluster.hazelcast(), authenticator, engine, backends,
-                        audit, config.console(), config.tls().isPresent(), maxTokenLength, clock)).routes(router);
+                        audit, config.console(), config.tls().isPresent(), maxTokenLength,
+                        config.identity().map(IdentitySettings::resource), clock)).routes(router);
             }
             // Refusals raised by vertx-web itself (body limit, wrong method, a handler that threw) get the
             // same JSON-RPC error bodies as ours, never a plain-text page.

@@ -98,7 +98,12 @@ import java.util.function.Function;
  *   mapping: identity.datalog                 # claims to rights; relative to the config file; hot reloaded
  *   signingKeyFile: keys/identity.key         # what identities' tokens are minted with; default stateDir/identity.key
  * console: { enabled: true, sessionTtl: PT8H, idleTimeout: PT30M,   # the defaults; the operator console at /console/
- *            traceUrl: "https://jaeger.example.org/trace/{traceId}" }  # optional: audit lines link their trace
+ *            traceUrl: "https://jaeger.example.org/trace/{traceId}",   # optional: audit lines link their trace
+ *            signIn: {                                # optional: sign-in through the IdP (code flow with PKCE)
+ *              issuer: https://idp.example.org/realms/agents     # one of identity.issuers
+ *              clientId: warrant-console, clientSecretFile: secrets/console-client.secret,
+ *              redirectUri: https://warrant.example.org/console/login/callback,   # as browsers reach it
+ *              scope: "console.read console.approve" } }   # what the mapping turns into console rights
  * </pre>
  */
 public final class ConfigLoader {
@@ -239,14 +244,17 @@ public final class ConfigLoader {
         }
         JsonNode console = object(root, "console");
         if (console != null) {
-            unknownKeys(console, Set.of("enabled", "sessionTtl", "idleTimeout", "traceUrl"), "console.");
+            unknownKeys(console, Set.of("enabled", "sessionTtl", "idleTimeout", "traceUrl", "signIn"), "console.");
             dev.warrant.gateway.console.ConsoleSettings d = dev.warrant.gateway.console.ConsoleSettings.defaults();
             try {
                 b.console(new dev.warrant.gateway.console.ConsoleSettings(
                         console.has("enabled") ? bool(console, "enabled", "console.enabled") : d.enabled(),
                         console.has("sessionTtl") ? duration(console, "sessionTtl", "console.sessionTtl") : d.sessionTtl(),
                         console.has("idleTimeout") ? duration(console, "idleTimeout", "console.idleTimeout") : d.idleTimeout(),
-                        console.has("traceUrl") ? Optional.of(text(console, "traceUrl", "console.traceUrl")) : d.traceUrl()));
+                        console.has("traceUrl") ? Optional.of(text(console, "traceUrl", "console.traceUrl"))
+                                : d.traceUrl(),
+                        Optional.ofNullable(object(console, "signIn", "console.signIn"))
+                                .map(si -> idpSignIn(si, base))));
             } catch (IllegalArgumentException e) {
                 throw new ConfigException(e.getMessage());
             }
@@ -654,6 +662,18 @@ public final class ConfigLoader {
             i = end + 1;
         }
         return out.toString();
+    }
+
+    /** {@code console.signIn}: every field but {@code scope} is required. */
+    private dev.warrant.gateway.console.IdpSignInSettings idpSignIn(JsonNode node, Path base) {
+        unknownKeys(node, Set.of("issuer", "clientId", "clientSecretFile", "redirectUri", "scope"), "console.signIn.");
+        return new dev.warrant.gateway.console.IdpSignInSettings(
+                text(node, "issuer", "console.signIn.issuer"),
+                text(node, "clientId", "console.signIn.clientId"),
+                resolve(base, text(node, "clientSecretFile", "console.signIn.clientSecretFile")),
+                dev.warrant.gateway.console.IdpSignInSettings.redirectUri(
+                        text(node, "redirectUri", "console.signIn.redirectUri")),
+                node.has("scope") ? text(node, "scope", "console.signIn.scope") : "");
     }
 
     private static Path resolve(Path base, String value) {

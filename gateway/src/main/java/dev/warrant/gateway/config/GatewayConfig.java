@@ -160,6 +160,13 @@ public record GatewayConfig(
         if (distinct != upstreams.size()) {
             throw new ConfigException("upstreams: names must be unique");
         }
+        if (console.signIn().isPresent()) {
+            String issuer = console.signIn().get().issuer();
+            // The console's sign-in yields that issuer's access token, which the gateway must accept like an agent's.
+            if (identity.stream().flatMap(i -> i.issuers().stream()).noneMatch(i -> i.issuer().equals(issuer))) {
+                throw new ConfigException("console.signIn.issuer: must be one of identity.issuers: " + issuer);
+            }
+        }
     }
 
     /** Items per page of tools/list, resources/list, resources/templates/list and prompts/list by default. */

@@ -5,11 +5,14 @@ import dev.warrant.gateway.auth.Authenticator;
 import dev.warrant.gateway.record.AuditSink;
 import dev.warrant.policies.PolicyEngine;
 import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.handler.BodyHandler;
 import io.vertx.ext.web.handler.StaticHandler;
 
 import java.time.Clock;
+import java.util.Optional;
 
 /**
  * The operator console at {@code /console/} (docs/ARCHITECTURE.md §12): server-rendered pages on the agent port,
@@ -28,14 +31,20 @@ public final class Console implements AutoCloseable {
     private final Vertx vertx;
     private final Clock clock;
     private final ConsoleBackends backends;
+    private final LoginPage login;
+    /** Both null unless {@code console.signIn} is configured. */
+    private final HttpClient idpClient;
+    private final IdpSignIn idpSignIn;
 
     /**
      * @param secure         the port serves TLS: cookies are Secure
      * @param maxTokenLength the longest token text the gateway reads anywhere
+     * @param resource       the gateway's resource ({@code identity.resource}), for sign-in through the IdP
+     * @throws dev.warrant.gateway.config.ConfigException when the IdP sign-in's client secret cannot be read
      */
     public Console(Vertx vertx, HazelcastInstance hazelcast, Authenticator authenticator, PolicyEngine engine,
                    ConsoleBackends backends, AuditSink audit, ConsoleSettings settings, boolean secure,
-                   int maxTokenLength, Clock clock) {
+                   int maxTokenLength, Optional<String> resource, Clock clock) {
         this.vertx = vertx;
         this.backends = backends;
         this.settings = settings;
@@ -45,6 +54,22 @@ public final class Console implements AutoCloseable {
                 new ConsoleSessions(vertx, hazelcast, settings, clock), secure);
         this.audit = new ConsoleAudit(audit, clock);
         this.clock = clock;
+        this.login = new LoginPage(guard, this.audit, settings, secure, maxTokenLength);
+        if (settings.signIn().isPresent()) {
+            // Its own client: the IdP's TLS and timeouts are nothing the upstreams' pool should share.
+            HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setVerifyHost(true));
+            try {
+                this.idpSignIn = new IdpSignIn(vertx, client, settings.signIn().get(), resource.orElseThrow(() ->
+                        new IllegalStateException("console.signIn without identity")), login, secure);
+            } catch (RuntimeException e) {
+                client.close(); // a start that fails leaves nothing behind
+                throw e;
+            }
+            this.idpClient = client;
+        } else {
+            this.idpClient = null;
+            this.idpSignIn = null;
+        }
     }
 
     public void routes(Router router) {
@@ -58,8 +83,11 @@ public final class Console implements AutoCloseable {
                 .setDirectoryListing(false).setIncludeHidden(false));
         router.get("/console").handler(ctx -> Responses.redirect(ctx, "/console/"));
         router.get("/console/").handler(ctx -> Responses.redirect(ctx, ApprovalsPage.PATH));
-        LoginPage login = new LoginPage(guard, audit, settings, secure, maxTokenLength);
         router.get(LoginPage.PATH).handler(login::form);
+        if (idpSignIn != null) {
+            router.get(IdpSignIn.START_PATH).handler(idpSignIn::start);
+            router.get(IdpSignInSettings.CALLBACK_PATH).handler(idpSignIn::callback);
+        }
         router.post(LoginPage.PATH).handler(forms).handler(login::signIn);
         router.post("/console/logout").handler(forms).handler(login::signOut);
         new ApprovalsPage(vertx, guard, backends.approvals(), audit).routes(router, forms);
@@ -74,6 +102,9 @@ public final class Console implements AutoCloseable {
 
     @Override
     public void close() {
-        // Nothing of its own to release: sessions live in the cluster map, streams end with their connections.
+        // Sessions live in the cluster map and streams end with their connections: only the IdP client is ours.
+        if (idpClient != null) {
+            idpClient.close();
+        }
     }
 }

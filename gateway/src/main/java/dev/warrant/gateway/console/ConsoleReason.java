@@ -15,6 +15,10 @@ enum ConsoleReason {
     REQUEST_INVALID("console_request_invalid", 400),
     /** A sign-in with a token that holds none of the console's rights. */
     NO_CONSOLE_RIGHTS("console_no_rights", 403),
+    /** The identity provider refused the sign-in (the user declined, or it refused the code or the client). */
+    IDP_REFUSED("console_idp_refused", 403),
+    /** The identity provider could not be reached, or answered with something that is not OAuth. */
+    IDP_UNAVAILABLE("console_idp_unavailable", 502),
     /** What the operator asked for is not there (an approval already decided, an unknown page). */
     NOT_FOUND("console_not_found", 404);
 

@@ -29,17 +29,26 @@ final class Layout {
 
     /** A page for someone not signed in (sign-in, errors before sign-in). */
     static String bare(String title, String body) {
-        return head(title) + "<body><header><span class=\"brand\">Warrant</span></header><main id=\"main\">"
+        return bare(title, body, "");
+    }
+
+    /** {@code extraHead}: markup of our own for the head (a refresh), never text from a request. */
+    static String bare(String title, String body, String extraHead) {
+        return head(title, extraHead) + "<body><header><span class=\"brand\">Warrant</span></header><main id=\"main\">"
                 + body + "</main></body></html>";
     }
 
     private static String head(String title) {
+        return head(title, "");
+    }
+
+    private static String head(String title, String extraHead) {
         return "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
                 + "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
                 + "<title>" + Html.text(title) + " · Warrant</title>"
                 + "<link rel=\"icon\" href=\"/console/static/favicon.svg\">"
                 + "<link rel=\"stylesheet\" href=\"/console/static/console.css\">"
                 + "<script src=\"/console/static/htmx.min.js\" defer></script>"
-                + "<script src=\"/console/static/console.js\" defer></script></head>";
+                + "<script src=\"/console/static/console.js\" defer></script>" + extraHead + "</head>";
     }
 }

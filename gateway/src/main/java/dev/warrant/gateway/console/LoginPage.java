@@ -42,40 +42,69 @@ final class LoginPage {
         Cookie pre = ctx.request().getCookie(LOGIN_COOKIE);
         if (!ConsoleGuard.sameOrigin(ctx.request()) || pre == null
                 || !ConsoleGuard.carriesCsrf(ctx, pre.getValue())) {
-            audit.refusedSignIn(ConsoleReason.CSRF_INVALID.code());
-            show(ctx, 403, ConsoleReason.CSRF_INVALID.code() + ": the sign-in form expired, please try again");
+            refuse(ctx, 403, ConsoleReason.CSRF_INVALID.code(), "the sign-in form expired, please try again");
             return;
         }
         String token = ctx.request().getFormAttribute(TOKEN_FIELD);
         if (token == null || token.isBlank() || token.length() > maxTokenLength) {
-            audit.refusedSignIn(ConsoleReason.REQUEST_INVALID.code());
-            show(ctx, 400, ConsoleReason.REQUEST_INVALID.code() + ": paste a token (at most " + maxTokenLength
+            refuse(ctx, 400, ConsoleReason.REQUEST_INVALID.code(), "paste a token (at most " + maxTokenLength
                     + " characters)");
             return;
         }
-        guard.authenticator().authenticate("Bearer " + token.strip()).compose(verified -> {
+        complete(ctx, token.strip(), null);
+    }
+
+    /**
+     * Signs in with {@code token} however it was obtained: it must authenticate and hold a console right; then
+     * the session, its cookie and the audit line ({@code via}: the issuer for a sign-in through the IdP, else null).
+     * A sign-in through the IdP arrives on a cross-site navigation, where the browser would not send the new
+     * SameSite=Strict cookie on a redirect: it gets a page that moves on by itself instead ({@link #moveOn}).
+     */
+    void complete(RoutingContext ctx, String token, String via) {
+        guard.authenticator().authenticate("Bearer " + token).compose(verified -> {
             if (guard.pagesFor(verified).isEmpty()) {
                 return Future.failedFuture(new ConsoleRefusal(ConsoleReason.NO_CONSOLE_RIGHTS,
                         "this token holds none of the console's admin rights"));
             }
-            return guard.sessions().create(token.strip()).map(created -> new Operator(verified, created.session(),
+            return guard.sessions().create(token).map(created -> new Operator(verified, created.session(),
                     created.cookie()));
         }).onComplete(ar -> {
             if (ar.failed()) {
                 String code = ar.cause() instanceof ConsoleRefusal r ? r.reason().code()
                         : WarrantException.wrap(ar.cause()).reason().code();
-                audit.refusedSignIn(code);
                 int status = ar.cause() instanceof ConsoleRefusal r ? r.reason().httpStatus() : 401;
-                show(ctx, status, code + ": sign-in refused");
+                refuse(ctx, status, code, "sign-in refused");
                 return;
             }
             Operator op = ar.result();
-            audit.action(op, "sign-in", null, "allow", "allowed", null);
+            audit.action(op, "sign-in", via, "allow", "allowed", null);
             ctx.response().addCookie(guard.signInCookie(op.cookie(), settings.sessionTtl()));
             ctx.response().addCookie(loginCookie("", Duration.ZERO));
             // The first page the operator may see (sign-in above made sure there is one).
-            Responses.redirect(ctx, guard.pagesFor(op.token()).get(0).path());
+            String first = guard.pagesFor(op.token()).get(0).path();
+            if (via == null) {
+                Responses.redirect(ctx, first);
+            } else {
+                moveOn(ctx, first);
+            }
         });
+    }
+
+    /** A refused sign-in: audited by its code, and the form again with the reason. */
+    void refuse(RoutingContext ctx, int status, String code, String message) {
+        audit.refusedSignIn(code);
+        show(ctx, status, code + ": " + message);
+    }
+
+    /**
+     * A same-site step after a cross-site arrival: a navigation this page starts is same-site, so the browser
+     * sends the SameSite=Strict sign-in cookie with it.
+     */
+    private static void moveOn(RoutingContext ctx, String path) {
+        String body = "<h1>Signed in</h1><p><a id=\"continue\" href=\"" + Html.text(path) + "\">Continue to the console"
+                + "</a></p>";
+        Responses.html(ctx, 200, Layout.bare("Signed in", body, "<meta http-equiv=\"refresh\" content=\"0;url="
+                + Html.text(path) + "\">"));
     }
 
     void signOut(RoutingContext ctx) {
@@ -97,6 +126,9 @@ final class LoginPage {
         String body = "<h1>Sign in</h1>"
                 + (error == null ? "" : "<div class=\"error\" role=\"alert\" id=\"login-error\">" + Html.text(error)
                         + "</div>")
+                + settings.signIn().map(idp -> "<p class=\"idp\"><a class=\"button\" id=\"sign-in-idp\" href=\""
+                        + IdpSignIn.START_PATH + "\">Sign in with " + Html.text(idp.issuer()) + "</a></p>"
+                        + "<p>or paste a token:</p>").orElse("")
                 + "<form method=\"post\" action=\"" + PATH + "\" class=\"login\">" + Html.csrfField(csrf)
                 + "<label for=\"token\">Admin token (a Warrant Biscuit, or your identity provider's access token)"
                 + "</label><input type=\"password\" id=\"token\" name=\"" + TOKEN_FIELD + "\" autocomplete=\"off\""

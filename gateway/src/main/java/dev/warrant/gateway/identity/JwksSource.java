@@ -1,9 +1,5 @@
 package dev.warrant.gateway.identity;
 
-import com.fasterxml.jackson.core.JsonFactory;
-import com.fasterxml.jackson.core.StreamReadConstraints;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.nimbusds.jose.jwk.JWK;
 import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
@@ -14,7 +10,6 @@ import io.vertx.core.http.HttpClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
@@ -35,10 +30,6 @@ import java.util.Optional;
 public final class JwksSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(JwksSource.class);
-
-    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
-            .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
-            .build());
 
     /**
      * @param fetchTimeout       the longest one refresh (discovery and JWKS together) may take
@@ -70,7 +61,7 @@ public final class JwksSource {
     }
 
     private final IssuerSettings issuer;
-    private final BoundedGet http;
+    private final BoundedFetch http;
     private final Clock clock;
     private final Limits limits;
 
@@ -90,7 +81,7 @@ public final class JwksSource {
 
     public JwksSource(Vertx vertx, HttpClient client, IssuerSettings issuer, Clock clock, Limits limits) {
         this.issuer = Objects.requireNonNull(issuer, "issuer");
-        this.http = new BoundedGet(vertx, client, limits.maxBodyBytes());
+        this.http = new BoundedFetch(vertx, client, limits.maxBodyBytes());
         this.clock = Objects.requireNonNull(clock, "clock");
         this.limits = limits;
     }
@@ -183,9 +174,9 @@ public final class JwksSource {
     private void run(Promise<Void> refresh) {
         long deadline = System.nanoTime() + limits.fetchTimeout().toNanos();
         jwksUri(deadline)
-                .compose(uri -> http.get(uri, remaining(deadline)).map(answer -> {
+                .compose(uri -> http.get(uri, IssuerMetadata.remaining(deadline)).map(answer -> {
                     if (answer.status() != 200) {
-                        throw new BoundedGet.FetchFailed(uri + ": HTTP " + answer.status());
+                        throw new BoundedFetch.FetchFailed(uri + ": HTTP " + answer.status());
                     }
                     return KeySet.parse(answer.body().getBytes(), limits.maxKeys());
                 }))
@@ -217,13 +208,8 @@ public final class JwksSource {
                 return Future.succeededFuture(discoveredJwksUri);
             }
         }
-        // OpenID Connect Discovery appends to the issuer; RFC 8414 inserts between the host and the path.
-        URI oidc = URI.create(withoutTrailingSlash(issuer.issuer()) + "/.well-known/openid-configuration");
-        URI base = issuer.issuerUri();
-        String path = base.getRawPath() == null || base.getRawPath().equals("/") ? "" : withoutTrailingSlash(base.getRawPath());
-        URI oauth = base.resolve("/.well-known/oauth-authorization-server" + path);
-        return discover(oidc, deadline)
-                .recover(e -> e instanceof NotFound ? discover(oauth, deadline) : Future.failedFuture(e))
+        return IssuerMetadata.fetch(http, issuer.issuer(), deadline)
+                .map(metadata -> metadata.endpoint("jwks_uri"))
                 .map(uri -> {
                     synchronized (lock) {
                         discoveredJwksUri = uri;
@@ -232,55 +218,8 @@ public final class JwksSource {
                 });
     }
 
-    /** A discovery document that is not there (404): the other well-known location may have it. */
-    private static final class NotFound extends BoundedGet.FetchFailed {
-        NotFound(String message) {
-            super(message);
-        }
-    }
-
-    private Future<URI> discover(URI document, long deadline) {
-        return http.get(document, remaining(deadline)).map(answer -> {
-            if (answer.status() == 404) {
-                throw new NotFound(document + ": HTTP 404");
-            }
-            if (answer.status() != 200) {
-                throw new BoundedGet.FetchFailed(document + ": HTTP " + answer.status());
-            }
-            JsonNode json;
-            try {
-                json = JSON.readTree(answer.body().getBytes());
-            } catch (IOException e) {
-                throw new BoundedGet.FetchFailed(document + ": not JSON");
-            }
-            // Both specifications require the document to name the issuer it was fetched for (mix-up defence).
-            if (json == null || !json.path("issuer").isTextual() || !json.path("issuer").asText().equals(issuer.issuer())) {
-                throw new BoundedGet.FetchFailed(document + ": names a different issuer");
-            }
-            JsonNode jwks = json.path("jwks_uri");
-            if (!jwks.isTextual()) {
-                throw new BoundedGet.FetchFailed(document + ": has no jwks_uri");
-            }
-            try {
-                URI uri = IssuerSettings.uri(jwks.asText(), "jwks_uri");
-                IssuerSettings.httpsOrLoopback(uri, "jwks_uri");
-                return uri;
-            } catch (IllegalArgumentException e) {
-                throw new BoundedGet.FetchFailed(document + ": " + e.getMessage());
-            }
-        });
-    }
-
-    private static Duration remaining(long deadlineNanos) {
-        return Duration.ofNanos(Math.max(1_000_000, deadlineNanos - System.nanoTime()));
-    }
-
-    private static String withoutTrailingSlash(String s) {
-        return s.endsWith("/") ? s.substring(0, s.length() - 1) : s;
-    }
-
     private static String describe(Throwable t) {
-        if (t instanceof BoundedGet.FetchFailed || t instanceof IllegalArgumentException) {
+        if (t instanceof BoundedFetch.FetchFailed || t instanceof IllegalArgumentException) {
             return t.getMessage();
         }
         return "unexpected failure (" + t.getClass().getSimpleName() + ")";

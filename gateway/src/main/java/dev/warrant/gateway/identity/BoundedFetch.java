@@ -15,28 +15,33 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.URI;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Collectors;
 
 /**
- * One GET of a small JSON document from an identity provider: answered within a deadline, with a bounded
- * body, no redirects. A server that never answers or drips bytes costs at most the deadline, then the request
- * is reset. Failures are {@link FetchFailed} with a short reason safe to show a caller (no OS error wording).
+ * One exchange with an identity provider: a GET of a small JSON document, or a form POST to its token endpoint;
+ * answered within a deadline, with a bounded body, no redirects. A server that never answers or drips bytes costs
+ * at most the deadline, then the request is reset. Failures are {@link FetchFailed} with a short reason safe to
+ * show a caller (no OS error wording).
  */
-final class BoundedGet {
+public final class BoundedFetch {
 
     /** The status and body of an answer that arrived in time and within the size bound. */
-    record Answer(int status, Buffer body) {
+    public record Answer(int status, Buffer body) {
     }
 
-    /** Why a GET gave no answer; the message names the URL and the cause in words of our own. */
-    static class FetchFailed extends RuntimeException {
-        FetchFailed(String message) {
+    /** Why an exchange gave no answer; the message names the URL and the cause in words of our own. */
+    public static class FetchFailed extends RuntimeException {
+        public FetchFailed(String message) {
             super(message, null, false, false);
         }
     }
 
-    private static final Logger LOG = LoggerFactory.getLogger(BoundedGet.class);
+    private static final Logger LOG = LoggerFactory.getLogger(BoundedFetch.class);
 
     private final Vertx vertx;
     private final Context context;
@@ -44,7 +49,7 @@ final class BoundedGet {
     private final int maxBodyBytes;
 
     /** The caller's context when made on one, else a new event-loop context of its own. */
-    BoundedGet(Vertx vertx, HttpClient client, int maxBodyBytes) {
+    public BoundedFetch(Vertx vertx, HttpClient client, int maxBodyBytes) {
         this.vertx = vertx;
         this.context = vertx.getOrCreateContext();
         this.client = client;
@@ -56,13 +61,37 @@ final class BoundedGet {
      * arrives on, or a small body can end before anyone reads it (a request sent from a non-Vert.x thread gets its
      * response callback a turn later).
      */
-    Future<Answer> get(URI uri, Duration timeout) {
+    public Future<Answer> get(URI uri, Duration timeout) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.GET);
         Promise<Answer> answer = Promise.promise();
-        context.runOnContext(v -> send(uri, timeout, answer));
+        context.runOnContext(v -> send(uri, options, null, timeout, answer));
         return answer.future();
     }
 
-    private void send(URI uri, Duration timeout, Promise<Answer> answer) {
+    /**
+     * POSTs {@code form} ({@code application/x-www-form-urlencoded}) with {@code authorization} as the
+     * Authorization header (null: none), on this instance's context like {@link #get}.
+     */
+    public Future<Answer> postForm(URI uri, String authorization, Map<String, String> form, Duration timeout) {
+        RequestOptions options = new RequestOptions().setMethod(HttpMethod.POST)
+                .putHeader(HttpHeaders.CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if (authorization != null) {
+            options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
+        }
+        String body = form.entrySet().stream()
+                .map(e -> formEncode(e.getKey()) + "=" + formEncode(e.getValue()))
+                .collect(Collectors.joining("&"));
+        Promise<Answer> answer = Promise.promise();
+        context.runOnContext(v -> send(uri, options, Buffer.buffer(body), timeout, answer));
+        return answer.future();
+    }
+
+    /** RFC 6749 appendix B: form encoding, UTF-8, space as {@code +}. */
+    public static String formEncode(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
+    }
+
+    private void send(URI uri, RequestOptions options, Buffer body, Duration timeout, Promise<Answer> answer) {
         long millis = Math.max(1, timeout.toMillis());
         AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
         long timer = vertx.setTimer(millis, id -> {
@@ -73,9 +102,7 @@ final class BoundedGet {
                 }
             }
         });
-        RequestOptions options = new RequestOptions()
-                .setMethod(HttpMethod.GET)
-                .setAbsoluteURI(uri.toString())
+        options.setAbsoluteURI(uri.toString())
                 .setFollowRedirects(false)
                 .setConnectTimeout(millis)
                 .putHeader(HttpHeaders.ACCEPT, "application/json");
@@ -85,7 +112,7 @@ final class BoundedGet {
                     if (answer.future().isComplete()) {
                         request.reset();
                     }
-                    return request.send();
+                    return body == null ? request.send() : request.send(body);
                 })
                 .compose(this::body)
                 .onComplete(ar -> {
@@ -94,7 +121,7 @@ final class BoundedGet {
                         answer.tryComplete(ar.result());
                     } else {
                         Throwable cause = ar.cause();
-                        LOG.debug("GET {} failed", uri, cause);
+                        LOG.debug("{} {} failed", options.getMethod(), uri, cause);
                         // The exception's type names the failure well enough; its message may carry OS wording.
                         answer.tryFail(cause instanceof FetchFailed f ? new FetchFailed(uri + ": " + f.getMessage())
                                 : new FetchFailed(uri + ": connection failed (" + cause.getClass().getSimpleName() + ")"));
