@@ -26,8 +26,6 @@ public final class Console implements AutoCloseable {
     private final ConsoleGuard guard;
     private final ConsoleAudit audit;
     private final ConsoleSettings settings;
-    private final boolean secure;
-    private final int maxTokenLength;
     private final Vertx vertx;
     private final Clock clock;
     private final ConsoleBackends backends;
@@ -37,7 +35,7 @@ public final class Console implements AutoCloseable {
     private final IdpSignIn idpSignIn;
 
     /**
-     * @param secure         the port serves TLS: cookies are Secure
+     * @param secure         the port serves TLS: cookies are Secure and {@code __Host-} ({@link ConsoleCookies})
      * @param maxTokenLength the longest token text the gateway reads anywhere
      * @param resource       the gateway's resource ({@code identity.resource}), for sign-in through the IdP
      * @throws dev.warrant.gateway.config.ConfigException when the IdP sign-in's client secret cannot be read
@@ -48,19 +46,17 @@ public final class Console implements AutoCloseable {
         this.vertx = vertx;
         this.backends = backends;
         this.settings = settings;
-        this.secure = secure;
-        this.maxTokenLength = maxTokenLength;
         this.guard = new ConsoleGuard(authenticator, engine,
                 new ConsoleSessions(vertx, hazelcast, settings, clock), secure);
         this.audit = new ConsoleAudit(audit, clock);
         this.clock = clock;
-        this.login = new LoginPage(guard, this.audit, settings, secure, maxTokenLength);
+        this.login = new LoginPage(guard, this.audit, settings, maxTokenLength);
         if (settings.signIn().isPresent()) {
             // Its own client: the IdP's TLS and timeouts are nothing the upstreams' pool should share.
             HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setVerifyHost(true));
             try {
                 this.idpSignIn = new IdpSignIn(vertx, client, settings.signIn().get(), resource.orElseThrow(() ->
-                        new IllegalStateException("console.signIn without identity")), login, secure);
+                        new IllegalStateException("console.signIn without identity")), login, guard.cookies());
             } catch (RuntimeException e) {
                 client.close(); // a start that fails leaves nothing behind
                 throw e;

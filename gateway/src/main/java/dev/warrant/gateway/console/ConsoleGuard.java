@@ -25,20 +25,19 @@ import java.util.Optional;
  */
 final class ConsoleGuard {
 
-    static final String COOKIE = "warrant_console";
     static final String CSRF_FIELD = "csrf";
     static final String CSRF_HEADER = "X-CSRF-Token";
 
     private final Authenticator authenticator;
     private final PolicyEngine engine;
     private final ConsoleSessions sessions;
-    private final boolean secure;
+    private final ConsoleCookies cookies;
 
     ConsoleGuard(Authenticator authenticator, PolicyEngine engine, ConsoleSessions sessions, boolean secure) {
         this.authenticator = authenticator;
         this.engine = engine;
         this.sessions = sessions;
-        this.secure = secure;
+        this.cookies = new ConsoleCookies(secure);
     }
 
     /**
@@ -46,8 +45,7 @@ final class ConsoleGuard {
      * expired) ends the sign-in on the spot.
      */
     Future<Operator> operator(RoutingContext ctx) {
-        Cookie cookie = ctx.request().getCookie(COOKIE);
-        String value = cookie == null ? null : cookie.getValue();
+        String value = cookies.value(ctx.request(), ConsoleCookies.SESSION);
         return sessions.find(value).compose(session -> {
             if (session == null) {
                 return Future.failedFuture(new ConsoleRefusal(ConsoleReason.SIGNED_OUT, "please sign in"));
@@ -116,14 +114,17 @@ final class ConsoleGuard {
         return authority != null && origin.equals(req.scheme() + "://" + authority);
     }
 
-    /** The sign-in cookie: HttpOnly, SameSite=Strict, Secure under TLS, scoped to the console. */
+    /** The sign-in cookie: SameSite=Strict, scoped to the console on a plain-HTTP port ({@link ConsoleCookies}). */
     Cookie signInCookie(String value, Duration maxAge) {
-        return Cookie.cookie(COOKIE, value).setPath("/console").setHttpOnly(true).setSecure(secure)
-                .setSameSite(CookieSameSite.STRICT).setMaxAge(maxAge.toSeconds());
+        return cookies.cookie(ConsoleCookies.SESSION, value, "/console", CookieSameSite.STRICT, maxAge);
     }
 
     Cookie clearedCookie() {
         return signInCookie("", Duration.ZERO);
+    }
+
+    ConsoleCookies cookies() {
+        return cookies;
     }
 
     ConsoleSessions sessions() {

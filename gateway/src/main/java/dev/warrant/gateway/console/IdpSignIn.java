@@ -38,8 +38,6 @@ import java.util.regex.Pattern;
 final class IdpSignIn {
 
     static final String START_PATH = "/console/login/idp";
-    /** Holds {@code state.verifier} between the two legs; SameSite=Lax, as the callback is a cross-site arrival. */
-    private static final String FLOW_COOKIE = "warrant_idp";
     private static final Duration FLOW_TTL = Duration.ofMinutes(10);
     private static final Duration IDP_TIMEOUT = Duration.ofSeconds(10);
     private static final int MAX_IDP_BODY_BYTES = 256 * 1024;
@@ -57,7 +55,7 @@ final class IdpSignIn {
     private final String clientAuthorization;
     private final BoundedFetch http;
     private final LoginPage login;
-    private final boolean secure;
+    private final ConsoleCookies cookies;
     /** The IdP's metadata once read; dropped when the IdP fails, so a moved endpoint is found again. */
     private final AtomicReference<IssuerMetadata> metadata = new AtomicReference<>();
 
@@ -66,11 +64,11 @@ final class IdpSignIn {
      * @throws ConfigException when the client secret file cannot be read
      */
     IdpSignIn(Vertx vertx, HttpClient client, IdpSignInSettings settings, String resource, LoginPage login,
-              boolean secure) {
+              ConsoleCookies cookies) {
         this.settings = settings;
         this.resource = resource;
         this.login = login;
-        this.secure = secure;
+        this.cookies = cookies;
         this.http = new BoundedFetch(vertx, client, MAX_IDP_BODY_BYTES);
         this.clientAuthorization = basic(settings.clientId(), readSecret(settings));
     }
@@ -109,10 +107,10 @@ final class IdpSignIn {
 
     /** The second leg: the IdP sends the browser back with a code (or an error) and our state. */
     void callback(RoutingContext ctx) {
-        Cookie flow = ctx.request().getCookie(FLOW_COOKIE);
+        String flow = cookies.value(ctx.request(), ConsoleCookies.IDP_FLOW);
         // One callback per flow; cleared after reading (the request's cookies and the answer's share one jar).
         ctx.response().addCookie(flowCookie("", Duration.ZERO));
-        String[] kept = flow == null ? new String[0] : flow.getValue().split("\\.", -1);
+        String[] kept = flow == null ? new String[0] : flow.split("\\.", -1);
         String state = ctx.request().getParam("state");
         if (kept.length != 2 || !RANDOM.matcher(kept[0]).matches() || !RANDOM.matcher(kept[1]).matches()
                 || state == null || !MessageDigest.isEqual(kept[0].getBytes(StandardCharsets.US_ASCII),
@@ -202,9 +200,10 @@ final class IdpSignIn {
                 "the identity provider cannot be reached or gave an answer that is not OAuth; try again later");
     }
 
+    /** Holds {@code state.verifier} between the two legs; SameSite=Lax, as the callback is a cross-site arrival. */
     private Cookie flowCookie(String value, Duration maxAge) {
-        return Cookie.cookie(FLOW_COOKIE, value).setPath(IdpSignInSettings.CALLBACK_PATH).setHttpOnly(true)
-                .setSecure(secure).setSameSite(CookieSameSite.LAX).setMaxAge(maxAge.toSeconds());
+        return cookies.cookie(ConsoleCookies.IDP_FLOW, value, IdpSignInSettings.CALLBACK_PATH, CookieSameSite.LAX,
+                maxAge);
     }
 
     /** RFC 7636 §4.2: S256. */

@@ -18,19 +18,16 @@ final class LoginPage {
 
     static final String PATH = "/console/login";
     static final String TOKEN_FIELD = "token";
-    private static final String LOGIN_COOKIE = "warrant_login";
 
     private final ConsoleGuard guard;
     private final ConsoleAudit audit;
     private final ConsoleSettings settings;
-    private final boolean secure;
     private final int maxTokenLength;
 
-    LoginPage(ConsoleGuard guard, ConsoleAudit audit, ConsoleSettings settings, boolean secure, int maxTokenLength) {
+    LoginPage(ConsoleGuard guard, ConsoleAudit audit, ConsoleSettings settings, int maxTokenLength) {
         this.guard = guard;
         this.audit = audit;
         this.settings = settings;
-        this.secure = secure;
         this.maxTokenLength = maxTokenLength;
     }
 
@@ -39,9 +36,8 @@ final class LoginPage {
     }
 
     void signIn(RoutingContext ctx) {
-        Cookie pre = ctx.request().getCookie(LOGIN_COOKIE);
-        if (!ConsoleGuard.sameOrigin(ctx.request()) || pre == null
-                || !ConsoleGuard.carriesCsrf(ctx, pre.getValue())) {
+        String pre = guard.cookies().value(ctx.request(), ConsoleCookies.LOGIN);
+        if (!ConsoleGuard.sameOrigin(ctx.request()) || pre == null || !ConsoleGuard.carriesCsrf(ctx, pre)) {
             refuse(ctx, 403, ConsoleReason.CSRF_INVALID.code(), "the sign-in form expired, please try again");
             return;
         }
@@ -112,8 +108,8 @@ final class LoginPage {
             if (ar.succeeded()) {
                 audit.action(ar.result(), "sign-out", null, "allow", "allowed", null);
             }
-            Cookie cookie = ctx.request().getCookie(ConsoleGuard.COOKIE);
-            guard.sessions().end(cookie == null ? null : cookie.getValue()).onComplete(ignored -> {
+            String cookie = guard.cookies().value(ctx.request(), ConsoleCookies.SESSION);
+            guard.sessions().end(cookie).onComplete(ignored -> {
                 ctx.response().addCookie(guard.clearedCookie());
                 Responses.redirect(ctx, PATH);
             });
@@ -138,7 +134,6 @@ final class LoginPage {
     }
 
     private Cookie loginCookie(String value, Duration maxAge) {
-        return Cookie.cookie(LOGIN_COOKIE, value).setPath(PATH).setHttpOnly(true).setSecure(secure)
-                .setSameSite(CookieSameSite.STRICT).setMaxAge(maxAge.toSeconds());
+        return guard.cookies().cookie(ConsoleCookies.LOGIN, value, PATH, CookieSameSite.STRICT, maxAge);
     }
 }

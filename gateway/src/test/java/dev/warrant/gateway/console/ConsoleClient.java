@@ -33,10 +33,20 @@ final class ConsoleClient {
 
     /** A client for another member with the same browser's cookies (cookies are per host, not per port). */
     ConsoleClient(URI base, CookieManager cookies) {
+        this(base, cookies, null);
+    }
+
+    /** A client of a console served over TLS, trusting what {@code tls} trusts. */
+    ConsoleClient(URI base, javax.net.ssl.SSLContext tls) {
+        this(base, new CookieManager(), tls);
+    }
+
+    private ConsoleClient(URI base, CookieManager cookies, javax.net.ssl.SSLContext tls) {
         this.base = base;
         this.cookies = cookies;
-        this.http = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
-                .connectTimeout(Duration.ofSeconds(5)).build();
+        HttpClient.Builder b = HttpClient.newBuilder().cookieHandler(cookies).followRedirects(HttpClient.Redirect.NEVER)
+                .connectTimeout(Duration.ofSeconds(5));
+        this.http = (tls == null ? b : b.sslContext(tls)).build();
     }
 
     HttpResponse<String> get(String path, String... headers) throws Exception {

@@ -76,7 +76,7 @@ class ConsoleClusterTest {
         }
 
         java.net.HttpCookie session = onB.cookies.getCookieStore().getCookies().stream()
-                .filter(k -> k.getName().equals(ConsoleGuard.COOKIE)).findFirst().orElseThrow();
+                .filter(k -> k.getName().equals(ConsoleCookies.SESSION)).findFirst().orElseThrow();
         onA.get("/console/approvals");
         assertThat(onA.post("/console/logout", form("csrf", onA.csrf)).statusCode()).isEqualTo(303);
         // A copy of the cookie, replayed on B after the sign-out on A, is signed out: the session is gone everywhere.

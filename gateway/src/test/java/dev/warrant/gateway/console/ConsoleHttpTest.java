@@ -49,7 +49,7 @@ class ConsoleHttpTest {
         assertThat(signedIn.statusCode()).isEqualTo(303);
         assertThat(signedIn.headers().firstValue("Location")).hasValue("/console/approvals");
         String setCookie = signedIn.headers().allValues("Set-Cookie").stream()
-                .filter(v -> v.startsWith(ConsoleGuard.COOKIE + "=")).findFirst().orElseThrow();
+                .filter(v -> v.startsWith(ConsoleCookies.SESSION + "=")).findFirst().orElseThrow();
         // Attribute names are case-insensitive (Vert.x writes HTTPOnly).
         assertThat(setCookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict")
                 .contains("Path=/console");
@@ -148,7 +148,7 @@ class ConsoleHttpTest {
         c.signIn(fx.admin);
         c.get("/console/approvals");
         List<HttpCookie> kept = c.cookies.getCookieStore().getCookies();
-        HttpCookie session = kept.stream().filter(k -> k.getName().equals(ConsoleGuard.COOKIE)).findFirst().orElseThrow();
+        HttpCookie session = kept.stream().filter(k -> k.getName().equals(ConsoleCookies.SESSION)).findFirst().orElseThrow();
         assertThat(c.post("/console/logout", form("csrf", c.csrf)).statusCode()).isEqualTo(303);
 
         // The old cookie value, replayed, is signed out: the session is gone server-side, not just in the browser.

@@ -44,13 +44,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * A throwaway PKI made at test time (no key is ever committed): one CA, and leaf certificates signed by it
  * for the server (127.0.0.1 and localhost) and for SPIFFE-style client workloads (URI SANs).
  */
-final class TestPki {
+public final class TestPki {
 
     private static final AtomicLong SERIAL = new AtomicLong(System.currentTimeMillis());
     private static final char[] PASSWORD = "test".toCharArray();
 
     /** A private key and its certificate. */
-    record Identity(PrivateKey key, X509Certificate cert) {
+    public record Identity(PrivateKey key, X509Certificate cert) {
     }
 
     final Identity ca;
@@ -59,7 +59,7 @@ final class TestPki {
         this.ca = ca;
     }
 
-    static TestPki create(String name) throws Exception {
+    public static TestPki create(String name) throws Exception {
         KeyPair kp = keyPair();
         X500Name subject = new X500Name("CN=" + name);
         X509v3CertificateBuilder b = builder(subject, subject, kp);
@@ -69,7 +69,7 @@ final class TestPki {
     }
 
     /** A server certificate for 127.0.0.1 (IP SAN) and localhost. */
-    Identity server() throws Exception {
+    public Identity server() throws Exception {
         return leaf("warrant-test-server", KeyPurposeId.id_kp_serverAuth,
                 new GeneralName(GeneralName.iPAddress, "127.0.0.1"), new GeneralName(GeneralName.dNSName, "localhost"));
     }
@@ -99,7 +99,7 @@ final class TestPki {
     }
 
     /** Writes {@code name}.pem (certificate) and {@code name}.key (PKCS#8) into {@code dir}. */
-    static void writePem(Identity id, Path dir, String name) throws Exception {
+    public static void writePem(Identity id, Path dir, String name) throws Exception {
         writeCert(id.cert(), dir.resolve(name + ".pem"));
         Files.writeString(dir.resolve(name + ".key"), pem("PRIVATE KEY", id.key().getEncoded()), StandardCharsets.US_ASCII);
     }
@@ -109,7 +109,7 @@ final class TestPki {
     }
 
     /** A client SSL context trusting this CA; with {@code client} (signed by this CA) it presents that certificate. */
-    SSLContext sslContext(Identity client) throws Exception {
+    public SSLContext sslContext(Identity client) throws Exception {
         return sslContextPresenting(client, ca);
     }
 
