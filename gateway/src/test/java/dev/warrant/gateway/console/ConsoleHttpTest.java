@@ -148,7 +148,8 @@ class ConsoleHttpTest {
         c.signIn(fx.admin);
         c.get("/console/approvals");
         List<HttpCookie> kept = c.cookies.getCookieStore().getCookies();
-        HttpCookie session = kept.stream().filter(k -> k.getName().equals(ConsoleCookies.SESSION)).findFirst().orElseThrow();
+        HttpCookie session = kept.stream().filter(k -> k.getName().equals(ConsoleCookies.SESSION)).findFirst()
+                .orElseThrow();
         assertThat(c.post("/console/logout", form("csrf", c.csrf)).statusCode()).isEqualTo(303);
 
         // The old cookie value, replayed, is signed out: the session is gone server-side, not just in the browser.
