@@ -366,9 +366,14 @@ public final class Gateway implements AutoCloseable {
             router.get("/admin/policies").handler(ctx -> admin.policies(ctx,
                     () -> Optional.ofNullable(reloader).map(PolicyReloader::status)));
             new ApprovalApi(authenticator, engine, approvals).routes(router);
-            // GET /admin/audit: this member's audit log, searched off the event loop (docs/ARCHITECTURE.md §8.2).
+            // The operator console's backends and the cluster-wide audit search ask every member (docs/ARCHITECTURE.md
+            // §5.7, §5.8, §3.8, §8.2): each member answers for itself, within a bounded wait (§11.35).
+            MemberViews memberViews = new MemberViews(cluster);
+            // GET /admin/audit: this member's audit log (or, scope=cluster, every member's), searched off the event
+            // loop (docs/ARCHITECTURE.md §8.2).
             AuditSearchApi auditSearch = resources.add("audit search", new AuditSearchApi(vertx, authenticator,
-                    engine, config.auditFile().orElse(config.stateDir().resolve("audit.log")), SearchBudget.DEFAULT));
+                    engine, config.auditFile().orElse(config.stateDir().resolve("audit.log")), SearchBudget.DEFAULT,
+                    memberViews));
             auditSearch.routes(router);
             // Upstreams registered by tool providers (admin API) live in the cluster; every member connects
             // them, and every catalog change (registration, removal, an upstream's own list_changed) is
@@ -386,9 +391,6 @@ public final class Gateway implements AutoCloseable {
             RevokedSessions revokedSessions = new RevokedSessions(sessions, modernRequests, revocations, audit, clock,
                     revoked -> parkedCalls.abandon(revoked) + liveTasks.end(revoked));
             revocations.onRevoked(r -> vertx.runOnContext(v -> revokedSessions.endRevoked()));
-            // The operator console's backends (docs/ARCHITECTURE.md §5.7, §5.8, §3.8): each member answers for
-            // itself, within a bounded wait (§11.35).
-            MemberViews memberViews = new MemberViews(cluster);
             RevocationReach reach = new RevocationReach(sessions, modernRequests, parkedCalls, liveTasks, verifiedTokens);
             memberViews.register(RevocationReach.VIEW, r -> reach.count((Revocation) r).encode());
             MappingFile mappingFile = identityMapping;

@@ -54,6 +54,11 @@ public final class MemberViews {
         node.hazelcast().getUserContext().put(USER_CONTEXT_KEY, this);
     }
 
+    /** This member's id, as {@link Answer#memberId()} names it. */
+    public String localMemberId() {
+        return uuid(node.hazelcast().getCluster().getLocalMember().getUuid());
+    }
+
     /** Registers this member's answer to {@code name}: a function of the question to JSON text. */
     public void register(String name, Function<Serializable, String> view) {
         views.put(name, view);

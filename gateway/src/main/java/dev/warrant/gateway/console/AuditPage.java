@@ -3,7 +3,7 @@ package dev.warrant.gateway.console;
 import dev.warrant.gateway.admin.AdminApi;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.gateway.record.search.AuditEntry;
-import dev.warrant.gateway.record.search.AuditQuery;
+import dev.warrant.gateway.record.search.ClusterAuditPage;
 import dev.warrant.gateway.record.search.AuditQueryParams;
 import dev.warrant.gateway.record.search.AuditSearchApi;
 import io.vertx.core.Future;
@@ -44,19 +44,20 @@ final class AuditPage {
     private void page(RoutingContext ctx) {
         MultiMap params = ctx.queryParams();
         guard.operator(ctx, AuditSearchApi.READ).compose(op -> {
-            AuditQuery query;
+            AuditQueryParams.ClusterQuery query;
             try {
-                query = AuditQueryParams.parse(params);
+                query = AuditQueryParams.parseCluster(params);
             } catch (WarrantException e) {
                 return Future.succeededFuture(render(op, params, null, e.reason().code() + ": " + e.detail()));
             }
-            return search.search(query).map(page -> render(op, params, page, null))
+            // Every member's log: behind a load balancer an investigator cannot choose the member they reach.
+            return search.searchCluster(query.query(), query.cursor()).map(page -> render(op, params, page, null))
                     .recover(e -> Future.succeededFuture(render(op, params, null,
                             WarrantException.wrap(e).reason().code() + ": " + WarrantException.wrap(e).detail())));
         }).onSuccess(html -> Responses.html(ctx, 200, html)).onFailure(e -> ConsoleErrors.send(ctx, e));
     }
 
-    private String render(Operator op, MultiMap params, dev.warrant.gateway.record.search.AuditPage page, String error) {
+    private String render(Operator op, MultiMap params, ClusterAuditPage page, String error) {
         boolean mayRevoke = guard.may(op.token(), AdminApi.REVOKE);
         StringBuilder body = new StringBuilder("<h1>Audit</h1>");
         if (error != null) {
@@ -72,6 +73,12 @@ final class AuditPage {
         }
         body.append("<button type=\"submit\">Search</button></form>");
         if (page != null) {
+            for (ClusterAuditPage.Member m : page.unanswered()) {
+                body.append("<div class=\"notice\" role=\"status\" id=\"audit-unanswered\">Member ")
+                        .append(Html.text(m.address() == null ? m.id() : m.address()))
+                        .append(m.address() == null ? " has left the cluster" : " did not answer in time")
+                        .append(": its lines are missing here; the next page asks it again.</div>");
+            }
             body.append("<table class=\"audit\" id=\"audit-results\">").append(AuditView.header()).append("<tbody>");
             for (AuditEntry e : page.lines()) {
                 body.append(AuditView.row(e, mayRevoke, traceUrl));

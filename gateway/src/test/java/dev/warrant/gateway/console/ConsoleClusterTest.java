@@ -1,5 +1,6 @@
 package dev.warrant.gateway.console;
 
+import dev.warrant.delegation.MintSpec;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -9,6 +10,8 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -86,5 +89,74 @@ class ConsoleClusterTest {
         copy.setVersion(0);
         replay.getCookieStore().add(b.gateway.baseUrl(), copy);
         assertThat(new ConsoleClient(b.gateway.baseUrl(), replay).get("/console/approvals").statusCode()).isEqualTo(303);
+    }
+
+    /**
+     * An investigator behind a load balancer reaches one member: the audit search still finds every member's lines,
+     * newest first across members, and its pages walk through all of them once.
+     */
+    @Test
+    void anAuditSearchOnAnyMemberFindsEveryMembersLinesInTimeOrderAcrossPages() throws Exception {
+        String agent = a.minter.mint(MintSpec.builder("auditee").right("tool", "notes", "read_note")
+                .ttl(Duration.ofHours(1)).build());
+        String onA = a.initialize(agent);
+        String onB = b.initialize(agent);
+        JsonObject args = new JsonObject().put("path", "/notes/public/hello.md");
+        for (int i = 0; i < 4; i++) {
+            // Alternating, so the merged order interleaves the members (B has no upstream: its calls are denied).
+            a.call(agent, onA, "notes__read_note", args);
+            b.call(agent, onB, "notes__read_note", args);
+        }
+        List<JsonObject> onEach = new ArrayList<>(search(b, "scope=member&caller=auditee&limit=200").stream()
+                .toList());
+        onEach.addAll(search(a, "scope=member&caller=auditee&limit=200"));
+        assertThat(onEach.stream().map(l -> l.getString("member")).distinct()).hasSize(2);
+
+        // From B, two lines a page: every page but the last takes one line of each member.
+        List<JsonObject> walked = new ArrayList<>();
+        String cursor = null;
+        int pages = 0;
+        do {
+            JsonObject page = new JsonObject(admin(b, "/admin/audit?scope=cluster&caller=auditee&limit=2"
+                    + (cursor == null ? "" : "&cursor=" + cursor)).body());
+            assertThat(page.getBoolean("partial")).isFalse();
+            // Both members take part until one has shown all its lines.
+            assertThat(page.getJsonArray("members")).hasSize(pages == 0 ? 2 : page.getJsonArray("members").size())
+                    .isNotEmpty().allMatch(m -> ((JsonObject) m).getBoolean("answered"));
+            page.getJsonArray("lines").forEach(l -> walked.add((JsonObject) l));
+            cursor = page.getString("nextCursor");
+            pages++;
+        } while (cursor != null && pages < 50);
+        assertThat(walked).extracting(l -> l.getString("member") + "#" + l.getLong("seq"))
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(onEach.stream()
+                        .map(l -> l.getString("member") + "#" + l.getLong("seq")).toList());
+        for (int i = 1; i < walked.size(); i++) {
+            assertThat(Instant.parse(walked.get(i).getString("time")))
+                    .isBeforeOrEqualTo(Instant.parse(walked.get(i - 1).getString("time")));
+        }
+
+        // The console's audit page, on A, lists B's lines too.
+        ConsoleClient console = new ConsoleClient(a.gateway.baseUrl());
+        assertThat(console.signIn(a.admin).statusCode()).isEqualTo(303);
+        String html = console.get(AuditPage.PATH + "?caller=auditee").body();
+        assertThat(html.split("class=\"audit-line\"", -1)).hasSize(onEach.size() + 1);
+        assertThat(html).doesNotContain("id=\"audit-unanswered\"");
+
+        // A cursor the gateway did not issue is refused by its reason.
+        assertThat(admin(b, "/admin/audit?scope=cluster&cursor=bm90LWEtY3Vyc29y").body())
+                .contains("audit_cursor_invalid");
+        assertThat(admin(b, "/admin/audit?scope=everywhere").body()).contains("audit_query_invalid");
+    }
+
+    private static List<JsonObject> search(ConsoleFixture on, String query) throws Exception {
+        HttpResponse<String> r = admin(on, "/admin/audit?" + query);
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return new JsonObject(r.body()).getJsonArray("lines").stream().map(l -> (JsonObject) l).toList();
+    }
+
+    private static HttpResponse<String> admin(ConsoleFixture on, String path) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(on.url(path)).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + on.admin).GET().build(), HttpResponse.BodyHandlers.ofString());
     }
 }

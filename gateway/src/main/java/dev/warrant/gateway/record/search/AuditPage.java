@@ -13,11 +13,18 @@ import java.util.List;
  * @param partial    true when the scan stopped at its budget ({@link SearchBudget}) before filling the page:
  *                   fewer lines than the limit does not mean there are no more (follow {@code nextCursor})
  * @param scannedBytes how much of the log this page read
+ * @param resumes    for each line, where a search continues with the lines older than it: a merge of several
+ *                   members' pages that takes only some of this page's lines resumes there (not in the JSON)
  */
-public record AuditPage(List<AuditEntry> lines, AuditCursor nextCursor, boolean partial, long scannedBytes) {
+public record AuditPage(List<AuditEntry> lines, AuditCursor nextCursor, boolean partial, long scannedBytes,
+                        List<AuditCursor> resumes) {
 
     public AuditPage {
         lines = List.copyOf(lines);
+        resumes = List.copyOf(resumes);
+        if (resumes.size() != lines.size()) {
+            throw new IllegalArgumentException("one resume cursor per line");
+        }
     }
 
     /** {@code {"lines": [...], "nextCursor": "..." | null, "partial": bool}} */

@@ -14,12 +14,38 @@ import java.util.Set;
 public final class AuditQueryParams {
 
     private static final Set<String> NAMES = Set.of("caller", "chainMember", "task", "tool", "decision", "reason",
-            "from", "to", "limit", "cursor");
+            "from", "to", "limit", "cursor", "scope");
+
+    /** A cluster-wide search's query, and where its next page continues (null for the first). */
+    public record ClusterQuery(AuditQuery query, ClusterCursor cursor) {
+    }
 
     private AuditQueryParams() {
     }
 
+    /** A search of this member's log ({@code scope} absent or {@code member}). */
     public static AuditQuery parse(MultiMap params) {
+        return parse(params, true);
+    }
+
+    /** {@code scope=cluster}: every member's log; the cursor is a {@link ClusterCursor}. */
+    public static boolean cluster(MultiMap params) {
+        String scope = params.get("scope");
+        if (scope == null || scope.isEmpty() || scope.equals("member")) {
+            return false;
+        }
+        if (scope.equals("cluster")) {
+            return true;
+        }
+        throw AuditQuery.invalid("scope must be member or cluster");
+    }
+
+    public static ClusterQuery parseCluster(MultiMap params) {
+        String cursor = value(params, "cursor");
+        return new ClusterQuery(parse(params, false), cursor == null ? null : ClusterCursor.decode(cursor));
+    }
+
+    private static AuditQuery parse(MultiMap params, boolean memberCursor) {
         for (String name : params.names()) {
             if (!NAMES.contains(name)) {
                 throw AuditQuery.invalid("unknown parameter " + name);
@@ -34,7 +60,7 @@ public final class AuditQueryParams {
                 value(params, "tool"), value(params, "decision"), value(params, "reason"),
                 time(params, "from"), time(params, "to"),
                 limit == null ? AuditQuery.DEFAULT_LIMIT : limit(limit),
-                cursor == null ? null : AuditCursor.decode(cursor));
+                cursor == null || !memberCursor ? null : AuditCursor.decode(cursor));
     }
 
     private static String value(MultiMap params, String name) {

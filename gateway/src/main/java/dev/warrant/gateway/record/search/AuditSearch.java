@@ -84,6 +84,8 @@ public final class AuditSearch {
         private final Instant newest;
         private final Instant oldest;
         private final List<AuditEntry> found = new ArrayList<>();
+        /** Per found line: the cursor of the lines older than it (its own start). */
+        private final List<AuditCursor> resumes = new ArrayList<>();
         private long scanned;
         /** Where the scan stopped inside the current file. */
         private long stoppedAt;
@@ -138,7 +140,7 @@ public final class AuditSearch {
                     }
                 }
             }
-            return new AuditPage(found, null, false, scanned);
+            return new AuditPage(found, null, false, scanned, resumes);
         }
 
         /**
@@ -151,12 +153,12 @@ public final class AuditSearch {
 
         private AuditPage page(Stop stop, LogFile f, int n) {
             if (stop == Stop.OLDER_THAN_WINDOW) {
-                return new AuditPage(found, null, false, scanned);
+                return new AuditPage(found, null, false, scanned, resumes);
             }
             // At a file's first line the next page starts with the older file, if there is one.
             boolean more = stoppedAt > 0 || exists(n + 1);
             AuditCursor next = more ? new AuditCursor(f.id(), stoppedAt) : null;
-            return new AuditPage(found, next, stop == Stop.BUDGET && next != null, scanned);
+            return new AuditPage(found, next, stop == Stop.BUDGET && next != null, scanned, resumes);
         }
 
         /** Scans {@code f}'s lines that end at or before {@code end}, newest first. */
@@ -183,7 +185,7 @@ public final class AuditSearch {
                     hi = lo;
                     continue;
                 }
-                if (scanBlock(bytes, block, first, lo)) {
+                if (scanBlock(f, bytes, block, first, lo)) {
                     return Stop.PAGE_FULL;
                 }
                 hi = lo + first;
@@ -203,7 +205,7 @@ public final class AuditSearch {
         }
 
         /** Adds the block's matching lines, newest first; true when the page is full ({@link #stoppedAt} set). */
-        private boolean scanBlock(byte[] bytes, String block, int first, long lo) {
+        private boolean scanBlock(LogFile f, byte[] bytes, String block, int first, long lo) {
             int[] starts = candidates(block, first);
             for (int i = starts.length - 1; i >= 0; i--) {
                 int start = starts[i];
@@ -211,6 +213,7 @@ public final class AuditSearch {
                 AuditEntry e = entry(bytes, block, start, end);
                 if (e != null) {
                     found.add(e);
+                    resumes.add(new AuditCursor(f.id(), lo + start));
                     if (found.size() == query.limit()) {
                         stoppedAt = lo + start;
                         return true;

@@ -108,7 +108,8 @@ public final class AuditSearchMeasurement {
             scanned += p.scannedBytes();
             if (p.nextCursor() == null) {
                 walked = pages;
-                return new AuditPage(all, null, false, scanned);
+                return new AuditPage(all, null, false, scanned, java.util.Collections.nCopies(all.size(),
+                        new AuditCursor(new byte[LogFile.ID_BYTES], 0)));
             }
             next = q.after(p.nextCursor());
         }
