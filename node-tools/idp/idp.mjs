@@ -20,7 +20,8 @@
 //   "accounts": { "alice": { "groups": ["approvers"] } } }       // extra claims in a signed-in user's tokens
 // Clients authenticate with client_secret_basic (what the MCP SDKs' client-credentials providers send).
 // A token request without `resource` gets the client's first resource as audience.
-// Web clients use the authorization code flow (PKCE S256 required). A user signs in on oidc-provider's own
+// Web clients use the authorization code flow (PKCE S256 required) and get refresh tokens; "accessTokenTTL"
+// (seconds) sets their access tokens' lifetime too. A user signs in on oidc-provider's own
 // development pages: any login name, any password (the login becomes `sub`), then "Continue" to consent.
 import * as crypto from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -96,12 +97,14 @@ function buildProvider() {
       client_id: c.client_id,
       client_secret: c.client_secret,
       scope: c.scope ?? '',
-      grant_types: webClients.has(c.client_id) ? ['authorization_code'] : ['client_credentials'],
+      grant_types: webClients.has(c.client_id) ? ['authorization_code', 'refresh_token'] : ['client_credentials'],
       response_types: webClients.has(c.client_id) ? ['code'] : [],
       redirect_uris: c.redirect_uris ?? [],
       token_endpoint_auth_method: 'client_secret_basic',
     })),
     pkce: { required: () => true },
+    // A web client that may refresh gets a refresh token with its code (no offline_access scope needed).
+    issueRefreshToken: async (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     scopes: [...new Set([...clients.values()].flatMap((c) => (c.scope ?? '').split(' ').filter(Boolean)))],
     jwks: { keys: generations.flat() },
     cookies: { keys: [cookieKey] },

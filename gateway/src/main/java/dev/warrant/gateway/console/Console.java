@@ -46,17 +46,13 @@ public final class Console implements AutoCloseable {
         this.vertx = vertx;
         this.backends = backends;
         this.settings = settings;
-        this.guard = new ConsoleGuard(authenticator, engine,
-                new ConsoleSessions(vertx, hazelcast, settings, clock), secure);
-        this.audit = new ConsoleAudit(audit, clock);
-        this.clock = clock;
-        this.login = new LoginPage(guard, this.audit, settings, maxTokenLength);
+        IdpClient idp = null;
         if (settings.signIn().isPresent()) {
             // Its own client: the IdP's TLS and timeouts are nothing the upstreams' pool should share.
             HttpClient client = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(true).setVerifyHost(true));
             try {
-                this.idpSignIn = new IdpSignIn(vertx, client, settings.signIn().get(), resource.orElseThrow(() ->
-                        new IllegalStateException("console.signIn without identity")), login, guard.cookies());
+                idp = new IdpClient(vertx, client, settings.signIn().get(), resource.orElseThrow(() ->
+                        new IllegalStateException("console.signIn without identity")));
             } catch (RuntimeException e) {
                 client.close(); // a start that fails leaves nothing behind
                 throw e;
@@ -64,8 +60,13 @@ public final class Console implements AutoCloseable {
             this.idpClient = client;
         } else {
             this.idpClient = null;
-            this.idpSignIn = null;
         }
+        this.guard = new ConsoleGuard(authenticator, engine,
+                new ConsoleSessions(vertx, hazelcast, settings, clock), secure, idp);
+        this.audit = new ConsoleAudit(audit, clock);
+        this.clock = clock;
+        this.login = new LoginPage(guard, this.audit, settings, maxTokenLength);
+        this.idpSignIn = idp == null ? null : new IdpSignIn(idp, login, guard.cookies());
     }
 
     public void routes(Router router) {

@@ -3,6 +3,7 @@ package dev.warrant.gateway.console;
 import dev.warrant.delegation.VerifiedToken;
 import dev.warrant.gateway.admin.AdminApi;
 import dev.warrant.gateway.auth.Authenticator;
+import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import dev.warrant.policies.Operation;
 import dev.warrant.policies.PolicyEngine;
@@ -15,6 +16,9 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ExecutionException;
 import java.util.Optional;
 
 /**
@@ -32,12 +36,19 @@ final class ConsoleGuard {
     private final PolicyEngine engine;
     private final ConsoleSessions sessions;
     private final ConsoleCookies cookies;
+    private final IdpClient idp;
 
-    ConsoleGuard(Authenticator authenticator, PolicyEngine engine, ConsoleSessions sessions, boolean secure) {
+    /**
+     * @param idp null unless operators sign in through the IdP: then an expired IdP token is renewed with the
+     *            session's refresh token instead of ending the sign-in
+     */
+    ConsoleGuard(Authenticator authenticator, PolicyEngine engine, ConsoleSessions sessions, boolean secure,
+                 IdpClient idp) {
         this.authenticator = authenticator;
         this.engine = engine;
         this.sessions = sessions;
         this.cookies = new ConsoleCookies(secure);
+        this.idp = idp;
     }
 
     /**
@@ -50,11 +61,47 @@ final class ConsoleGuard {
             if (session == null) {
                 return Future.failedFuture(new ConsoleRefusal(ConsoleReason.SIGNED_OUT, "please sign in"));
             }
-            return authenticator.authenticate("Bearer " + session.token()).recover(e -> sessions.end(value)
-                    .transform(ignored -> Future.<VerifiedToken>failedFuture(new ConsoleRefusal(
-                            ConsoleReason.SIGNED_OUT, "signed out: " + WarrantException.wrap(e).reason().code()))))
-                    .map(token -> new Operator(token, session, value));
+            return authenticated(session, value, true);
         });
+    }
+
+    /** The session's operator; an expired IdP token is renewed once ({@code mayRenew}), anything else signs out. */
+    private Future<Operator> authenticated(ConsoleSession session, String cookie, boolean mayRenew) {
+        return authenticator.authenticate("Bearer " + session.token())
+                .map(token -> new Operator(token, session, cookie))
+                .recover(e -> {
+                    Reason why = WarrantException.wrap(e).reason();
+                    boolean expired = why == Reason.JWT_EXPIRED || why == Reason.TOKEN_EXPIRED;
+                    if (!mayRenew || !expired || idp == null || session.refreshToken() == null) {
+                        return signedOut(cookie, why.code());
+                    }
+                    return sessions.renew(cookie, session, this::refreshed)
+                            .recover(failed -> signedOut(cookie, failed instanceof ConsoleRefusal r ? r.reason().code()
+                                    : ConsoleReason.IDP_UNAVAILABLE.code()))
+                            .compose(renewed -> renewed == null ? signedOut(cookie, why.code())
+                                    : authenticated(renewed, cookie, false));
+                });
+    }
+
+    private <T> Future<T> signedOut(String cookie, String code) {
+        return sessions.end(cookie).transform(ignored -> Future.failedFuture(
+                new ConsoleRefusal(ConsoleReason.SIGNED_OUT, "signed out: " + code)));
+    }
+
+    /** Blocking (a worker, under the session's lock): fresh tokens for {@code current} from the IdP. */
+    private ConsoleSession refreshed(ConsoleSession current) {
+        try {
+            IdpClient.Tokens fresh = idp.refresh(current.refreshToken()).toCompletionStage().toCompletableFuture()
+                    .get(IdpClient.TIMEOUT.plusSeconds(2).toMillis(), TimeUnit.MILLISECONDS);
+            return current.renewed(fresh.access(), fresh.refresh());
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException(e.getCause());
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("no renewal from the identity provider in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while renewing");
+        }
     }
 
     /** The signed-in operator holding {@code right}, else a refusal. */

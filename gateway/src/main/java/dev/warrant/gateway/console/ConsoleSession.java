@@ -10,8 +10,14 @@ import java.io.Serializable;
  * @param token     the admin Biscuit or IdP JWT the operator signed in with
  * @param csrf      the synchronizer token every state change must carry
  * @param createdAtMillis when the operator signed in
+ * @param refreshToken for a sign-in through the IdP that gave one: renews {@code token} when it expires; else null
  */
-record ConsoleSession(String token, String csrf, long createdAtMillis) implements Serializable {
+record ConsoleSession(String token, String csrf, long createdAtMillis, String refreshToken) implements Serializable {
+
+    /** The same sign-in with fresh tokens from the IdP. */
+    ConsoleSession renewed(String freshToken, String freshRefreshToken) {
+        return new ConsoleSession(freshToken, csrf, createdAtMillis, freshRefreshToken);
+    }
 
     @Override
     public String toString() {

@@ -8,8 +8,10 @@ import io.vertx.core.Vertx;
 
 import java.security.SecureRandom;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Base64;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Console sign-ins in the cluster map {@value #MAP_NAME}, so an operator behind a load balancer stays signed in on
@@ -23,6 +25,8 @@ final class ConsoleSessions {
 
     static final String MAP_NAME = "warrant.console-sessions";
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** A renewal waits at most this long for one already under way (an IdP answers within its own timeout). */
+    private static final Duration RENEW_LOCK_WAIT = IdpClient.TIMEOUT.plusSeconds(5);
 
     private final Vertx vertx;
     private final IMap<String, ConsoleSession> map;
@@ -36,10 +40,13 @@ final class ConsoleSessions {
         this.clock = clock;
     }
 
-    /** A new sign-in for {@code token}; completes with the cookie value that names it. */
-    Future<Created> create(String token) {
+    /**
+     * A new sign-in for {@code token} ({@code refreshToken}: null, or the IdP's, to renew it); completes with the
+     * cookie value that names it.
+     */
+    Future<Created> create(String token, String refreshToken) {
         String cookie = random();
-        ConsoleSession session = new ConsoleSession(token, random(), clock.millis());
+        ConsoleSession session = new ConsoleSession(token, random(), clock.millis(), refreshToken);
         return vertx.executeBlocking(() -> {
             map.put(key(cookie), session, settings.sessionTtl().toMillis(), TimeUnit.MILLISECONDS,
                     settings.idleTimeout().toMillis(), TimeUnit.MILLISECONDS);
@@ -53,6 +60,39 @@ final class ConsoleSessions {
             return Future.succeededFuture(null);
         }
         return vertx.executeBlocking(() -> map.get(key(cookie)), false);
+    }
+
+    /**
+     * Renews the sign-in the cookie names, whose token {@code seen} has expired, once across the cluster: under the
+     * entry's lock it reads the session again; if another request (on any member) renewed it meanwhile, that
+     * renewal is the answer, else {@code renew} (blocking: it waits for the IdP) gives the fresh session, stored for
+     * what is left of the sign-in's lifetime. Null when the sign-in ended meanwhile. Runs on a worker thread: an
+     * IdP that rotates refresh tokens would refuse a second use, so two renewals must never race.
+     */
+    Future<ConsoleSession> renew(String cookie, ConsoleSession seen, UnaryOperator<ConsoleSession> renew) {
+        return vertx.executeBlocking(() -> {
+            String key = key(cookie);
+            if (!map.tryLock(key, RENEW_LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                return null;
+            }
+            try {
+                ConsoleSession current = map.get(key);
+                if (current == null || !current.token().equals(seen.token())) {
+                    return current;
+                }
+                long left = settings.sessionTtl().toMillis() - (clock.millis() - current.createdAtMillis());
+                if (left <= 0) {
+                    map.delete(key);
+                    return null;
+                }
+                ConsoleSession renewed = renew.apply(current);
+                map.put(key, renewed, left, TimeUnit.MILLISECONDS, settings.idleTimeout().toMillis(),
+                        TimeUnit.MILLISECONDS);
+                return renewed;
+            } finally {
+                map.unlock(key);
+            }
+        }, false);
     }
 
     Future<Void> end(String cookie) {

@@ -47,22 +47,23 @@ final class LoginPage {
                     + " characters)");
             return;
         }
-        complete(ctx, token.strip(), null);
+        complete(ctx, token.strip(), null, null);
     }
 
     /**
      * Signs in with {@code token} however it was obtained: it must authenticate and hold a console right; then
-     * the session, its cookie and the audit line ({@code via}: the issuer for a sign-in through the IdP, else null).
+     * the session, its cookie and the audit line ({@code via}: the issuer for a sign-in through the IdP, else null;
+     * {@code refreshToken}: the IdP's, kept server-side to renew the token, else null).
      * A sign-in through the IdP arrives on a cross-site navigation, where the browser would not send the new
      * SameSite=Strict cookie on a redirect: it gets a page that moves on by itself instead ({@link #moveOn}).
      */
-    void complete(RoutingContext ctx, String token, String via) {
+    void complete(RoutingContext ctx, String token, String refreshToken, String via) {
         guard.authenticator().authenticate("Bearer " + token).compose(verified -> {
             if (guard.pagesFor(verified).isEmpty()) {
                 return Future.failedFuture(new ConsoleRefusal(ConsoleReason.NO_CONSOLE_RIGHTS,
                         "this token holds none of the console's admin rights"));
             }
-            return guard.sessions().create(token).map(created -> new Operator(verified, created.session(),
+            return guard.sessions().create(token, refreshToken).map(created -> new Operator(verified, created.session(),
                     created.cookie()));
         }).onComplete(ar -> {
             if (ar.failed()) {

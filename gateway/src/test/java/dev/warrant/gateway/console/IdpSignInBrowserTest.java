@@ -9,10 +9,12 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 import java.nio.file.Files;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Sign-in through the identity provider, in headless Chromium against a real OpenID provider (npm oidc-provider):
@@ -64,6 +66,21 @@ class IdpSignInBrowserTest {
                 && fx.idp.issuer().toString().equals(l.getString("target")));
         // The access token lives in the cluster's session map only: never in the log.
         assertThat(Files.readString(fx.console.stateDir.resolve("audit.log"))).doesNotContain("eyJ");
+    }
+
+    @Test
+    void theSignInOutlivesItsAccessTokenRenewedWithTheRefreshToken() {
+        Browser b = BROWSER.browser();
+        atTheIdp(b, "alice");
+        b.visible(By.xpath("//button[contains(., 'Continue')]")).click();
+        assertThat(b.visible(By.id("operator")).getText()).isEqualTo(fx.operator("alice"));
+        Instant expired = Instant.now().plus(IdpSignInFixture.TOKEN_TTL).plusSeconds(1);
+
+        // The condition is the clock itself: the first access token has expired by then.
+        await().atMost(IdpSignInFixture.TOKEN_TTL.plusSeconds(5)).until(() -> Instant.now().isAfter(expired));
+        b.open(fx.browserUrl(ApprovalsPage.PATH));
+        assertThat(b.visible(By.id("operator")).getText()).isEqualTo(fx.operator("alice"));
+        assertThat(b.driver().getCurrentUrl()).isEqualTo(fx.browserUrl(ApprovalsPage.PATH));
     }
 
     @Test

@@ -23,6 +23,8 @@ final class IdpSignInFixture implements AutoCloseable {
 
     static final String RESOURCE = "https://warrant.test/mcp";
     static final String CLIENT_ID = "warrant-console";
+    /** Short, so a test sees a sign-in outlive its first access token (renewed with the refresh token). */
+    static final Duration TOKEN_TTL = Duration.ofSeconds(5);
     static final String MAPPING = """
             agent($s) <- claim("sub", $s);
             right("admin", "warrant", "approvals.read") <- claim("sub", "alice"), claim("scope", "console.read");
@@ -46,7 +48,7 @@ final class IdpSignInFixture implements AutoCloseable {
         URI callback = URI.create("http://localhost:" + port + IdpSignInSettings.CALLBACK_PATH);
         String secret = ConsoleSessions.random();
         IdentityProvider idp = IdentityProvider.start(dir, List.of(),
-                List.of(new WebClient(CLIENT_ID, secret, "console.read", RESOURCE, callback)));
+                List.of(new WebClient(CLIENT_ID, secret, "console.read", RESOURCE, callback, TOKEN_TTL)));
         try {
             Path secretFile = Files.writeString(dir.resolve("console-client.secret"), secret + "\n");
             Path mapping = Files.writeString(dir.resolve("identity.datalog"), MAPPING);
