@@ -61,9 +61,9 @@ public final class Console implements AutoCloseable {
         } else {
             this.idpClient = null;
         }
-        this.guard = new ConsoleGuard(authenticator, engine,
-                new ConsoleSessions(vertx, hazelcast, settings, clock), secure, idp);
         this.audit = new ConsoleAudit(audit, clock);
+        this.guard = new ConsoleGuard(authenticator, engine,
+                new ConsoleSessions(vertx, hazelcast, settings, clock), secure, idp, this.audit);
         this.clock = clock;
         this.login = new LoginPage(guard, this.audit, settings, maxTokenLength);
         this.idpSignIn = idp == null ? null : new IdpSignIn(idp, login, guard.cookies());

@@ -31,7 +31,12 @@ final class ConsoleAudit {
 
     /** A refused sign-in: nobody is known yet, only why it failed. */
     CompletionStage<Void> refusedSignIn(String reason) {
+        return refused("sign-in", reason);
+    }
+
+    /** A refused {@code action} by nobody known (a sign-in, a renewal the IdP refused): only why it failed. */
+    CompletionStage<Void> refused(String action, String reason) {
         return audit.record(new AuditRecord(clock.instant(), "deny", reason, null, List.of(), null,
-                "console/sign-in", null, null, null, null, null, List.of(), null, null, 0, null));
+                "console/" + action, null, null, null, null, null, List.of(), null, null, 0, null));
     }
 }

@@ -37,18 +37,21 @@ final class ConsoleGuard {
     private final ConsoleSessions sessions;
     private final ConsoleCookies cookies;
     private final IdpClient idp;
+    /** Renewals are audited: a sign-in the IdP stopped renewing ends with a line that says why. */
+    private final ConsoleAudit audit;
 
     /**
      * @param idp null unless operators sign in through the IdP: then an expired IdP token is renewed with the
      *            session's refresh token instead of ending the sign-in
      */
     ConsoleGuard(Authenticator authenticator, PolicyEngine engine, ConsoleSessions sessions, boolean secure,
-                 IdpClient idp) {
+                 IdpClient idp, ConsoleAudit audit) {
         this.authenticator = authenticator;
         this.engine = engine;
         this.sessions = sessions;
         this.cookies = new ConsoleCookies(secure);
         this.idp = idp;
+        this.audit = audit;
     }
 
     /**
@@ -76,10 +79,15 @@ final class ConsoleGuard {
                         return signedOut(cookie, why.code());
                     }
                     return sessions.renew(cookie, session, this::refreshed)
-                            .recover(failed -> signedOut(cookie, failed instanceof ConsoleRefusal r ? r.reason().code()
-                                    : ConsoleReason.IDP_UNAVAILABLE.code()))
+                            .recover(failed -> {
+                                String code = failed instanceof ConsoleRefusal r ? r.reason().code()
+                                        : ConsoleReason.IDP_UNAVAILABLE.code();
+                                audit.refused("renew", code);
+                                return signedOut(cookie, code);
+                            })
                             .compose(renewed -> renewed == null ? signedOut(cookie, why.code())
-                                    : authenticated(renewed, cookie, false));
+                                    : authenticated(renewed, cookie, false).onSuccess(op -> audit.action(op, "renew",
+                                            idp.settings().issuer(), "allow", "allowed", null)));
                 });
     }
 

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 
 import java.nio.file.Files;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -81,6 +82,11 @@ class IdpSignInBrowserTest {
         b.open(fx.browserUrl(ApprovalsPage.PATH));
         assertThat(b.visible(By.id("operator")).getText()).isEqualTo(fx.operator("alice"));
         assertThat(b.driver().getCurrentUrl()).isEqualTo(fx.browserUrl(ApprovalsPage.PATH));
+        // Security teams see the renewal, naming the operator and the IdP.
+        await().atMost(Duration.ofSeconds(10)).until(() -> fx.console.auditLines().stream().anyMatch(l ->
+                "console/renew".equals(l.getString("method")) && "allow".equals(l.getString("decision"))
+                        && fx.operator("alice").equals(l.getString("caller"))
+                        && fx.idp.issuer().toString().equals(l.getString("target"))));
     }
 
     @Test
