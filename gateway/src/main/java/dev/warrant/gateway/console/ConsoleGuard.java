@@ -85,9 +85,13 @@ final class ConsoleGuard {
                                 audit.refused("renew", code);
                                 return signedOut(cookie, code);
                             })
-                            .compose(renewed -> renewed == null ? signedOut(cookie, why.code())
-                                    : authenticated(renewed, cookie, false).onSuccess(op -> audit.action(op, "renew",
-                                            idp.settings().issuer(), "allow", "allowed", null)));
+                            .compose(renewal -> renewal == null ? signedOut(cookie, why.code())
+                                    : authenticated(renewal.session(), cookie, false).onSuccess(op -> {
+                                        if (renewal.here()) {
+                                            audit.action(op, "renew", idp.settings().issuer(), "allow", "allowed",
+                                                    null);
+                                        }
+                                    }));
                 });
     }
 

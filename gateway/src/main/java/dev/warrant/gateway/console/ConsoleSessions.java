@@ -69,7 +69,7 @@ final class ConsoleSessions {
      * what is left of the sign-in's lifetime. Null when the sign-in ended meanwhile. Runs on a worker thread: an
      * IdP that rotates refresh tokens would refuse a second use, so two renewals must never race.
      */
-    Future<ConsoleSession> renew(String cookie, ConsoleSession seen, UnaryOperator<ConsoleSession> renew) {
+    Future<Renewal> renew(String cookie, ConsoleSession seen, UnaryOperator<ConsoleSession> renew) {
         return vertx.executeBlocking(() -> {
             String key = key(cookie);
             if (!map.tryLock(key, RENEW_LOCK_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
@@ -77,8 +77,11 @@ final class ConsoleSessions {
             }
             try {
                 ConsoleSession current = map.get(key);
-                if (current == null || !current.token().equals(seen.token())) {
-                    return current;
+                if (current == null) {
+                    return null;
+                }
+                if (!current.token().equals(seen.token())) {
+                    return new Renewal(current, false);
                 }
                 long left = settings.sessionTtl().toMillis() - (clock.millis() - current.createdAtMillis());
                 if (left <= 0) {
@@ -88,7 +91,7 @@ final class ConsoleSessions {
                 ConsoleSession renewed = renew.apply(current);
                 map.put(key, renewed, left, TimeUnit.MILLISECONDS, settings.idleTimeout().toMillis(),
                         TimeUnit.MILLISECONDS);
-                return renewed;
+                return new Renewal(renewed, true);
             } finally {
                 map.unlock(key);
             }
@@ -106,6 +109,10 @@ final class ConsoleSessions {
     }
 
     record Created(String cookie, ConsoleSession session) {
+    }
+
+    /** A renewed sign-in; {@code here}: this request renewed it (false: another did, while this one waited). */
+    record Renewal(ConsoleSession session, boolean here) {
     }
 
     /** 256 random bits, base64url without padding (43 characters). */
