@@ -80,6 +80,9 @@ final class ConsoleGuard {
                     }
                     return sessions.renew(cookie, session, this::refreshed)
                             .recover(failed -> {
+                                if (!(failed instanceof ConsoleRefusal)) {
+                                    idp.forget(); // unreachable, or not OAuth: read its metadata afresh next time
+                                }
                                 String code = failed instanceof ConsoleRefusal r ? r.reason().code()
                                         : ConsoleReason.IDP_UNAVAILABLE.code();
                                 audit.refused("renew", code);
