@@ -19,6 +19,18 @@ final class AuditView {
     private AuditView() {
     }
 
+    /**
+     * The member that wrote the line (a search spans the cluster): its id's first 8 characters, the whole id (as the
+     * cluster page shows it) on hover.
+     */
+    private static String member(String id) {
+        if (id == null || id.isEmpty()) {
+            return "";
+        }
+        return "<br><small class=\"member\" title=\"" + Html.text(id) + "\">member "
+                + Html.text(id.length() > 8 ? id.substring(0, 8) : id) + "</small>";
+    }
+
     /** Who released or refused a held call, in their words when they gave some. */
     private static String decidedBy(AuditEntry e) {
         return (Reason.APPROVAL_DENIED.code().equals(e.reason()) ? "denied by " : "approved by ") + e.approver()
@@ -27,7 +39,8 @@ final class AuditView {
 
     static String row(AuditEntry e, boolean mayRevoke, Optional<String> traceUrl) {
         StringBuilder out = new StringBuilder("<tr class=\"audit-line\" data-seq=\"").append(e.seq()).append("\">")
-                .append(cell(e.time() == null ? "" : e.time().toString()))
+                .append("<td>").append(Html.text(e.time() == null ? "" : e.time().toString())).append(member(e.member()))
+                .append("</td>")
                 .append("<td class=\"decision-").append(Html.text(e.decision())).append("\">").append(Html.text(e.decision()))
                 .append("<br><small>").append(Html.text(e.reason())).append("</small></td>")
                 .append("<td>").append(ChainWords.line(e.chain().isEmpty() && e.caller() != null ? List.of(e.caller()) : e.chain()))
@@ -75,7 +88,4 @@ final class AuditView {
                 + Html.text(URLEncoder.encode(value, StandardCharsets.UTF_8)) + "\">" + Html.text(label) + "</a> ";
     }
 
-    private static String cell(String text) {
-        return "<td>" + Html.text(text) + "</td>";
-    }
 }

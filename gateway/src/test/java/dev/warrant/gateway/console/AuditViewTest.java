@@ -25,4 +25,16 @@ class AuditViewTest {
         assertThat(AuditView.row(held("allow", "allowed", null), false, Optional.empty()))
                 .contains("approved by alice<").doesNotContain("alice:");
     }
+
+    /** A search spans the cluster: each row names the member that wrote it, shortened, the whole id on hover. */
+    @Test
+    void aRowNamesItsMember() {
+        AuditEntry e = held("allow", "allowed", null);
+        AuditEntry fromMember = new AuditEntry(e.seq(), "83fcf596-ec20-4656-873c-1a1414e7e454", e.time(), e.decision(),
+                e.reason(), e.policy(), e.caller(), e.chain(), e.task(), e.method(), e.target(), e.riskTier(),
+                e.approvalId(), e.approver(), e.approverReason(), e.revocationIds(), e.traceId(), e.sessionId(),
+                e.argumentDigest(), e.latencyMicros(), e.correlationId());
+        assertThat(AuditView.row(fromMember, false, Optional.empty()))
+                .contains("<small class=\"member\" title=\"83fcf596-ec20-4656-873c-1a1414e7e454\">member 83fcf596<");
+    }
 }

@@ -142,6 +142,9 @@ class ConsoleClusterTest {
         String html = console.get(AuditPage.PATH + "?caller=auditee").body();
         assertThat(html.split("class=\"audit-line\"", -1)).hasSize(onEach.size() + 1);
         assertThat(html).doesNotContain("id=\"audit-unanswered\"");
+        // Each row names the member that wrote it: both members appear.
+        onEach.stream().map(l -> l.getString("member")).distinct()
+                .forEach(m -> assertThat(html).contains("title=\"" + m + "\">member " + m.substring(0, 8) + "<"));
 
         // A cursor the gateway did not issue is refused by its reason.
         assertThat(admin(b, "/admin/audit?scope=cluster&cursor=bm90LWEtY3Vyc29y").body())
