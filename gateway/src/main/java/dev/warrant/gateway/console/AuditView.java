@@ -39,8 +39,8 @@ final class AuditView {
 
     static String row(AuditEntry e, boolean mayRevoke, Optional<String> traceUrl) {
         StringBuilder out = new StringBuilder("<tr class=\"audit-line\" data-seq=\"").append(e.seq()).append("\">")
-                .append("<td>").append(Html.text(e.time() == null ? "" : e.time().toString())).append(member(e.member()))
-                .append("</td>")
+                .append("<td>").append(Html.text(e.time() == null ? "" : e.time().toString()))
+                .append(member(e.member())).append("</td>")
                 .append("<td class=\"decision-").append(Html.text(e.decision())).append("\">").append(Html.text(e.decision()))
                 .append("<br><small>").append(Html.text(e.reason())).append("</small></td>")
                 .append("<td>").append(ChainWords.line(e.chain().isEmpty() && e.caller() != null ? List.of(e.caller()) : e.chain()))
