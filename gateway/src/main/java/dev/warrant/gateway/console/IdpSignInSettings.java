@@ -1,9 +1,9 @@
 package dev.warrant.gateway.console;
 
+import dev.warrant.gateway.identity.IssuerSettings;
+
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.Objects;
 
 /**
@@ -34,13 +34,8 @@ public record IdpSignInSettings(String issuer, String clientId, Path clientSecre
         }
         Objects.requireNonNull(clientSecretFile, FIELD + "clientSecretFile: required");
         Objects.requireNonNull(redirectUri, FIELD + "redirectUri: required");
-        String scheme = redirectUri.getScheme() == null ? "" : redirectUri.getScheme().toLowerCase(Locale.ROOT);
-        String host = redirectUri.getHost() == null ? "" : redirectUri.getHost().toLowerCase(Locale.ROOT);
-        boolean loopback = host.equals("localhost") || host.equals("[::1]") || host.startsWith("127.");
-        if (!(scheme.equals("https") || scheme.equals("http") && loopback)) {
-            throw new IllegalArgumentException(FIELD + "redirectUri: must be https (http only for a loopback host): "
-                    + redirectUri);
-        }
+        // The identity settings' rule: literal loopback names and addresses only, no DNS lookup.
+        IssuerSettings.httpsOrLoopback(redirectUri, FIELD + "redirectUri");
         if (!CALLBACK_PATH.equals(redirectUri.getRawPath()) || redirectUri.getRawQuery() != null
                 || redirectUri.getRawFragment() != null) {
             throw new IllegalArgumentException(FIELD + "redirectUri: its path must be " + CALLBACK_PATH
@@ -55,14 +50,6 @@ public record IdpSignInSettings(String issuer, String clientId, Path clientSecre
 
     /** Parses a redirect URI from the config. */
     public static URI redirectUri(String value) {
-        try {
-            URI u = new URI(value);
-            if (!u.isAbsolute()) {
-                throw new IllegalArgumentException(FIELD + "redirectUri: must be an absolute URL: " + value);
-            }
-            return u;
-        } catch (URISyntaxException e) {
-            throw new IllegalArgumentException(FIELD + "redirectUri: not a URL: " + e.getReason());
-        }
+        return IssuerSettings.uri(value, FIELD + "redirectUri");
     }
 }

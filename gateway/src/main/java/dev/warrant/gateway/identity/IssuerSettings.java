@@ -54,7 +54,8 @@ public record IssuerSettings(String issuer, Optional<URI> jwksUri, List<JwsAlgor
         return URI.create(issuer);
     }
 
-    static URI uri(String value, String field) {
+    /** {@code value} as an absolute URL with a host, else an IllegalArgumentException naming {@code field}. */
+    public static URI uri(String value, String field) {
         try {
             URI u = new URI(value);
             if (!u.isAbsolute() || u.getHost() == null) {
@@ -70,7 +71,7 @@ public record IssuerSettings(String issuer, Optional<URI> jwksUri, List<JwsAlgor
      * Keys and discovery documents travel over TLS: a plain-HTTP JWKS lets anyone on the path substitute keys.
      * Plain HTTP is left for loopback hosts only, where tests run their IdP.
      */
-    static void httpsOrLoopback(URI u, String field) {
+    public static void httpsOrLoopback(URI u, String field) {
         String scheme = u.getScheme() == null ? "" : u.getScheme().toLowerCase(Locale.ROOT);
         if (u.getHost() == null) {
             throw new IllegalArgumentException(field + ": must be an absolute http(s) URL: " + u);

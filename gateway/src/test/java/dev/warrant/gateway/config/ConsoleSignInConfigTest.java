@@ -61,6 +61,9 @@ class ConsoleSignInConfigTest {
     void theCallbackIsTheConsolesOverTls() {
         refused(signIn(OK.replace("https://warrant.example.org", "http://warrant.example.org")),
                 "console.signIn.redirectUri");
+        // A name that merely starts like a loopback address is not one.
+        refused(signIn(OK.replace("https://warrant.example.org", "http://127.warrant.example.org")),
+                "console.signIn.redirectUri");
         refused(signIn(OK.replace("/console/login/callback", "/callback")), "console.signIn.redirectUri");
         refused(signIn(OK.replace("https://warrant.example.org/console/login/callback",
                 "\"https://warrant.example.org/console/login/callback?x=1\"")), "console.signIn.redirectUri");
