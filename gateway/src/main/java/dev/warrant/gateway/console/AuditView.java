@@ -87,5 +87,4 @@ final class AuditView {
         return "<a class=\"revoke-link\" data-kind=\"" + param + "\" href=\"" + RevokePage.PATH + "?" + param + "="
                 + Html.text(URLEncoder.encode(value, StandardCharsets.UTF_8)) + "\">" + Html.text(label) + "</a> ";
     }
-
 }

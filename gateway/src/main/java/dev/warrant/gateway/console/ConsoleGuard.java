@@ -16,10 +16,10 @@ import io.vertx.ext.web.RoutingContext;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
-import java.util.concurrent.TimeoutException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.ExecutionException;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Who is asking, and may they (docs/ARCHITECTURE.md §12.2). Every console route passes here: the sign-in cookie
@@ -80,11 +80,13 @@ final class ConsoleGuard {
                     }
                     return sessions.renew(cookie, session, this::refreshed)
                             .recover(failed -> {
-                                if (!(failed instanceof ConsoleRefusal)) {
+                                String code;
+                                if (failed instanceof ConsoleRefusal r) {
+                                    code = r.reason().code();
+                                } else {
                                     idp.forget(); // unreachable, or not OAuth: read its metadata afresh next time
+                                    code = ConsoleReason.IDP_UNAVAILABLE.code();
                                 }
-                                String code = failed instanceof ConsoleRefusal r ? r.reason().code()
-                                        : ConsoleReason.IDP_UNAVAILABLE.code();
                                 audit.refused("renew", code);
                                 return signedOut(cookie, code);
                             })

@@ -152,15 +152,8 @@ final class IdpClient {
     }
 
     private static String withQuery(URI endpoint, Map<String, String> query) {
-        StringBuilder url = new StringBuilder(endpoint.toString());
         // An endpoint may carry a query of its own (RFC 6749 §3.1): ours is appended to it.
-        char separator = endpoint.getRawQuery() == null ? '?' : '&';
-        for (Map.Entry<String, String> e : query.entrySet()) {
-            url.append(separator).append(BoundedFetch.formEncode(e.getKey())).append('=')
-                    .append(BoundedFetch.formEncode(e.getValue()));
-            separator = '&';
-        }
-        return url.toString();
+        return endpoint + (endpoint.getRawQuery() == null ? "?" : "&") + BoundedFetch.form(query);
     }
 
     /** RFC 6749 §2.3.1: client id and secret form-encoded, then Basic. */

@@ -67,7 +67,7 @@ final class IdpSignIn {
         if (kept.length != 2 || !RANDOM.matcher(kept[0]).matches() || !RANDOM.matcher(kept[1]).matches()
                 || state == null || !MessageDigest.isEqual(kept[0].getBytes(StandardCharsets.US_ASCII),
                 state.getBytes(StandardCharsets.UTF_8))) {
-            login.refuse(ctx, ConsoleReason.CSRF_INVALID.httpStatus(), ConsoleReason.CSRF_INVALID.code(),
+            login.refuse(ctx, ConsoleReason.CSRF_INVALID,
                     "this sign-in was not started here, or took too long: start it again");
             return;
         }
@@ -75,18 +75,17 @@ final class IdpSignIn {
         // RFC 9207: an answer naming another issuer belongs to another IdP's flow (a mix-up attack).
         String iss = ctx.request().getParam("iss");
         if (iss != null && !iss.equals(issuer)) {
-            refused(ctx, "the answer names another issuer");
+            login.refuse(ctx, ConsoleReason.IDP_REFUSED, "the answer names another issuer");
             return;
         }
         String error = ctx.request().getParam("error");
         if (error != null) {
-            refused(ctx, "the identity provider answered " + IdpClient.shown(error));
+            login.refuse(ctx, ConsoleReason.IDP_REFUSED, "the identity provider answered " + IdpClient.shown(error));
             return;
         }
         String code = ctx.request().getParam("code");
         if (code == null || code.isEmpty() || code.length() > MAX_CODE_LENGTH) {
-            login.refuse(ctx, ConsoleReason.REQUEST_INVALID.httpStatus(), ConsoleReason.REQUEST_INVALID.code(),
-                    "the identity provider sent no usable code");
+            login.refuse(ctx, ConsoleReason.REQUEST_INVALID, "the identity provider sent no usable code");
             return;
         }
         idp.namesIssuerInResponses().compose(names -> {
@@ -99,15 +98,11 @@ final class IdpSignIn {
             if (ar.succeeded()) {
                 login.complete(ctx, ar.result().access(), ar.result().refresh(), issuer);
             } else if (ar.cause() instanceof ConsoleRefusal r) {
-                login.refuse(ctx, r.reason().httpStatus(), r.reason().code(), r.getMessage());
+                login.refuse(ctx, r.reason(), r.getMessage());
             } else {
                 unavailable(ctx, ar.cause());
             }
         });
-    }
-
-    private void refused(RoutingContext ctx, String message) {
-        login.refuse(ctx, ConsoleReason.IDP_REFUSED.httpStatus(), ConsoleReason.IDP_REFUSED.code(), message);
     }
 
     private void unavailable(RoutingContext ctx, Throwable cause) {
@@ -115,7 +110,7 @@ final class IdpSignIn {
         // The URL and status go to the operator's log; the page names only the code.
         LOG.warn("console sign-in through {}: {}", idp.settings().issuer(), cause instanceof BoundedFetch.FetchFailed
                 ? cause.getMessage() : cause.getClass().getSimpleName());
-        login.refuse(ctx, ConsoleReason.IDP_UNAVAILABLE.httpStatus(), ConsoleReason.IDP_UNAVAILABLE.code(),
+        login.refuse(ctx, ConsoleReason.IDP_UNAVAILABLE,
                 "the identity provider cannot be reached or gave an answer that is not OAuth; try again later");
     }
 

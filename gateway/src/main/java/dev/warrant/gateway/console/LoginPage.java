@@ -38,13 +38,12 @@ final class LoginPage {
     void signIn(RoutingContext ctx) {
         String pre = guard.cookies().value(ctx.request(), ConsoleCookies.LOGIN);
         if (!ConsoleGuard.sameOrigin(ctx.request()) || pre == null || !ConsoleGuard.carriesCsrf(ctx, pre)) {
-            refuse(ctx, 403, ConsoleReason.CSRF_INVALID.code(), "the sign-in form expired, please try again");
+            refuse(ctx, ConsoleReason.CSRF_INVALID, "the sign-in form expired, please try again");
             return;
         }
         String token = ctx.request().getFormAttribute(TOKEN_FIELD);
         if (token == null || token.isBlank() || token.length() > maxTokenLength) {
-            refuse(ctx, 400, ConsoleReason.REQUEST_INVALID.code(), "paste a token (at most " + maxTokenLength
-                    + " characters)");
+            refuse(ctx, ConsoleReason.REQUEST_INVALID, "paste a token (at most " + maxTokenLength + " characters)");
             return;
         }
         complete(ctx, token.strip(), null, null);
@@ -85,6 +84,11 @@ final class LoginPage {
                 moveOn(ctx, first);
             }
         });
+    }
+
+    /** A refused sign-in for one of the console's own reasons. */
+    void refuse(RoutingContext ctx, ConsoleReason reason, String message) {
+        refuse(ctx, reason.httpStatus(), reason.code(), message);
     }
 
     /** A refused sign-in: audited by its code, and the form again with the reason. */

@@ -78,15 +78,18 @@ public final class BoundedFetch {
         if (authorization != null) {
             options.putHeader(HttpHeaders.AUTHORIZATION, authorization);
         }
-        String body = form.entrySet().stream()
-                .map(e -> formEncode(e.getKey()) + "=" + formEncode(e.getValue()))
-                .collect(Collectors.joining("&"));
         Promise<Answer> answer = Promise.promise();
-        context.runOnContext(v -> send(uri, options, Buffer.buffer(body), timeout, answer));
+        context.runOnContext(v -> send(uri, options, Buffer.buffer(form(form)), timeout, answer));
         return answer.future();
     }
 
-    /** RFC 6749 appendix B: form encoding, UTF-8, space as {@code +}. */
+    /** {@code name=value&...}, form-encoded (RFC 6749 appendix B: UTF-8, space as {@code +}), in map order. */
+    public static String form(Map<String, String> pairs) {
+        return pairs.entrySet().stream().map(e -> formEncode(e.getKey()) + "=" + formEncode(e.getValue()))
+                .collect(Collectors.joining("&"));
+    }
+
+    /** One value, form-encoded as {@link #form} does. */
     public static String formEncode(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }

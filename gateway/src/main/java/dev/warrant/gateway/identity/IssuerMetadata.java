@@ -20,7 +20,7 @@ import java.time.Duration;
  */
 public record IssuerMetadata(URI document, JsonNode json) {
 
-    static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
+    private static final ObjectMapper JSON = new ObjectMapper(JsonFactory.builder()
             .streamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(16).build())
             .build());
 

@@ -50,10 +50,6 @@ public record IssuerSettings(String issuer, Optional<URI> jwksUri, List<JwsAlgor
         return new IssuerSettings(issuer, Optional.empty(), JwsAlgorithm.DEFAULTS);
     }
 
-    URI issuerUri() {
-        return URI.create(issuer);
-    }
-
     /** {@code value} as an absolute URL with a host, else an IllegalArgumentException naming {@code field}. */
     public static URI uri(String value, String field) {
         try {

@@ -7,11 +7,18 @@ import dev.warrant.gateway.identity.IssuerSettings;
 import dev.warrant.gateway.identity.WebClient;
 
 import java.net.URI;
+import java.net.URLDecoder;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+
+import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * A console whose operators sign in through a real OpenID provider (npm oidc-provider): the console is a web
@@ -71,6 +78,24 @@ final class IdpSignInFixture implements AutoCloseable {
     /** {@code path} on the console as a browser reaches it (by the name {@code localhost}). */
     String browserUrl(String path) {
         return callback.resolve(path).toString();
+    }
+
+    /** Starts a flow in {@code c}'s cookie jar; returns its state. */
+    static String started(ConsoleClient c) throws Exception {
+        HttpResponse<String> r = c.get(IdpSignIn.START_PATH);
+        assertThat(r.statusCode()).isEqualTo(303);
+        return query(URI.create(r.headers().firstValue("Location").orElseThrow())).get("state");
+    }
+
+    /** The decoded query parameters of {@code uri} (an authorization request). */
+    static Map<String, String> query(URI uri) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (String pair : uri.getRawQuery().split("&")) {
+            int eq = pair.indexOf('=');
+            out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
+                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return out;
     }
 
     /** How the console names an operator signed in through this IdP. */

@@ -14,7 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -136,8 +135,10 @@ class IdpSignInHostileIdpTest {
         HttpResponse<String> after = c.get(ApprovalsPage.PATH);
         assertThat(after.statusCode()).isNotEqualTo(200);
         assertThat(after.body()).doesNotContain("id=\"operator\"");
-        assertThat(console.auditLines()).anyMatch(l -> "console/renew".equals(l.getString("method"))
-                && "deny".equals(l.getString("decision")) && "console_idp_refused".equals(l.getString("reason")));
+        // The line is written beside the answer, not before it: awaited, bounded.
+        await().atMost(Duration.ofSeconds(10)).until(() -> console.auditLines().stream().anyMatch(l ->
+                "console/renew".equals(l.getString("method")) && "deny".equals(l.getString("decision"))
+                        && "console_idp_refused".equals(l.getString("reason"))));
         // The sign-in is gone, not only refused once.
         assertThat(c.get(ApprovalsPage.PATH).body()).doesNotContain("id=\"operator\"");
     }
@@ -152,12 +153,7 @@ class IdpSignInHostileIdpTest {
         assertThat(start.statusCode()).isEqualTo(303);
         String location = start.headers().firstValue("Location").orElseThrow();
         assertThat(location).startsWith(issuer + "/auth?");
-        String state = null;
-        for (String pair : URI.create(location).getRawQuery().split("&")) {
-            if (pair.startsWith("state=")) {
-                state = URLDecoder.decode(pair.substring(6), StandardCharsets.UTF_8);
-            }
-        }
+        String state = IdpSignInFixture.query(URI.create(location)).get("state");
         return c.get(IdpSignInSettings.CALLBACK_PATH + "?code=c&state=" + state + "&iss="
                 + java.net.URLEncoder.encode(issuer, StandardCharsets.UTF_8));
     }

@@ -10,18 +10,19 @@ import org.junit.jupiter.api.Test;
 
 import java.net.HttpCookie;
 import java.net.URI;
-import java.net.URLDecoder;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import static dev.warrant.gateway.console.IdpSignInFixture.query;
+import static dev.warrant.gateway.console.IdpSignInFixture.started;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
@@ -81,8 +82,9 @@ class IdpSignInHttpTest {
         HttpResponse<String> other = c.get(callback("code", "c", "state", state.substring(1) + "A", "iss", issuer()));
         assertThat(other.statusCode()).isEqualTo(403);
         assertThat(other.body()).contains("csrf_invalid");
-        assertThat(fx.console.auditLines()).anyMatch(l -> "console/sign-in".equals(l.getString("method"))
-                && "deny".equals(l.getString("decision")) && "csrf_invalid".equals(l.getString("reason")));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fx.console.auditLines())
+                .anyMatch(l -> "console/sign-in".equals(l.getString("method"))
+                        && "deny".equals(l.getString("decision")) && "csrf_invalid".equals(l.getString("reason"))));
     }
 
     @Test
@@ -192,13 +194,6 @@ class IdpSignInHttpTest {
         return fx.idp.issuer().toString();
     }
 
-    /** Starts a flow in {@code c}'s cookie jar; returns its state. */
-    private static String started(ConsoleClient c) throws Exception {
-        HttpResponse<String> r = c.get(IdpSignIn.START_PATH);
-        assertThat(r.statusCode()).isEqualTo(303);
-        return query(URI.create(r.headers().firstValue("Location").orElseThrow())).get("state");
-    }
-
     private static String callback(String... pairs) {
         StringBuilder path = new StringBuilder(IdpSignInSettings.CALLBACK_PATH);
         for (int i = 0; i < pairs.length; i += 2) {
@@ -206,15 +201,5 @@ class IdpSignInHttpTest {
                     .append(java.net.URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
         }
         return path.toString();
-    }
-
-    private static Map<String, String> query(URI uri) {
-        Map<String, String> out = new LinkedHashMap<>();
-        for (String pair : uri.getRawQuery().split("&")) {
-            int eq = pair.indexOf('=');
-            out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
-                    URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
-        }
-        return out;
     }
 }
