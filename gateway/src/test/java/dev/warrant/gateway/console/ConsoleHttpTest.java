@@ -80,8 +80,9 @@ class ConsoleHttpTest {
         HttpResponse<String> noCsrf = c.post("/console/login", form("token", fx.admin));
         assertThat(noCsrf.statusCode()).isEqualTo(403);
         assertThat(noCsrf.body()).contains("csrf_invalid").doesNotContain(fx.admin);
-        assertThat(fx.auditLines()).anyMatch(l -> "console/sign-in".equals(l.getString("method"))
-                && "deny".equals(l.getString("decision")));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fx.auditLines())
+                .anyMatch(l -> "console/sign-in".equals(l.getString("method"))
+                        && "deny".equals(l.getString("decision"))));
     }
 
     @Test

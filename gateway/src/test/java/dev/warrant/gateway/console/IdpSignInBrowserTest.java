@@ -1,6 +1,5 @@
 package dev.warrant.gateway.console;
 
-import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -11,7 +10,6 @@ import org.openqa.selenium.By;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -61,10 +59,11 @@ class IdpSignInBrowserTest {
                 .containsExactly("Approvals");
         assertThat(b.cspViolations()).isEmpty();
 
-        List<JsonObject> lines = fx.console.auditLines();
-        assertThat(lines).anyMatch(l -> "console/sign-in".equals(l.getString("method"))
-                && "allow".equals(l.getString("decision")) && fx.operator("alice").equals(l.getString("caller"))
-                && fx.idp.issuer().toString().equals(l.getString("target")));
+        // Written beside the answer, not before it: awaited, bounded.
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(fx.console.auditLines())
+                .anyMatch(l -> "console/sign-in".equals(l.getString("method"))
+                        && "allow".equals(l.getString("decision")) && fx.operator("alice").equals(l.getString("caller"))
+                        && fx.idp.issuer().toString().equals(l.getString("target"))));
         // The access token lives in the cluster's session map only: never in the log.
         assertThat(Files.readString(fx.console.stateDir.resolve("audit.log"))).doesNotContain("eyJ");
     }
