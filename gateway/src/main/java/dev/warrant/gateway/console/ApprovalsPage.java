@@ -84,9 +84,8 @@ final class ApprovalsPage {
         String action = outcome == PendingApproval.Status.APPROVED ? "approve" : "deny";
         // The answer waits for the console's own audit line (synced, as approval decisions are).
         guard.change(ctx, ApprovalApi.WRITE).compose(op -> approvals.resolve(id, outcome, op.name(), reason)
-                        .compose(decided -> Future.fromCompletionStage(
-                                audit.action(op, action, decided.tool(), "allow", "allowed", id),
-                                vertx.getOrCreateContext()).map(decided)))
+                        .compose(decided -> audit.action(op, action, decided.tool(), "allow", "allowed", id)
+                                .map(decided)))
                 .onSuccess(decided -> {
                     if (ConsoleErrors.isHtmx(ctx)) {
                         Responses.html(ctx, 200, ApprovalView.decided(decided));

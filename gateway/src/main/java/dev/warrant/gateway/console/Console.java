@@ -61,7 +61,7 @@ public final class Console implements AutoCloseable {
         } else {
             this.idpClient = null;
         }
-        this.audit = new ConsoleAudit(audit, clock);
+        this.audit = new ConsoleAudit(vertx, audit, clock);
         this.guard = new ConsoleGuard(authenticator, engine,
                 new ConsoleSessions(vertx, hazelcast, settings, clock), secure, idp, this.audit);
         this.clock = clock;

@@ -87,16 +87,13 @@ final class ConsoleGuard {
                                     idp.forget(); // unreachable, or not OAuth: read its metadata afresh next time
                                     code = ConsoleReason.IDP_UNAVAILABLE.code();
                                 }
-                                audit.refused("renew", code);
-                                return signedOut(cookie, code);
+                                return audit.refused("renew", code).transform(written -> signedOut(cookie, code));
                             })
                             .compose(renewal -> renewal == null ? signedOut(cookie, why.code())
-                                    : authenticated(renewal.session(), cookie, false).onSuccess(op -> {
-                                        if (renewal.here()) {
-                                            audit.action(op, "renew", idp.settings().issuer(), "allow", "allowed",
-                                                    null);
-                                        }
-                                    }));
+                                    : authenticated(renewal.session(), cookie, false).compose(op -> !renewal.here()
+                                            ? Future.succeededFuture(op)
+                                            : audit.action(op, "renew", idp.settings().issuer(), "allow", "allowed",
+                                                    null).map(op)));
                 });
     }
 

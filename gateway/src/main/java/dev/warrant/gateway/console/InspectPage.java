@@ -60,8 +60,8 @@ final class InspectPage {
                 if (ar.succeeded()) {
                     // The action is audited; the token is not (its revocation ids name it well enough).
                     audit.action(op, "inspect", ar.result().getJsonArray("revocationIds").encode(),
-                            "allow", "allowed", null);
-                    answer(ctx, op, 200, InspectionView.html(ar.result()));
+                            "allow", "allowed", null)
+                            .onComplete(written -> answer(ctx, op, 200, InspectionView.html(ar.result())));
                 } else if (ar.cause() instanceof AdminRefusal refusal) {
                     answer(ctx, op, refusal.reason().httpStatus(),
                             InspectionView.refused(refusal.reason().code(), refusal.getMessage()));

@@ -73,16 +73,17 @@ final class LoginPage {
                 return;
             }
             Operator op = ar.result();
-            audit.action(op, "sign-in", via, "allow", "allowed", null);
-            ctx.response().addCookie(guard.signInCookie(op.cookie(), settings.sessionTtl()));
-            ctx.response().addCookie(loginCookie("", Duration.ZERO));
-            // The first page the operator may see (sign-in above made sure there is one).
-            String first = guard.pagesFor(op.token()).get(0).path();
-            if (via == null) {
-                Responses.redirect(ctx, first);
-            } else {
-                moveOn(ctx, first);
-            }
+            audit.action(op, "sign-in", via, "allow", "allowed", null).onComplete(written -> {
+                ctx.response().addCookie(guard.signInCookie(op.cookie(), settings.sessionTtl()));
+                ctx.response().addCookie(loginCookie("", Duration.ZERO));
+                // The first page the operator may see (sign-in above made sure there is one).
+                String first = guard.pagesFor(op.token()).get(0).path();
+                if (via == null) {
+                    Responses.redirect(ctx, first);
+                } else {
+                    moveOn(ctx, first);
+                }
+            });
         });
     }
 
@@ -93,8 +94,7 @@ final class LoginPage {
 
     /** A refused sign-in: audited by its code, and the form again with the reason. */
     void refuse(RoutingContext ctx, int status, String code, String message) {
-        audit.refusedSignIn(code);
-        show(ctx, status, code + ": " + message);
+        audit.refusedSignIn(code).onComplete(written -> show(ctx, status, code + ": " + message));
     }
 
     /**
@@ -110,14 +110,13 @@ final class LoginPage {
 
     void signOut(RoutingContext ctx) {
         guard.change(ctx, null).onComplete(ar -> {
-            if (ar.succeeded()) {
-                audit.action(ar.result(), "sign-out", null, "allow", "allowed", null);
-            }
+            Future<Void> audited = ar.succeeded()
+                    ? audit.action(ar.result(), "sign-out", null, "allow", "allowed", null) : Future.succeededFuture();
             String cookie = guard.cookies().value(ctx.request(), ConsoleCookies.SESSION);
-            guard.sessions().end(cookie).onComplete(ignored -> {
+            guard.sessions().end(cookie).onComplete(ignored -> audited.onComplete(written -> {
                 ctx.response().addCookie(guard.clearedCookie());
                 Responses.redirect(ctx, PATH);
-            });
+            }));
         });
     }
 
