@@ -14,7 +14,7 @@ import java.util.List;
  *
  * <p>Each method's future completes, on the caller's context, once the line is as durable as the sink promises
  * for it (denials and approval decisions fsync'd): a console answer waits for it, as an agent's answer does, so
- * nothing an operator was told happened is missing from the log after a crash (docs/ARCHITECTURE.md §12.5).
+ * nothing an operator was told happened is missing from the log after a crash (docs/ARCHITECTURE.md §12.1).
  */
 final class ConsoleAudit {
 
