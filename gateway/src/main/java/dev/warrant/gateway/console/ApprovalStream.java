@@ -1,13 +1,18 @@
 package dev.warrant.gateway.console;
 
+import dev.warrant.gateway.approval.ApprovalApi;
 import dev.warrant.gateway.approval.ClusterApprovals;
 import dev.warrant.gateway.approval.PendingApproval;
+import dev.warrant.gateway.errors.WarrantException;
+import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.ext.web.RoutingContext;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -17,13 +22,16 @@ import java.util.stream.Collectors;
  * <ul>
  *   <li>{@code approval}: the HTML of a held call the browser has not been sent yet</li>
  *   <li>{@code pending}: the ids pending now, space-separated; any other shown held call is gone</li>
+ *   <li>{@code ended}: the sign-in is over (signed out, expired, idle, its token revoked or its right gone); the
+ *   stream closes and the page reloads, which leads to the sign-in form</li>
  * </ul>
- * On connect and on every change the cluster reports ({@link ClusterApprovals#onChange}) it reads the pending list
- * again and sends the difference, so a missed or doubled event cannot show a wrong list. Reads never overlap: a
- * change during a read asks for one more read after it. A comment every
- * {@value #HEARTBEAT_MILLIS} ms keeps proxies from closing the stream and finds a closed browser.
+ * On connect and on every change the cluster reports ({@link ClusterApprovals#onChange}) it checks the operator's
+ * token again, reads the pending list and sends the difference, so a missed or doubled event cannot show a wrong
+ * list, and a revoked operator is sent no held call. Reads never overlap: a change during a read asks for one more
+ * read after it. Every {@value #HEARTBEAT_MILLIS} ms a comment keeps proxies from closing the stream, finds a
+ * closed browser, and the token is checked again; the sign-in's end on any member ends the stream at once.
  *
- * <p>Concurrency: everything runs on the request's context (change events are delivered on it).
+ * <p>Concurrency: everything runs on the request's context (change and end events are delivered on it).
  */
 final class ApprovalStream {
 
@@ -31,21 +39,25 @@ final class ApprovalStream {
 
     private final Vertx vertx;
     private final ClusterApprovals approvals;
+    private final ConsoleGuard guard;
+    private final RoutingContext ctx;
     private final HttpServerResponse response;
-    private final Operator operator;
-    private final boolean mayDecide;
     private final Set<String> sent = new HashSet<>();
+    private Operator operator;
+    private ClusterApprovals.Subscription subscription;
+    private long heartbeat = -1;
+    private Runnable unwatch;
     private boolean reading;
     private boolean again;
     private boolean closed;
 
-    ApprovalStream(Vertx vertx, ClusterApprovals approvals, HttpServerResponse response, Operator operator,
-                   boolean mayDecide) {
+    ApprovalStream(Vertx vertx, ClusterApprovals approvals, ConsoleGuard guard, RoutingContext ctx, Operator operator) {
         this.vertx = vertx;
         this.approvals = approvals;
-        this.response = response;
+        this.guard = guard;
+        this.ctx = ctx;
+        this.response = ctx.response();
         this.operator = operator;
-        this.mayDecide = mayDecide;
     }
 
     void start() {
@@ -53,17 +65,20 @@ final class ApprovalStream {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .putHeader("X-Accel-Buffering", "no");
         response.write(": warrant approvals\n\n");
-        ClusterApprovals.Subscription subscription = approvals.onChange(event -> refresh());
-        long heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> {
-            if (!closed) {
-                response.write(": keep-alive\n\n");
-            }
-        });
-        response.closeHandler(v -> {
-            closed = true;
-            subscription.close();
-            vertx.cancelTimer(heartbeat);
-        });
+        Context context = vertx.getOrCreateContext();
+        subscription = approvals.onChange(event -> refresh());
+        heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> checked(() -> response.write(": keep-alive\n\n")));
+        response.closeHandler(v -> stop());
+        guard.sessions().onEnd(operator.cookie(), () -> context.runOnContext(v -> end("signed out")))
+                .onComplete(ar -> {
+                    if (ar.failed()) {
+                        end("the sign-in cannot be watched"); // fail closed: no stream nobody can end
+                    } else if (closed) {
+                        ar.result().run();
+                    } else {
+                        unwatch = ar.result();
+                    }
+                });
         refresh();
     }
 
@@ -76,7 +91,7 @@ final class ApprovalStream {
             return;
         }
         reading = true;
-        approvals.pending().onComplete(ar -> {
+        checked(() -> approvals.pending().onComplete(ar -> {
             reading = false;
             if (ar.succeeded() && !closed) {
                 send(ar.result());
@@ -85,12 +100,29 @@ final class ApprovalStream {
                 again = false;
                 refresh();
             }
+        }));
+    }
+
+    /** Runs {@code then} once the operator's token still holds the right to see held calls; else ends. */
+    private void checked(Runnable then) {
+        guard.stillSignedIn(ctx, operator, ApprovalApi.READ).onComplete(ar -> {
+            if (closed) {
+                return;
+            }
+            if (ar.failed()) {
+                end(ar.cause() instanceof ConsoleRefusal r ? r.reason().code()
+                        : WarrantException.wrap(ar.cause()).reason().code());
+                return;
+            }
+            operator = ar.result();
+            then.run();
         });
     }
 
-    private void send(java.util.List<PendingApproval> pending) {
+    private void send(List<PendingApproval> pending) {
         Map<String, PendingApproval> now = new LinkedHashMap<>();
         pending.forEach(p -> now.put(p.id(), p));
+        boolean mayDecide = guard.may(operator.token(), ApprovalApi.WRITE);
         StringBuilder events = new StringBuilder();
         for (PendingApproval p : now.values()) {
             if (sent.add(p.id())) {
@@ -100,6 +132,26 @@ final class ApprovalStream {
         sent.retainAll(now.keySet());
         events.append(event("pending", now.keySet().stream().collect(Collectors.joining(" "))));
         response.write(events.toString());
+    }
+
+    private void end(String why) {
+        if (closed) {
+            return;
+        }
+        response.end(event("ended", why));
+        stop();
+    }
+
+    private void stop() {
+        closed = true;
+        if (subscription != null) {
+            subscription.close();
+        }
+        vertx.cancelTimer(heartbeat);
+        if (unwatch != null) {
+            unwatch.run();
+            unwatch = null;
+        }
     }
 
     /** One SSE event; a payload spanning lines becomes one {@code data:} line each, as the format requires. */

@@ -72,9 +72,7 @@ final class ApprovalsPage {
     }
 
     private void events(RoutingContext ctx) {
-        guard.operator(ctx, ApprovalApi.READ).onSuccess(op ->
-                        new ApprovalStream(vertx, approvals, ctx.response(), op, guard.may(op.token(), ApprovalApi.WRITE))
-                                .start())
+        guard.operator(ctx, ApprovalApi.READ).onSuccess(op -> new ApprovalStream(vertx, approvals, guard, ctx, op).start())
                 .onFailure(e -> ConsoleErrors.send(ctx, e));
     }
 

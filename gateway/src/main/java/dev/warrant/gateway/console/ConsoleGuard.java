@@ -118,6 +118,24 @@ final class ConsoleGuard {
         }
     }
 
+    /**
+     * For an answer that outlives its request (the live approvals stream): {@code op}'s token checked again (revoked,
+     * expired, its right gone), without reading the session, so that an open stream does not keep an idle sign-in
+     * alive. An expired token goes through {@link #operator(RoutingContext, String)}, which renews it if it can.
+     */
+    Future<Operator> stillSignedIn(RoutingContext ctx, Operator op, String right) {
+        return authenticator.authenticate("Bearer " + op.session().token())
+                .recover(e -> {
+                    Reason why = WarrantException.wrap(e).reason();
+                    return why == Reason.JWT_EXPIRED || why == Reason.TOKEN_EXPIRED
+                            ? operator(ctx, right).map(Operator::token) : Future.failedFuture(e);
+                })
+                .compose(token -> may(token, right)
+                        ? Future.succeededFuture(new Operator(token, op.session(), op.cookie()))
+                        : Future.failedFuture(new ConsoleRefusal(ConsoleReason.RIGHT_MISSING,
+                                "your token lacks the admin right " + right)));
+    }
+
     /** The signed-in operator holding {@code right}, else a refusal. */
     Future<Operator> operator(RoutingContext ctx, String right) {
         return operator(ctx).compose(op -> may(op.token(), right) ? Future.succeededFuture(op)

@@ -1,7 +1,11 @@
 package dev.warrant.gateway.console;
 
+import com.hazelcast.core.EntryEvent;
 import com.hazelcast.core.HazelcastInstance;
 import com.hazelcast.map.IMap;
+import com.hazelcast.map.listener.EntryEvictedListener;
+import com.hazelcast.map.listener.EntryExpiredListener;
+import com.hazelcast.map.listener.EntryRemovedListener;
 import dev.warrant.gateway.crypto.Sha256;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,6 +14,7 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.function.UnaryOperator;
 
@@ -106,6 +111,42 @@ final class ConsoleSessions {
             map.delete(key(cookie));
             return null;
         }, false);
+    }
+
+    /**
+     * Runs {@code ended} (on a Hazelcast event thread) once the sign-in the cookie names ends on any member: signed
+     * out, expired or idle too long. Completes with what stops the watch. A sign-in that ended before the watch
+     * began counts as ending now.
+     */
+    Future<Runnable> onEnd(String cookie, Runnable ended) {
+        String key = key(cookie);
+        return vertx.executeBlocking(() -> {
+            UUID id = map.addEntryListener(new Ended(ended), key, false);
+            if (!map.containsKey(key)) {
+                ended.run();
+            }
+            Runnable stop = () -> vertx.executeBlocking(() -> map.removeEntryListener(id), false);
+            return stop;
+        }, false);
+    }
+
+    /** Removed (sign-out), expired (lifetime) or evicted (idle): the sign-in is over. */
+    private record Ended(Runnable ended) implements EntryRemovedListener<String, ConsoleSession>,
+            EntryExpiredListener<String, ConsoleSession>, EntryEvictedListener<String, ConsoleSession> {
+        @Override
+        public void entryRemoved(EntryEvent<String, ConsoleSession> event) {
+            ended.run();
+        }
+
+        @Override
+        public void entryExpired(EntryEvent<String, ConsoleSession> event) {
+            ended.run();
+        }
+
+        @Override
+        public void entryEvicted(EntryEvent<String, ConsoleSession> event) {
+            ended.run();
+        }
     }
 
     record Created(String cookie, ConsoleSession session) {

@@ -1,5 +1,8 @@
 package dev.warrant.gateway.console;
 
+import dev.warrant.delegation.MintSpec;
+import dev.warrant.gateway.admin.AdminApi;
+import dev.warrant.gateway.approval.ApprovalApi;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -10,6 +13,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -124,6 +128,28 @@ class ConsoleBrowserTest {
         assertThat(fx.pending().stream().map(o -> ((JsonObject) o).getString("id"))).contains(id);
         assertThat(fx.gatewayPost("/admin/approvals/" + id + "/deny", fx.admin).statusCode()).isEqualTo(200);
         held.get(30, TimeUnit.SECONDS);
+    }
+
+    @Test
+    void aRevokedApproversPageLeavesForTheSignInFormInsteadOfShowingTheNextHeldCall() throws Exception {
+        String rita = fx.minter.mint(MintSpec.builder("rita").right("admin", AdminApi.AREA, ApprovalApi.READ)
+                .ttl(Duration.ofHours(1)).build());
+        Browser b = BROWSER.browser();
+        signIn(b, rita);
+        b.visible(By.id("no-approvals"));
+
+        assertThat(fx.revoke(new JsonObject().put("agent", "rita")).statusCode()).isEqualTo(200);
+        CompletableFuture<JsonObject> held = fx.heldWrite(fx.agent, "/notes/public/rita.md", "unseen");
+        String id = fx.awaitPending("notes__write_note").getString("id");
+        try {
+            // The stream ends instead of sending the call; the page reloads and the console signs the token out.
+            b.await(ExpectedConditions.urlContains("/console/login"));
+            assertThat(b.driver().findElements(By.id(ApprovalView.elementId(id)))).isEmpty();
+            assertThat(b.cspViolations()).isEmpty();
+        } finally {
+            fx.gatewayPost("/admin/approvals/" + id + "/deny", fx.admin);
+            held.get(30, TimeUnit.SECONDS);
+        }
     }
 
     static void signIn(Browser b, String token) {

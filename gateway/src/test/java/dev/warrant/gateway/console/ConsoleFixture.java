@@ -195,6 +195,13 @@ final class ConsoleFixture implements AutoCloseable {
                 HttpResponse.BodyHandlers.ofString());
     }
 
+    /** {@code POST /admin/revocations} with {@code body}, as the admin; the API answers once every member has it. */
+    HttpResponse<String> revoke(JsonObject body) throws Exception {
+        return http.send(HttpRequest.newBuilder(url("/admin/revocations")).timeout(Duration.ofSeconds(20))
+                .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
     List<JsonObject> auditLines() throws Exception {
         return Files.readAllLines(stateDir.resolve("audit.log")).stream().map(JsonObject::new).toList();
     }

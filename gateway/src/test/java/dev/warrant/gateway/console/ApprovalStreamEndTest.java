@@ -1,0 +1,108 @@
+package dev.warrant.gateway.console;
+
+import dev.warrant.delegation.MintSpec;
+import dev.warrant.gateway.admin.AdminApi;
+import dev.warrant.gateway.approval.ApprovalApi;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+import static dev.warrant.gateway.console.ConsoleClient.form;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The live approvals stream lives no longer than its sign-in (docs/ARCHITECTURE.md §12.3): signing out ends it at
+ * once, and an operator whose token is revoked is sent no further held call, even though the stream was
+ * authorized when it opened.
+ */
+class ApprovalStreamEndTest {
+
+    static ConsoleFixture fx;
+
+    @BeforeAll
+    static void start() throws Exception {
+        fx = ConsoleFixture.start("stream-end");
+    }
+
+    @AfterAll
+    static void stop() {
+        if (fx != null) {
+            fx.close();
+        }
+    }
+
+    @Test
+    void signingOutEndsTheOpenStream() throws Exception {
+        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
+        c.signIn(fx.admin);
+        LiveStream stream = LiveStream.open(c);
+        stream.awaitFirstList();
+
+        c.get("/console/approvals");
+        assertThat(c.post("/console/logout", form("csrf", c.csrf)).statusCode()).isEqualTo(303);
+
+        stream.awaitEnd();
+        assertThat(stream.lines).containsSubsequence("event: ended", "data: signed out");
+    }
+
+    @Test
+    void aRevokedOperatorIsSentNoHeldCallAndTheStreamEnds() throws Exception {
+        String olga = fx.minter.mint(MintSpec.builder("olga").right("admin", AdminApi.AREA, ApprovalApi.READ)
+                .ttl(Duration.ofHours(1)).build());
+        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
+        c.signIn(olga);
+        LiveStream stream = LiveStream.open(c);
+        stream.awaitFirstList();
+
+        // The revocation is in every member's index once the API answers.
+        assertThat(fx.revoke(new JsonObject().put("agent", "olga")).statusCode()).isEqualTo(200);
+        CompletableFuture<JsonObject> held = fx.heldWrite(fx.agent, "/notes/public/after-revoke.md", "x");
+        String id = fx.awaitPending("notes__write_note").getString("id");
+        try {
+            // The change the held call causes is checked against the token first: the stream ends, unsent.
+            stream.awaitEnd();
+            assertThat(stream.lines).containsSubsequence("event: ended", "data: revoked")
+                    .noneMatch(l -> l.contains(ApprovalView.elementId(id)));
+        } finally {
+            fx.gatewayPost("/admin/approvals/" + id + "/deny", fx.admin);
+            held.get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** An open {@code /console/approvals/events} stream, read line by line on its own thread. */
+    private record LiveStream(List<String> lines, CompletableFuture<Void> ended) {
+
+        static LiveStream open(ConsoleClient c) throws Exception {
+            HttpClient http = HttpClient.newBuilder().cookieHandler(c.cookies).build();
+            HttpResponse<Stream<String>> events = http.sendAsync(
+                    HttpRequest.newBuilder(fx.url("/console/approvals/events")).GET().build(),
+                    HttpResponse.BodyHandlers.ofLines()).get(10, TimeUnit.SECONDS);
+            assertThat(events.statusCode()).isEqualTo(200);
+            List<String> lines = new CopyOnWriteArrayList<>();
+            CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> events.body().forEach(lines::add));
+            return new LiveStream(lines, ended);
+        }
+
+        /** The stream's first list is out: the sign-in was checked and the watch is (being) set up. */
+        void awaitFirstList() {
+            await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("event: pending"));
+        }
+
+        /** The server ended the stream (the body is complete). */
+        void awaitEnd() throws Exception {
+            ended.get(10, TimeUnit.SECONDS);
+        }
+    }
+}
