@@ -125,13 +125,14 @@ final class ConsoleGuard {
      */
     Future<Operator> stillSignedIn(RoutingContext ctx, Operator op, String right) {
         return authenticator.authenticate("Bearer " + op.session().token())
+                .map(token -> new Operator(token, op.session(), op.cookie()))
                 .recover(e -> {
                     Reason why = WarrantException.wrap(e).reason();
+                    // The renewed sign-in (its fresh token) is what the next check reads.
                     return why == Reason.JWT_EXPIRED || why == Reason.TOKEN_EXPIRED
-                            ? operator(ctx, right).map(Operator::token) : Future.failedFuture(e);
+                            ? operator(ctx) : Future.failedFuture(e);
                 })
-                .compose(token -> may(token, right)
-                        ? Future.succeededFuture(new Operator(token, op.session(), op.cookie()))
+                .compose(checked -> may(checked.token(), right) ? Future.succeededFuture(checked)
                         : Future.failedFuture(new ConsoleRefusal(ConsoleReason.RIGHT_MISSING,
                                 "your token lacks the admin right " + right)));
     }

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -86,6 +88,30 @@ class IdpSignInBrowserTest {
                 "console/renew".equals(l.getString("method")) && "allow".equals(l.getString("decision"))
                         && fx.operator("alice").equals(l.getString("caller"))
                         && fx.idp.issuer().toString().equals(l.getString("target")));
+    }
+
+    @Test
+    void theLiveListOutlivesItsAccessTokenWithoutAReload() throws Exception {
+        Browser b = BROWSER.browser();
+        atTheIdp(b, "alice");
+        b.visible(By.xpath("//button[contains(., 'Continue')]")).click();
+        assertThat(b.visible(By.id("operator")).getText()).isEqualTo(fx.operator("alice"));
+        assertThat(b.driver().findElements(By.id("approvals"))).hasSize(1);
+        b.driver().executeScript("window.warrantSameLoad = true;");
+        Instant expired = Instant.now().plus(IdpSignInFixture.TOKEN_TTL).plusSeconds(1);
+        await().atMost(IdpSignInFixture.TOKEN_TTL.plusSeconds(5)).until(() -> Instant.now().isAfter(expired));
+
+        // The stream checks the expired token before reading the list, renews it, and goes on: no reload, no sign-in.
+        CompletableFuture<JsonObject> held = fx.console.heldWrite(fx.console.agent, "/notes/public/idp-live.md", "x");
+        String id = fx.console.awaitPending("notes__write_note").getString("id");
+        try {
+            b.visible(By.id(ApprovalView.elementId(id)));
+            assertThat(b.driver().executeScript("return window.warrantSameLoad === true;")).isEqualTo(true);
+            assertThat(b.cspViolations()).isEmpty();
+        } finally {
+            fx.console.gatewayPost("/admin/approvals/" + id + "/deny", fx.console.admin);
+            held.get(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test
