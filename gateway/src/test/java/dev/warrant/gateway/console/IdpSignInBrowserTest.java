@@ -73,13 +73,8 @@ class IdpSignInBrowserTest {
     @Test
     void theSignInOutlivesItsAccessTokenRenewedWithTheRefreshToken() throws Exception {
         Browser b = BROWSER.browser();
-        atTheIdp(b, "alice");
-        b.visible(By.xpath("//button[contains(., 'Continue')]")).click();
-        assertThat(b.visible(By.id("operator")).getText()).isEqualTo(fx.operator("alice"));
-        Instant expired = Instant.now().plus(IdpSignInFixture.TOKEN_TTL).plusSeconds(1);
-
-        // The condition is the clock itself: the first access token has expired by then.
-        await().atMost(IdpSignInFixture.TOKEN_TTL.plusSeconds(5)).until(() -> Instant.now().isAfter(expired));
+        aliceSignedIn(b);
+        untilATokenIssuedNowHasExpired();
         b.open(fx.browserUrl(ApprovalsPage.PATH));
         assertThat(b.visible(By.id("operator")).getText()).isEqualTo(fx.operator("alice"));
         assertThat(b.driver().getCurrentUrl()).isEqualTo(fx.browserUrl(ApprovalsPage.PATH));
@@ -93,13 +88,10 @@ class IdpSignInBrowserTest {
     @Test
     void theLiveListOutlivesItsAccessTokenWithoutAReload() throws Exception {
         Browser b = BROWSER.browser();
-        atTheIdp(b, "alice");
-        b.visible(By.xpath("//button[contains(., 'Continue')]")).click();
-        assertThat(b.visible(By.id("operator")).getText()).isEqualTo(fx.operator("alice"));
+        aliceSignedIn(b);
         assertThat(b.driver().findElements(By.id("approvals"))).hasSize(1);
         b.driver().executeScript("window.warrantSameLoad = true;");
-        Instant expired = Instant.now().plus(IdpSignInFixture.TOKEN_TTL).plusSeconds(1);
-        await().atMost(IdpSignInFixture.TOKEN_TTL.plusSeconds(5)).until(() -> Instant.now().isAfter(expired));
+        untilATokenIssuedNowHasExpired();
 
         // The stream checks the expired token before reading the list, renews it, and goes on: no reload, no sign-in.
         CompletableFuture<JsonObject> held = fx.console.heldWrite(fx.console.agent, "/notes/public/idp-live.md", "x");
@@ -137,6 +129,19 @@ class IdpSignInBrowserTest {
     }
 
     /** From the console's sign-in page to the IdP's, and through it as {@code login} (any password will do). */
+    /** Alice, signed in through the IdP and back on the console's first page. */
+    private static void aliceSignedIn(Browser b) {
+        atTheIdp(b, "alice");
+        b.visible(By.xpath("//button[contains(., 'Continue')]")).click();
+        assertThat(b.visible(By.id("operator")).getText()).isEqualTo(fx.operator("alice"));
+    }
+
+    /** The condition is the clock itself: an access token issued before this call has expired after it. */
+    private static void untilATokenIssuedNowHasExpired() {
+        Instant expired = Instant.now().plus(IdpSignInFixture.TOKEN_TTL).plusSeconds(1);
+        await().atMost(IdpSignInFixture.TOKEN_TTL.plusSeconds(5)).until(() -> Instant.now().isAfter(expired));
+    }
+
     private static void atTheIdp(Browser b, String login) {
         b.open(fx.browserUrl(LoginPage.PATH));
         b.visible(By.id("sign-in-idp")).click();
