@@ -429,9 +429,12 @@ public final class Gateway implements AutoCloseable {
             if (config.console().enabled()) {
                 ConsoleBackends backends = new ConsoleBackends(approvals, auditSearch, revocationPreview, revocations,
                         tokenInspection, gatewayStatus, config.maxTokenTtl());
-                resources.add("console", new Console(vertx, cluster.hazelcast(), authenticator, engine, backends,
-                        audit, config.console(), config.tls().isPresent(), maxTokenLength,
-                        config.identity().map(IdentitySettings::resource), clock)).routes(router);
+                Console console = resources.add("console", new Console(vertx, cluster.hazelcast(), authenticator,
+                        engine, backends, audit, config.console(), config.tls().isPresent(), maxTokenLength,
+                        config.identity().map(IdentitySettings::resource), clock));
+                console.routes(router);
+                // Open live streams check their operators at once, as sessions end above.
+                revocations.onRevoked(r -> console.revoked());
             }
             // Refusals raised by vertx-web itself (body limit, wrong method, a handler that threw) get the
             // same JSON-RPC error bodies as ours, never a plain-text page.

@@ -29,7 +29,8 @@ import java.util.stream.Collectors;
  * token again, reads the pending list and sends the difference, so a missed or doubled event cannot show a wrong
  * list, and a revoked operator is sent no held call. Reads never overlap: a change during a read asks for one more
  * read after it. Every {@value #HEARTBEAT_MILLIS} ms a comment keeps proxies from closing the stream, finds a
- * closed browser, and the token is checked again; the sign-in's end on any member ends the stream at once.
+ * closed browser, and the token is checked again, as it is at once when a revocation reaches this member
+ * ({@link OpenStreams}); the sign-in's end on any member ends the stream at once.
  *
  * <p>Concurrency: everything runs on the request's context (change and end events are delivered on it).
  */
@@ -42,7 +43,9 @@ final class ApprovalStream {
     private final ConsoleGuard guard;
     private final RoutingContext ctx;
     private final HttpServerResponse response;
+    private final OpenStreams streams;
     private final Set<String> sent = new HashSet<>();
+    private Context context;
     private Operator operator;
     private ClusterApprovals.Subscription subscription;
     private long heartbeat = -1;
@@ -51,8 +54,10 @@ final class ApprovalStream {
     private boolean again;
     private boolean closed;
 
-    ApprovalStream(Vertx vertx, ClusterApprovals approvals, ConsoleGuard guard, RoutingContext ctx, Operator operator) {
+    ApprovalStream(Vertx vertx, ClusterApprovals approvals, ConsoleGuard guard, RoutingContext ctx, Operator operator,
+                   OpenStreams streams) {
         this.vertx = vertx;
+        this.streams = streams;
         this.approvals = approvals;
         this.guard = guard;
         this.ctx = ctx;
@@ -65,8 +70,9 @@ final class ApprovalStream {
                 .putHeader(HttpHeaders.CONTENT_TYPE, "text/event-stream; charset=utf-8")
                 .putHeader("X-Accel-Buffering", "no");
         response.write(": warrant approvals\n\n");
-        Context context = vertx.getOrCreateContext();
+        context = vertx.getOrCreateContext();
         subscription = approvals.onChange(event -> refresh());
+        streams.add(this);
         heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> checked(() -> response.write(": keep-alive\n\n")));
         response.closeHandler(v -> stop());
         guard.sessions().onEnd(operator.cookie(), () -> context.runOnContext(v -> end("signed out")))
@@ -101,6 +107,15 @@ final class ApprovalStream {
                 refresh();
             }
         }));
+    }
+
+    /** From any thread: check the operator's token now (a revocation is new), on this stream's context. */
+    void recheck() {
+        context.runOnContext(v -> {
+            if (!closed) {
+                checked(() -> { });
+            }
+        });
     }
 
     /** Runs {@code then} once the operator's token still holds the right to see held calls; else ends. */
@@ -144,6 +159,7 @@ final class ApprovalStream {
 
     private void stop() {
         closed = true;
+        streams.remove(this);
         if (subscription != null) {
             subscription.close();
         }

@@ -24,9 +24,12 @@ final class ApprovalsPage {
     private final ConsoleGuard guard;
     private final ClusterApprovals approvals;
     private final ConsoleAudit audit;
+    private final OpenStreams streams;
 
-    ApprovalsPage(Vertx vertx, ConsoleGuard guard, ClusterApprovals approvals, ConsoleAudit audit) {
+    ApprovalsPage(Vertx vertx, ConsoleGuard guard, ClusterApprovals approvals, ConsoleAudit audit,
+                  OpenStreams streams) {
         this.vertx = vertx;
+        this.streams = streams;
         this.guard = guard;
         this.approvals = approvals;
         this.audit = audit;
@@ -72,7 +75,8 @@ final class ApprovalsPage {
     }
 
     private void events(RoutingContext ctx) {
-        guard.operator(ctx, ApprovalApi.READ).onSuccess(op -> new ApprovalStream(vertx, approvals, guard, ctx, op).start())
+        guard.operator(ctx, ApprovalApi.READ).onSuccess(op -> new ApprovalStream(vertx, approvals, guard, ctx, op, streams)
+                        .start())
                 .onFailure(e -> ConsoleErrors.send(ctx, e));
     }
 

@@ -33,6 +33,7 @@ public final class Console implements AutoCloseable {
     /** Both null unless {@code console.signIn} is configured. */
     private final HttpClient idpClient;
     private final IdpSignIn idpSignIn;
+    private final OpenStreams streams = new OpenStreams();
 
     /**
      * @param secure         the port serves TLS: cookies are Secure and {@code __Host-} ({@link ConsoleCookies})
@@ -87,7 +88,7 @@ public final class Console implements AutoCloseable {
         }
         router.post(LoginPage.PATH).handler(forms).handler(login::signIn);
         router.post("/console/logout").handler(forms).handler(login::signOut);
-        new ApprovalsPage(vertx, guard, backends.approvals(), audit).routes(router, forms);
+        new ApprovalsPage(vertx, guard, backends.approvals(), audit, streams).routes(router, forms);
         new AuditPage(guard, backends.auditSearch(), settings.traceUrl()).routes(router);
         new RevokePage(vertx, guard, backends, audit, clock, backends.maxTokenTtl()).routes(router, forms);
         new InspectPage(vertx, guard, backends.inspection(), audit).routes(router, forms);
@@ -95,6 +96,11 @@ public final class Console implements AutoCloseable {
         // Last: any other console path is a console 404 page, not the MCP endpoint's JSON error.
         router.route("/console/*").handler(ctx -> ConsoleErrors.send(ctx,
                 new ConsoleRefusal(ConsoleReason.NOT_FOUND, "no such console page")));
+    }
+
+    /** A revocation is new to this member: open live streams check their operators now, not at their heartbeat. */
+    public void revoked() {
+        streams.revoked();
     }
 
     @Override

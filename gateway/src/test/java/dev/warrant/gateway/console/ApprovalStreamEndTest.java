@@ -71,7 +71,8 @@ class ApprovalStreamEndTest {
         CompletableFuture<JsonObject> held = fx.heldWrite(fx.agent, "/notes/public/after-revoke.md", "x");
         String id = fx.awaitPending("notes__write_note").getString("id");
         try {
-            // The change the held call causes is checked against the token first: the stream ends, unsent.
+            // Ended by the revocation itself or, at the latest, by the change the held call causes, which is checked
+            // against the token before the list is read: the call is never sent.
             stream.awaitEnd();
             assertThat(stream.lines).containsSubsequence("event: ended", "data: revoked")
                     .noneMatch(l -> l.contains(ApprovalView.elementId(id)));
@@ -79,6 +80,28 @@ class ApprovalStreamEndTest {
             fx.gatewayPost("/admin/approvals/" + id + "/deny", fx.admin);
             held.get(30, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void aRevocationEndsTheStreamsItCoversAtOnceNotAtTheNextHeartbeat() throws Exception {
+        String petra = fx.minter.mint(MintSpec.builder("petra").right("admin", AdminApi.AREA, ApprovalApi.READ)
+                .ttl(Duration.ofHours(1)).build());
+        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
+        c.signIn(petra);
+        LiveStream stream = LiveStream.open(c);
+        stream.awaitFirstList();
+        ConsoleClient other = new ConsoleClient(fx.gateway.baseUrl());
+        other.signIn(fx.admin);
+        LiveStream untouched = LiveStream.open(other);
+        untouched.awaitFirstList();
+
+        assertThat(fx.revoke(new JsonObject().put("agent", "petra")).statusCode()).isEqualTo(200);
+        // Well before the first heartbeat (ApprovalStream.HEARTBEAT_MILLIS after the stream opened).
+        stream.ended.get(ApprovalStream.HEARTBEAT_MILLIS / 2, TimeUnit.MILLISECONDS);
+        assertThat(stream.lines).containsSubsequence("event: ended", "data: revoked");
+        // Another operator's stream stays open.
+        assertThat(untouched.ended).isNotDone();
+        assertThat(untouched.lines).doesNotContain("event: ended");
     }
 
     /** An open {@code /console/approvals/events} stream, read line by line on its own thread. */
