@@ -9,6 +9,8 @@ import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerResponse;
 import io.vertx.ext.web.RoutingContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -37,6 +39,7 @@ import java.util.stream.Collectors;
 final class ApprovalStream {
 
     static final long HEARTBEAT_MILLIS = 15_000;
+    private static final Logger LOG = LoggerFactory.getLogger(ApprovalStream.class);
 
     private final Vertx vertx;
     private final ClusterApprovals approvals;
@@ -75,10 +78,14 @@ final class ApprovalStream {
         streams.add(this);
         heartbeat = vertx.setPeriodic(HEARTBEAT_MILLIS, id -> checked(() -> response.write(": keep-alive\n\n")));
         response.closeHandler(v -> stop());
-        guard.sessions().onEnd(operator.cookie(), () -> context.runOnContext(v -> end("signed out")))
+        String signedOut = ConsoleReason.SIGNED_OUT.code();
+        guard.sessions().onEnd(operator.cookie(), () -> context.runOnContext(v -> end(signedOut)))
                 .onComplete(ar -> {
                     if (ar.failed()) {
-                        end("the sign-in cannot be watched"); // fail closed: no stream nobody can end
+                        // Fail closed: no stream whose sign-in's end nobody would notice. The page reloads, asks again.
+                        LOG.warn("cannot watch a console sign-in, its approvals stream ends: {}",
+                                ar.cause().toString());
+                        end(signedOut);
                     } else if (closed) {
                         ar.result().run();
                     } else {

@@ -75,8 +75,8 @@ final class ApprovalsPage {
     }
 
     private void events(RoutingContext ctx) {
-        guard.operator(ctx, ApprovalApi.READ).onSuccess(op -> new ApprovalStream(vertx, approvals, guard, ctx, op, streams)
-                        .start())
+        guard.operator(ctx, ApprovalApi.READ)
+                .onSuccess(op -> new ApprovalStream(vertx, approvals, guard, ctx, op, streams).start())
                 .onFailure(e -> ConsoleErrors.send(ctx, e));
     }
 

@@ -72,7 +72,8 @@ final class RevokePage {
             // The cluster round trips wait for every member: never on the event loop.
             return vertx.executeBlocking(() -> backends.revocations().revoke(r), false)
                     .compose(confirmation -> audit.action(op, "revoke",
-                                    r.kind().name().toLowerCase(Locale.ROOT) + ":" + r.subject(), "allow", "allowed", null)
+                                    r.kind().name().toLowerCase(Locale.ROOT) + ":" + r.subject(), "allow", "allowed",
+                                    null)
                             .map(v -> Layout.page("Revoked", op, guard, null, result(r, confirmation))));
         }).onSuccess(html -> Responses.html(ctx, 200, html)).onFailure(e -> ConsoleErrors.send(ctx, e));
     }

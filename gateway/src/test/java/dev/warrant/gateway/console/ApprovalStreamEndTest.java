@@ -54,7 +54,7 @@ class ApprovalStreamEndTest {
         assertThat(c.post("/console/logout", form("csrf", c.csrf)).statusCode()).isEqualTo(303);
 
         stream.awaitEnd();
-        assertThat(stream.lines).containsSubsequence("event: ended", "data: signed out");
+        assertThat(stream.lines).containsSubsequence("event: ended", "data: console_signed_out");
     }
 
     @Test

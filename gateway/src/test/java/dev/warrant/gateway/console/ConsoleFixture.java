@@ -199,7 +199,8 @@ final class ConsoleFixture implements AutoCloseable {
     HttpResponse<String> revoke(JsonObject body) throws Exception {
         return http.send(HttpRequest.newBuilder(url("/admin/revocations")).timeout(Duration.ofSeconds(20))
                 .header("Authorization", "Bearer " + admin).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(), HttpResponse.BodyHandlers.ofString());
+                .POST(HttpRequest.BodyPublishers.ofString(body.encode())).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     List<JsonObject> auditLines() throws Exception {
