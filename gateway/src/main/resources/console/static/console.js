@@ -42,12 +42,12 @@
       });
       updateEmpty(list);
     });
-    // Capture phase: marked before htmx sends the decision, so the stream's next 'pending' leaves it in place.
     // The sign-in is over: stop listening and reload, which shows the sign-in form (or, renewed, the list again).
     source.addEventListener('ended', function () {
       source.close();
       window.location.reload();
     });
+    // Capture phase: marked before htmx sends the decision, so the stream's next 'pending' leaves it in place.
     list.addEventListener('submit', function (e) {
       var item = e.target.closest('article.approval');
       if (item) {

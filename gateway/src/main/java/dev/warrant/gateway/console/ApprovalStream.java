@@ -3,7 +3,6 @@ package dev.warrant.gateway.console;
 import dev.warrant.gateway.approval.ApprovalApi;
 import dev.warrant.gateway.approval.ClusterApprovals;
 import dev.warrant.gateway.approval.PendingApproval;
-import dev.warrant.gateway.errors.WarrantException;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpHeaders;
@@ -132,8 +131,7 @@ final class ApprovalStream {
                 return;
             }
             if (ar.failed()) {
-                end(ar.cause() instanceof ConsoleRefusal r ? r.reason().code()
-                        : WarrantException.wrap(ar.cause()).reason().code());
+                end(ConsoleErrors.code(ar.cause()));
                 return;
             }
             operator = ar.result();

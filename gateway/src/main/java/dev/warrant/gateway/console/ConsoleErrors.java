@@ -59,6 +59,11 @@ final class ConsoleErrors {
                 + "<p><a href=\"/console/\">Back to the console</a></p>"));
     }
 
+    /** The stable reason code of a console failure: the console's own, else the token's ({@code internal}). */
+    static String code(Throwable cause) {
+        return cause instanceof ConsoleRefusal r ? r.reason().code() : WarrantException.wrap(cause).reason().code();
+    }
+
     static boolean isHtmx(RoutingContext ctx) {
         return ctx.request().getHeader("HX-Request") != null;
     }

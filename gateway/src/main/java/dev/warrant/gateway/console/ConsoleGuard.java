@@ -132,16 +132,18 @@ final class ConsoleGuard {
                     return why == Reason.JWT_EXPIRED || why == Reason.TOKEN_EXPIRED
                             ? operator(ctx) : Future.failedFuture(e);
                 })
-                .compose(checked -> may(checked.token(), right) ? Future.succeededFuture(checked)
-                        : Future.failedFuture(new ConsoleRefusal(ConsoleReason.RIGHT_MISSING,
-                                "your token lacks the admin right " + right)));
+                .compose(checked -> holding(checked, right));
     }
 
     /** The signed-in operator holding {@code right}, else a refusal. */
     Future<Operator> operator(RoutingContext ctx, String right) {
-        return operator(ctx).compose(op -> may(op.token(), right) ? Future.succeededFuture(op)
+        return operator(ctx).compose(op -> holding(op, right));
+    }
+
+    private Future<Operator> holding(Operator op, String right) {
+        return may(op.token(), right) ? Future.succeededFuture(op)
                 : Future.failedFuture(new ConsoleRefusal(ConsoleReason.RIGHT_MISSING,
-                        "your token lacks the admin right " + right)));
+                        "your token lacks the admin right " + right));
     }
 
     /**

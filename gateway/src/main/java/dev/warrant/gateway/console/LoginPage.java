@@ -1,6 +1,5 @@
 package dev.warrant.gateway.console;
 
-import dev.warrant.gateway.errors.WarrantException;
 import io.vertx.core.Future;
 import io.vertx.core.http.Cookie;
 import io.vertx.core.http.CookieSameSite;
@@ -66,8 +65,7 @@ final class LoginPage {
                     created.cookie()));
         }).onComplete(ar -> {
             if (ar.failed()) {
-                String code = ar.cause() instanceof ConsoleRefusal r ? r.reason().code()
-                        : WarrantException.wrap(ar.cause()).reason().code();
+                String code = ConsoleErrors.code(ar.cause());
                 int status = ar.cause() instanceof ConsoleRefusal r ? r.reason().httpStatus() : 401;
                 refuse(ctx, status, code, "sign-in refused");
                 return;
