@@ -1,8 +1,5 @@
 package dev.warrant.gateway.console;
 
-import dev.warrant.delegation.MintSpec;
-import dev.warrant.gateway.admin.AdminApi;
-import dev.warrant.gateway.approval.ApprovalApi;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -45,10 +42,8 @@ class ApprovalStreamEndTest {
 
     @Test
     void signingOutEndsTheOpenStream() throws Exception {
-        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
-        c.signIn(fx.admin);
+        ConsoleClient c = signedIn(fx.admin);
         LiveStream stream = LiveStream.open(c);
-        stream.awaitFirstList();
 
         c.get("/console/approvals");
         assertThat(c.post("/console/logout", form("csrf", c.csrf)).statusCode()).isEqualTo(303);
@@ -59,12 +54,7 @@ class ApprovalStreamEndTest {
 
     @Test
     void aRevokedOperatorIsSentNoHeldCallAndTheStreamEnds() throws Exception {
-        String olga = fx.minter.mint(MintSpec.builder("olga").right("admin", AdminApi.AREA, ApprovalApi.READ)
-                .ttl(Duration.ofHours(1)).build());
-        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
-        c.signIn(olga);
-        LiveStream stream = LiveStream.open(c);
-        stream.awaitFirstList();
+        LiveStream stream = LiveStream.open(signedIn(fx.approvalsReader("olga")));
 
         // The revocation is in every member's index once the API answers.
         assertThat(fx.revoke(new JsonObject().put("agent", "olga")).statusCode()).isEqualTo(200);
@@ -84,16 +74,8 @@ class ApprovalStreamEndTest {
 
     @Test
     void aRevocationEndsTheStreamsItCoversAtOnceNotAtTheNextHeartbeat() throws Exception {
-        String petra = fx.minter.mint(MintSpec.builder("petra").right("admin", AdminApi.AREA, ApprovalApi.READ)
-                .ttl(Duration.ofHours(1)).build());
-        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
-        c.signIn(petra);
-        LiveStream stream = LiveStream.open(c);
-        stream.awaitFirstList();
-        ConsoleClient other = new ConsoleClient(fx.gateway.baseUrl());
-        other.signIn(fx.admin);
-        LiveStream untouched = LiveStream.open(other);
-        untouched.awaitFirstList();
+        LiveStream stream = LiveStream.open(signedIn(fx.approvalsReader("petra")));
+        LiveStream untouched = LiveStream.open(signedIn(fx.admin));
 
         assertThat(fx.revoke(new JsonObject().put("agent", "petra")).statusCode()).isEqualTo(200);
         // Well before the first heartbeat (ApprovalStream.HEARTBEAT_MILLIS after the stream opened).
@@ -102,6 +84,12 @@ class ApprovalStreamEndTest {
         // Another operator's stream stays open.
         assertThat(untouched.ended).isNotDone();
         assertThat(untouched.lines).doesNotContain("event: ended");
+    }
+
+    private static ConsoleClient signedIn(String token) throws Exception {
+        ConsoleClient c = new ConsoleClient(fx.gateway.baseUrl());
+        c.signIn(token);
+        return c;
     }
 
     /** An open {@code /console/approvals/events} stream, read line by line on its own thread. */
@@ -115,12 +103,9 @@ class ApprovalStreamEndTest {
             assertThat(events.statusCode()).isEqualTo(200);
             List<String> lines = new CopyOnWriteArrayList<>();
             CompletableFuture<Void> ended = CompletableFuture.runAsync(() -> events.body().forEach(lines::add));
-            return new LiveStream(lines, ended);
-        }
-
-        /** The stream's first list is out: the sign-in was checked and the watch is (being) set up. */
-        void awaitFirstList() {
+            // Its first list is out: the sign-in was checked and the watch is (being) set up.
             await().atMost(Duration.ofSeconds(10)).until(() -> lines.contains("event: pending"));
+            return new LiveStream(lines, ended);
         }
 
         /** The server ended the stream (the body is complete). */

@@ -1,8 +1,5 @@
 package dev.warrant.gateway.console;
 
-import dev.warrant.delegation.MintSpec;
-import dev.warrant.gateway.admin.AdminApi;
-import dev.warrant.gateway.approval.ApprovalApi;
 import io.vertx.core.json.JsonObject;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -13,7 +10,6 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 
-import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -132,8 +128,7 @@ class ConsoleBrowserTest {
 
     @Test
     void aRevokedApproversPageLeavesForTheSignInFormInsteadOfShowingTheNextHeldCall() throws Exception {
-        String rita = fx.minter.mint(MintSpec.builder("rita").right("admin", AdminApi.AREA, ApprovalApi.READ)
-                .ttl(Duration.ofHours(1)).build());
+        String rita = fx.approvalsReader("rita");
         Browser b = BROWSER.browser();
         signIn(b, rita);
         b.visible(By.id("no-approvals"));

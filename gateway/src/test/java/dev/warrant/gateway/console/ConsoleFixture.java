@@ -70,8 +70,7 @@ final class ConsoleFixture implements AutoCloseable {
             adminSpec.right("admin", AdminApi.AREA, right);
         }
         this.admin = minter.mint(adminSpec.build());
-        this.viewer = minter.mint(MintSpec.builder("victor").right("admin", AdminApi.AREA, ApprovalApi.READ)
-                .ttl(Duration.ofHours(1)).build());
+        this.viewer = approvalsReader("victor");
         String planner = minter.mint(MintSpec.builder("planner").right("tool", "notes", "read_note")
                 .right("tool", "notes", "write_note").task("T-7").ttl(Duration.ofHours(1)).build());
         this.agent = Delegator.attenuate(planner, HopSpec.delegateTo("researcher").tools("notes", "read_note", "write_note")
@@ -129,6 +128,12 @@ final class ConsoleFixture implements AutoCloseable {
                 .rootKeys(List.of(rootKey.publicKey()))
                 .upstreams(withNotes ? List.of(notes) : List.of())
                 .risk(risk);
+    }
+
+    /** A token for {@code operator} that may see held calls and nothing else (tests revoke their own). */
+    String approvalsReader(String operator) {
+        return minter.mint(MintSpec.builder(operator).right("admin", AdminApi.AREA, ApprovalApi.READ)
+                .ttl(Duration.ofHours(1)).build());
     }
 
     URI url(String path) {
