@@ -8,12 +8,9 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileAttribute;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Set;
 
 /**
  * The issuer's key on disk: {@code root.key} holds the private key (64 hex digits, the Ed25519 seed) and
@@ -27,6 +24,11 @@ import java.util.Set;
 public final class KeyFiles {
     public static final String PRIVATE_KEY_FILE = "root.key";
     public static final String PUBLIC_KEY_FILE = "root.pub";
+
+    /** A private key: the owner's alone. */
+    private static final String SECRET = "rw-------";
+    /** A public key: verifiers and auditors under other accounts read it, as they read an SSH .pub file. */
+    private static final String PUBLIC = "rw-r--r--";
 
     private KeyFiles() {}
 
@@ -49,7 +51,7 @@ public final class KeyFiles {
                     throw new KeyFileException(pubFile + " does not match the public key of " + keyFile);
                 }
             } else {
-                write(pubFile, key.publicKey().hex());
+                write(pubFile, key.publicKey().hex(), PUBLIC);
             }
             return key;
         }
@@ -63,8 +65,8 @@ public final class KeyFiles {
         }
         SigningKey fresh = SigningKey.generate("tmp");
         SigningKey key = SigningKey.fromHex(defaultKeyId(fresh.publicKey().hex()), fresh.privateKeyHex());
-        write(keyFile, key.privateKeyHex());
-        write(pubFile, key.publicKey().hex());
+        write(keyFile, key.privateKeyHex(), SECRET);
+        write(pubFile, key.publicKey().hex(), PUBLIC);
         return key;
     }
 
@@ -107,19 +109,21 @@ public final class KeyFiles {
         }
     }
 
-    private static void write(Path file, String hex) throws KeyFileException {
+    private static void write(Path file, String hex, String permissions) throws KeyFileException {
         byte[] content = (hex + "\n").getBytes(StandardCharsets.US_ASCII);
         try {
-            if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-                Set<PosixFilePermission> ownerOnly = PosixFilePermissions.fromString("rw-------");
-                FileAttribute<Set<PosixFilePermission>> attr = PosixFilePermissions.asFileAttribute(ownerOnly);
-                Files.createFile(file, attr);
-                // createFile applies the umask; set explicitly so the result is exactly 0600.
-                Files.setPosixFilePermissions(file, ownerOnly);
+            boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
+            if (posix) {
+                // Owner-only while it is written; a public key is widened once complete. createFile applies the
+                // umask, so the final mode is set explicitly.
+                Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(SECRET)));
             } else {
                 Files.createFile(file);
             }
             Files.write(file, content);
+            if (posix) {
+                Files.setPosixFilePermissions(file, PosixFilePermissions.fromString(permissions));
+            }
         } catch (FileAlreadyExistsException e) {
             throw new KeyFileException("refusing to overwrite existing key file " + file, e);
         } catch (IOException e) {

@@ -15,7 +15,7 @@ class KeyFilesTest {
     Path tmp;
 
     @Test
-    void createsOwnerOnlyFilesOnFirstRunAndReloadsTheSameKey() throws Exception {
+    void createsAnOwnerOnlyPrivateKeyAndAReadablePublicKeyAndReloadsTheSameKey() throws Exception {
         Path dir = tmp.resolve("keys/nested");
         SigningKey created = KeyFiles.loadOrCreate(dir);
         Path keyFile = dir.resolve("root.key");
@@ -24,7 +24,7 @@ class KeyFilesTest {
         assertThat(Files.readString(pubFile).trim()).isEqualTo(created.publicKey().hex());
         if (Files.getFileStore(keyFile).supportsFileAttributeView("posix")) {
             assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(keyFile))).isEqualTo("rw-------");
-            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pubFile))).isEqualTo("rw-------");
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(pubFile))).isEqualTo("rw-r--r--");
         }
         SigningKey loaded = KeyFiles.loadOrCreate(dir);
         assertThat(loaded.privateKeyHex()).isEqualTo(created.privateKeyHex());
