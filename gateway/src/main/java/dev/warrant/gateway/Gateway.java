@@ -213,7 +213,7 @@ public final class Gateway implements AutoCloseable {
             // Every audit record, whoever writes it (calls, token exchanges, revocations, alerts), is also a log
             // record when OTEL_LOGS_EXPORTER is set (docs/ARCHITECTURE.md §11.31); lines are chained and sealed (§8.1).
             AuditSink audit = resources.add("audit log", TelemetryAuditSink.exporting(new JsonLinesAuditLog(
-                    config.auditFile().orElse(config.stateDir().resolve("audit.log")), config.audit(), seal),
+                    config.auditLog(), config.audit(), seal),
                     telemetry, config.audit()));
             // base64url inflates by 4/3: refuse longer text before decoding anything.
             int maxTokenLength = config.maxTokenBytes() * 4 / 3 + 4;
@@ -372,7 +372,7 @@ public final class Gateway implements AutoCloseable {
             // GET /admin/audit: this member's audit log (or, scope=cluster, every member's), searched off the event
             // loop (docs/ARCHITECTURE.md §8.2).
             AuditSearchApi auditSearch = resources.add("audit search", new AuditSearchApi(vertx, authenticator,
-                    engine, config.auditFile().orElse(config.stateDir().resolve("audit.log")), SearchBudget.DEFAULT,
+                    engine, config.auditLog(), SearchBudget.DEFAULT,
                     memberViews));
             auditSearch.routes(router);
             // Upstreams registered by tool providers (admin API) live in the cluster; every member connects

@@ -6,12 +6,19 @@ import io.modelcontextprotocol.client.transport.HttpClientStreamableHttpTranspor
 import io.modelcontextprotocol.json.McpJsonDefaults;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
+import dev.warrant.gateway.record.AuditReceipt;
+import io.vertx.core.json.JsonObject;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -21,7 +28,7 @@ import java.util.concurrent.Callable;
 
 /**
  * A small MCP client (the MCP Java SDK over Streamable HTTP) for trying a gateway by hand: lists the tools
- * the token may see, then optionally calls one.
+ * the token may see, then optionally calls one and keeps the answer's signed receipt (docs/ARCHITECTURE.md §11.37).
  */
 @Command(name = "call", mixinStandardHelpOptions = true,
         description = "List the tools a token may use through a gateway and optionally call one.")
@@ -40,8 +47,17 @@ final class CallCommand implements Callable<Integer> {
     @Option(names = "--args", description = "Tool arguments as a JSON object (default: {}).", defaultValue = "{}")
     String args;
 
+    @Option(names = "--receipt-file", paramLabel = "FILE",
+            description = "Save the call's signed receipt (allowed or refused) to FILE, for 'warrant receipt verify'.")
+    Path receiptFile;
+
+    @Spec
+    CommandSpec spec;
+
     @Override
     public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        checkReceiptFile();
         String token = readToken(tokenFile);
         Map<String, Object> arguments = parseArgs(args);
         String base = url.getScheme() + "://" + url.getRawAuthority();
@@ -61,14 +77,16 @@ final class CallCommand implements Callable<Integer> {
                 throw new CliErrors.CliFailure("cannot connect to " + url + ": " + CliErrors.message(e)
                         + " (is the gateway running, and is the token valid?)", 1);
             }
-            System.out.println("Tools this token may use:");
+            out.println("Tools this token may use:");
             for (McpSchema.Tool t : client.listTools().tools()) {
-                System.out.println("  " + t.name() + (t.description() == null ? "" : " - " + t.description()));
+                out.println("  " + t.name() + (t.description() == null ? "" : " - " + t.description()));
             }
             if (tool == null) {
+                out.flush();
                 return 0;
             }
-            System.out.println("Calling " + tool + " " + args);
+            out.println("Calling " + tool + " " + args);
+            out.flush();
             McpSchema.CallToolResult result;
             try {
                 result = client.callTool(new McpSchema.CallToolRequest(tool, arguments));
@@ -78,13 +96,71 @@ final class CallCommand implements Callable<Integer> {
                         ? " (" + data.get("reason") + ")" : "";
                 String detail = error.data() instanceof Map<?, ?> data && data.get("detail") != null
                         ? ": " + data.get("detail") : "";
-                throw new CliErrors.CliFailure("refused" + reason + ": " + error.message() + detail, 1);
+                String refusal = "refused" + reason + ": " + error.message() + detail;
+                try {
+                    keepReceipt(error.data() instanceof Map<?, ?> data ? data.get("_meta") : null, out);
+                } catch (CliErrors.CliFailure noReceipt) {
+                    throw new CliErrors.CliFailure(refusal + "; " + noReceipt.getMessage(), noReceipt.exitCode);
+                }
+                throw new CliErrors.CliFailure(refusal, 1);
             }
             for (McpSchema.Content c : result.content()) {
-                System.out.println(c instanceof McpSchema.TextContent text ? text.text() : String.valueOf(c));
+                out.println(c instanceof McpSchema.TextContent text ? text.text() : String.valueOf(c));
             }
+            keepReceipt(result.meta(), out);
             return Boolean.TRUE.equals(result.isError()) ? 1 : 0;
         }
+    }
+
+    /** Before calling anything: a call whose receipt could not be kept should not be made. */
+    private void checkReceiptFile() {
+        if (receiptFile == null) {
+            return;
+        }
+        if (tool == null) {
+            throw new CliErrors.CliFailure("--receipt-file needs --tool: only a tool call is answered with a receipt", 2);
+        }
+        Path parent = receiptFile.toAbsolutePath().getParent();
+        if (Files.isDirectory(receiptFile)) {
+            throw new CliErrors.CliFailure("cannot write receipt file " + receiptFile + ": it is a directory", 2);
+        }
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw new CliErrors.CliFailure("cannot write receipt file " + receiptFile + ": no such directory", 2);
+        }
+        if (!Files.isWritable(parent) || Files.exists(receiptFile) && !Files.isWritable(receiptFile)) {
+            throw new CliErrors.CliFailure("cannot write receipt file " + receiptFile + ": permission denied", 2);
+        }
+    }
+
+    /**
+     * With --receipt-file, writes the receipt found in an answer's {@code _meta} to that file. An answer without
+     * one (a gateway with {@code audit.receipts: false}, or not a Warrant gateway) fails the command: the user
+     * asked for evidence and got none.
+     */
+    private void keepReceipt(Object meta, PrintWriter out) {
+        if (receiptFile == null) {
+            return;
+        }
+        Object receipt = meta instanceof Map<?, ?> m ? m.get(AuditReceipt.META_KEY) : null;
+        out.flush();
+        if (!(receipt instanceof Map<?, ?> fields)) {
+            throw new CliErrors.CliFailure("the answer carries no receipt (are receipts off on this gateway?); "
+                    + receiptFile + " not written", 1);
+        }
+        @SuppressWarnings("unchecked")
+        JsonObject json = new JsonObject((Map<String, Object>) fields);
+        try {
+            Files.writeString(receiptFile, json.encodePrettily() + "\n", StandardCharsets.UTF_8);
+        } catch (NoSuchFileException e) {
+            throw new CliErrors.CliFailure("cannot write receipt file " + receiptFile + ": no such directory", 2);
+        } catch (AccessDeniedException e) {
+            throw new CliErrors.CliFailure("cannot write receipt file " + receiptFile + ": permission denied", 2);
+        } catch (IOException e) {
+            throw new CliErrors.CliFailure("cannot write receipt file " + receiptFile + ": " + CliErrors.message(e), 2);
+        }
+        out.println("Receipt (" + json.getValue("decision") + ", audit line " + json.getValue("seq") + " of member "
+                + json.getValue("member") + ") saved to " + receiptFile);
+        out.flush();
     }
 
     /** The reason code of a 401/403 answer to a bare initialize, or null when there is none to read. */

@@ -177,6 +177,14 @@ public record GatewayConfig(
     public static final int DEFAULT_EVENT_LOOPS = Math.max(1, Runtime.getRuntime().availableProcessors());
     public static final int MAX_EVENT_LOOPS = 256;
 
+    /** The audit log's file name in the state dir when {@code audit.file} is not set. */
+    public static final String DEFAULT_AUDIT_FILE = "audit.log";
+
+    /** The audit log: {@code audit.file}, or {@link #DEFAULT_AUDIT_FILE} in the state dir. */
+    public Path auditLog() {
+        return auditFile.orElse(stateDir.resolve(DEFAULT_AUDIT_FILE));
+    }
+
     public static Builder builder() {
         return new Builder();
     }

@@ -58,9 +58,18 @@ class DemoModeTest {
             assertThat(refused.exit).isEqualTo(1);
             assertThat(refused.err).contains("constraint_failed").doesNotContain("Exception");
 
+            // The refusal's receipt was kept; the printed commands check it offline and find its audit line.
+            assertThat(refused.out).contains("Receipt (deny, audit line ").contains("refusal.receipt.json");
+            String receiptCheck = printedLine(printed, "./warrant receipt verify");
+            Result valid = runPrinted(receiptCheck);
+            assertThat(valid.exit).as(valid.err).isZero();
+            assertThat(valid.out).startsWith("valid: deny notes__read_note (constraint_failed) for researcher");
+            Result found = runPrinted(printedLine(printed, "./warrant audit verify --receipt"));
+            assertThat(found.exit).as(found.out + found.err).isZero();
+            assertThat(found.out).contains("refusal.receipt.json: confirmed: ");
+
             // The printed revoke command stops the planner and the researcher derived from it.
-            String revoke = printed.toString().lines().map(String::strip)
-                    .filter(l -> l.startsWith("./warrant revoke")).findFirst().orElseThrow();
+            String revoke = printedLine(printed, "./warrant revoke");
             Result revoked = runPrinted(revoke);
             assertThat(revoked.exit).as(revoked.err).isZero();
             Result afterRevoke = runPrinted(commands.get(0));
@@ -75,6 +84,10 @@ class DemoModeTest {
     }
 
     private record Result(int exit, String out, String err) {
+    }
+
+    private static String printedLine(StringWriter printed, String start) {
+        return printed.toString().lines().map(String::strip).filter(l -> l.startsWith(start)).findFirst().orElseThrow();
     }
 
     /** Runs a printed "./warrant call ..." line through the CLI entry point, honouring its single quotes. */
