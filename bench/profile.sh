@@ -2,14 +2,18 @@
 # CPU profile of the gateway in the load benchmark's steady state (docs/PERFORMANCE.md, "Receipts", "Where those"):
 # runs one scenario alone, waits out the warm-up, attaches async-profiler (from Maven Central) to the gateway for
 # a window, and prints each thread group's CPU per call and the event loops' user/kernel split.
-#   bench/profile.sh SCENARIO [AGENTS] [WINDOW_SECONDS] [OUT.collapsed]     e.g. bench/profile.sh warrant-2026 16
+#   bench/profile.sh SCENARIO [AGENTS] [WINDOW_SECONDS] [OUT.collapsed] [WAIT_SECONDS]
+#   e.g. bench/profile.sh warrant-2026 16
+# WAIT_SECONDS (default 60) is how long after the gateway starts the window opens: past the first round's warm-up
+# (60 000 calls or 30 s) and the JIT's compilations, which at one client still took ~0.5 of a core at 25 s.
 # Calls in the window are estimated from the run's measured throughput. Run on an otherwise idle machine.
 set -e
 ROOT=$(CDPATH= cd -- "$(dirname -- "$0")/.." && pwd)
-SCENARIO=${1:?usage: bench/profile.sh SCENARIO [AGENTS] [WINDOW_SECONDS] [OUT.collapsed]}
+SCENARIO=${1:?usage: bench/profile.sh SCENARIO [AGENTS] [WINDOW_SECONDS] [OUT.collapsed] [WAIT_SECONDS]}
 AGENTS=${2:-16}
 WINDOW=${3:-10}
 OUT=${4:-$ROOT/loadtest/target/profile-$SCENARIO-$AGENTS.collapsed}
+WAIT=${5:-60}
 AP=$ROOT/loadtest/target/async-profiler
 LIB=$AP/linux-x64/libasyncProfiler.so
 if [ ! -f "$LIB" ]; then
@@ -20,7 +24,7 @@ fi
 WORK=$(mktemp -d)
 LOG=$WORK/harness.log
 java -jar "$ROOT/loadtest/target/loadtest.jar" --doc none --node-tools "$ROOT/node-tools" --agents "$AGENTS" \
-  --scenarios "$SCENARIO" --rounds 1 --seconds $((WINDOW + 40)) --calls 100000000 --work-dir "$WORK/run" \
+  --scenarios "$SCENARIO" --rounds 1 --seconds $((WAIT + WINDOW + 10)) --calls 100000000 --work-dir "$WORK/run" \
   > "$LOG" 2>&1 &
 RUN=$!
 GW=""
@@ -30,7 +34,7 @@ for i in $(seq 1 240); do
   sleep 0.5
 done
 [ -n "$GW" ] || { echo "profile.sh: the gateway did not start" >&2; cat "$LOG" >&2; exit 1; }
-sleep 25  # warm-up (three times 20 000 calls) and JIT, well past at 1 or 16 clients on 2 cores
+sleep "$WAIT"
 java "$ROOT/bench/Attach.java" "$GW" "$LIB" "start,event=cpu,interval=200us,threads" >/dev/null
 sleep "$WINDOW"
 java "$ROOT/bench/Attach.java" "$GW" "$LIB" "stop,collapsed,file=$OUT" >/dev/null
