@@ -1,5 +1,6 @@
 package dev.warrant.gateway.console;
 
+import dev.warrant.gateway.errors.Reason;
 import dev.warrant.gateway.errors.WarrantException;
 import io.vertx.ext.web.RoutingContext;
 import org.slf4j.Logger;
@@ -47,7 +48,7 @@ final class ConsoleErrors {
         } else {
             LOG.error("console request {} {} failed", ctx.request().method(), ctx.request().path(), cause);
             status = 500;
-            code = "internal_error";
+            code = Reason.INTERNAL.code();
             message = "internal error";
         }
         if (statusOverride != 0) {
@@ -59,7 +60,7 @@ final class ConsoleErrors {
                 + "<p><a href=\"/console/\">Back to the console</a></p>"));
     }
 
-    /** The stable reason code of a console failure: the console's own, else the token's ({@code internal}). */
+    /** The stable reason code of a console failure: the console's own, else Warrant's ({@code internal_error}). */
     static String code(Throwable cause) {
         return cause instanceof ConsoleRefusal r ? r.reason().code() : WarrantException.wrap(cause).reason().code();
     }
