@@ -15,8 +15,9 @@ resource update the stream brings, or none within 20 s), repeat:<tool>:<count> (
 <count> times, going on after failures, and opening a new client when the SDK's own one ends with its connection
 (as an agent would); {"event": "progress", "done": n} every 100 calls, then the counts). repeat is the only step of
 its run.
-Prints one JSON object per line: first {"step": "connect", ...}, then one per step with what came back
-(or {"error": ..., "code": ...} when the step failed), then {"step": "done"}. Exit 0 when it got that far.
+Prints one JSON object per line: first {"step": "connect", ...}, then one per step with what came back (a call's
+result _meta under "meta"), or {"error": ..., "code": ..., "data": ...} when the step failed, then {"step": "done"}.
+Exit 0 when it got that far.
 """
 
 from __future__ import annotations
@@ -67,7 +68,8 @@ async def run_step(client: Client, step: str) -> dict:
 
         result = await client.call_tool(name, json.loads(args or "{}"), progress_callback=on_progress)
         text = "".join(getattr(c, "text", "") for c in result.content)
-        return {"step": step, "text": text, "isError": bool(result.is_error), "progress": progress}
+        return {"step": step, "text": text, "isError": bool(result.is_error), "progress": progress,
+                "meta": getattr(result, "meta", None)}
     if kind == "read":
         res = await client.read_resource(rest)
         return {"step": step, "text": res.contents[0].text}

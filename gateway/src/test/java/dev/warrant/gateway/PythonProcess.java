@@ -87,9 +87,21 @@ public final class PythonProcess implements AutoCloseable {
     /** The same, with {@code extraEnv} (e.g. a client secret, kept off the command line) in its environment. */
     public static AgentRun agent(List<String> args, Map<String, String> extraEnv, Duration timeout)
             throws IOException, InterruptedException {
-        List<String> cmd = new ArrayList<>(List.of(python().toString(), script("agent.py").toString()));
+        ScriptRun run = script("agent.py", args, extraEnv, timeout);
+        List<JsonObject> lines = run.output().lines().filter(l -> l.startsWith("{")).map(JsonObject::new).toList();
+        return new AgentRun(run.exitCode(), lines, run.output());
+    }
+
+    /** What a script of python-tools/ printed (stdout and stderr together), and its exit code. */
+    public record ScriptRun(int exitCode, String output) {
+    }
+
+    /** Runs a script of python-tools/ in the pinned virtualenv to its end (bounded), with only PATH, HOME, LANG. */
+    public static ScriptRun script(String name, List<String> args, Map<String, String> extraEnv, Duration timeout)
+            throws IOException, InterruptedException {
+        List<String> cmd = new ArrayList<>(List.of(python().toString(), script(name).toString()));
         cmd.addAll(args);
-        Path out = Files.createTempFile("warrant-agent", ".out");
+        Path out = Files.createTempFile("warrant-python", ".out");
         try {
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
             Map<String, String> env = pb.environment();
@@ -98,11 +110,9 @@ public final class PythonProcess implements AutoCloseable {
             Process p = pb.start();
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
-                throw new AssertionError("agent did not finish within " + timeout + ":\n" + Files.readString(out));
+                throw new AssertionError(name + " did not finish within " + timeout + ":\n" + Files.readString(out));
             }
-            String output = Files.readString(out, StandardCharsets.UTF_8);
-            List<JsonObject> lines = output.lines().filter(l -> l.startsWith("{")).map(JsonObject::new).toList();
-            return new AgentRun(p.exitValue(), lines, output);
+            return new ScriptRun(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
         } finally {
             Files.deleteIfExists(out);
         }
