@@ -118,7 +118,8 @@ final class CallCommand implements Callable<Integer> {
             return;
         }
         if (tool == null) {
-            throw new CliErrors.CliFailure("--receipt-file needs --tool: only a tool call is answered with a receipt", 2);
+            throw new CliErrors.CliFailure(
+                    "--receipt-file needs --tool: only a tool call is answered with a receipt", 2);
         }
         Path parent = receiptFile.toAbsolutePath().getParent();
         if (Files.isDirectory(receiptFile)) {

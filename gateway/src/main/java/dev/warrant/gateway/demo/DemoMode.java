@@ -141,13 +141,17 @@ public final class DemoMode {
         out.println("In another terminal, list the tools and read a public note as the researcher:");
         out.println("  ./warrant call --url " + url + " --token-file " + dir.resolve("researcher.token")
                 + " --tool notes__read_note --args '{\"path\":\"/notes/public/hello.md\"}'");
-        out.println("The same researcher is refused the private plan (reason constraint_failed), and keeps the refusal's");
-        out.println("signed receipt, which anyone checks offline with the gateway's audit key and finds in its audit log:");
+        out.println("The same researcher is refused the private plan (reason constraint_failed), and keeps the"
+                + " refusal's");
+        out.println("signed receipt, which anyone checks offline with the gateway's audit key and finds in its audit"
+                + " log:");
         Path receipt = dir.resolve("refusal.receipt.json");
         out.println("  ./warrant call --url " + url + " --token-file " + dir.resolve("researcher.token")
                 + " --tool notes__read_note --args '{\"path\":\"/notes/private/plan.md\"}' --receipt-file " + receipt);
-        out.println("  ./warrant receipt verify --receipt-file " + receipt + " --key-file " + dir.resolve(AuditSeal.PUB_FILE));
-        out.println("  ./warrant audit verify --receipt " + receipt + " " + dir.resolve(GatewayConfig.DEFAULT_AUDIT_FILE));
+        out.println("  ./warrant receipt verify --receipt-file " + receipt + " --key-file "
+                + dir.resolve(AuditSeal.PUB_FILE));
+        out.println("  ./warrant audit verify --receipt " + receipt + " "
+                + dir.resolve(GatewayConfig.DEFAULT_AUDIT_FILE));
         out.println("Revoke the planner's token, and with it the researcher's, which was derived from it:");
         out.println("  ./warrant revoke --url " + demo.gateway().baseUrl() + " --token-file " + dir.resolve("admin.token")
                 + " --id " + demo.plannerRevocationId());

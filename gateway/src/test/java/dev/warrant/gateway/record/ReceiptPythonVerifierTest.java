@@ -123,7 +123,8 @@ class ReceiptPythonVerifierTest {
         try {
             finding = ReceiptCheck.signature(AuditReceipt.fromJson(receipt), keys);
         } catch (AuditReceipt.InvalidReceipt e) {
-            finding = Optional.of(new ReceiptCheck.Finding(ReceiptCheck.Reason.RECEIPT_INVALID, e.field(), e.getMessage()));
+            finding = Optional.of(
+                    new ReceiptCheck.Finding(ReceiptCheck.Reason.RECEIPT_INVALID, e.field(), e.getMessage()));
         }
         assertThat(finding).as("the Java verifier accepts " + receipt.encode()).isPresent();
         ReceiptCheck.Finding f = finding.get();
@@ -138,8 +139,8 @@ class ReceiptPythonVerifierTest {
     private PythonProcess.ScriptRun verify(JsonObject receipt, Path pub) throws Exception {
         Path file = Files.createTempFile(dir, "receipt", ".json");
         Files.writeString(file, receipt.encode());
-        PythonProcess.ScriptRun run = PythonProcess.script("verify_receipt.py", List.of(file.toString(), pub.toString()),
-                Map.of(), TIMEOUT);
+        PythonProcess.ScriptRun run = PythonProcess.script("verify_receipt.py",
+                List.of(file.toString(), pub.toString()), Map.of(), TIMEOUT);
         assertThat(run.output()).doesNotContain("Traceback");
         return run;
     }
