@@ -123,13 +123,13 @@ final class CallCommand implements Callable<Integer> {
         }
         Path parent = receiptFile.toAbsolutePath().getParent();
         if (Files.isDirectory(receiptFile)) {
-            throw new CliErrors.CliFailure("cannot write receipt file " + receiptFile + ": it is a directory", 2);
+            throw unwritable("it is a directory");
         }
         if (parent == null || !Files.isDirectory(parent)) {
-            throw new CliErrors.CliFailure("cannot write receipt file " + receiptFile + ": no such directory", 2);
+            throw unwritable("no such directory");
         }
         if (!Files.isWritable(parent) || Files.exists(receiptFile) && !Files.isWritable(receiptFile)) {
-            throw new CliErrors.CliFailure("cannot write receipt file " + receiptFile + ": permission denied", 2);
+            throw unwritable("permission denied");
         }
     }
 
@@ -153,15 +153,20 @@ final class CallCommand implements Callable<Integer> {
         try {
             Files.writeString(receiptFile, json.encodePrettily() + "\n", StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
-            throw new CliErrors.CliFailure("cannot write receipt file " + receiptFile + ": no such directory", 2);
+            throw unwritable("no such directory");
         } catch (AccessDeniedException e) {
-            throw new CliErrors.CliFailure("cannot write receipt file " + receiptFile + ": permission denied", 2);
+            throw unwritable("permission denied");
         } catch (IOException e) {
-            throw new CliErrors.CliFailure("cannot write receipt file " + receiptFile + ": " + CliErrors.message(e), 2);
+            throw unwritable(CliErrors.message(e));
         }
         out.println("Receipt (" + json.getValue("decision") + ", audit line " + json.getValue("seq") + " of member "
                 + json.getValue("member") + ") saved to " + receiptFile);
         out.flush();
+    }
+
+    /** A usage error (exit 2): the receipt file cannot be written, and why. */
+    private CliErrors.CliFailure unwritable(String why) {
+        return new CliErrors.CliFailure("cannot write receipt file " + receiptFile + ": " + why, 2);
     }
 
     /** The reason code of a 401/403 answer to a bare initialize, or null when there is none to read. */
