@@ -72,7 +72,8 @@ final class CallCommand implements Callable<Integer> {
                 // The SDK hides a 401's body; ask once more without it to tell the user the reason code.
                 String refusal = refusalReason(token);
                 if (refusal != null) {
-                    throw new CliErrors.CliFailure("refused (" + refusal + "): the gateway does not accept this token", 1);
+                    throw new CliErrors.CliFailure(
+                            "refused (" + refusal + "): the gateway does not accept this token", 1);
                 }
                 throw new CliErrors.CliFailure("cannot connect to " + url + ": " + CliErrors.message(e)
                         + " (is the gateway running, and is the token valid?)", 1);
@@ -219,7 +220,8 @@ final class CallCommand implements Callable<Integer> {
             }
             return (Map<String, Object>) value;
         } catch (IOException e) {
-            throw new CliErrors.CliFailure("--args is not valid JSON: " + e.getMessage().lines().findFirst().orElse(""), 2);
+            String first = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            throw new CliErrors.CliFailure("--args is not valid JSON: " + first, 2);
         }
     }
 }
